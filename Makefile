@@ -1,0 +1,39 @@
+# The README's two commands. Everything else is a detail of these.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/dcops db upgrade
+	$(BIN)/dcops seed load seed/demo.yaml
+	$(BIN)/dcops seed logins seed/demo.yaml
+	$(BIN)/dcops serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check dcops tests
+	$(BIN)/ruff format --check dcops tests
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m pytest tests/bench -p no:cacheprovider -s $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

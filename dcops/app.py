@@ -1,0 +1,95 @@
+"""create_app(settings) -> Litestar: the one place the web application is put together."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware.session.client_side import CookieBackendConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from sqlalchemy.orm import Session, sessionmaker
+
+from dcops import __version__
+from dcops.auth.middleware import AuthMiddleware, permission_guard
+from dcops.auth.pages import LoginPages, UserPages
+from dcops.auth.permissions import Perm
+from dcops.customers.api import ROUTERS as CUSTOMER_API
+from dcops.customers.pages import ContractPages, CustomerPages
+from dcops.db import make_engine, make_sessionmaker, provide_db
+from dcops.racks.api import ROUTERS as RACK_API
+from dcops.racks.pages import HardwarePages, RackPages, RoomPages, SitePages
+from dcops.settings import Settings
+from dcops.web.pages import AuditPages, DashboardPage
+from dcops.web.problems import EXCEPTION_HANDLERS
+from dcops.web.templating import template_config
+
+STATIC = Path(__file__).resolve().parent / "web" / "static"
+
+
+def _key(secret: str, purpose: str) -> bytes:
+    """Separate keys per purpose from the one installation secret."""
+    return hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
+
+
+def create_app(settings: Settings, session_maker: sessionmaker[Session] | None = None) -> Litestar:
+    """`session_maker` lets tests hand in sessions bound to a rolled-back transaction."""
+    engine = None
+    if session_maker is None:
+        engine = make_engine(settings.database_url)
+        session_maker = make_sessionmaker(engine)
+    maker = session_maker
+
+    def db_dependency(state: State) -> Any:
+        yield from provide_db(state.session_maker)
+
+    async def dispose(app: Litestar) -> None:
+        if engine is not None:
+            engine.dispose()
+
+    sessions = CookieBackendConfig(secret=_key(settings.secret_key, "session"), max_age=settings.session_max_age,
+                                   secure=settings.secure_cookies, httponly=True, samesite="lax")
+    csrf = CSRFConfig(secret=_key(settings.secret_key, "csrf").hex(), cookie_secure=settings.secure_cookies,
+                      exclude=["/api/"])
+    templates = template_config(settings.site_timezone)
+    openapi = OpenAPIConfig(
+        title="dcops API", version=__version__, path="/schema", render_plugins=[SwaggerRenderPlugin()],
+        openapi_router=Router(path="/schema", route_handlers=[], opt={"perm": Perm.authenticated}),
+        components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
+        security=[{"bearer": []}],
+        description="Bearer tokens are created by admins under Users. Refusals come back as problem+json "
+                    "with `reasons: [{rule, article, message}]`; bad input with `errors: {field: message}`.",
+    )
+    static = create_static_files_router(path="/static", directories=[STATIC], opt={"perm": Perm.public},
+                                        name="static")
+    return Litestar(
+        route_handlers=[
+            static, LoginPages, DashboardPage, SitePages, RoomPages, RackPages, HardwarePages, CustomerPages,
+            ContractPages, AuditPages, UserPages, *RACK_API, *CUSTOMER_API,
+        ],
+        dependencies={"db": Provide(db_dependency)},
+        middleware=[sessions.middleware, AuthMiddleware()],
+        guards=[permission_guard],
+        csrf_config=csrf,
+        template_config=templates,
+        plugins=[FlashPlugin(config=FlashConfig(template_config=templates)), HTMXPlugin()],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=openapi,
+        state=State({"session_maker": maker, "settings": settings}),
+        on_shutdown=[dispose],
+        debug=settings.debug,
+    )
+
+
+def app_from_env() -> Litestar:
+    """Entry point for uvicorn workers: `uvicorn --factory dcops.app:app_from_env`."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,107 @@
+"""Sign in and out; users and API tokens for admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from dcops import crud
+from dcops.auth import service
+from dcops.auth.middleware import SESSION_USER_KEY
+from dcops.auth.models import ApiToken, Role, User
+from dcops.auth.permissions import Perm
+from dcops.validation import parse
+from dcops.web.forms import Field, render, submit
+from dcops.web.helpers import actor
+from dcops.web.routes import get, post
+
+Db = NamedDependency[Session]
+Form = URLEncodedBody[dict[str, str]]
+ADMIN = {"perm": Perm.users_admin}
+FORM = "forms/generic.html"
+
+USER = [
+    Field("username", "Username", required=True, help="lowercase letters, digits, . _ -"),
+    Field("display_name", "Full name", required=True),
+    Field("role", "Role", "select", True, [(r.value, r.label) for r in Role]),
+    Field("password", "Initial password", "password", True, help=f"at least {service.MIN_PASSWORD} characters"),
+]
+
+
+def _safe_next(target: str) -> str:
+    # Only local paths: never redirect a fresh login to another site.
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+class LoginPages(Controller):
+    @get("/login", name="login", opt={"perm": Perm.public})
+    def login_form(self, next: FromQuery[str] = "/") -> Template:  # noqa: A002
+        return render("auth/login.html", values={"next": next}, error="")
+
+    @post("/login", opt={"perm": Perm.public})
+    def login(self, request: Request, db: Db, data: Form) -> Any:
+        username, password = data.get("username", ""), data.get("password", "")
+        user = service.authenticate(db, username, password)
+        if user is None:
+            return render("auth/login.html", 401, values={"username": username, "next": data.get("next", "/")},
+                          error="Wrong username or password, or the account is inactive.")
+        request.clear_session()
+        request.set_session({SESSION_USER_KEY: user.id})
+        return Redirect(_safe_next(data.get("next", "/")))
+
+    @post("/logout", name="logout", opt={"perm": Perm.authenticated})
+    def logout(self, request: Request) -> Redirect:
+        request.clear_session()
+        return Redirect("/login")
+
+
+class UserPages(Controller):
+    path = "/users"
+    opt = ADMIN
+
+    @get("/", name="users")
+    def index(self, db: Db) -> Template:
+        users = db.scalars(select(User).order_by(User.username)).all()
+        tokens = db.scalars(select(ApiToken).options(joinedload(ApiToken.user))
+                            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())).all()
+        return render("auth/users.html", users=users, tokens=tokens, roles=list(Role), secret=None)
+
+    @get("/new", name="user_new")
+    def new(self) -> Template:
+        return render(FORM, title="New user", fields=USER, values={"role": "technician"}, errors={},
+                      cancel="/users")
+
+    @post("/new")
+    def create(self, request: Request, db: Db, data: Form) -> Any:
+        return submit(request, FORM, data,
+                      lambda: service.create_user(db, parse(service.UserIn, data, form=True), actor(request)),
+                      lambda u: "/users", "User created", title="New user", fields=USER, cancel="/users")
+
+    @post("/{user_id:int}/active")
+    def toggle(self, request: Request, db: Db, user_id: FromPath[int], data: Form) -> Redirect:
+        user = crud.get(db, User, user_id)
+        service.set_active(db, user, data.get("active") == "1", actor(request))
+        flash(request, f"{user.username} is now {'active' if user.active else 'inactive'}", category="success")
+        return Redirect("/users")
+
+    @post("/tokens")
+    def create_token(self, request: Request, db: Db, data: Form) -> Template:
+        token, secret = service.create_token(db, parse(service.TokenIn, data, form=True), actor(request))
+        users = db.scalars(select(User).order_by(User.username)).all()
+        tokens = db.scalars(select(ApiToken).options(joinedload(ApiToken.user))
+                            .order_by(ApiToken.created_at.desc())).all()
+        return render("auth/users.html", users=users, tokens=tokens, roles=list(Role), secret=secret,
+                      new_token=token)
+
+    @post("/tokens/{token_id:int}/revoke")
+    def revoke_token(self, request: Request, db: Db, token_id: FromPath[int]) -> Redirect:
+        service.revoke_token(db, crud.get(db, ApiToken, token_id), actor(request))
+        flash(request, "Token revoked", category="success")
+        return Redirect("/users")

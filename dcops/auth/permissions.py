@@ -1,0 +1,32 @@
+"""Who may read or write what: the one permission matrix, enforced by a guard on every route."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from dcops.auth.models import Role
+
+
+class Perm(StrEnum):
+    public = "public"                      # login page, static files: no session needed
+    authenticated = "authenticated"        # any signed-in user (dashboard, own logout, API schema)
+    inventory_read = "inventory:read"
+    inventory_write = "inventory:write"    # sites, rooms, racks, hardware; mount, move, unmount
+    customers_read = "customers:read"
+    customers_write = "customers:write"    # customers and contracts
+    audit_read = "audit:read"
+    users_admin = "users:admin"            # users and API tokens
+
+
+MATRIX: dict[Role, frozenset[Perm]] = {
+    Role.admin: frozenset(Perm) - {Perm.public},
+    Role.account_manager: frozenset({Perm.authenticated, Perm.inventory_read, Perm.inventory_write,
+                                     Perm.customers_read, Perm.customers_write, Perm.audit_read}),
+    Role.technician: frozenset({Perm.authenticated, Perm.inventory_read, Perm.inventory_write,
+                                Perm.customers_read}),
+    Role.security: frozenset({Perm.authenticated, Perm.inventory_read, Perm.customers_read}),
+}
+
+
+def allows(role: Role, perm: Perm) -> bool:
+    return perm is Perm.public or perm in MATRIX[role]

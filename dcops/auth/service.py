@@ -1,0 +1,139 @@
+"""Passwords (argon2), logins, users and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
+
+import msgspec
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dcops import audit, crud
+from dcops.auth.models import ApiToken, Role, User
+from dcops.db import atomic, utcnow
+from dcops.errors import Conflict, ValidationFailed
+
+_hasher = PasswordHasher()
+# A hash to verify against when the user does not exist, so timing does not reveal usernames.
+_DUMMY_HASH = _hasher.hash("not a password")
+TOKEN_PREFIX = "dcops_"
+MIN_PASSWORD = 10
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The signed-in user as the web layer sees it: plain data, no session attached."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    via_token: bool = False
+
+    @classmethod
+    def of(cls, user: User, via_token: bool = False) -> CurrentUser:
+        return cls(user.id, user.username, user.display_name, user.role, via_token)
+
+
+class UserIn(msgspec.Struct, kw_only=True):
+    username: Annotated[str, msgspec.Meta(min_length=2, max_length=64, pattern=r"^[a-z0-9._-]+$")]
+    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    role: Role
+    password: Annotated[str, msgspec.Meta(min_length=MIN_PASSWORD, max_length=200)]
+
+
+class TokenIn(msgspec.Struct, kw_only=True):
+    user_id: Annotated[int, msgspec.Meta(ge=1)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def authenticate(db: Session, username: str, password: str) -> User | None:
+    """The user if the password is right and the account active; every attempt is audited."""
+    user = db.scalars(select(User).where(User.username == username.strip().lower())).first()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        ok = user is not None and user.active
+    except (VerificationError, InvalidHashError):
+        ok = False
+    with atomic(db):
+        if ok and user is not None:
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+            user.last_login_at = utcnow()
+            audit.record(db, actor=user.username, action="login", object_type="user", object_id=user.id)
+        else:
+            audit.record(db, actor=username[:64] or "?", action="login_failed", object_type="user",
+                         object_id=user.id if user else "-")
+    return user if ok else None
+
+
+def create_user(db: Session, data: UserIn, actor: str) -> User:
+    values = msgspec.structs.asdict(data)
+    values["password_hash"] = hash_password(values.pop("password"))
+    user = crud.create(db, User, values, actor=actor, unique=(("username",),))
+    return user
+
+
+def set_password(db: Session, user: User, password: str, actor: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationFailed({"password": f"At least {MIN_PASSWORD} characters"})
+    with atomic(db):
+        user.password_hash = hash_password(password)
+        audit.record(db, actor=actor, action="set_password", object_type="user", object_id=user.id)
+
+
+def set_active(db: Session, user: User, active: bool, actor: str) -> None:
+    if not active and user.username == actor:
+        raise Conflict("You cannot deactivate your own account")
+    crud.update(db, user, {"active": active}, actor=actor)
+
+
+def _token_hash(secret: str) -> str:
+    # Tokens are 256 random bits: a fast hash is enough and keeps every API call cheap.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(db: Session, data: TokenIn, actor: str) -> tuple[ApiToken, str]:
+    """Returns the token and its secret; the secret is shown once and never stored."""
+    user = db.get(User, data.user_id)
+    if user is None:
+        raise ValidationFailed({"user_id": f"No user with id {data.user_id}"})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with atomic(db):
+        token = ApiToken(user_id=user.id, name=data.name, prefix=secret[:12], token_hash=_token_hash(secret),
+                         created_by=actor)
+        db.add(token)
+        db.flush()
+        audit.record(db, actor=actor, action="create_token", object_type="api token", object_id=token.id,
+                     after={"user": user.username, "name": data.name, "prefix": token.prefix})
+    return token, secret
+
+
+def revoke_token(db: Session, token: ApiToken, actor: str) -> None:
+    if token.revoked_at is not None:
+        return
+    with atomic(db):
+        token.revoked_at = utcnow()
+        audit.record(db, actor=actor, action="revoke_token", object_type="api token", object_id=token.id)
+
+
+def user_for_token(db: Session, secret: str) -> User | None:
+    token = db.scalars(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret))).first()
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = utcnow()
+    # Record use at most every few minutes, not a write on every API call.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token.last_used_at = now
+        db.commit()
+    return token.user

@@ -1,0 +1,148 @@
+"""dcops serve | db upgrade | db revision | seed load | seed logins | user create | audit verify"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from dcops.settings import Settings
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _session():  # type: ignore[no-untyped-def]
+    from dcops.db import make_engine, make_sessionmaker
+
+    engine = make_engine(_settings().database_url)
+    return make_sessionmaker(engine)()
+
+
+@click.group()
+def main() -> None:
+    """dcops: datacenter operations with the general terms enforced."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int,
+              help="Worker processes; use several only on PostgreSQL.")
+@click.option("--reload", is_flag=True, help="Reload on code changes (development).")
+def serve(host: str, port: int, workers: int, reload: bool) -> None:
+    """Serve the web app and API."""
+    import uvicorn
+
+    settings = _settings()  # makes the data dir and secret before workers start
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        click.echo("note: several workers on SQLite serialise their writes; use PostgreSQL for that.", err=True)
+    click.echo(f"dcops serving on http://{host}:{port}  (database: {settings.database_url.split('@')[-1]})")
+    uvicorn.run("dcops.app:app_from_env", factory=True, host=host, port=port, workers=workers, reload=reload,
+                log_level="info")
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Apply all migrations (creates the database if needed)."""
+    from dcops import migrate
+
+    url = _settings().database_url
+    migrate.upgrade(url)
+    click.echo("database is at the newest schema")
+
+
+@db.command()
+@click.option("-m", "--message", required=True)
+def revision(message: str) -> None:
+    """Autogenerate a migration from the models (developers)."""
+    from dcops import migrate
+
+    migrate.revision(_settings().database_url, message)
+
+
+@main.group()
+def seed() -> None:
+    """Demo data."""
+
+
+@seed.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def seed_load(path: Path) -> None:
+    """Load demo data; objects that exist already are left as they are."""
+    from dcops.seed import load
+
+    with _session() as session:
+        counts = load(session, path)
+        session.commit()
+    made = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing new (already loaded)"
+    click.echo(f"seed: {made}")
+
+
+@seed.command("logins")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def seed_logins(path: Path) -> None:
+    """Print the demo users' logins."""
+    from dcops.seed import read
+
+    click.echo("Demo logins (username / password, role):")
+    for u in read(path).get("users", []):
+        click.echo(f"  {u['username']:<12} / {u['password']:<22} {u['role']}")
+
+
+@main.group()
+def user() -> None:
+    """Users."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--name", "display_name", required=True)
+@click.option("--role", type=click.Choice(["admin", "account_manager", "technician", "security"]), required=True)
+@click.password_option()
+def user_create(username: str, display_name: str, role: str, password: str) -> None:
+    """Create a user."""
+    from dcops.auth.service import UserIn, create_user
+    from dcops.errors import ValidationFailed
+    from dcops.validation import parse
+
+    with _session() as session:
+        try:
+            data = parse(UserIn, {"username": username, "display_name": display_name, "role": role,
+                                  "password": password})
+            create_user(session, data, actor="cli")
+        except ValidationFailed as exc:
+            raise click.ClickException(str(exc)) from exc
+        session.commit()
+    click.echo(f"created {role} {username}")
+
+
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chain; exit 1 and name the first broken event if it does not hold."""
+    from dcops.audit import verify
+
+    with _session() as session:
+        report = verify(session)
+    if report.ok:
+        click.echo(f"audit chain intact: {report.checked} events")
+        return
+    click.echo(f"audit chain BROKEN at event {report.first_broken}: {report.problem} "
+               f"({report.checked} events before it are intact)", err=True)
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The create/read/update/delete steps every inventory and customer record shares, audited."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, inspect, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dcops import audit
+from dcops.db import Base, atomic
+from dcops.errors import Conflict, NotFound, ValidationFailed
+
+M = TypeVar("M", bound=Base)
+T = TypeVar("T")
+
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.total
+
+    @property
+    def has_prev(self) -> bool:
+        return self.offset > 0
+
+
+def paginate(db: Session, stmt: Select[Any], limit: int, offset: int) -> Page[Any]:
+    limit = max(1, min(limit, MAX_PAGE))
+    offset = max(0, offset)
+    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    items = list(db.scalars(stmt.limit(limit).offset(offset)).unique())
+    return Page(items, total, limit, offset)
+
+
+def label(model: type[Base]) -> str:
+    return model.__tablename__.replace("_account", "").replace("_", " ")
+
+
+def get(db: Session, model: type[M], key: Any) -> M:
+    obj = db.get(model, key)
+    if obj is None:
+        raise NotFound(label(model), key)
+    return obj
+
+
+def state(obj: Base) -> dict[str, Any]:
+    """Every column's value: what the audit log keeps as "before" and "after"."""
+    return {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
+
+
+def _check_refs(db: Session, values: Mapping[str, Any], refs: Mapping[str, type[Base]]) -> None:
+    errors = {
+        field: f"No {label(model)} with id {values[field]}"
+        for field, model in refs.items()
+        if values.get(field) is not None and db.get(model, values[field]) is None
+    }
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _check_unique(db: Session, model: type[M], values: Mapping[str, Any], unique: tuple[tuple[str, ...], ...],
+                  exclude: M | None) -> None:
+    errors: dict[str, str] = {}
+    for fields in unique:
+        if any(f not in values for f in fields):
+            continue
+        stmt = select(model).where(*(getattr(model, f) == values[f] for f in fields))
+        if exclude is not None:
+            stmt = stmt.where(model.id != exclude.id)  # type: ignore[attr-defined]
+        if db.scalars(stmt.limit(1)).first() is not None:
+            scope = f" in this {fields[0].removesuffix('_id')}" if len(fields) > 1 else ""
+            errors[fields[-1]] = f"{values[fields[-1]]!s} is already in use{scope}"
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def flush_or_conflict(db: Session, what: str) -> None:
+    try:
+        db.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"The {what} conflicts with a change made at the same moment; reload and try again") \
+            from exc
+
+
+def create(db: Session, model: type[M], values: Mapping[str, Any], *, actor: str,
+           unique: tuple[tuple[str, ...], ...] = (), refs: Mapping[str, type[Base]] | None = None) -> M:
+    with atomic(db):
+        _check_refs(db, values, refs or {})
+        _check_unique(db, model, values, unique, None)
+        obj = model(**values)
+        db.add(obj)
+        flush_or_conflict(db, label(model))
+        audit.record(db, actor=actor, action="create", object_type=label(model),
+                     object_id=inspect(obj).identity[0], after=state(obj))
+    return obj
+
+
+def update(db: Session, obj: M, values: Mapping[str, Any], *, actor: str,
+           unique: tuple[tuple[str, ...], ...] = (), refs: Mapping[str, type[Base]] | None = None) -> M:
+    model = type(obj)
+    with atomic(db):
+        _check_refs(db, values, refs or {})
+        merged = {**state(obj), **values}
+        _check_unique(db, model, merged, unique, obj)
+        before = state(obj)
+        for key, value in values.items():
+            setattr(obj, key, value)
+        flush_or_conflict(db, label(model))
+        after = state(obj)
+        changed = {k for k in after if after[k] != before[k]}
+        if changed:
+            audit.record(db, actor=actor, action="update", object_type=label(model),
+                         object_id=inspect(obj).identity[0],
+                         before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return obj
+
+
+def delete(db: Session, obj: Base, *, actor: str) -> None:
+    model = type(obj)
+    key = inspect(obj).identity[0]
+    with atomic(db):
+        before = state(obj)
+        db.delete(obj)
+        try:
+            db.flush()
+        except IntegrityError as exc:
+            raise Conflict(f"This {label(model)} is still in use and cannot be deleted") from exc
+        audit.record(db, actor=actor, action="delete", object_type=label(model), object_id=key, before=before)

@@ -1,0 +1,63 @@
+"""JSON API for customers and contracts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import msgspec
+from litestar import Router
+from sqlalchemy import Select
+
+from dcops.auth.permissions import Perm
+from dcops.customers import service
+from dcops.customers.models import Contract, ContractStatus, Customer, CustomerKind
+from dcops.customers.schemas import ContractIn, CustomerIn
+from dcops.terms import Owner, Service
+from dcops.web.helpers import query_int
+from dcops.web.resource import Resource, router
+
+
+class CustomerOut(msgspec.Struct):
+    id: int
+    name: str
+    kind: CustomerKind
+    kvk_number: str | None
+    email: str | None
+    phone: str | None
+    address: str | None
+    contact_name: str | None
+    notes: str | None
+
+
+class ContractOut(msgspec.Struct):
+    id: int
+    number: str
+    customer_id: int
+    service: Service
+    customer_maintains_hardware: bool
+    start_date: date
+    end_date: date | None
+    payment_term_days: int
+    status: ContractStatus
+    owner: Owner
+    notes: str | None
+
+
+def _customer_query(p: dict[str, str]) -> Select[Any]:
+    kind = CustomerKind(p["kind"]) if p.get("kind") in CustomerKind.__members__ else None
+    return service.customer_query(p.get("q", ""), kind)
+
+
+def _contract_query(p: dict[str, str]) -> Select[Any]:
+    return service.contract_query(query_int(p.get("customer_id")), p.get("q", ""))
+
+
+_rights = {"read": Perm.customers_read, "write": Perm.customers_write}
+
+ROUTERS: list[Router] = [
+    router(Resource("customers", Customer, CustomerIn, CustomerOut, _customer_query, service.create_customer,
+                    service.update_customer, service.delete_customer, filters=("q", "kind"), **_rights)),
+    router(Resource("contracts", Contract, ContractIn, ContractOut, _contract_query, service.create_contract,
+                    service.update_contract, service.delete_contract, filters=("customer_id", "q"), **_rights)),
+]

@@ -1,0 +1,88 @@
+"""Customer and contract records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from dcops import crud
+from dcops.customers.models import Contract, Customer, CustomerKind
+from dcops.customers.schemas import ContractIn, CustomerIn
+from dcops.errors import Conflict, ValidationFailed
+from dcops.racks.models import Hardware, Rack
+from dcops.validation import as_dict
+
+
+def _customer_rules(values: dict[str, Any]) -> dict[str, Any]:
+    if values["kind"] == CustomerKind.business and not values.get("kvk_number"):
+        raise ValidationFailed({"kvk_number": "A business customer needs its KvK number (8 digits)"})
+    if values["kind"] == CustomerKind.consumer:
+        values["kvk_number"] = None
+    return values
+
+
+def create_customer(db: Session, data: CustomerIn, actor: str) -> Customer:
+    return crud.create(db, Customer, _customer_rules(as_dict(data)), actor=actor, unique=(("name",),))
+
+
+def update_customer(db: Session, customer: Customer, data: CustomerIn, actor: str) -> Customer:
+    return crud.update(db, customer, _customer_rules(as_dict(data)), actor=actor, unique=(("name",),))
+
+
+def delete_customer(db: Session, customer: Customer, actor: str) -> None:
+    if db.scalar(select(func.count()).where(Contract.customer_id == customer.id)):
+        raise Conflict(f"{customer.name} has contracts; end them instead of deleting the customer")
+    if db.scalar(select(func.count()).where(Rack.customer_id == customer.id)):
+        raise Conflict(f"{customer.name} is let a private rack; release the rack first")
+    crud.delete(db, customer, actor=actor)
+
+
+def _contract_rules(values: dict[str, Any]) -> dict[str, Any]:
+    if values.get("end_date") and values["end_date"] < values["start_date"]:
+        raise ValidationFailed({"end_date": "The contract cannot end before it starts"})
+    return values
+
+
+def create_contract(db: Session, data: ContractIn, actor: str) -> Contract:
+    return crud.create(db, Contract, _contract_rules(as_dict(data)), actor=actor, unique=(("number",),),
+                       refs={"customer_id": Customer})
+
+
+def update_contract(db: Session, contract: Contract, data: ContractIn, actor: str) -> Contract:
+    values = _contract_rules(as_dict(data))
+    hardware = db.scalar(select(func.count()).where(Hardware.contract_id == contract.id))
+    if hardware and values["customer_id"] != contract.customer_id:
+        raise ValidationFailed({"customer_id": "Hardware runs under this contract; it cannot change customer"})
+    if hardware and values["service"] != contract.service:
+        # Ownership follows from the service (D1/K1): switching it would silently change who owns the hardware.
+        raise ValidationFailed({"service": "Hardware runs under this contract; its service decides ownership "
+                                           "(Art. 11.2, rule D1 / Art. 12.2, rule K1) and cannot change"})
+    return crud.update(db, contract, values, actor=actor, unique=(("number",),), refs={"customer_id": Customer})
+
+
+def delete_contract(db: Session, contract: Contract, actor: str) -> None:
+    if db.scalar(select(func.count()).where(Hardware.contract_id == contract.id)):
+        raise Conflict(f"Hardware runs under contract {contract.number}; end the contract instead")
+    crud.delete(db, contract, actor=actor)
+
+
+def customer_query(q: str = "", kind: CustomerKind | None = None) -> Select[Any]:
+    stmt = select(Customer).options(selectinload(Customer.contracts)).order_by(Customer.name)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(Customer.name).like(like), Customer.kvk_number.like(like)))
+    if kind is not None:
+        stmt = stmt.where(Customer.kind == kind)
+    return stmt
+
+
+def contract_query(customer_id: int | None = None, q: str = "") -> Select[Any]:
+    stmt = select(Contract).join(Contract.customer).order_by(Contract.number)
+    if customer_id is not None:
+        stmt = stmt.where(Contract.customer_id == customer_id)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(Contract.number).like(like), func.lower(Customer.name).like(like)))
+    return stmt

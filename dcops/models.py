@@ -1,0 +1,12 @@
+"""Imports every model so the metadata is complete (for Alembic and for tests)."""
+
+from dcops.audit import AuditEvent
+from dcops.auth.models import ApiToken, User
+from dcops.customers.models import Contract, Customer
+from dcops.db import Base
+from dcops.racks.models import Hardware, Rack, RackUnit, Room, Site
+
+metadata = Base.metadata
+
+__all__ = ["ApiToken", "AuditEvent", "Contract", "Customer", "Hardware", "Rack", "RackUnit", "Room", "Site",
+           "User", "metadata"]

@@ -1,0 +1,139 @@
+"""JSON API for sites, rooms, racks and hardware, with mount/move/unmount as actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, Router
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from dcops import crud
+from dcops.auth.permissions import Perm
+from dcops.racks import service
+from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackStatus, Room, Site
+from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
+from dcops.terms import Owner
+from dcops.web.helpers import actor, query_int
+from dcops.web.resource import Resource, out, router
+from dcops.web.routes import post
+
+
+class SiteOut(msgspec.Struct):
+    id: int
+    code: str
+    name: str
+    address: str | None
+    timezone: str
+
+
+class RoomOut(msgspec.Struct):
+    id: int
+    site_id: int
+    code: str
+    name: str
+
+
+class RackOut(msgspec.Struct):
+    id: int
+    room_id: int
+    name: str
+    u_height: int
+    kind: RackKind
+    customer_id: int | None
+    power_budget_w: int
+    status: RackStatus
+
+
+class HardwareOut(msgspec.Struct):
+    id: int
+    name: str
+    asset_tag: str
+    serial: str | None
+    model: str | None
+    u_height: int
+    full_depth: bool
+    rack_id: int | None
+    position: int | None
+    face: Face | None
+    power_draw_w: int
+    status: HardwareStatus
+    contract_id: int | None
+    owner: Owner
+    notes: str | None
+
+
+class HardwareCreateIn(HardwareIn, kw_only=True):
+    mount: MountIn | None = None
+
+
+def _site_query(p: dict[str, str]) -> Select[Any]:
+    return select(Site).order_by(Site.code)
+
+
+def _room_query(p: dict[str, str]) -> Select[Any]:
+    stmt = select(Room).order_by(Room.site_id, Room.code)
+    return stmt.where(Room.site_id == query_int(p["site_id"])) if "site_id" in p else stmt
+
+
+def _rack_query(p: dict[str, str]) -> Select[Any]:
+    stmt = select(Rack).join(Rack.room).order_by(Rack.room_id, Rack.name)
+    if "room_id" in p:
+        stmt = stmt.where(Rack.room_id == query_int(p["room_id"]))
+    if "site_id" in p:
+        stmt = stmt.where(Room.site_id == query_int(p["site_id"]))
+    if "kind" in p:
+        stmt = stmt.where(Rack.kind == p["kind"])
+    if "customer_id" in p:
+        stmt = stmt.where(Rack.customer_id == query_int(p["customer_id"]))
+    return stmt
+
+
+def _hardware_query(p: dict[str, str]) -> Select[Any]:
+    return service.hardware_query(service.HardwareFilter(
+        q=p.get("q", ""), site_id=query_int(p.get("site_id")), room_id=query_int(p.get("room_id")),
+        rack_id=query_int(p.get("rack_id")), customer_id=query_int(p.get("customer_id")),
+        status=HardwareStatus(p["status"]) if p.get("status") in HardwareStatus.__members__ else None,
+        owner=Owner(p["owner"]) if p.get("owner") in Owner.__members__ else None,
+    ))
+
+
+def _create_hardware(db: Session, data: HardwareCreateIn, who: str) -> Hardware:
+    fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "mount"}
+    return service.create_hardware(db, HardwareIn(**fields), who, data.mount)
+
+
+WRITE = {"perm": Perm.inventory_write}
+
+
+@post("/{item_id:int}/mount", name="api.hardware.mount", opt=WRITE, status_code=200)
+def mount(request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: MountIn) -> HardwareOut:
+    return out(HardwareOut, service.mount(db, crud.get(db, Hardware, item_id), data, actor(request)))
+
+
+@post("/{item_id:int}/move", name="api.hardware.move", opt=WRITE, status_code=200)
+def move(request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: MountIn) -> HardwareOut:
+    return out(HardwareOut, service.move(db, crud.get(db, Hardware, item_id), data, actor(request)))
+
+
+@post("/{item_id:int}/unmount", name="api.hardware.unmount", opt=WRITE, status_code=200)
+def unmount(request: Request, db: NamedDependency[Session], item_id: FromPath[int],
+            data: UnmountIn) -> HardwareOut:
+    return out(HardwareOut, service.unmount(db, crud.get(db, Hardware, item_id), data, actor(request)))
+
+
+ROUTERS: list[Router] = [
+    router(Resource("sites", Site, SiteIn, SiteOut, _site_query, service.create_site, service.update_site,
+                    service.delete_site)),
+    router(Resource("rooms", Room, RoomIn, RoomOut, _room_query, service.create_room, service.update_room,
+                    service.delete_room, filters=("site_id",))),
+    router(Resource("racks", Rack, RackIn, RackOut, _rack_query, service.create_rack, service.update_rack,
+                    service.delete_rack, filters=("room_id", "site_id", "kind", "customer_id"))),
+    router(Resource("hardware", Hardware, HardwareIn, HardwareOut, _hardware_query, _create_hardware,
+                    service.update_hardware, service.delete_hardware, schema_create=HardwareCreateIn,
+                    filters=("q", "site_id", "room_id", "rack_id", "customer_id", "status", "owner"),
+                    extra_handlers=[mount, move, unmount])),
+]

@@ -1,0 +1,83 @@
+"""Rack elevations as server-rendered SVG: one face, bottom-up, each device with owner and ownership."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from dcops.racks import units
+from dcops.racks.models import Face, Hardware, Rack
+from dcops.terms import Owner
+
+UNIT_PX = 24
+LABEL_PX = 34
+WIDTH_PX = 300
+TOP_PX = 26
+
+
+def _fill(hw: Hardware) -> str:
+    if hw.contract is None:
+        return "#cfd8dc"  # supplier infrastructure
+    return "#90caf9" if hw.owner is Owner.customer else "#ffcc80"
+
+
+def _ownership(hw: Hardware) -> str:
+    owner, reason = hw.ownership
+    if hw.contract is None:
+        return "supplier infrastructure"
+    who = hw.contract.customer.name
+    return f"{who} · customer-owned ({reason.rule})" if owner is Owner.customer and reason else \
+        f"{who} · supplier property ({reason.rule if reason else 'D1'})"
+
+
+def render(rack: Rack, hardware: Sequence[Hardware], face: Face, *, can_mount: bool = False) -> str:
+    """SVG for one face. `hardware` is what is mounted in the rack (either face; filtered here)."""
+    height = TOP_PX + rack.u_height * UNIT_PX + 4
+    x0, w = LABEL_PX, WIDTH_PX - LABEL_PX - 4
+
+    def y_of(unit: int) -> int:  # top edge of a unit, U1 at the bottom
+        return TOP_PX + (rack.u_height - unit) * UNIT_PX
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="elevation" role="img" viewBox="0 0 {WIDTH_PX} {height}" '
+        f'width="{WIDTH_PX}" height="{height}" aria-label={quoteattr(f"{rack.name} {face.value}")}>',
+        f'<text x="{WIDTH_PX // 2}" y="17" text-anchor="middle" class="el-title">{escape(rack.name)} · '
+        f'{face.value}</text>',
+        f'<rect x="{x0}" y="{TOP_PX}" width="{w}" height="{rack.u_height * UNIT_PX}" class="el-frame"/>',
+    ]
+    taken: set[int] = set()
+    for hw in hardware:
+        if hw.position is None or face not in units.faces(hw.face or Face.front, hw.full_depth):
+            continue
+        taken.update(units.span(hw.position, hw.u_height))
+        top = y_of(hw.position + hw.u_height - 1)
+        h = hw.u_height * UNIT_PX
+        title = f"{hw.name} ({hw.asset_tag}) U{hw.position}" + (f"–U{hw.top_unit}" if hw.u_height > 1 else "")
+        out.append(
+            f'<a href="/hardware/{hw.id}"><g class="el-device">'
+            f"<title>{escape(title)} — {escape(_ownership(hw))}</title>"
+            f'<rect x="{x0 + 1}" y="{top + 1}" width="{w - 2}" height="{h - 2}" rx="3" fill="{_fill(hw)}"/>'
+            f'<text x="{x0 + 8}" y="{top + 16}" class="el-name">{escape(hw.name)}</text>'
+        )
+        if h >= 2 * UNIT_PX or hw.u_height == 1:
+            sub_y = top + (34 if h >= 2 * UNIT_PX else 16)
+            sub_x = x0 + 8 if h >= 2 * UNIT_PX else x0 + w - 8
+            anchor = "start" if h >= 2 * UNIT_PX else "end"
+            out.append(f'<text x="{sub_x}" y="{sub_y}" text-anchor="{anchor}" class="el-owner">'
+                       f"{escape(_ownership(hw) if h >= 2 * UNIT_PX else hw.owner.value)}</text>")
+        out.append("</g></a>")
+    for u in range(1, rack.u_height + 1):
+        y = y_of(u)
+        out.append(f'<text x="{LABEL_PX - 6}" y="{y + 16}" text-anchor="end" class="el-u">{u}</text>')
+        if u not in taken:
+            rect = (f'<rect x="{x0 + 1}" y="{y + 1}" width="{w - 2}" height="{UNIT_PX - 2}" class="el-free">'
+                    f"<title>U{u} free</title></rect>")
+            if can_mount:
+                out.append(f'<a href="/racks/{rack.id}/mount?position={u}&amp;face={face.value}" '
+                           f'class="el-mount" aria-label="mount at U{u}">{rect}'
+                           f'<text x="{x0 + w // 2}" y="{y + 16}" text-anchor="middle" class="el-plus">'
+                           f"+ mount here</text></a>")
+            else:
+                out.append(rect)
+    out.append("</svg>")
+    return "".join(out)

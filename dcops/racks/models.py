@@ -1,0 +1,143 @@
+"""Sites, rooms, racks, the units hardware occupies, and the hardware itself (NetBox's Device)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dcops.customers.models import Contract, Customer
+from dcops.db import Base, StrEnumType
+from dcops.terms import Owner, hardware_owner
+from dcops.terms.verdict import Reason
+
+MAX_RACK_HEIGHT = 60
+
+
+class RackKind(StrEnum):
+    shared = "shared"
+    private = "private"
+
+
+class RackStatus(StrEnum):
+    active = "active"
+    planned = "planned"
+    retired = "retired"
+
+
+class Face(StrEnum):
+    front = "front"
+    rear = "rear"
+
+
+class HardwareStatus(StrEnum):
+    planned = "planned"
+    installed = "installed"
+    removed = "removed"
+
+
+class Site(Base):
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    address: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+
+    rooms: Mapped[list[Room]] = relationship(back_populates="site", order_by="Room.code")
+
+
+class Room(Base):
+    __tablename__ = "room"
+    __table_args__ = (UniqueConstraint("site_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="RESTRICT"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+
+    site: Mapped[Site] = relationship(back_populates="rooms")
+    racks: Mapped[list[Rack]] = relationship(back_populates="room", order_by="Rack.name")
+
+
+class Rack(Base):
+    __tablename__ = "rack"
+    __table_args__ = (
+        UniqueConstraint("room_id", "name"),
+        CheckConstraint(f"u_height BETWEEN 1 AND {MAX_RACK_HEIGHT}", name="u_height_range"),
+        CheckConstraint("kind = 'private' OR customer_id IS NULL", name="only_private_is_let"),
+        CheckConstraint("power_budget_w >= 0", name="power_budget_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    u_height: Mapped[int] = mapped_column(default=42)
+    kind: Mapped[RackKind] = mapped_column(StrEnumType(RackKind), default=RackKind.shared)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    power_budget_w: Mapped[int] = mapped_column(default=0)
+    status: Mapped[RackStatus] = mapped_column(StrEnumType(RackStatus), default=RackStatus.active)
+
+    room: Mapped[Room] = relationship(back_populates="racks")
+    customer: Mapped[Customer | None] = relationship()
+
+
+class RackUnit(Base):
+    """One row per occupied (rack, unit, face): the primary key makes double-booking impossible."""
+
+    __tablename__ = "rack_unit"
+    __table_args__ = (CheckConstraint(f"unit BETWEEN 1 AND {MAX_RACK_HEIGHT}", name="unit_range"),)
+
+    rack_id: Mapped[int] = mapped_column(ForeignKey("rack.id", ondelete="CASCADE"), primary_key=True)
+    unit: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    face: Mapped[Face] = mapped_column(StrEnumType(Face), primary_key=True)
+    hardware_id: Mapped[int] = mapped_column(ForeignKey("hardware.id", ondelete="CASCADE"), index=True)
+
+
+class Hardware(Base):
+    __tablename__ = "hardware"
+    __table_args__ = (
+        CheckConstraint(f"u_height BETWEEN 1 AND {MAX_RACK_HEIGHT}", name="u_height_range"),
+        CheckConstraint("power_draw_w >= 0", name="power_draw_positive"),
+        CheckConstraint(
+            "(rack_id IS NULL AND position IS NULL AND face IS NULL)"
+            " OR (rack_id IS NOT NULL AND position IS NOT NULL AND face IS NOT NULL)",
+            name="placed_whole",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    asset_tag: Mapped[str] = mapped_column(String(50), unique=True)
+    serial: Mapped[str | None] = mapped_column(String(100))
+    model: Mapped[str | None] = mapped_column(String(100))
+    u_height: Mapped[int] = mapped_column(default=1)
+    full_depth: Mapped[bool] = mapped_column(default=True)
+    rack_id: Mapped[int | None] = mapped_column(ForeignKey("rack.id", ondelete="RESTRICT"), index=True)
+    position: Mapped[int | None] = mapped_column()
+    face: Mapped[Face | None] = mapped_column(StrEnumType(Face))
+    power_draw_w: Mapped[int] = mapped_column(default=0)
+    status: Mapped[HardwareStatus] = mapped_column(StrEnumType(HardwareStatus), default=HardwareStatus.planned)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id", ondelete="RESTRICT"), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    rack: Mapped[Rack | None] = relationship()
+    contract: Mapped[Contract | None] = relationship()
+
+    @property
+    def ownership(self) -> tuple[Owner, Reason | None]:
+        return hardware_owner(self.contract.service if self.contract else None)
+
+    @property
+    def owner(self) -> Owner:
+        return self.ownership[0]
+
+    @property
+    def customer(self) -> Customer | None:
+        return self.contract.customer if self.contract else None
+
+    @property
+    def top_unit(self) -> int | None:
+        return None if self.position is None else self.position + self.u_height - 1

@@ -1,0 +1,309 @@
+"""Inventory work: sites, rooms, racks, hardware, and the one path that mounts, moves and unmounts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from dcops import audit, crud
+from dcops.customers.models import Contract, Customer
+from dcops.db import atomic
+from dcops.errors import Conflict, ValidationFailed
+from dcops.racks import units
+from dcops.racks.models import (
+    Face,
+    Hardware,
+    HardwareStatus,
+    Rack,
+    RackKind,
+    RackStatus,
+    RackUnit,
+    Room,
+    Site,
+)
+from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
+from dcops.terms import Owner, Service
+from dcops.validation import as_dict
+
+PLACEMENT = ("rack_id", "position", "face", "status")
+
+
+# --- sites and rooms ------------------------------------------------------------------------------
+
+def create_site(db: Session, data: SiteIn, actor: str) -> Site:
+    return crud.create(db, Site, as_dict(data), actor=actor, unique=(("code",), ("name",)))
+
+
+def update_site(db: Session, site: Site, data: SiteIn, actor: str) -> Site:
+    return crud.update(db, site, as_dict(data), actor=actor, unique=(("code",), ("name",)))
+
+
+def delete_site(db: Session, site: Site, actor: str) -> None:
+    if db.scalar(select(func.count()).where(Room.site_id == site.id)):
+        raise Conflict(f"Site {site.code} still has rooms; delete or move them first")
+    crud.delete(db, site, actor=actor)
+
+
+def create_room(db: Session, data: RoomIn, actor: str) -> Room:
+    return crud.create(db, Room, as_dict(data), actor=actor, unique=(("site_id", "code"),), refs={"site_id": Site})
+
+
+def update_room(db: Session, room: Room, data: RoomIn, actor: str) -> Room:
+    return crud.update(db, room, as_dict(data), actor=actor, unique=(("site_id", "code"),),
+                       refs={"site_id": Site})
+
+
+def delete_room(db: Session, room: Room, actor: str) -> None:
+    if db.scalar(select(func.count()).where(Rack.room_id == room.id)):
+        raise Conflict(f"Room {room.code} still has racks; delete or move them first")
+    crud.delete(db, room, actor=actor)
+
+
+# --- racks ----------------------------------------------------------------------------------------
+
+def _rack_rules(db: Session, values: dict[str, Any], rack: Rack | None) -> None:
+    errors: dict[str, str] = {}
+    if values["kind"] == RackKind.shared and values.get("customer_id") is not None:
+        errors["customer_id"] = "Only a private rack is let to a customer; a shared rack serves many"
+    if rack is not None:
+        top = db.scalar(select(func.max(RackUnit.unit)).where(RackUnit.rack_id == rack.id))
+        if top and values["u_height"] < top:
+            errors["u_height"] = f"Hardware is mounted up to U{top}; the rack cannot be lower than {top}U"
+        if values.get("customer_id") is not None:
+            others = db.scalars(
+                select(Hardware.name).join(Contract).where(
+                    Hardware.rack_id == rack.id, Contract.customer_id != values["customer_id"]
+                ).limit(3)
+            ).all()
+            if others:
+                errors["customer_id"] = ("Other customers' hardware is mounted here (" + ", ".join(others) + "); "
+                                         "a private rack holds one customer's hardware")
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def create_rack(db: Session, data: RackIn, actor: str) -> Rack:
+    values = as_dict(data)
+    _rack_rules(db, values, None)
+    return crud.create(db, Rack, values, actor=actor, unique=(("room_id", "name"),),
+                       refs={"room_id": Room, "customer_id": Customer})
+
+
+def update_rack(db: Session, rack: Rack, data: RackIn, actor: str) -> Rack:
+    values = as_dict(data)
+    _rack_rules(db, values, rack)
+    return crud.update(db, rack, values, actor=actor, unique=(("room_id", "name"),),
+                       refs={"room_id": Room, "customer_id": Customer})
+
+
+def delete_rack(db: Session, rack: Rack, actor: str) -> None:
+    if db.scalar(select(func.count()).where(Hardware.rack_id == rack.id)):
+        raise Conflict(f"Rack {rack.name} still holds hardware; unmount it first")
+    crud.delete(db, rack, actor=actor)
+
+
+# --- hardware -------------------------------------------------------------------------------------
+
+def create_hardware(db: Session, data: HardwareIn, actor: str, mount_at: MountIn | None = None) -> Hardware:
+    """Create, and optionally mount, in one transaction: a refused mount leaves no orphan record."""
+    with atomic(db):
+        hw = crud.create(db, Hardware, as_dict(data), actor=actor, unique=(("asset_tag",),),
+                         refs={"contract_id": Contract})
+        if mount_at is not None:
+            mount(db, hw, mount_at, actor)
+    return hw
+
+
+def update_hardware(db: Session, hw: Hardware, data: HardwareIn, actor: str) -> Hardware:
+    values = as_dict(data)
+    with atomic(db):
+        crud.update(db, hw, values, actor=actor, unique=(("asset_tag",),), refs={"contract_id": Contract})
+        db.refresh(hw, ["contract"])
+        if hw.rack_id is not None:
+            # A new height, depth or owner must still fit where the hardware stands.
+            rack = crud.get(db, Rack, hw.rack_id)
+            _occupy(db, hw, rack, hw.position or 1, hw.face or Face.front)
+    return hw
+
+
+def delete_hardware(db: Session, hw: Hardware, actor: str) -> None:
+    if hw.rack_id is not None:
+        raise Conflict(f"{hw.name} is mounted; unmount it before deleting the record")
+    crud.delete(db, hw, actor=actor)
+
+
+def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) -> None:
+    """Take the units for `hw` at `position`, releasing whatever it held before. Caller is atomic."""
+    if rack.status is RackStatus.retired:
+        raise ValidationFailed({"rack_id": f"Rack {rack.name} is retired"})
+    if problem := units.fit_error(rack.u_height, position, hw.u_height):
+        raise ValidationFailed({"position": problem})
+    if rack.customer_id is not None and hw.contract is not None and hw.contract.customer_id != rack.customer_id:
+        raise ValidationFailed({"rack_id": f"Rack {rack.name} is a private rack let to another customer"})
+    wanted = units.cells(position, hw.u_height, face, hw.full_depth)
+    lo, hi = position, position + hw.u_height - 1
+    clashes = db.execute(
+        select(RackUnit.unit, RackUnit.face, Hardware.name)
+        .join(Hardware, Hardware.id == RackUnit.hardware_id)
+        .where(RackUnit.rack_id == rack.id, RackUnit.unit.between(lo, hi), RackUnit.hardware_id != hw.id)
+    ).all()
+    clashes = [c for c in clashes if (c.unit, c.face) in wanted]
+    if clashes:
+        by_name: dict[str, list[int]] = {}
+        for c in clashes:
+            by_name.setdefault(c.name, []).append(c.unit)
+        taken = "; ".join(f"{units.describe_units(us)} taken by {name}" for name, us in by_name.items())
+        raise Conflict(f"Cannot place {hw.name} at U{lo}–U{hi} ({face.value}) in {rack.name}: {taken}",
+                       field="position")
+    db.execute(delete(RackUnit).where(RackUnit.hardware_id == hw.id))
+    db.add_all(RackUnit(rack_id=rack.id, unit=u, face=f, hardware_id=hw.id) for u, f in wanted)
+    hw.rack_id, hw.position, hw.face = rack.id, position, face
+    hw.status = HardwareStatus.installed
+    # The primary key on (rack, unit, face) is the final word when two people book the same units at once.
+    crud.flush_or_conflict(db, "rack unit booking")
+    db.refresh(hw, ["rack"])
+
+
+def mount(db: Session, hw: Hardware, target: MountIn, actor: str) -> Hardware:
+    if hw.rack_id is not None:
+        raise Conflict(f"{hw.name} is already mounted in {hw.rack.name if hw.rack else 'a rack'}; move it instead")
+    with atomic(db):
+        rack = _rack_for(db, target.rack_id)
+        before = crud.state(hw)
+        _occupy(db, hw, rack, target.position, target.face)
+        _record_placement(db, hw, "mount", before, actor)
+    return hw
+
+
+def move(db: Session, hw: Hardware, target: MountIn, actor: str) -> Hardware:
+    if hw.rack_id is None:
+        raise Conflict(f"{hw.name} is not mounted; mount it instead")
+    with atomic(db):
+        rack = _rack_for(db, target.rack_id)
+        before = crud.state(hw)
+        _occupy(db, hw, rack, target.position, target.face)
+        _record_placement(db, hw, "move", before, actor)
+    return hw
+
+
+def unmount(db: Session, hw: Hardware, data: UnmountIn, actor: str) -> Hardware:
+    if hw.rack_id is None:
+        raise Conflict(f"{hw.name} is not mounted")
+    if data.status is HardwareStatus.installed:
+        raise ValidationFailed({"status": "Unmounted hardware is planned (kept) or removed (gone)"})
+    with atomic(db):
+        before = crud.state(hw)
+        db.execute(delete(RackUnit).where(RackUnit.hardware_id == hw.id))
+        hw.rack_id = hw.position = hw.face = None
+        hw.status = data.status
+        db.flush()
+        _record_placement(db, hw, "unmount", before, actor)
+    return hw
+
+
+def _rack_for(db: Session, rack_id: int) -> Rack:
+    rack = db.get(Rack, rack_id)
+    if rack is None:
+        raise ValidationFailed({"rack_id": f"No rack with id {rack_id}"})
+    return rack
+
+
+def _record_placement(db: Session, hw: Hardware, action: str, before: dict[str, Any], actor: str) -> None:
+    after = crud.state(hw)
+    audit.record(db, actor=actor, action=action, object_type="hardware", object_id=hw.id,
+                 before={k: before[k] for k in PLACEMENT}, after={k: after[k] for k in PLACEMENT})
+
+
+# --- queries for lists and views ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RackUsage:
+    rack: Rack
+    used_u: int
+    draw_w: int
+
+    @property
+    def used_pct(self) -> int:
+        return round(100 * self.used_u / self.rack.u_height) if self.rack.u_height else 0
+
+    @property
+    def power_pct(self) -> int | None:
+        return round(100 * self.draw_w / self.rack.power_budget_w) if self.rack.power_budget_w else None
+
+
+def rack_usage(db: Session, *, room_id: int | None = None, site_id: int | None = None,
+               rack_ids: Sequence[int] | None = None) -> list[RackUsage]:
+    """Racks with U used and power drawn, in one statement whatever the number of racks."""
+    used = (select(func.count(func.distinct(RackUnit.unit))).where(RackUnit.rack_id == Rack.id)
+            .correlate(Rack).scalar_subquery())
+    draw = (select(func.coalesce(func.sum(Hardware.power_draw_w), 0))
+            .where(Hardware.rack_id == Rack.id, Hardware.status == HardwareStatus.installed)
+            .correlate(Rack).scalar_subquery())
+    stmt = (select(Rack, used, draw).join(Rack.room).join(Room.site)
+            .options(joinedload(Rack.room).joinedload(Room.site), joinedload(Rack.customer))
+            .order_by(Site.code, Room.code, Rack.name))
+    if room_id is not None:
+        stmt = stmt.where(Rack.room_id == room_id)
+    if site_id is not None:
+        stmt = stmt.where(Room.site_id == site_id)
+    if rack_ids is not None:
+        stmt = stmt.where(Rack.id.in_(rack_ids))
+    return [RackUsage(r, u or 0, d or 0) for r, u, d in db.execute(stmt)]
+
+
+def mounted_hardware(db: Session, rack_ids: Sequence[int]) -> dict[int, list[Hardware]]:
+    """All hardware in the given racks with contract and customer, in one statement."""
+    result: dict[int, list[Hardware]] = {rid: [] for rid in rack_ids}
+    if not rack_ids:
+        return result
+    rows = db.scalars(
+        select(Hardware).where(Hardware.rack_id.in_(rack_ids))
+        .options(joinedload(Hardware.contract).joinedload(Contract.customer))
+        .order_by(Hardware.position.desc())
+    )
+    for hw in rows:
+        result[hw.rack_id].append(hw)  # type: ignore[index]
+    return result
+
+
+@dataclass(frozen=True)
+class HardwareFilter:
+    q: str = ""
+    site_id: int | None = None
+    room_id: int | None = None
+    rack_id: int | None = None
+    customer_id: int | None = None
+    status: HardwareStatus | None = None
+    owner: Owner | None = None
+
+
+def hardware_query(f: HardwareFilter) -> Select[Any]:
+    stmt = (select(Hardware)
+            .outerjoin(Hardware.rack).outerjoin(Rack.room)
+            .outerjoin(Hardware.contract)
+            .options(joinedload(Hardware.rack).joinedload(Rack.room).joinedload(Room.site),
+                     joinedload(Hardware.contract).joinedload(Contract.customer))
+            .order_by(Hardware.name, Hardware.id))
+    if f.q:
+        like = f"%{f.q.lower()}%"
+        stmt = stmt.where(or_(*(func.lower(c).like(like) for c in
+                                (Hardware.name, Hardware.asset_tag, Hardware.serial, Hardware.model))))
+    if f.rack_id is not None:
+        stmt = stmt.where(Hardware.rack_id == f.rack_id)
+    if f.room_id is not None:
+        stmt = stmt.where(Rack.room_id == f.room_id)
+    if f.site_id is not None:
+        stmt = stmt.where(Room.site_id == f.site_id)
+    if f.customer_id is not None:
+        stmt = stmt.where(Contract.customer_id == f.customer_id)
+    if f.status is not None:
+        stmt = stmt.where(Hardware.status == f.status)
+    if f.owner is Owner.customer:
+        stmt = stmt.where(Contract.service == Service.colocation)
+    elif f.owner is Owner.supplier:
+        stmt = stmt.where(or_(Hardware.contract_id.is_(None), Contract.service == Service.dedicated))
+    return stmt

@@ -1,0 +1,48 @@
+"""Settings from DCOPS_* environment variables; create_app() takes them explicitly."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _secret_from_data_dir(data_dir: Path) -> str:
+    """A per-installation secret, made once and kept (mode 0600) so sessions survive restarts."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: str = ""
+    site_timezone: str = "Europe/Amsterdam"
+    base_url: str = "http://127.0.0.1:8000"
+    debug: bool = False
+    secure_cookies: bool = False
+    session_max_age: int = 12 * 3600
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        data_dir = Path(env.get("DCOPS_DATA_DIR", "var"))
+        database_url = env.get("DCOPS_DATABASE_URL") or f"sqlite:///{data_dir / 'dcops.sqlite3'}"
+        secret = env.get("DCOPS_SECRET_KEY") or _secret_from_data_dir(data_dir)
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            secret_key=secret,
+            site_timezone=env.get("DCOPS_TIMEZONE", "Europe/Amsterdam"),
+            base_url=env.get("DCOPS_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            debug=env.get("DCOPS_DEBUG", "") in {"1", "true", "yes"},
+            secure_cookies=env.get("DCOPS_SECURE_COOKIES", "") in {"1", "true", "yes"},
+        )

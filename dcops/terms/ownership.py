@@ -1,0 +1,29 @@
+"""Who owns a piece of hardware follows from its contract (Art. 11.2 and 12.2)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from dcops.terms.verdict import Reason
+
+
+class Service(StrEnum):
+    colocation = "colocation"
+    dedicated = "dedicated"
+
+
+class Owner(StrEnum):
+    supplier = "supplier"
+    customer = "customer"
+
+
+def hardware_owner(service: Service | None) -> tuple[Owner, Reason | None]:
+    """D1: dedicated hardware "is en blijft eigendom van Leverancier".
+    K1: with colocation the customer brings and owns its hardware.
+    Hardware under no contract is the supplier's own infrastructure (switches, patch panels).
+    """
+    if service is Service.dedicated:
+        return Owner.supplier, Reason("D1", "11.2", "dedicated hardware is and stays the supplier's property")
+    if service is Service.colocation:
+        return Owner.customer, Reason("K1", "12.2", "colocation hardware is brought and owned by the customer")
+    return Owner.supplier, None

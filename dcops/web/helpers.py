@@ -1,0 +1,32 @@
+"""Small things every page controller needs."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from litestar import Request
+
+from dcops.auth.service import CurrentUser
+from dcops.web.forms import Field
+
+
+def actor(request: Request[Any, Any, Any]) -> str:
+    user: CurrentUser = request.scope["user"]
+    return user.username
+
+
+def form_values(obj: Any, fields: list[Field]) -> dict[str, Any]:
+    """An object's current values as a form shows them."""
+    values: dict[str, Any] = {}
+    for f in fields:
+        v = getattr(obj, f.name, None)
+        values[f.name] = v.value if isinstance(v, Enum) else ("" if v is None else v)
+    return values
+
+
+def query_int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None

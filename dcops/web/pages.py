@@ -1,0 +1,58 @@
+"""The dashboard and the audit log pages."""
+
+from __future__ import annotations
+
+from litestar import Controller
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Template
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dcops import crud
+from dcops.audit import AuditEvent
+from dcops.auth.permissions import Perm
+from dcops.customers.models import Contract, Customer
+from dcops.racks import service as racks
+from dcops.racks.models import Hardware, HardwareStatus
+from dcops.web.forms import render
+from dcops.web.routes import get
+
+Db = NamedDependency[Session]
+
+
+class DashboardPage(Controller):
+    @get("/", name="dashboard", opt={"perm": Perm.authenticated})
+    def dashboard(self, db: Db) -> Template:
+        usage = racks.rack_usage(db)
+        counts = {
+            "racks": len(usage),
+            "hardware": db.scalar(select(func.count()).select_from(Hardware)
+                                  .where(Hardware.status == HardwareStatus.installed)) or 0,
+            "customers": db.scalar(select(func.count()).select_from(Customer)) or 0,
+            "contracts": db.scalar(select(func.count()).select_from(Contract)) or 0,
+        }
+        used = sum(u.used_u for u in usage)
+        total = sum(u.rack.u_height for u in usage)
+        fullest = sorted(usage, key=lambda u: u.used_pct, reverse=True)[:8]
+        return render("dashboard.html", counts=counts, used=used, total=total, fullest=fullest)
+
+
+class AuditPages(Controller):
+    path = "/audit"
+    opt = {"perm": Perm.audit_read}
+
+    @get("/", name="audit")
+    def index(self, db: Db, object_type: FromQuery[str] = "", object_id: FromQuery[str] = "",
+              actor: FromQuery[str] = "", limit: FromQuery[int] = 100, offset: FromQuery[int] = 0) -> Template:
+        stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
+        if object_type:
+            stmt = stmt.where(AuditEvent.object_type == object_type)
+        if object_id:
+            stmt = stmt.where(AuditEvent.object_id == object_id)
+        if actor:
+            stmt = stmt.where(AuditEvent.actor == actor)
+        page = crud.paginate(db, stmt, limit, offset)
+        types = db.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)).all()
+        return render("audit/list.html", page=page, object_type=object_type, object_id=object_id, actor=actor,
+                      types=types)

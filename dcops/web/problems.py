@@ -1,0 +1,86 @@
+"""One place turns every error into what the caller can read: problem+json for /api, a page for people.
+
+Refusals carry `reasons: [{rule, article, message}]` (DESIGN principle 2); bad input carries
+`errors: {field: message}`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from dcops.errors import Conflict, NotFound, ValidationFailed
+from dcops.terms import Denied
+
+log = logging.getLogger("dcops")
+PROBLEM = "application/problem+json"
+
+
+def is_api(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def _litestar_field_errors(exc: ValidationException) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for item in exc.extra or []:
+        if isinstance(item, dict):
+            key = str(item.get("key") or item.get("source") or "")
+            errors[key] = str(item.get("message", ""))
+    return errors
+
+
+def describe(exc: Exception) -> tuple[int, str, str, dict[str, Any]]:
+    """(status, title, detail, extra members) for any exception."""
+    if isinstance(exc, Denied):
+        return 403, "Refused by the terms", str(exc), {"reasons": [r.as_dict() for r in exc.verdict.reasons]}
+    if isinstance(exc, ValidationFailed):
+        return 422, "Some fields need attention", str(exc), {"errors": exc.errors}
+    if isinstance(exc, NotFound):
+        return 404, "Not found", str(exc), {}
+    if isinstance(exc, Conflict):
+        return 409, "Conflict", str(exc), {"errors": {exc.field: str(exc)}} if exc.field else {}
+    if isinstance(exc, ValidationException):
+        errors = _litestar_field_errors(exc)
+        return 400, "Malformed request", exc.detail, {"errors": errors} if errors else {}
+    if isinstance(exc, HTTPException):
+        return exc.status_code, _TITLES.get(exc.status_code, exc.detail), exc.detail, {}
+    log.exception("unhandled error", exc_info=exc)
+    return HTTP_500_INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong on our side; it was logged.", {}
+
+
+_TITLES = {401: "Sign in required", 403: "Not allowed", 404: "Not found", 405: "Method not allowed"}
+
+
+def problem_response(request: Request[Any, Any, Any], status: int, title: str, detail: str,
+                     extra: dict[str, Any]) -> Response[Any]:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
+            "instance": request.url.path, **extra}
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    status, title, detail, extra = describe(exc)
+    if is_api(request):
+        return problem_response(request, status, title, detail, extra)
+    if isinstance(exc, NotAuthorizedException):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(path=f"/login?next={target}" if request.method == "GET" else "/login")
+    if isinstance(exc, PermissionDeniedException):
+        title = "Not allowed"
+    return Template(template_name="error.html", status_code=status, media_type=MediaType.HTML,
+                    context={"status": status, "title": title, "detail": detail,
+                             "reasons": extra.get("reasons", []), "errors": extra.get("errors", {})})
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {Exception: handle, 404: handle, 405: handle}
