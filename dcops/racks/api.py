@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Router
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -110,18 +110,18 @@ WRITE = {"perm": Perm.inventory_write}
 
 
 @post("/{item_id:int}/mount", name="api.hardware.mount", opt=WRITE, status_code=200)
-def mount(request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: MountIn) -> HardwareOut:
+def mount(request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: JSONBody[MountIn]) -> HardwareOut:
     return out(HardwareOut, service.mount(db, crud.get(db, Hardware, item_id), data, actor(request)))
 
 
 @post("/{item_id:int}/move", name="api.hardware.move", opt=WRITE, status_code=200)
-def move(request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: MountIn) -> HardwareOut:
+def move(request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: JSONBody[MountIn]) -> HardwareOut:
     return out(HardwareOut, service.move(db, crud.get(db, Hardware, item_id), data, actor(request)))
 
 
 @post("/{item_id:int}/unmount", name="api.hardware.unmount", opt=WRITE, status_code=200)
 def unmount(request: Request, db: NamedDependency[Session], item_id: FromPath[int],
-            data: UnmountIn) -> HardwareOut:
+            data: JSONBody[UnmountIn]) -> HardwareOut:
     return out(HardwareOut, service.unmount(db, crud.get(db, Hardware, item_id), data, actor(request)))
 
 

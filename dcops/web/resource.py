@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Router
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
@@ -72,7 +72,7 @@ def router(res: Resource) -> Router:
         return Page([out(Out, o) for o in page.items], page.total, page.limit, page.offset)
 
     @post("/", name=f"api.{res.name}.create", opt=write)
-    def create(request: Request, db: NamedDependency[Session], data: New) -> Out:  # type: ignore[valid-type]
+    def create(request: Request, db: NamedDependency[Session], data: JSONBody[New]) -> Out:  # type: ignore[valid-type]
         obj = res.create(db, data, actor(request))
         return out(Out, obj)
 
@@ -83,7 +83,7 @@ def router(res: Resource) -> Router:
     @patch("/{item_id:int}", name=f"api.{res.name}.update", opt=write,
            description="Send only the fields to change; the result is validated as a whole.")
     def update(request: Request, db: NamedDependency[Session], item_id: FromPath[int],
-               data: dict[str, Any]) -> Out:  # type: ignore[valid-type]
+               data: JSONBody[dict[str, Any]]) -> Out:  # type: ignore[valid-type]
         obj = crud.get(db, res.model, item_id)
         merged = {**_current(obj, In), **data}
         res.update(db, obj, parse(In, merged), actor(request))

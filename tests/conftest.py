@@ -1,0 +1,175 @@
+"""Fixtures: every database in DCOPS_TEST_DATABASE_URLS (SQLite alone by default), a rolled-back
+transaction per test shared by the factories and the app, and signed-in clients per role."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from dcops import migrate
+from dcops.app import create_app
+from dcops.auth.models import Role
+from dcops.auth.service import TokenIn, create_token
+from dcops.db import make_engine, make_sessionmaker
+from dcops.settings import Settings
+from tests import factories
+
+collect_ignore_glob = [] if os.environ.get("DCOPS_BENCH") else ["bench/*"]
+
+
+def _database_urls() -> list[str]:
+    raw = os.environ.get("DCOPS_TEST_DATABASE_URLS", "sqlite")
+    return [u.strip() for u in raw.split(",") if u.strip()]
+
+
+def _label(url: str) -> str:
+    return "sqlite" if url.startswith("sqlite") else "postgresql"
+
+
+@pytest.fixture(scope="session", params=_database_urls(), ids=_label)
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A fresh database per run, brought to the newest schema by the migrations themselves."""
+    url: str = request.param
+    admin: Engine | None = None
+    if url == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    else:
+        name = f"dcops_test_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(url).set(database=name).render_as_string(hide_password=False)
+    eng = make_engine(url)
+    migrate.upgrade(url)
+    yield eng
+    eng.dispose()
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator:
+    with engine.connect() as conn:
+        trans = conn.begin()
+        yield conn
+        if trans.is_active:
+            trans.rollback()
+
+
+@pytest.fixture
+def maker(connection):  # type: ignore[no-untyped-def]
+    return make_sessionmaker(connection, join_transaction_mode="create_savepoint")
+
+
+@pytest.fixture
+def db(maker) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+    session = maker()
+    for f in factories.ALL:
+        f._meta.sqlalchemy_session = session
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, database_url="unused://", secret_key="test-secret-" + "x" * 32)
+
+
+@pytest.fixture
+def app(settings: Settings, maker, db):  # type: ignore[no-untyped-def]
+    return create_app(settings, session_maker=maker)
+
+
+class Client(TestClient):
+    """A TestClient that knows its CSRF token, for form posts."""
+
+    def form(self, path: str, data: dict[str, object] | None = None, **kw):  # type: ignore[no-untyped-def]
+        if "csrftoken" not in self.cookies:
+            self.get("/login")
+        body = {k: ("" if v is None else str(v)) for k, v in (data or {}).items()}
+        body["_csrf_token"] = self.cookies["csrftoken"]
+        return self.post(path, data=body, **kw)
+
+
+# Clients are not entered as context managers: several clients on one app would each run its
+# lifespan, and the second shutdown waits on the first. Tests hand in the session maker, so the
+# lifespan has nothing to do here.
+@pytest.fixture
+def anon(app) -> Iterator[Client]:  # type: ignore[no-untyped-def]
+    yield Client(app)
+
+
+@pytest.fixture
+def login(app, db) -> Iterator[Callable[[Role], Client]]:  # type: ignore[no-untyped-def]
+    """login(Role.technician) -> a client signed in as a fresh user with that role."""
+    def _login(role: Role) -> Client:
+        user = factories.UserFactory(role=role)
+        client = Client(app)
+        r = client.form("/login", {"username": user.username, "password": factories.PASSWORD})
+        assert r.status_code == 200 and r.url.path == "/", r.text
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    yield _login
+
+
+@pytest.fixture
+def api(app, db) -> Iterator[Callable[[Role], Client]]:  # type: ignore[no-untyped-def]
+    """api(Role.admin) -> a client sending a bearer token of a fresh user with that role."""
+    def _api(role: Role) -> Client:
+        user = factories.UserFactory(role=role)
+        _, secret = create_token(db, TokenIn(user_id=user.id, name="test"), actor="test")
+        client = Client(app)
+        client.headers["Authorization"] = f"Bearer {secret}"
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    yield _api
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_statements(connection) -> Callable[[], StatementCounter]:  # type: ignore[no-untyped-def]
+    """Start counting SQL statements on the test's connection."""
+    counters: list[StatementCounter] = []
+
+    def start() -> StatementCounter:
+        counter = StatementCounter()
+        event.listen(connection, "before_cursor_execute", counter)
+        counters.append(counter)
+        return counter
+
+    yield start
+    for c in counters:
+        event.remove(connection, "before_cursor_execute", c)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """PostgreSQL-only tests (real row locking between connections) run in their [postgresql] variant only."""
+    keep, drop = [], []
+    for item in items:
+        (drop if "postgres_only" in item.keywords and "[sqlite" in item.nodeid else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

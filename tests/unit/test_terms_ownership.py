@@ -1,0 +1,28 @@
+from dcops.terms import Denied, Owner, Reason, Service, Verdict, hardware_owner
+
+
+def test_dedicated_hardware_is_supplier_property_d1():
+    owner, reason = hardware_owner(Service.dedicated)
+    assert owner is Owner.supplier and reason.rule == "D1" and reason.article == "11.2"
+
+
+def test_colocation_hardware_is_the_customers_k1():
+    owner, reason = hardware_owner(Service.colocation)
+    assert owner is Owner.customer and reason.rule == "K1" and reason.article == "12.2"
+
+
+def test_hardware_without_contract_is_supplier_infrastructure():
+    assert hardware_owner(None) == (Owner.supplier, None)
+
+
+def test_combine_keeps_every_denying_reason():
+    a = Reason("A7", "13.7", "customer fails")
+    b = Reason("A1", "13.1", "not competent")
+    v = Verdict.combine(Verdict.allow(), Verdict.deny(a), Verdict.deny(b))
+    assert not v.allowed and v.reasons == (a, b)
+    assert Verdict.combine(Verdict.allow(), Verdict.allow()).allowed
+
+
+def test_denied_names_rule_and_article():
+    exc = Denied(Verdict.deny(Reason("K10", "12.9", "a lien stands")))
+    assert str(exc) == "Art. 12.9 (rule K10): a lien stands"
