@@ -56,25 +56,44 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         if engine is not None:
             engine.dispose()
 
-    sessions = CookieBackendConfig(secret=_key(settings.secret_key, "session"), max_age=settings.session_max_age,
-                                   secure=settings.secure_cookies, httponly=True, samesite="lax")
-    csrf = CSRFConfig(secret=_key(settings.secret_key, "csrf").hex(), cookie_secure=settings.secure_cookies,
-                      exclude=["/api/"])
+    sessions = CookieBackendConfig(
+        secret=_key(settings.secret_key, "session"),
+        max_age=settings.session_max_age,
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
+    )
+    csrf = CSRFConfig(
+        secret=_key(settings.secret_key, "csrf").hex(), cookie_secure=settings.secure_cookies, exclude=["/api/"]
+    )
     templates = template_config(settings.site_timezone)
     openapi = OpenAPIConfig(
-        title="dcops API", version=__version__, path="/schema", render_plugins=[SwaggerRenderPlugin()],
+        title="dcops API",
+        version=__version__,
+        path="/schema",
+        render_plugins=[SwaggerRenderPlugin()],
         openapi_router=Router(path="/schema", route_handlers=[], opt={"perm": Perm.authenticated}),
         components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
         security=[{"bearer": []}],
         description="Bearer tokens are created by admins under Users. Refusals come back as problem+json "
-                    "with `reasons: [{rule, article, message}]`; bad input with `errors: {field: message}`.",
+        "with `reasons: [{rule, article, message}]`; bad input with `errors: {field: message}`.",
     )
-    static = create_static_files_router(path="/static", directories=[STATIC], opt={"perm": Perm.public},
-                                        name="static")
+    static = create_static_files_router(path="/static", directories=[STATIC], opt={"perm": Perm.public}, name="static")
     return Litestar(
         route_handlers=[
-            static, LoginPages, DashboardPage, SitePages, RoomPages, RackPages, HardwarePages, CustomerPages,
-            ContractPages, AuditPages, UserPages, *RACK_API, *CUSTOMER_API,
+            static,
+            LoginPages,
+            DashboardPage,
+            SitePages,
+            RoomPages,
+            RackPages,
+            HardwarePages,
+            CustomerPages,
+            ContractPages,
+            AuditPages,
+            UserPages,
+            *RACK_API,
+            *CUSTOMER_API,
         ],
         dependencies={"db": Provide(db_dependency)},
         middleware=[sessions.middleware, AuthMiddleware()],

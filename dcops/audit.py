@@ -52,12 +52,23 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def event_hash(seq: int, at: datetime, actor: str, action: str, object_type: str, object_id: str,
-               data: Any, prev_hash: str) -> str:
+def event_hash(
+    seq: int, at: datetime, actor: str, action: str, object_type: str, object_id: str, data: Any, prev_hash: str
+) -> str:
     canonical = json.dumps(
-        {"seq": seq, "at": at.isoformat(timespec="microseconds"), "actor": actor, "action": action,
-         "object_type": object_type, "object_id": object_id, "data": data, "prev_hash": prev_hash},
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        {
+            "seq": seq,
+            "at": at.isoformat(timespec="microseconds"),
+            "actor": actor,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "data": data,
+            "prev_hash": prev_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -67,9 +78,17 @@ def snapshot(obj: Any, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return {f: _jsonable(getattr(obj, f)) for f in fields}
 
 
-def record(session: Session, *, actor: str, action: str, object_type: str, object_id: Any,
-           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-           extra: dict[str, Any] | None = None) -> AuditEvent:
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Append an event in the caller's transaction: it commits or rolls back with the change itself."""
     if session.get_bind().dialect.name == "postgresql":
         # Serialise appenders so two transactions never chain onto the same predecessor.
@@ -85,8 +104,16 @@ def record(session: Session, *, actor: str, action: str, object_type: str, objec
         data.update(_jsonable(extra))
     # Microsecond precision is what both databases keep, so the hash survives a round trip.
     at = utcnow()
-    event = AuditEvent(seq=seq, at=at, actor=actor, action=action, object_type=object_type,
-                       object_id=str(object_id), data=data, prev_hash=prev)
+    event = AuditEvent(
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        data=data,
+        prev_hash=prev,
+    )
     event.hash = event_hash(seq, at, actor, action, object_type, str(object_id), data, prev)
     session.add(event)
     session.flush()
@@ -116,8 +143,7 @@ def verify(session: Session, batch: int = 5000) -> ChainReport:
                 return ChainReport(False, checked, ev.seq, f"event {expected_seq} is missing")
             if ev.prev_hash != prev:
                 return ChainReport(False, checked, ev.seq, "previous-hash link does not match")
-            actual = event_hash(ev.seq, ev.at, ev.actor, ev.action, ev.object_type, ev.object_id, ev.data,
-                                ev.prev_hash)
+            actual = event_hash(ev.seq, ev.at, ev.actor, ev.action, ev.object_type, ev.object_id, ev.data, ev.prev_hash)
             if actual != ev.hash:
                 return ChainReport(False, checked, ev.seq, "content does not match its hash")
             prev, expected_seq, checked, last_seq = ev.hash, ev.seq + 1, checked + 1, ev.seq

@@ -29,8 +29,9 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int,
-              help="Worker processes; use several only on PostgreSQL.")
+@click.option(
+    "--workers", default=1, show_default=True, type=int, help="Worker processes; use several only on PostgreSQL."
+)
 @click.option("--reload", is_flag=True, help="Reload on code changes (development).")
 def serve(host: str, port: int, workers: int, reload: bool) -> None:
     """Serve the web app and API."""
@@ -40,8 +41,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     if workers > 1 and settings.database_url.startswith("sqlite"):
         click.echo("note: several workers on SQLite serialise their writes; use PostgreSQL for that.", err=True)
     click.echo(f"dcops serving on http://{host}:{port}  (database: {settings.database_url.split('@')[-1]})")
-    uvicorn.run("dcops.app:app_from_env", factory=True, host=host, port=port, workers=workers, reload=reload,
-                log_level="info")
+    uvicorn.run(
+        "dcops.app:app_from_env", factory=True, host=host, port=port, workers=workers, reload=reload, log_level="info"
+    )
 
 
 @main.group()
@@ -115,8 +117,9 @@ def user_create(username: str, display_name: str, role: str, password: str) -> N
 
     with _session() as session:
         try:
-            data = parse(UserIn, {"username": username, "display_name": display_name, "role": role,
-                                  "password": password})
+            data = parse(
+                UserIn, {"username": username, "display_name": display_name, "role": role, "password": password}
+            )
             create_user(session, data, actor="cli")
         except ValidationFailed as exc:
             raise click.ClickException(str(exc)) from exc
@@ -139,8 +142,11 @@ def audit_verify() -> None:
     if report.ok:
         click.echo(f"audit chain intact: {report.checked} events")
         return
-    click.echo(f"audit chain BROKEN at event {report.first_broken}: {report.problem} "
-               f"({report.checked} events before it are intact)", err=True)
+    click.echo(
+        f"audit chain BROKEN at event {report.first_broken}: {report.problem} "
+        f"({report.checked} events before it are intact)",
+        err=True,
+    )
     sys.exit(1)
 
 

@@ -70,8 +70,9 @@ def _check_refs(db: Session, values: Mapping[str, Any], refs: Mapping[str, type[
         raise ValidationFailed(errors)
 
 
-def _check_unique(db: Session, model: type[M], values: Mapping[str, Any], unique: tuple[tuple[str, ...], ...],
-                  exclude: M | None) -> None:
+def _check_unique(
+    db: Session, model: type[M], values: Mapping[str, Any], unique: tuple[tuple[str, ...], ...], exclude: M | None
+) -> None:
     errors: dict[str, str] = {}
     for fields in unique:
         if any(f not in values for f in fields):
@@ -90,25 +91,44 @@ def flush_or_conflict(db: Session, what: str) -> None:
     try:
         db.flush()
     except IntegrityError as exc:
-        raise Conflict(f"The {what} conflicts with a change made at the same moment; reload and try again") \
-            from exc
+        raise Conflict(f"The {what} conflicts with a change made at the same moment; reload and try again") from exc
 
 
-def create(db: Session, model: type[M], values: Mapping[str, Any], *, actor: str,
-           unique: tuple[tuple[str, ...], ...] = (), refs: Mapping[str, type[Base]] | None = None) -> M:
+def create(
+    db: Session,
+    model: type[M],
+    values: Mapping[str, Any],
+    *,
+    actor: str,
+    unique: tuple[tuple[str, ...], ...] = (),
+    refs: Mapping[str, type[Base]] | None = None,
+) -> M:
     with atomic(db):
         _check_refs(db, values, refs or {})
         _check_unique(db, model, values, unique, None)
         obj = model(**values)
         db.add(obj)
         flush_or_conflict(db, label(model))
-        audit.record(db, actor=actor, action="create", object_type=label(model),
-                     object_id=inspect(obj).identity[0], after=state(obj))
+        audit.record(
+            db,
+            actor=actor,
+            action="create",
+            object_type=label(model),
+            object_id=inspect(obj).identity[0],
+            after=state(obj),
+        )
     return obj
 
 
-def update(db: Session, obj: M, values: Mapping[str, Any], *, actor: str,
-           unique: tuple[tuple[str, ...], ...] = (), refs: Mapping[str, type[Base]] | None = None) -> M:
+def update(
+    db: Session,
+    obj: M,
+    values: Mapping[str, Any],
+    *,
+    actor: str,
+    unique: tuple[tuple[str, ...], ...] = (),
+    refs: Mapping[str, type[Base]] | None = None,
+) -> M:
     model = type(obj)
     with atomic(db):
         _check_refs(db, values, refs or {})
@@ -121,9 +141,15 @@ def update(db: Session, obj: M, values: Mapping[str, Any], *, actor: str,
         after = state(obj)
         changed = {k for k in after if after[k] != before[k]}
         if changed:
-            audit.record(db, actor=actor, action="update", object_type=label(model),
-                         object_id=inspect(obj).identity[0],
-                         before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+            audit.record(
+                db,
+                actor=actor,
+                action="update",
+                object_type=label(model),
+                object_id=inspect(obj).identity[0],
+                before={k: before[k] for k in changed},
+                after={k: after[k] for k in changed},
+            )
     return obj
 
 

@@ -8,5 +8,16 @@ from dcops.racks.models import Hardware, Rack, RackUnit, Room, Site
 
 metadata = Base.metadata
 
-__all__ = ["ApiToken", "AuditEvent", "Contract", "Customer", "Hardware", "Rack", "RackUnit", "Room", "Site",
-           "User", "metadata"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Contract",
+    "Customer",
+    "Hardware",
+    "Rack",
+    "RackUnit",
+    "Room",
+    "Site",
+    "User",
+    "metadata",
+]

@@ -84,10 +84,16 @@ def load(db: Session, path: Path) -> dict[str, int]:
             h["contract_id"] = _first(db, select(Contract.id).where(Contract.number == contract))
         mount_at = None
         if place.get("rack"):
-            rack_id = _first(db, select(Rack.id).join(Rack.room).join(Room.site).where(
-                Site.code == place["site"], Room.code == place["room"], Rack.name == place["rack"]))
-            mount_at = parse(MountIn, {"rack_id": rack_id, "position": place["position"],
-                                       "face": place.get("face", "front")})
+            rack_id = _first(
+                db,
+                select(Rack.id)
+                .join(Rack.room)
+                .join(Room.site)
+                .where(Site.code == place["site"], Room.code == place["room"], Rack.name == place["rack"]),
+            )
+            mount_at = parse(
+                MountIn, {"rack_id": rack_id, "position": place["position"], "face": place.get("face", "front")}
+            )
         racks.create_hardware(db, parse(HardwareIn, h), ACTOR, mount_at)
         made["hardware"] += 1
     return made

@@ -112,6 +112,7 @@ def anon(app) -> Iterator[Client]:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def login(app, db) -> Iterator[Callable[[Role], Client]]:  # type: ignore[no-untyped-def]
     """login(Role.technician) -> a client signed in as a fresh user with that role."""
+
     def _login(role: Role) -> Client:
         user = factories.UserFactory(role=role)
         client = Client(app)
@@ -126,6 +127,7 @@ def login(app, db) -> Iterator[Callable[[Role], Client]]:  # type: ignore[no-unt
 @pytest.fixture
 def api(app, db) -> Iterator[Callable[[Role], Client]]:  # type: ignore[no-untyped-def]
     """api(Role.admin) -> a client sending a bearer token of a fresh user with that role."""
+
     def _api(role: Role) -> Client:
         user = factories.UserFactory(role=role)
         _, secret = create_token(db, TokenIn(user_id=user.id, name="test"), actor="test")

@@ -50,8 +50,12 @@ class LoginPages(Controller):
         username, password = data.get("username", ""), data.get("password", "")
         user = service.authenticate(db, username, password)
         if user is None:
-            return render("auth/login.html", 401, values={"username": username, "next": data.get("next", "/")},
-                          error="Wrong username or password, or the account is inactive.")
+            return render(
+                "auth/login.html",
+                401,
+                values={"username": username, "next": data.get("next", "/")},
+                error="Wrong username or password, or the account is inactive.",
+            )
         request.clear_session()
         request.set_session({SESSION_USER_KEY: user.id})
         return Redirect(_safe_next(data.get("next", "/")))
@@ -69,20 +73,30 @@ class UserPages(Controller):
     @get("/", name="users")
     def index(self, db: Db) -> Template:
         users = db.scalars(select(User).order_by(User.username)).all()
-        tokens = db.scalars(select(ApiToken).options(joinedload(ApiToken.user))
-                            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())).all()
+        tokens = db.scalars(
+            select(ApiToken)
+            .options(joinedload(ApiToken.user))
+            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())
+        ).all()
         return render("auth/users.html", users=users, tokens=tokens, roles=list(Role), secret=None)
 
     @get("/new", name="user_new")
     def new(self) -> Template:
-        return render(FORM, title="New user", fields=USER, values={"role": "technician"}, errors={},
-                      cancel="/users")
+        return render(FORM, title="New user", fields=USER, values={"role": "technician"}, errors={}, cancel="/users")
 
     @post("/new")
     def create(self, request: Request, db: Db, data: Form) -> Any:
-        return submit(request, FORM, data,
-                      lambda: service.create_user(db, parse(service.UserIn, data, form=True), actor(request)),
-                      lambda u: "/users", "User created", title="New user", fields=USER, cancel="/users")
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: service.create_user(db, parse(service.UserIn, data, form=True), actor(request)),
+            lambda u: "/users",
+            "User created",
+            title="New user",
+            fields=USER,
+            cancel="/users",
+        )
 
     @post("/{user_id:int}/active")
     def toggle(self, request: Request, db: Db, user_id: FromPath[int], data: Form) -> Redirect:
@@ -95,10 +109,10 @@ class UserPages(Controller):
     def create_token(self, request: Request, db: Db, data: Form) -> Template:
         token, secret = service.create_token(db, parse(service.TokenIn, data, form=True), actor(request))
         users = db.scalars(select(User).order_by(User.username)).all()
-        tokens = db.scalars(select(ApiToken).options(joinedload(ApiToken.user))
-                            .order_by(ApiToken.created_at.desc())).all()
-        return render("auth/users.html", users=users, tokens=tokens, roles=list(Role), secret=secret,
-                      new_token=token)
+        tokens = db.scalars(
+            select(ApiToken).options(joinedload(ApiToken.user)).order_by(ApiToken.created_at.desc())
+        ).all()
+        return render("auth/users.html", users=users, tokens=tokens, roles=list(Role), secret=secret, new_token=token)
 
     @post("/tokens/{token_id:int}/revoke")
     def revoke_token(self, request: Request, db: Db, token_id: FromPath[int]) -> Redirect:

@@ -8,22 +8,29 @@ from dcops.auth.models import Role
 
 
 class Perm(StrEnum):
-    public = "public"                      # login page, static files: no session needed
-    authenticated = "authenticated"        # any signed-in user (dashboard, own logout, API schema)
+    public = "public"  # login page, static files: no session needed
+    authenticated = "authenticated"  # any signed-in user (dashboard, own logout, API schema)
     inventory_read = "inventory:read"
-    inventory_write = "inventory:write"    # sites, rooms, racks, hardware; mount, move, unmount
+    inventory_write = "inventory:write"  # sites, rooms, racks, hardware; mount, move, unmount
     customers_read = "customers:read"
-    customers_write = "customers:write"    # customers and contracts
+    customers_write = "customers:write"  # customers and contracts
     audit_read = "audit:read"
-    users_admin = "users:admin"            # users and API tokens
+    users_admin = "users:admin"  # users and API tokens
 
 
 MATRIX: dict[Role, frozenset[Perm]] = {
     Role.admin: frozenset(Perm) - {Perm.public},
-    Role.account_manager: frozenset({Perm.authenticated, Perm.inventory_read, Perm.inventory_write,
-                                     Perm.customers_read, Perm.customers_write, Perm.audit_read}),
-    Role.technician: frozenset({Perm.authenticated, Perm.inventory_read, Perm.inventory_write,
-                                Perm.customers_read}),
+    Role.account_manager: frozenset(
+        {
+            Perm.authenticated,
+            Perm.inventory_read,
+            Perm.inventory_write,
+            Perm.customers_read,
+            Perm.customers_write,
+            Perm.audit_read,
+        }
+    ),
+    Role.technician: frozenset({Perm.authenticated, Perm.inventory_read, Perm.inventory_write, Perm.customers_read}),
     Role.security: frozenset({Perm.authenticated, Perm.inventory_read, Perm.customers_read}),
 }
 

@@ -72,8 +72,13 @@ def authenticate(db: Session, username: str, password: str) -> User | None:
             user.last_login_at = utcnow()
             audit.record(db, actor=user.username, action="login", object_type="user", object_id=user.id)
         else:
-            audit.record(db, actor=username[:64] or "?", action="login_failed", object_type="user",
-                         object_id=user.id if user else "-")
+            audit.record(
+                db,
+                actor=username[:64] or "?",
+                action="login_failed",
+                object_type="user",
+                object_id=user.id if user else "-",
+            )
     return user if ok else None
 
 
@@ -110,12 +115,19 @@ def create_token(db: Session, data: TokenIn, actor: str) -> tuple[ApiToken, str]
         raise ValidationFailed({"user_id": f"No user with id {data.user_id}"})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with atomic(db):
-        token = ApiToken(user_id=user.id, name=data.name, prefix=secret[:12], token_hash=_token_hash(secret),
-                         created_by=actor)
+        token = ApiToken(
+            user_id=user.id, name=data.name, prefix=secret[:12], token_hash=_token_hash(secret), created_by=actor
+        )
         db.add(token)
         db.flush()
-        audit.record(db, actor=actor, action="create_token", object_type="api token", object_id=token.id,
-                     after={"user": user.username, "name": data.name, "prefix": token.prefix})
+        audit.record(
+            db,
+            actor=actor,
+            action="create_token",
+            object_type="api token",
+            object_id=token.id,
+            after={"user": user.username, "name": data.name, "prefix": token.prefix},
+        )
     return token, secret
 
 

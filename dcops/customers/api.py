@@ -56,8 +56,32 @@ def _contract_query(p: dict[str, str]) -> Select[Any]:
 _rights = {"read": Perm.customers_read, "write": Perm.customers_write}
 
 ROUTERS: list[Router] = [
-    router(Resource("customers", Customer, CustomerIn, CustomerOut, _customer_query, service.create_customer,
-                    service.update_customer, service.delete_customer, filters=("q", "kind"), **_rights)),
-    router(Resource("contracts", Contract, ContractIn, ContractOut, _contract_query, service.create_contract,
-                    service.update_contract, service.delete_contract, filters=("customer_id", "q"), **_rights)),
+    router(
+        Resource(
+            "customers",
+            Customer,
+            CustomerIn,
+            CustomerOut,
+            _customer_query,
+            service.create_customer,
+            service.update_customer,
+            service.delete_customer,
+            filters=("q", "kind"),
+            **_rights,
+        )
+    ),
+    router(
+        Resource(
+            "contracts",
+            Contract,
+            ContractIn,
+            ContractOut,
+            _contract_query,
+            service.create_contract,
+            service.update_contract,
+            service.delete_contract,
+            filters=("customer_id", "q"),
+            **_rights,
+        )
+    ),
 ]

@@ -25,9 +25,7 @@ class ContractStatus(StrEnum):
 
 class Customer(Base):
     __tablename__ = "customer"
-    __table_args__ = (
-        CheckConstraint("kind = 'consumer' OR kvk_number IS NOT NULL", name="business_has_kvk"),
-    )
+    __table_args__ = (CheckConstraint("kind = 'consumer' OR kvk_number IS NOT NULL", name="business_has_kvk"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)

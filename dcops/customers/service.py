@@ -46,8 +46,9 @@ def _contract_rules(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_contract(db: Session, data: ContractIn, actor: str) -> Contract:
-    return crud.create(db, Contract, _contract_rules(as_dict(data)), actor=actor, unique=(("number",),),
-                       refs={"customer_id": Customer})
+    return crud.create(
+        db, Contract, _contract_rules(as_dict(data)), actor=actor, unique=(("number",),), refs={"customer_id": Customer}
+    )
 
 
 def update_contract(db: Session, contract: Contract, data: ContractIn, actor: str) -> Contract:
@@ -57,8 +58,12 @@ def update_contract(db: Session, contract: Contract, data: ContractIn, actor: st
         raise ValidationFailed({"customer_id": "Hardware runs under this contract; it cannot change customer"})
     if hardware and values["service"] != contract.service:
         # Ownership follows from the service (D1/K1): switching it would silently change who owns the hardware.
-        raise ValidationFailed({"service": "Hardware runs under this contract; its service decides ownership "
-                                           "(Art. 11.2, rule D1 / Art. 12.2, rule K1) and cannot change"})
+        raise ValidationFailed(
+            {
+                "service": "Hardware runs under this contract; its service decides ownership "
+                "(Art. 11.2, rule D1 / Art. 12.2, rule K1) and cannot change"
+            }
+        )
     return crud.update(db, contract, values, actor=actor, unique=(("number",),), refs={"customer_id": Customer})
 
 

@@ -93,12 +93,17 @@ def _rack_query(p: dict[str, str]) -> Select[Any]:
 
 
 def _hardware_query(p: dict[str, str]) -> Select[Any]:
-    return service.hardware_query(service.HardwareFilter(
-        q=p.get("q", ""), site_id=query_int(p.get("site_id")), room_id=query_int(p.get("room_id")),
-        rack_id=query_int(p.get("rack_id")), customer_id=query_int(p.get("customer_id")),
-        status=HardwareStatus(p["status"]) if p.get("status") in HardwareStatus.__members__ else None,
-        owner=Owner(p["owner"]) if p.get("owner") in Owner.__members__ else None,
-    ))
+    return service.hardware_query(
+        service.HardwareFilter(
+            q=p.get("q", ""),
+            site_id=query_int(p.get("site_id")),
+            room_id=query_int(p.get("room_id")),
+            rack_id=query_int(p.get("rack_id")),
+            customer_id=query_int(p.get("customer_id")),
+            status=HardwareStatus(p["status"]) if p.get("status") in HardwareStatus.__members__ else None,
+            owner=Owner(p["owner"]) if p.get("owner") in Owner.__members__ else None,
+        )
+    )
 
 
 def _create_hardware(db: Session, data: HardwareCreateIn, who: str) -> Hardware:
@@ -110,30 +115,71 @@ WRITE = {"perm": Perm.inventory_write}
 
 
 @post("/{item_id:int}/mount", name="api.hardware.mount", opt=WRITE, status_code=200)
-def mount(request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: JSONBody[MountIn]) -> HardwareOut:
+def mount(
+    request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: JSONBody[MountIn]
+) -> HardwareOut:
     return out(HardwareOut, service.mount(db, crud.get(db, Hardware, item_id), data, actor(request)))
 
 
 @post("/{item_id:int}/move", name="api.hardware.move", opt=WRITE, status_code=200)
-def move(request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: JSONBody[MountIn]) -> HardwareOut:
+def move(
+    request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: JSONBody[MountIn]
+) -> HardwareOut:
     return out(HardwareOut, service.move(db, crud.get(db, Hardware, item_id), data, actor(request)))
 
 
 @post("/{item_id:int}/unmount", name="api.hardware.unmount", opt=WRITE, status_code=200)
-def unmount(request: Request, db: NamedDependency[Session], item_id: FromPath[int],
-            data: JSONBody[UnmountIn]) -> HardwareOut:
+def unmount(
+    request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: JSONBody[UnmountIn]
+) -> HardwareOut:
     return out(HardwareOut, service.unmount(db, crud.get(db, Hardware, item_id), data, actor(request)))
 
 
 ROUTERS: list[Router] = [
-    router(Resource("sites", Site, SiteIn, SiteOut, _site_query, service.create_site, service.update_site,
-                    service.delete_site)),
-    router(Resource("rooms", Room, RoomIn, RoomOut, _room_query, service.create_room, service.update_room,
-                    service.delete_room, filters=("site_id",))),
-    router(Resource("racks", Rack, RackIn, RackOut, _rack_query, service.create_rack, service.update_rack,
-                    service.delete_rack, filters=("room_id", "site_id", "kind", "customer_id"))),
-    router(Resource("hardware", Hardware, HardwareIn, HardwareOut, _hardware_query, _create_hardware,
-                    service.update_hardware, service.delete_hardware, schema_create=HardwareCreateIn,
-                    filters=("q", "site_id", "room_id", "rack_id", "customer_id", "status", "owner"),
-                    extra_handlers=[mount, move, unmount])),
+    router(
+        Resource(
+            "sites", Site, SiteIn, SiteOut, _site_query, service.create_site, service.update_site, service.delete_site
+        )
+    ),
+    router(
+        Resource(
+            "rooms",
+            Room,
+            RoomIn,
+            RoomOut,
+            _room_query,
+            service.create_room,
+            service.update_room,
+            service.delete_room,
+            filters=("site_id",),
+        )
+    ),
+    router(
+        Resource(
+            "racks",
+            Rack,
+            RackIn,
+            RackOut,
+            _rack_query,
+            service.create_rack,
+            service.update_rack,
+            service.delete_rack,
+            filters=("room_id", "site_id", "kind", "customer_id"),
+        )
+    ),
+    router(
+        Resource(
+            "hardware",
+            Hardware,
+            HardwareIn,
+            HardwareOut,
+            _hardware_query,
+            _create_hardware,
+            service.update_hardware,
+            service.delete_hardware,
+            schema_create=HardwareCreateIn,
+            filters=("q", "site_id", "room_id", "rack_id", "customer_id", "status", "owner"),
+            extra_handlers=[mount, move, unmount],
+        )
+    ),
 ]

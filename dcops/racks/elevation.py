@@ -22,12 +22,13 @@ def _fill(hw: Hardware) -> str:
 
 
 def _ownership(hw: Hardware) -> str:
+    """ "Customer · customer (K1)": who it is for and who owns it, short enough for a 2U block."""
     owner, reason = hw.ownership
     if hw.contract is None:
         return "supplier infrastructure"
     who = hw.contract.customer.name
-    return f"{who} · customer-owned ({reason.rule})" if owner is Owner.customer and reason else \
-        f"{who} · supplier property ({reason.rule if reason else 'D1'})"
+    who = who if len(who) <= 24 else who[:23].rstrip() + "…"
+    return f"{who} · {owner.value} ({reason.rule if reason else '-'})"
 
 
 def render(rack: Rack, hardware: Sequence[Hardware], face: Face, *, can_mount: bool = False) -> str:
@@ -42,7 +43,7 @@ def render(rack: Rack, hardware: Sequence[Hardware], face: Face, *, can_mount: b
         f'<svg xmlns="http://www.w3.org/2000/svg" class="elevation" role="img" viewBox="0 0 {WIDTH_PX} {height}" '
         f'width="{WIDTH_PX}" height="{height}" aria-label={quoteattr(f"{rack.name} {face.value}")}>',
         f'<text x="{WIDTH_PX // 2}" y="17" text-anchor="middle" class="el-title">{escape(rack.name)} · '
-        f'{face.value}</text>',
+        f"{face.value}</text>",
         f'<rect x="{x0}" y="{TOP_PX}" width="{w}" height="{rack.u_height * UNIT_PX}" class="el-frame"/>',
     ]
     taken: set[int] = set()
@@ -63,20 +64,26 @@ def render(rack: Rack, hardware: Sequence[Hardware], face: Face, *, can_mount: b
             sub_y = top + (34 if h >= 2 * UNIT_PX else 16)
             sub_x = x0 + 8 if h >= 2 * UNIT_PX else x0 + w - 8
             anchor = "start" if h >= 2 * UNIT_PX else "end"
-            out.append(f'<text x="{sub_x}" y="{sub_y}" text-anchor="{anchor}" class="el-owner">'
-                       f"{escape(_ownership(hw) if h >= 2 * UNIT_PX else hw.owner.value)}</text>")
+            out.append(
+                f'<text x="{sub_x}" y="{sub_y}" text-anchor="{anchor}" class="el-owner">'
+                f"{escape(_ownership(hw) if h >= 2 * UNIT_PX else hw.owner.value)}</text>"
+            )
         out.append("</g></a>")
     for u in range(1, rack.u_height + 1):
         y = y_of(u)
         out.append(f'<text x="{LABEL_PX - 6}" y="{y + 16}" text-anchor="end" class="el-u">{u}</text>')
         if u not in taken:
-            rect = (f'<rect x="{x0 + 1}" y="{y + 1}" width="{w - 2}" height="{UNIT_PX - 2}" class="el-free">'
-                    f"<title>U{u} free</title></rect>")
+            rect = (
+                f'<rect x="{x0 + 1}" y="{y + 1}" width="{w - 2}" height="{UNIT_PX - 2}" class="el-free">'
+                f"<title>U{u} free</title></rect>"
+            )
             if can_mount:
-                out.append(f'<a href="/racks/{rack.id}/mount?position={u}&amp;face={face.value}" '
-                           f'class="el-mount" aria-label="mount at U{u}">{rect}'
-                           f'<text x="{x0 + w // 2}" y="{y + 16}" text-anchor="middle" class="el-plus">'
-                           f"+ mount here</text></a>")
+                out.append(
+                    f'<a href="/racks/{rack.id}/mount?position={u}&amp;face={face.value}" '
+                    f'class="el-mount" aria-label="mount at U{u}">{rect}'
+                    f'<text x="{x0 + w // 2}" y="{y + 16}" text-anchor="middle" class="el-plus">'
+                    f"+ mount here</text></a>"
+                )
             else:
                 out.append(rect)
     out.append("</svg>")

@@ -14,27 +14,41 @@ def _enum(e: type) -> list[tuple[str, str]]:
     return [(m.value, m.value.replace("_", " ")) for m in e]
 
 
-SITE = [Field("code", "Code", required=True, help="Short code, e.g. GRV1"), Field("name", "Name", required=True),
-        Field("address", "Address", "textarea"), Field("timezone", "Time zone", help="e.g. Europe/Amsterdam")]
+SITE = [
+    Field("code", "Code", required=True, help="Short code, e.g. GRV1"),
+    Field("name", "Name", required=True),
+    Field("address", "Address", "textarea"),
+    Field("timezone", "Time zone", help="e.g. Europe/Amsterdam"),
+]
 
 
 def room_fields(db: Session) -> list[Field]:
     sites = [(s.id, f"{s.code} — {s.name}") for s in db.scalars(select(Site).order_by(Site.code))]
-    return [Field("site_id", "Site", "select", True, sites), Field("code", "Code", required=True),
-            Field("name", "Name", required=True)]
+    return [
+        Field("site_id", "Site", "select", True, sites),
+        Field("code", "Code", required=True),
+        Field("name", "Name", required=True),
+    ]
 
 
 def rack_fields(db: Session) -> list[Field]:
-    rooms = [(r.id, f"{r.site.code} / {r.code} — {r.name}")
-             for r in db.scalars(select(Room).options(joinedload(Room.site)).order_by(Room.site_id, Room.code))]
+    rooms = [
+        (r.id, f"{r.site.code} / {r.code} — {r.name}")
+        for r in db.scalars(select(Room).options(joinedload(Room.site)).order_by(Room.site_id, Room.code))
+    ]
     customers = [(c.id, c.name) for c in db.scalars(select(Customer).order_by(Customer.name))]
     return [
         Field("room_id", "Room", "select", True, rooms),
         Field("name", "Name", required=True),
         Field("u_height", "Height (U)", "number", True, min=1, max=MAX_RACK_HEIGHT),
         Field("kind", "Kind", "select", True, _enum(RackKind)),
-        Field("customer_id", "Let to customer", "select", choices=customers,
-              help="Private racks only: the one customer the rack is let to"),
+        Field(
+            "customer_id",
+            "Let to customer",
+            "select",
+            choices=customers,
+            help="Private racks only: the one customer the rack is let to",
+        ),
         Field("power_budget_w", "Power budget (W)", "number", min=0),
         Field("status", "Status", "select", True, _enum(RackStatus)),
     ]
@@ -54,26 +68,47 @@ def hardware_fields(db: Session) -> list[Field]:
         Field("u_height", "Height (U)", "number", True, min=1, max=MAX_RACK_HEIGHT),
         Field("full_depth", "Full depth (takes front and rear)", "checkbox"),
         Field("power_draw_w", "Power draw (W)", "number", min=0),
-        Field("contract_id", "Contract", "select", choices=contract_choices(db),
-              help="Decides ownership: dedicated → supplier property (D1), colocation → customer's (K1). "
-                   "None: supplier infrastructure."),
+        Field(
+            "contract_id",
+            "Contract",
+            "select",
+            choices=contract_choices(db),
+            help="Decides ownership: dedicated → supplier property (D1), colocation → customer's (K1). "
+            "None: supplier infrastructure.",
+        ),
         Field("notes", "Notes", "textarea"),
     ]
 
 
 def rack_choices(db: Session) -> list[tuple[int, str]]:
-    rows = db.scalars(select(Rack).join(Rack.room).join(Room.site)
-                      .options(joinedload(Rack.room).joinedload(Room.site))
-                      .where(Rack.status != RackStatus.retired).order_by(Site.code, Room.code, Rack.name))
+    rows = db.scalars(
+        select(Rack)
+        .join(Rack.room)
+        .join(Room.site)
+        .options(joinedload(Rack.room).joinedload(Room.site))
+        .where(Rack.status != RackStatus.retired)
+        .order_by(Site.code, Room.code, Rack.name)
+    )
     return [(r.id, f"{r.room.site.code} / {r.room.code} / {r.name} ({r.kind.value}, {r.u_height}U)") for r in rows]
 
 
 def mount_fields(db: Session) -> list[Field]:
-    return [Field("rack_id", "Rack", "select", True, rack_choices(db)),
-            Field("position", "Lowest unit (U)", "number", True, min=1, max=MAX_RACK_HEIGHT),
-            Field("face", "Face", "select", True, _enum(Face))]
+    return [
+        Field("rack_id", "Rack", "select", True, rack_choices(db)),
+        Field("position", "Lowest unit (U)", "number", True, min=1, max=MAX_RACK_HEIGHT),
+        Field("face", "Face", "select", True, _enum(Face)),
+    ]
 
 
-UNMOUNT = [Field("status", "Afterwards the hardware is", "select", True,
-                 [(HardwareStatus.planned.value, "planned (kept, to be mounted again)"),
-                  (HardwareStatus.removed.value, "removed (left the datacenter)")])]
+UNMOUNT = [
+    Field(
+        "status",
+        "Afterwards the hardware is",
+        "select",
+        True,
+        [
+            (HardwareStatus.planned.value, "planned (kept, to be mounted again)"),
+            (HardwareStatus.removed.value, "removed (left the datacenter)"),
+        ],
+    )
+]

@@ -50,23 +50,44 @@ class SitePages(Controller):
 
     @post("/new", opt=WRITE)
     def create(self, request: Request, db: Db, data: Form) -> Any:
-        return submit(request, FORM, data, lambda: service.create_site(db, parse(SiteIn, data, form=True),
-                                                                        actor(request)),
-                      lambda s: "/sites", "Site created", title="New site", fields=forms.SITE, cancel="/sites")
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: service.create_site(db, parse(SiteIn, data, form=True), actor(request)),
+            lambda s: "/sites",
+            "Site created",
+            title="New site",
+            fields=forms.SITE,
+            cancel="/sites",
+        )
 
     @get("/{site_id:int}/edit", name="site_edit", opt=WRITE)
     def edit(self, db: Db, site_id: FromPath[int]) -> Template:
         site = crud.get(db, Site, site_id)
-        return _form(f"Edit site {site.code}", forms.SITE, form_values(site, forms.SITE), "/sites",
-                     delete=f"/sites/{site.id}/delete")
+        return _form(
+            f"Edit site {site.code}",
+            forms.SITE,
+            form_values(site, forms.SITE),
+            "/sites",
+            delete=f"/sites/{site.id}/delete",
+        )
 
     @post("/{site_id:int}/edit", opt=WRITE)
     def update(self, request: Request, db: Db, site_id: FromPath[int], data: Form) -> Any:
         site = crud.get(db, Site, site_id)
-        return submit(request, FORM, data,
-                      lambda: service.update_site(db, site, parse(SiteIn, data, form=True), actor(request)),
-                      lambda s: "/sites", "Site saved", title=f"Edit site {site.code}", fields=forms.SITE,
-                      cancel="/sites", delete=f"/sites/{site.id}/delete")
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: service.update_site(db, site, parse(SiteIn, data, form=True), actor(request)),
+            lambda s: "/sites",
+            "Site saved",
+            title=f"Edit site {site.code}",
+            fields=forms.SITE,
+            cancel="/sites",
+            delete=f"/sites/{site.id}/delete",
+        )
 
     @post("/{site_id:int}/delete", opt=WRITE)
     def delete(self, request: Request, db: Db, site_id: FromPath[int]) -> Any:
@@ -79,8 +100,7 @@ class RoomPages(Controller):
     path = "/rooms"
 
     @get("/{room_id:int}", name="room", opt=READ)
-    def view(self, request: Request, db: Db, room_id: FromPath[int],
-             face: FromQuery[Face] = Face.front) -> Template:
+    def view(self, request: Request, db: Db, room_id: FromPath[int], face: FromQuery[Face] = Face.front) -> Template:
         """Every rack of the room with its elevation, in a fixed number of statements."""
         room = db.scalars(select(Room).options(joinedload(Room.site)).where(Room.id == room_id)).first()
         if room is None:
@@ -97,25 +117,45 @@ class RoomPages(Controller):
 
     @post("/new", opt=WRITE)
     def create(self, request: Request, db: Db, data: Form) -> Any:
-        return submit(request, FORM, data, lambda: service.create_room(db, parse(RoomIn, data, form=True),
-                                                                        actor(request)),
-                      lambda r: f"/rooms/{r.id}", "Room created", title="New room",
-                      fields=forms.room_fields(db), cancel="/sites")
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: service.create_room(db, parse(RoomIn, data, form=True), actor(request)),
+            lambda r: f"/rooms/{r.id}",
+            "Room created",
+            title="New room",
+            fields=forms.room_fields(db),
+            cancel="/sites",
+        )
 
     @get("/{room_id:int}/edit", name="room_edit", opt=WRITE)
     def edit(self, db: Db, room_id: FromPath[int]) -> Template:
         room = crud.get(db, Room, room_id)
         fields = forms.room_fields(db)
-        return _form(f"Edit room {room.code}", fields, form_values(room, fields), f"/rooms/{room.id}",
-                     delete=f"/rooms/{room.id}/delete")
+        return _form(
+            f"Edit room {room.code}",
+            fields,
+            form_values(room, fields),
+            f"/rooms/{room.id}",
+            delete=f"/rooms/{room.id}/delete",
+        )
 
     @post("/{room_id:int}/edit", opt=WRITE)
     def update(self, request: Request, db: Db, room_id: FromPath[int], data: Form) -> Any:
         room = crud.get(db, Room, room_id)
-        return submit(request, FORM, data,
-                      lambda: service.update_room(db, room, parse(RoomIn, data, form=True), actor(request)),
-                      lambda r: f"/rooms/{r.id}", "Room saved", title=f"Edit room {room.code}",
-                      fields=forms.room_fields(db), cancel=f"/rooms/{room.id}", delete=f"/rooms/{room.id}/delete")
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: service.update_room(db, room, parse(RoomIn, data, form=True), actor(request)),
+            lambda r: f"/rooms/{r.id}",
+            "Room saved",
+            title=f"Edit room {room.code}",
+            fields=forms.room_fields(db),
+            cancel=f"/rooms/{room.id}",
+            delete=f"/rooms/{room.id}/delete",
+        )
 
     @post("/{room_id:int}/delete", opt=WRITE)
     def delete(self, request: Request, db: Db, room_id: FromPath[int]) -> Any:
@@ -150,31 +190,54 @@ class RackPages(Controller):
 
     @get("/new", name="rack_new", opt=WRITE)
     def new(self, db: Db, room_id: FromQuery[int | None] = None) -> Template:
-        return _form("New rack", forms.rack_fields(db),
-                     {"room_id": room_id or "", "u_height": 42, "kind": "shared", "status": "active",
-                      "power_budget_w": 0}, "/sites")
+        return _form(
+            "New rack",
+            forms.rack_fields(db),
+            {"room_id": room_id or "", "u_height": 42, "kind": "shared", "status": "active", "power_budget_w": 0},
+            "/sites",
+        )
 
     @post("/new", opt=WRITE)
     def create(self, request: Request, db: Db, data: Form) -> Any:
-        return submit(request, FORM, data, lambda: service.create_rack(db, parse(RackIn, data, form=True),
-                                                                        actor(request)),
-                      lambda r: f"/racks/{r.id}", "Rack created", title="New rack",
-                      fields=forms.rack_fields(db), cancel="/sites")
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: service.create_rack(db, parse(RackIn, data, form=True), actor(request)),
+            lambda r: f"/racks/{r.id}",
+            "Rack created",
+            title="New rack",
+            fields=forms.rack_fields(db),
+            cancel="/sites",
+        )
 
     @get("/{rack_id:int}/edit", name="rack_edit", opt=WRITE)
     def edit(self, db: Db, rack_id: FromPath[int]) -> Template:
         rack = crud.get(db, Rack, rack_id)
         fields = forms.rack_fields(db)
-        return _form(f"Edit rack {rack.name}", fields, form_values(rack, fields), f"/racks/{rack.id}",
-                     delete=f"/racks/{rack.id}/delete")
+        return _form(
+            f"Edit rack {rack.name}",
+            fields,
+            form_values(rack, fields),
+            f"/racks/{rack.id}",
+            delete=f"/racks/{rack.id}/delete",
+        )
 
     @post("/{rack_id:int}/edit", opt=WRITE)
     def update(self, request: Request, db: Db, rack_id: FromPath[int], data: Form) -> Any:
         rack = crud.get(db, Rack, rack_id)
-        return submit(request, FORM, data,
-                      lambda: service.update_rack(db, rack, parse(RackIn, data, form=True), actor(request)),
-                      lambda r: f"/racks/{r.id}", "Rack saved", title=f"Edit rack {rack.name}",
-                      fields=forms.rack_fields(db), cancel=f"/racks/{rack.id}", delete=f"/racks/{rack.id}/delete")
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: service.update_rack(db, rack, parse(RackIn, data, form=True), actor(request)),
+            lambda r: f"/racks/{r.id}",
+            "Rack saved",
+            title=f"Edit rack {rack.name}",
+            fields=forms.rack_fields(db),
+            cancel=f"/racks/{rack.id}",
+            delete=f"/racks/{rack.id}/delete",
+        )
 
     @post("/{rack_id:int}/delete", opt=WRITE)
     def delete(self, request: Request, db: Db, rack_id: FromPath[int]) -> Any:
@@ -184,12 +247,18 @@ class RackPages(Controller):
         return Redirect(f"/rooms/{room_id}")
 
     @get("/{rack_id:int}/mount", name="rack_mount_here", opt=WRITE)
-    def mount_here(self, db: Db, rack_id: FromPath[int], position: FromQuery[int] = 1,
-                   face: FromQuery[Face] = Face.front) -> Template:
-        """"Mount here" from an empty unit: pick hardware that is not in a rack yet."""
+    def mount_here(
+        self, db: Db, rack_id: FromPath[int], position: FromQuery[int] = 1, face: FromQuery[Face] = Face.front
+    ) -> Template:
+        """ "Mount here" from an empty unit: pick hardware that is not in a rack yet."""
         rack = crud.get(db, Rack, rack_id)
-        return render("racks/mount_here.html", rack=rack, values={"position": position, "face": face.value},
-                      errors={}, spare=_unmounted(db))
+        return render(
+            "racks/mount_here.html",
+            rack=rack,
+            values={"position": position, "face": face.value},
+            errors={},
+            spare=_unmounted(db),
+        )
 
     @post("/{rack_id:int}/mount", opt=WRITE)
     def mount_here_post(self, request: Request, db: Db, rack_id: FromPath[int], data: Form) -> Any:
@@ -200,50 +269,92 @@ class RackPages(Controller):
             hw = db.get(Hardware, hw_id) if hw_id else None
             if hw is None:
                 raise ValidationFailed({"hardware_id": "Choose the hardware to mount"})
-            return service.mount(db, hw, parse(MountIn, {**data, "rack_id": str(rack.id)}, form=True),
-                                 actor(request))
+            return service.mount(db, hw, parse(MountIn, {**data, "rack_id": str(rack.id)}, form=True), actor(request))
 
-        return submit(request, "racks/mount_here.html", data, act, lambda hw: f"/racks/{rack.id}",
-                      "Hardware mounted", rack=rack, spare=_unmounted(db))
+        return submit(
+            request,
+            "racks/mount_here.html",
+            data,
+            act,
+            lambda hw: f"/racks/{rack.id}",
+            "Hardware mounted",
+            rack=rack,
+            spare=_unmounted(db),
+        )
 
 
 def _unmounted(db: Session) -> list[Hardware]:
-    return list(db.scalars(select(Hardware).where(Hardware.rack_id.is_(None),
-                                                  Hardware.status != HardwareStatus.removed)
-                           .options(joinedload(Hardware.contract)).order_by(Hardware.name)))
+    return list(
+        db.scalars(
+            select(Hardware)
+            .where(Hardware.rack_id.is_(None), Hardware.status != HardwareStatus.removed)
+            .options(joinedload(Hardware.contract))
+            .order_by(Hardware.name)
+        )
+    )
 
 
 class HardwarePages(Controller):
     path = "/hardware"
 
     @get("/", name="hardware_list", opt=READ)
-    def index(self, request: Request, db: Db, q: FromQuery[str] = "", site_id: FromQuery[str] = "",
-              room_id: FromQuery[str] = "", rack_id: FromQuery[str] = "", customer_id: FromQuery[str] = "",
-              status: FromQuery[str] = "", owner: FromQuery[str] = "", limit: FromQuery[int] = 50,
-              offset: FromQuery[int] = 0) -> Template:
+    def index(
+        self,
+        request: Request,
+        db: Db,
+        q: FromQuery[str] = "",
+        site_id: FromQuery[str] = "",
+        room_id: FromQuery[str] = "",
+        rack_id: FromQuery[str] = "",
+        customer_id: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        owner: FromQuery[str] = "",
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+    ) -> Template:
         f = service.HardwareFilter(
-            q=q.strip(), site_id=query_int(site_id), room_id=query_int(room_id), rack_id=query_int(rack_id),
+            q=q.strip(),
+            site_id=query_int(site_id),
+            room_id=query_int(room_id),
+            rack_id=query_int(rack_id),
             customer_id=query_int(customer_id),
             status=HardwareStatus(status) if status in HardwareStatus.__members__ else None,
             owner=Owner(owner) if owner in Owner.__members__ else None,
         )
         page = crud.paginate(db, service.hardware_query(f), limit, offset)
         template = "racks/hardware_rows.html" if request.headers.get("hx-request") else "racks/hardware_list.html"
-        return render(template, page=page, f=f, sites=db.scalars(select(Site).order_by(Site.code)).all(),
-                      customers=db.scalars(select(Customer).order_by(Customer.name)).all(),
-                      statuses=list(HardwareStatus), owners=list(Owner))
+        return render(
+            template,
+            page=page,
+            f=f,
+            sites=db.scalars(select(Site).order_by(Site.code)).all(),
+            customers=db.scalars(select(Customer).order_by(Customer.name)).all(),
+            statuses=list(HardwareStatus),
+            owners=list(Owner),
+        )
 
     @get("/new", name="hardware_new", opt=WRITE)
     def new(self, db: Db) -> Template:
-        return _form("New hardware", forms.hardware_fields(db),
-                     {"u_height": 1, "full_depth": True, "power_draw_w": 0}, "/hardware")
+        return _form(
+            "New hardware",
+            forms.hardware_fields(db),
+            {"u_height": 1, "full_depth": True, "power_draw_w": 0},
+            "/hardware",
+        )
 
     @post("/new", opt=WRITE)
     def create(self, request: Request, db: Db, data: Form) -> Any:
-        return submit(request, FORM, data,
-                      lambda: service.create_hardware(db, parse(HardwareIn, data, form=True), actor(request)),
-                      lambda hw: f"/hardware/{hw.id}", "Hardware created", title="New hardware",
-                      fields=forms.hardware_fields(db), cancel="/hardware")
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: service.create_hardware(db, parse(HardwareIn, data, form=True), actor(request)),
+            lambda hw: f"/hardware/{hw.id}",
+            "Hardware created",
+            title="New hardware",
+            fields=forms.hardware_fields(db),
+            cancel="/hardware",
+        )
 
     @get("/{hardware_id:int}", name="hardware", opt=READ)
     def view(self, db: Db, hardware_id: FromPath[int]) -> Template:
@@ -254,16 +365,28 @@ class HardwarePages(Controller):
     def edit(self, db: Db, hardware_id: FromPath[int]) -> Template:
         hw = _hardware(db, hardware_id)
         fields = forms.hardware_fields(db)
-        return _form(f"Edit {hw.name}", fields, form_values(hw, fields), f"/hardware/{hw.id}",
-                     delete=None if hw.rack_id else f"/hardware/{hw.id}/delete")
+        return _form(
+            f"Edit {hw.name}",
+            fields,
+            form_values(hw, fields),
+            f"/hardware/{hw.id}",
+            delete=None if hw.rack_id else f"/hardware/{hw.id}/delete",
+        )
 
     @post("/{hardware_id:int}/edit", opt=WRITE)
     def update(self, request: Request, db: Db, hardware_id: FromPath[int], data: Form) -> Any:
         hw = _hardware(db, hardware_id)
-        return submit(request, FORM, data,
-                      lambda: service.update_hardware(db, hw, parse(HardwareIn, data, form=True), actor(request)),
-                      lambda h: f"/hardware/{h.id}", "Hardware saved", title=f"Edit {hw.name}",
-                      fields=forms.hardware_fields(db), cancel=f"/hardware/{hw.id}")
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: service.update_hardware(db, hw, parse(HardwareIn, data, form=True), actor(request)),
+            lambda h: f"/hardware/{h.id}",
+            "Hardware saved",
+            title=f"Edit {hw.name}",
+            fields=forms.hardware_fields(db),
+            cancel=f"/hardware/{hw.id}",
+        )
 
     @post("/{hardware_id:int}/delete", opt=WRITE)
     def delete(self, request: Request, db: Db, hardware_id: FromPath[int]) -> Any:
@@ -271,16 +394,22 @@ class HardwarePages(Controller):
         return Redirect("/hardware")
 
     @get("/{hardware_id:int}/{action:str}", name="hardware_place", opt=WRITE)
-    def place_form(self, db: Db, hardware_id: FromPath[int], action: FromPath[str],
-                   rack_id: FromQuery[str] = "", position: FromQuery[str] = "", face: FromQuery[str] = "") -> Any:
+    def place_form(
+        self,
+        db: Db,
+        hardware_id: FromPath[int],
+        action: FromPath[str],
+        rack_id: FromQuery[str] = "",
+        position: FromQuery[str] = "",
+        face: FromQuery[str] = "",
+    ) -> Any:
         hw = _hardware(db, hardware_id)
         title, fields, values = _place_form(db, hw, action)
         values.update({k: v for k, v in {"rack_id": rack_id, "position": position, "face": face}.items() if v})
         return _form(title, fields, values, f"/hardware/{hw.id}")
 
     @post("/{hardware_id:int}/{action:str}", opt=WRITE)
-    def place(self, request: Request, db: Db, hardware_id: FromPath[int], action: FromPath[str],
-              data: Form) -> Any:
+    def place(self, request: Request, db: Db, hardware_id: FromPath[int], action: FromPath[str], data: Form) -> Any:
         hw = _hardware(db, hardware_id)
         title, fields, _ = _place_form(db, hw, action)
         who = actor(request)
@@ -289,8 +418,17 @@ class HardwarePages(Controller):
             "move": lambda: service.move(db, hw, parse(MountIn, data, form=True), who),
             "unmount": lambda: service.unmount(db, hw, parse(UnmountIn, data, form=True), who),
         }[action]
-        return submit(request, FORM, data, run, lambda h: f"/hardware/{h.id}", f"{hw.name}: {action} done",
-                      title=title, fields=fields, cancel=f"/hardware/{hw.id}")
+        return submit(
+            request,
+            FORM,
+            data,
+            run,
+            lambda h: f"/hardware/{h.id}",
+            f"{hw.name}: {action} done",
+            title=title,
+            fields=fields,
+            cancel=f"/hardware/{hw.id}",
+        )
 
 
 def _place_form(db: Session, hw: Hardware, action: str) -> tuple[str, list[Any], dict[str, Any]]:
@@ -298,15 +436,19 @@ def _place_form(db: Session, hw: Hardware, action: str) -> tuple[str, list[Any],
         return f"Unmount {hw.name}", forms.UNMOUNT, {"status": "planned"}
     if action not in ("mount", "move"):
         raise NotFound("page", action)
-    values = {"rack_id": hw.rack_id or "", "position": hw.position or "",
-              "face": (hw.face or Face.front).value}
+    values = {"rack_id": hw.rack_id or "", "position": hw.position or "", "face": (hw.face or Face.front).value}
     return f"{action.capitalize()} {hw.name}", forms.mount_fields(db), values
 
 
 def _hardware(db: Session, hardware_id: int) -> Hardware:
-    hw = db.scalars(select(Hardware).where(Hardware.id == hardware_id).options(
-        joinedload(Hardware.rack).joinedload(Rack.room).joinedload(Room.site),
-        joinedload(Hardware.contract).joinedload(Contract.customer))).first()
+    hw = db.scalars(
+        select(Hardware)
+        .where(Hardware.id == hardware_id)
+        .options(
+            joinedload(Hardware.rack).joinedload(Rack.room).joinedload(Room.site),
+            joinedload(Hardware.contract).joinedload(Contract.customer),
+        )
+    ).first()
     if hw is None:
         raise NotFound("hardware", hardware_id)
     return hw

@@ -34,6 +34,7 @@ PLACEMENT = ("rack_id", "position", "face", "status")
 
 # --- sites and rooms ------------------------------------------------------------------------------
 
+
 def create_site(db: Session, data: SiteIn, actor: str) -> Site:
     return crud.create(db, Site, as_dict(data), actor=actor, unique=(("code",), ("name",)))
 
@@ -53,8 +54,7 @@ def create_room(db: Session, data: RoomIn, actor: str) -> Room:
 
 
 def update_room(db: Session, room: Room, data: RoomIn, actor: str) -> Room:
-    return crud.update(db, room, as_dict(data), actor=actor, unique=(("site_id", "code"),),
-                       refs={"site_id": Site})
+    return crud.update(db, room, as_dict(data), actor=actor, unique=(("site_id", "code"),), refs={"site_id": Site})
 
 
 def delete_room(db: Session, room: Room, actor: str) -> None:
@@ -64,6 +64,7 @@ def delete_room(db: Session, room: Room, actor: str) -> None:
 
 
 # --- racks ----------------------------------------------------------------------------------------
+
 
 def _rack_rules(db: Session, values: dict[str, Any], rack: Rack | None) -> None:
     errors: dict[str, str] = {}
@@ -75,13 +76,16 @@ def _rack_rules(db: Session, values: dict[str, Any], rack: Rack | None) -> None:
             errors["u_height"] = f"Hardware is mounted up to U{top}; the rack cannot be lower than {top}U"
         if values.get("customer_id") is not None:
             others = db.scalars(
-                select(Hardware.name).join(Contract).where(
-                    Hardware.rack_id == rack.id, Contract.customer_id != values["customer_id"]
-                ).limit(3)
+                select(Hardware.name)
+                .join(Contract)
+                .where(Hardware.rack_id == rack.id, Contract.customer_id != values["customer_id"])
+                .limit(3)
             ).all()
             if others:
-                errors["customer_id"] = ("Other customers' hardware is mounted here (" + ", ".join(others) + "); "
-                                         "a private rack holds one customer's hardware")
+                errors["customer_id"] = (
+                    "Other customers' hardware is mounted here (" + ", ".join(others) + "); "
+                    "a private rack holds one customer's hardware"
+                )
     if errors:
         raise ValidationFailed(errors)
 
@@ -89,15 +93,17 @@ def _rack_rules(db: Session, values: dict[str, Any], rack: Rack | None) -> None:
 def create_rack(db: Session, data: RackIn, actor: str) -> Rack:
     values = as_dict(data)
     _rack_rules(db, values, None)
-    return crud.create(db, Rack, values, actor=actor, unique=(("room_id", "name"),),
-                       refs={"room_id": Room, "customer_id": Customer})
+    return crud.create(
+        db, Rack, values, actor=actor, unique=(("room_id", "name"),), refs={"room_id": Room, "customer_id": Customer}
+    )
 
 
 def update_rack(db: Session, rack: Rack, data: RackIn, actor: str) -> Rack:
     values = as_dict(data)
     _rack_rules(db, values, rack)
-    return crud.update(db, rack, values, actor=actor, unique=(("room_id", "name"),),
-                       refs={"room_id": Room, "customer_id": Customer})
+    return crud.update(
+        db, rack, values, actor=actor, unique=(("room_id", "name"),), refs={"room_id": Room, "customer_id": Customer}
+    )
 
 
 def delete_rack(db: Session, rack: Rack, actor: str) -> None:
@@ -108,11 +114,13 @@ def delete_rack(db: Session, rack: Rack, actor: str) -> None:
 
 # --- hardware -------------------------------------------------------------------------------------
 
+
 def create_hardware(db: Session, data: HardwareIn, actor: str, mount_at: MountIn | None = None) -> Hardware:
     """Create, and optionally mount, in one transaction: a refused mount leaves no orphan record."""
     with atomic(db):
-        hw = crud.create(db, Hardware, as_dict(data), actor=actor, unique=(("asset_tag",),),
-                         refs={"contract_id": Contract})
+        hw = crud.create(
+            db, Hardware, as_dict(data), actor=actor, unique=(("asset_tag",),), refs={"contract_id": Contract}
+        )
         if mount_at is not None:
             mount(db, hw, mount_at, actor)
     return hw
@@ -157,8 +165,9 @@ def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) ->
         for c in clashes:
             by_name.setdefault(c.name, []).append(c.unit)
         taken = "; ".join(f"{units.describe_units(us)} taken by {name}" for name, us in by_name.items())
-        raise Conflict(f"Cannot place {hw.name} at U{lo}–U{hi} ({face.value}) in {rack.name}: {taken}",
-                       field="position")
+        raise Conflict(
+            f"Cannot place {hw.name} at U{lo}–U{hi} ({face.value}) in {rack.name}: {taken}", field="position"
+        )
     db.execute(delete(RackUnit).where(RackUnit.hardware_id == hw.id))
     db.add_all(RackUnit(rack_id=rack.id, unit=u, face=f, hardware_id=hw.id) for u, f in wanted)
     hw.rack_id, hw.position, hw.face = rack.id, position, face
@@ -214,11 +223,19 @@ def _rack_for(db: Session, rack_id: int) -> Rack:
 
 def _record_placement(db: Session, hw: Hardware, action: str, before: dict[str, Any], actor: str) -> None:
     after = crud.state(hw)
-    audit.record(db, actor=actor, action=action, object_type="hardware", object_id=hw.id,
-                 before={k: before[k] for k in PLACEMENT}, after={k: after[k] for k in PLACEMENT})
+    audit.record(
+        db,
+        actor=actor,
+        action=action,
+        object_type="hardware",
+        object_id=hw.id,
+        before={k: before[k] for k in PLACEMENT},
+        after={k: after[k] for k in PLACEMENT},
+    )
 
 
 # --- queries for lists and views ------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RackUsage:
@@ -235,17 +252,29 @@ class RackUsage:
         return round(100 * self.draw_w / self.rack.power_budget_w) if self.rack.power_budget_w else None
 
 
-def rack_usage(db: Session, *, room_id: int | None = None, site_id: int | None = None,
-               rack_ids: Sequence[int] | None = None) -> list[RackUsage]:
+def rack_usage(
+    db: Session, *, room_id: int | None = None, site_id: int | None = None, rack_ids: Sequence[int] | None = None
+) -> list[RackUsage]:
     """Racks with U used and power drawn, in one statement whatever the number of racks."""
-    used = (select(func.count(func.distinct(RackUnit.unit))).where(RackUnit.rack_id == Rack.id)
-            .correlate(Rack).scalar_subquery())
-    draw = (select(func.coalesce(func.sum(Hardware.power_draw_w), 0))
-            .where(Hardware.rack_id == Rack.id, Hardware.status == HardwareStatus.installed)
-            .correlate(Rack).scalar_subquery())
-    stmt = (select(Rack, used, draw).join(Rack.room).join(Room.site)
-            .options(joinedload(Rack.room).joinedload(Room.site), joinedload(Rack.customer))
-            .order_by(Site.code, Room.code, Rack.name))
+    used = (
+        select(func.count(func.distinct(RackUnit.unit)))
+        .where(RackUnit.rack_id == Rack.id)
+        .correlate(Rack)
+        .scalar_subquery()
+    )
+    draw = (
+        select(func.coalesce(func.sum(Hardware.power_draw_w), 0))
+        .where(Hardware.rack_id == Rack.id, Hardware.status == HardwareStatus.installed)
+        .correlate(Rack)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(Rack, used, draw)
+        .join(Rack.room)
+        .join(Room.site)
+        .options(joinedload(Rack.room).joinedload(Room.site), joinedload(Rack.customer))
+        .order_by(Site.code, Room.code, Rack.name)
+    )
     if room_id is not None:
         stmt = stmt.where(Rack.room_id == room_id)
     if site_id is not None:
@@ -261,7 +290,8 @@ def mounted_hardware(db: Session, rack_ids: Sequence[int]) -> dict[int, list[Har
     if not rack_ids:
         return result
     rows = db.scalars(
-        select(Hardware).where(Hardware.rack_id.in_(rack_ids))
+        select(Hardware)
+        .where(Hardware.rack_id.in_(rack_ids))
         .options(joinedload(Hardware.contract).joinedload(Contract.customer))
         .order_by(Hardware.position.desc())
     )
@@ -282,16 +312,27 @@ class HardwareFilter:
 
 
 def hardware_query(f: HardwareFilter) -> Select[Any]:
-    stmt = (select(Hardware)
-            .outerjoin(Hardware.rack).outerjoin(Rack.room)
-            .outerjoin(Hardware.contract)
-            .options(joinedload(Hardware.rack).joinedload(Rack.room).joinedload(Room.site),
-                     joinedload(Hardware.contract).joinedload(Contract.customer))
-            .order_by(Hardware.name, Hardware.id))
+    stmt = (
+        select(Hardware)
+        .outerjoin(Hardware.rack)
+        .outerjoin(Rack.room)
+        .outerjoin(Hardware.contract)
+        .options(
+            joinedload(Hardware.rack).joinedload(Rack.room).joinedload(Room.site),
+            joinedload(Hardware.contract).joinedload(Contract.customer),
+        )
+        .order_by(Hardware.name, Hardware.id)
+    )
     if f.q:
         like = f"%{f.q.lower()}%"
-        stmt = stmt.where(or_(*(func.lower(c).like(like) for c in
-                                (Hardware.name, Hardware.asset_tag, Hardware.serial, Hardware.model))))
+        stmt = stmt.where(
+            or_(
+                *(
+                    func.lower(c).like(like)
+                    for c in (Hardware.name, Hardware.asset_tag, Hardware.serial, Hardware.model)
+                )
+            )
+        )
     if f.rack_id is not None:
         stmt = stmt.where(Hardware.rack_id == f.rack_id)
     if f.room_id is not None:

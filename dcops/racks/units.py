@@ -29,8 +29,7 @@ def fit_error(rack_height: int, position: int, u_height: int) -> str | None:
         return f"Position {position} is above the top of this {rack_height}U rack"
     top = position + u_height - 1
     if top > rack_height:
-        return (f"A {u_height}U device at U{position} would reach U{top}, "
-                f"above the top of this {rack_height}U rack")
+        return f"A {u_height}U device at U{position} would reach U{top}, above the top of this {rack_height}U rack"
     return None
 
 

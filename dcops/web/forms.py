@@ -50,7 +50,8 @@ def submit(
     except Conflict as exc:
         return render(template, 409, values=values, errors={exc.field or "": str(exc)}, **context)
     except Denied as exc:
-        return render(template, 403, values=values, errors={}, reasons=[r.as_dict() for r in exc.verdict.reasons],
-                      **context)
+        return render(
+            template, 403, values=values, errors={}, reasons=[r.as_dict() for r in exc.verdict.reasons], **context
+        )
     flash(request, success, category="success")
     return Redirect(path=redirect(result))

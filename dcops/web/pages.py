@@ -27,8 +27,10 @@ class DashboardPage(Controller):
         usage = racks.rack_usage(db)
         counts = {
             "racks": len(usage),
-            "hardware": db.scalar(select(func.count()).select_from(Hardware)
-                                  .where(Hardware.status == HardwareStatus.installed)) or 0,
+            "hardware": db.scalar(
+                select(func.count()).select_from(Hardware).where(Hardware.status == HardwareStatus.installed)
+            )
+            or 0,
             "customers": db.scalar(select(func.count()).select_from(Customer)) or 0,
             "contracts": db.scalar(select(func.count()).select_from(Contract)) or 0,
         }
@@ -43,8 +45,15 @@ class AuditPages(Controller):
     opt = {"perm": Perm.audit_read}
 
     @get("/", name="audit")
-    def index(self, db: Db, object_type: FromQuery[str] = "", object_id: FromQuery[str] = "",
-              actor: FromQuery[str] = "", limit: FromQuery[int] = 100, offset: FromQuery[int] = 0) -> Template:
+    def index(
+        self,
+        db: Db,
+        object_type: FromQuery[str] = "",
+        object_id: FromQuery[str] = "",
+        actor: FromQuery[str] = "",
+        limit: FromQuery[int] = 100,
+        offset: FromQuery[int] = 0,
+    ) -> Template:
         stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
         if object_type:
             stmt = stmt.where(AuditEvent.object_type == object_type)
@@ -54,5 +63,6 @@ class AuditPages(Controller):
             stmt = stmt.where(AuditEvent.actor == actor)
         page = crud.paginate(db, stmt, limit, offset)
         types = db.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)).all()
-        return render("audit/list.html", page=page, object_type=object_type, object_id=object_id, actor=actor,
-                      types=types)
+        return render(
+            "audit/list.html", page=page, object_type=object_type, object_id=object_id, actor=actor, types=types
+        )

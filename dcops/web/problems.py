@@ -61,10 +61,17 @@ def describe(exc: Exception) -> tuple[int, str, str, dict[str, Any]]:
 _TITLES = {401: "Sign in required", 403: "Not allowed", 404: "Not found", 405: "Method not allowed"}
 
 
-def problem_response(request: Request[Any, Any, Any], status: int, title: str, detail: str,
-                     extra: dict[str, Any]) -> Response[Any]:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
-            "instance": request.url.path, **extra}
+def problem_response(
+    request: Request[Any, Any, Any], status: int, title: str, detail: str, extra: dict[str, Any]
+) -> Response[Any]:
+    body = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        **extra,
+    }
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
 
@@ -78,9 +85,18 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         return Redirect(path=f"/login?next={target}" if request.method == "GET" else "/login")
     if isinstance(exc, PermissionDeniedException):
         title = "Not allowed"
-    return Template(template_name="error.html", status_code=status, media_type=MediaType.HTML,
-                    context={"status": status, "title": title, "detail": detail,
-                             "reasons": extra.get("reasons", []), "errors": extra.get("errors", {})})
+    return Template(
+        template_name="error.html",
+        status_code=status,
+        media_type=MediaType.HTML,
+        context={
+            "status": status,
+            "title": title,
+            "detail": detail,
+            "reasons": extra.get("reasons", []),
+            "errors": extra.get("errors", {}),
+        },
+    )
 
 
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {Exception: handle, 404: handle, 405: handle}

@@ -25,18 +25,18 @@ from dcops.web.routes import delete, get, patch, post
 
 @dataclass
 class Resource:
-    name: str                     # URL segment and OpenAPI tag, e.g. "racks"
+    name: str  # URL segment and OpenAPI tag, e.g. "racks"
     model: type
     schema_in: type[msgspec.Struct]
     schema_out: type[msgspec.Struct]
-    query: Callable[[dict[str, str]], Select[Any]]   # list statement from the query parameters
+    query: Callable[[dict[str, str]], Select[Any]]  # list statement from the query parameters
     create: Callable[[Session, Any, str], Any]
     update: Callable[[Session, Any, Any, str], Any]
     remove: Callable[[Session, Any, str], None]
     read: Perm = Perm.inventory_read
     write: Perm = Perm.inventory_write
     filters: tuple[str, ...] = ()
-    schema_create: type[msgspec.Struct] | None = None   # when creating takes more than updating
+    schema_create: type[msgspec.Struct] | None = None  # when creating takes more than updating
     extra_handlers: list[Any] = field(default_factory=list)
 
 
@@ -65,8 +65,9 @@ def router(res: Resource) -> Router:
     desc = ("Filters: " + ", ".join(res.filters) + ". ") if res.filters else ""
 
     @get("/", name=f"api.{res.name}.list", opt=read, description=desc + "Paginated with limit (≤500) and offset.")
-    def list_(request: Request, db: NamedDependency[Session], limit: FromQuery[int] = 50,
-              offset: FromQuery[int] = 0) -> Page:
+    def list_(
+        request: Request, db: NamedDependency[Session], limit: FromQuery[int] = 50, offset: FromQuery[int] = 0
+    ) -> Page:
         params = {k: v for k, v in request.query_params.items() if k in res.filters and v != ""}
         page = crud.paginate(db, res.query(params), limit, offset)
         return Page([out(Out, o) for o in page.items], page.total, page.limit, page.offset)
@@ -80,10 +81,15 @@ def router(res: Resource) -> Router:
     def detail(db: NamedDependency[Session], item_id: FromPath[int]) -> Out:  # type: ignore[valid-type]
         return out(Out, crud.get(db, res.model, item_id))
 
-    @patch("/{item_id:int}", name=f"api.{res.name}.update", opt=write,
-           description="Send only the fields to change; the result is validated as a whole.")
-    def update(request: Request, db: NamedDependency[Session], item_id: FromPath[int],
-               data: JSONBody[dict[str, Any]]) -> Out:  # type: ignore[valid-type]
+    @patch(
+        "/{item_id:int}",
+        name=f"api.{res.name}.update",
+        opt=write,
+        description="Send only the fields to change; the result is validated as a whole.",
+    )
+    def update(
+        request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: JSONBody[dict[str, Any]]
+    ) -> Out:  # type: ignore[valid-type]
         obj = crud.get(db, res.model, item_id)
         merged = {**_current(obj, In), **data}
         res.update(db, obj, parse(In, merged), actor(request))
@@ -95,4 +101,3 @@ def router(res: Resource) -> Router:
 
     handlers = [list_, create, detail, update, remove, *res.extra_handlers]
     return Router(path=f"/api/{res.name}", route_handlers=handlers, tags=[res.name])
-

@@ -17,11 +17,17 @@ def test_upgrade_seed_user_and_verify(tmp_path, monkeypatch):
     assert r.exit_code == 0 and "72 hardware" in r.output
     assert "already loaded" in run(main, ["seed", "load", str(DEMO)]).output
     assert "demo-admin-2026" in run(main, ["seed", "logins", str(DEMO)]).output
-    r = run(main, ["user", "create", "ops", "--name", "Ops", "--role", "technician"],
-            input="long password 1\nlong password 1\n")
+    r = run(
+        main,
+        ["user", "create", "ops", "--name", "Ops", "--role", "technician"],
+        input="long password 1\nlong password 1\n",
+    )
     assert r.exit_code == 0, r.output
-    r = run(main, ["user", "create", "ops", "--name", "Ops", "--role", "technician"],
-            input="long password 1\nlong password 1\n")
+    r = run(
+        main,
+        ["user", "create", "ops", "--name", "Ops", "--role", "technician"],
+        input="long password 1\nlong password 1\n",
+    )
     assert r.exit_code != 0 and "already in use" in r.output
     r = run(main, ["audit", "verify"])
     assert r.exit_code == 0 and "intact" in r.output

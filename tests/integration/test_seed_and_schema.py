@@ -22,8 +22,7 @@ def test_demo_seed_loads_and_a_second_load_changes_nothing(db):
     made = load(db, DEMO)
     assert made["sites"] == 1 and made["rooms"] == 2 and made["racks"] >= 12 and made["hardware"] >= 60
     assert made["users"] == 4 and made["customers"] >= 5
-    installed = db.scalar(select(func.count()).select_from(Hardware)
-                          .where(Hardware.status == HardwareStatus.installed))
+    installed = db.scalar(select(func.count()).select_from(Hardware).where(Hardware.status == HardwareStatus.installed))
     assert installed >= 60
     counts = _row_counts(db)
     again = load(db, DEMO)

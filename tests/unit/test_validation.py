@@ -13,8 +13,9 @@ def test_form_collects_every_bad_field_at_once():
 
 
 def test_form_converts_strings_blank_optional_and_checkbox():
-    hw = parse(HardwareIn, {"name": "a", "asset_tag": "b", "u_height": "2", "serial": " ", "contract_id": ""},
-               form=True)
+    hw = parse(
+        HardwareIn, {"name": "a", "asset_tag": "b", "u_height": "2", "serial": " ", "contract_id": ""}, form=True
+    )
     assert hw.u_height == 2 and hw.serial is None and hw.contract_id is None
     assert hw.full_depth is False  # an unticked checkbox is absent from the post
 

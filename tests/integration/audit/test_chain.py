@@ -23,14 +23,16 @@ def test_events_chain_and_verify(db):
     assert last.prev_hash == prev.hash
 
 
-@pytest.mark.parametrize("column,value", [("data", '{"after": {"name": "Forged"}}'), ("actor", "mallory"),
-                                          ("prev_hash", "0" * 64)])
+@pytest.mark.parametrize(
+    "column,value", [("data", '{"after": {"name": "Forged"}}'), ("actor", "mallory"), ("prev_hash", "0" * 64)]
+)
 def test_tampering_with_a_row_is_detected_at_that_event(db, column, value):
     service.create_site(db, SiteIn(code="T1", name="One"), "anna")
     target = service.create_site(db, SiteIn(code="T2", name="Two"), "anna")
     service.create_site(db, SiteIn(code="T3", name="Three"), "anna")
-    seq = db.scalars(select(AuditEvent.seq).where(AuditEvent.object_type == "site",
-                                                  AuditEvent.object_id == str(target.id))).one()
+    seq = db.scalars(
+        select(AuditEvent.seq).where(AuditEvent.object_type == "site", AuditEvent.object_id == str(target.id))
+    ).one()
     db.execute(text(f"UPDATE audit_event SET {column} = :v WHERE seq = :s"), {"v": value, "s": seq})
     db.expire_all()
     report = audit.verify(db)

@@ -44,8 +44,9 @@ def test_form_post_without_csrf_token_is_refused(login):
 
 def test_login_never_redirects_off_site(anon, db):
     user = UserFactory()
-    r = anon.form("/login", {"username": user.username, "password": PASSWORD, "next": "//evil.example/"},
-                  follow_redirects=False)
+    r = anon.form(
+        "/login", {"username": user.username, "password": PASSWORD, "next": "//evil.example/"}, follow_redirects=False
+    )
     assert r.headers["location"] == "/"
 
 
@@ -75,14 +76,17 @@ def test_garbage_tokens_are_401(anon):
 
 def test_admin_creates_users_with_validation(login, db):
     admin = login(Role.admin)
-    r = admin.form("/users/new", {"username": "Bad Name", "display_name": "", "role": "technician",
-                                  "password": "short"})
+    r = admin.form(
+        "/users/new", {"username": "Bad Name", "display_name": "", "role": "technician", "password": "short"}
+    )
     assert r.status_code == 422
     for field in ("username", "display_name", "password"):
         assert f'id="f-{field}"' in r.text
     assert r.text.count("field-error") == 3 and 'value="Bad Name"' in r.text
-    r = admin.form("/users/new", {"username": "nieuw", "display_name": "Nieuw", "role": "security",
-                                  "password": "long enough password"})
+    r = admin.form(
+        "/users/new",
+        {"username": "nieuw", "display_name": "Nieuw", "role": "security", "password": "long enough password"},
+    )
     assert r.status_code == 200 and db.scalars(select(User).where(User.username == "nieuw")).one().role is Role.security
 
 

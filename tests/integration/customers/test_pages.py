@@ -12,9 +12,18 @@ def test_account_manager_creates_customer_and_contract(login, db):
     r = c.form("/customers/new", {"name": "Gelderland Games B.V.", "kind": "business", "kvk_number": "11223344"})
     customer = db.scalars(select(Customer).where(Customer.name == "Gelderland Games B.V.")).one()
     assert r.url.path == f"/customers/{customer.id}"
-    r = c.form("/contracts/new", {"number": "GG-1", "customer_id": customer.id, "service": "colocation",
-                                  "customer_maintains_hardware": "on", "start_date": "2026-01-01",
-                                  "payment_term_days": 30, "status": "active"})
+    r = c.form(
+        "/contracts/new",
+        {
+            "number": "GG-1",
+            "customer_id": customer.id,
+            "service": "colocation",
+            "customer_maintains_hardware": "on",
+            "start_date": "2026-01-01",
+            "payment_term_days": 30,
+            "status": "active",
+        },
+    )
     contract = db.scalars(select(Contract).where(Contract.number == "GG-1")).one()
     assert contract.customer_maintains_hardware and contract.payment_term_days == 30
     assert "Art. 12.2, K1" in c.get(f"/contracts/{contract.id}").text
@@ -32,8 +41,17 @@ def test_business_without_kvk_rerenders_the_form(login, db):
 def test_unticking_the_checkbox_clears_the_responsibility(login, db):
     c = login(Role.account_manager)
     k = ContractFactory(customer_maintains_hardware=True)
-    c.form(f"/contracts/{k.id}/edit", {"number": k.number, "customer_id": k.customer_id, "service": "colocation",
-                                       "start_date": "2025-01-01", "payment_term_days": 14, "status": "active"})
+    c.form(
+        f"/contracts/{k.id}/edit",
+        {
+            "number": k.number,
+            "customer_id": k.customer_id,
+            "service": "colocation",
+            "start_date": "2025-01-01",
+            "payment_term_days": 14,
+            "status": "active",
+        },
+    )
     db.refresh(k)
     assert k.customer_maintains_hardware is False
 

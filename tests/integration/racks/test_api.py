@@ -12,12 +12,13 @@ def test_site_room_rack_hardware_lifecycle(api):
     assert site.status_code == 201, site.text
     site_id = site.json()["id"]
     room = c.post("/api/rooms", json={"site_id": site_id, "code": "Z1", "name": "Zaal 1"}).json()
-    rack = c.post("/api/racks", json={"room_id": room["id"], "name": "R01", "u_height": 42,
-                                      "power_budget_w": 4000})
+    rack = c.post("/api/racks", json={"room_id": room["id"], "name": "R01", "u_height": 42, "power_budget_w": 4000})
     assert rack.status_code == 201 and rack.json()["kind"] == "shared"
     rack_id = rack.json()["id"]
-    hw = c.post("/api/hardware", json={"name": "fw-01", "asset_tag": "X-1", "u_height": 1,
-                                       "mount": {"rack_id": rack_id, "position": 40}})
+    hw = c.post(
+        "/api/hardware",
+        json={"name": "fw-01", "asset_tag": "X-1", "u_height": 1, "mount": {"rack_id": rack_id, "position": 40}},
+    )
     assert hw.status_code == 201, hw.text
     body = hw.json()
     assert body["rack_id"] == rack_id and body["position"] == 40 and body["status"] == "installed"

@@ -64,5 +64,3 @@ def test_concurrent_double_booking_fails_on_the_unique_key(engine):
             s.execute(delete(Site).where(Site.id == site_id))
             s.execute(delete(AuditEvent).where(AuditEvent.seq >= first_event))
             s.commit()
-
-

@@ -123,8 +123,9 @@ def test_create_and_mount_is_one_transaction(db):
     blocker = HardwareFactory()
     service.mount(db, blocker, MountIn(rack_id=rack.id, position=1), "tom")
     with pytest.raises(Conflict):
-        service.create_hardware(db, HardwareIn(name="new", asset_tag="NEW-1"), "tom",
-                                MountIn(rack_id=rack.id, position=1))
+        service.create_hardware(
+            db, HardwareIn(name="new", asset_tag="NEW-1"), "tom", MountIn(rack_id=rack.id, position=1)
+        )
     from dcops.racks.models import Hardware
 
     assert db.scalar(select(Hardware).where(Hardware.asset_tag == "NEW-1")) is None
@@ -149,8 +150,11 @@ def test_every_placement_is_audited_with_before_and_after(db):
     service.mount(db, hw, MountIn(rack_id=rack.id, position=3), "tom")
     service.move(db, hw, MountIn(rack_id=rack.id, position=4), "tom")
     service.unmount(db, hw, UnmountIn(), "tom")
-    events = db.scalars(select(AuditEvent).where(AuditEvent.object_type == "hardware",
-                                                 AuditEvent.object_id == str(hw.id)).order_by(AuditEvent.seq)).all()
+    events = db.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "hardware", AuditEvent.object_id == str(hw.id))
+        .order_by(AuditEvent.seq)
+    ).all()
     assert [e.action for e in events] == ["mount", "move", "unmount"]
     assert events[1].data["before"]["position"] == 3 and events[1].data["after"]["position"] == 4
     assert all(e.actor == "tom" for e in events)

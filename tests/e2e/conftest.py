@@ -1,0 +1,94 @@
+"""A real server on a scratch SQLite database with the demo seed, and headless Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from dcops import migrate
+from dcops.app import create_app
+from dcops.db import make_engine, make_sessionmaker
+from dcops.seed import load
+from dcops.settings import Settings
+
+CHROMIUM = "/usr/bin/chromium"
+DEMO = Path(__file__).resolve().parents[2] / "seed" / "demo.yaml"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{data / 'dcops.sqlite3'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as session:
+        load(session, DEMO)
+        session.commit()
+    engine.dispose()
+    port = _free_port()
+    app = create_app(Settings(data_dir=data, database_url=url, secret_key="e2e-" + "k" * 40))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("DCOPS_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing and DCOPS_REQUIRE_BROWSER is set: install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not installed (CI sets DCOPS_REQUIRE_BROWSER and installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def tablet(browser, live_server):  # type: ignore[no-untyped-def]
+    """A 10-inch tablet in portrait, signed in as the demo technician."""
+    context = browser.new_context(viewport={"width": 800, "height": 1280}, has_touch=True, base_url=live_server)
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#username", "tom")
+    page.fill("#password", "demo-tech-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+    yield page
+    context.close()
