@@ -33,7 +33,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check dcops tests
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m pytest tests/bench -p no:cacheprovider -s $(PYTEST_ARGS)
+	DCOPS_BENCH=1 $(BIN)/python -m pytest tests/bench -p no:cacheprovider -s -p no:logging $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

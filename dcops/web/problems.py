@@ -18,6 +18,7 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import OperationalError
 
 from dcops.errors import Conflict, NotFound, ValidationFailed
 from dcops.terms import Denied
@@ -49,6 +50,8 @@ def describe(exc: Exception) -> tuple[int, str, str, dict[str, Any]]:
         return 404, "Not found", str(exc), {}
     if isinstance(exc, Conflict):
         return 409, "Conflict", str(exc), {"errors": {exc.field: str(exc)}} if exc.field else {}
+    if isinstance(exc, OperationalError) and _is_contention(exc):
+        return 503, "Busy", "Another change was being saved at the same moment; nothing was changed. Try again.", {}
     if isinstance(exc, ValidationException):
         errors = _litestar_field_errors(exc)
         return 400, "Malformed request", exc.detail, {"errors": errors} if errors else {}
@@ -56,6 +59,12 @@ def describe(exc: Exception) -> tuple[int, str, str, dict[str, Any]]:
         return exc.status_code, _TITLES.get(exc.status_code, exc.detail), exc.detail, {}
     log.exception("unhandled error", exc_info=exc)
     return HTTP_500_INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong on our side; it was logged.", {}
+
+
+def _is_contention(exc: OperationalError) -> bool:
+    """Lock contention the caller can simply retry: SQLite's busy writer, PostgreSQL's deadlock/serialisation."""
+    code = getattr(exc.orig, "sqlstate", None)
+    return "database is locked" in str(exc.orig) or code in ("40001", "40P01", "55P03")
 
 
 _TITLES = {401: "Sign in required", 403: "Not allowed", 404: "Not found", 405: "Method not allowed"}
@@ -72,7 +81,7 @@ def problem_response(
         "instance": request.url.path,
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {"Retry-After": "1"} if status == 503 else None
     return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
