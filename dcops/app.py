@@ -24,9 +24,11 @@ from dcops.auth.middleware import AuthMiddleware, permission_guard
 from dcops.auth.pages import LoginPages, UserPages
 from dcops.auth.permissions import Perm
 from dcops.customers.api import ROUTERS as CUSTOMER_API
+from dcops.customers.pages import FORM_ROUTERS as CUSTOMER_FORMS
 from dcops.customers.pages import ContractPages, CustomerPages
 from dcops.db import make_engine, make_sessionmaker, provide_db
 from dcops.racks.api import ROUTERS as RACK_API
+from dcops.racks.pages import FORM_ROUTERS as RACK_FORMS
 from dcops.racks.pages import HardwarePages, RackPages, RoomPages, SitePages
 from dcops.settings import Settings
 from dcops.web.pages import AuditPages, DashboardPage
@@ -92,6 +94,8 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
             ContractPages,
             AuditPages,
             UserPages,
+            *RACK_FORMS,
+            *CUSTOMER_FORMS,
             *RACK_API,
             *CUSTOMER_API,
         ],

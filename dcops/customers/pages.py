@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request
+from litestar import Controller, Router
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -18,15 +16,11 @@ from dcops.customers.models import Contract, ContractStatus, Customer, CustomerK
 from dcops.customers.schemas import ContractIn, CustomerIn
 from dcops.racks.models import Hardware, Rack, Room
 from dcops.terms import Service
-from dcops.validation import parse
-from dcops.web.forms import Field, render, submit
-from dcops.web.helpers import actor, form_values
-from dcops.web.routes import get, post
+from dcops.web.form_pages import FormPages, form_router
+from dcops.web.forms import Field, render
+from dcops.web.routes import get
 
 READ = {"perm": Perm.customers_read}
-WRITE = {"perm": Perm.customers_write}
-FORM = "forms/generic.html"
-Form = URLEncodedBody[dict[str, str]]
 Db = NamedDependency[Session]
 
 
@@ -74,6 +68,49 @@ def contract_fields(db: Session) -> list[Field]:
     ]
 
 
+FORM_ROUTERS: list[Router] = [
+    form_router(
+        FormPages(
+            "/customers",
+            "customer",
+            Customer,
+            CustomerIn,
+            lambda db: CUSTOMER,
+            service.create_customer,
+            service.update_customer,
+            service.delete_customer,
+            write=Perm.customers_write,
+            label=lambda c: c.name,
+            saved=lambda c: f"/customers/{c.id}",
+            deleted=lambda c: "/customers",
+            defaults=lambda r: {"kind": "business"},
+        )
+    ),
+    form_router(
+        FormPages(
+            "/contracts",
+            "contract",
+            Contract,
+            ContractIn,
+            contract_fields,
+            service.create_contract,
+            service.update_contract,
+            service.delete_contract,
+            write=Perm.customers_write,
+            label=lambda c: c.number,
+            saved=lambda c: f"/contracts/{c.id}",
+            deleted=lambda c: "/contracts",
+            defaults=lambda r: {
+                "customer_id": r.query_params.get("customer_id", ""),
+                "payment_term_days": 14,
+                "status": "active",
+                "service": "colocation",
+            },
+        )
+    ),
+]
+
+
 class CustomerPages(Controller):
     path = "/customers"
 
@@ -90,26 +127,6 @@ class CustomerPages(Controller):
         page = crud.paginate(db, service.customer_query(q.strip(), k), limit, offset)
         return render("customers/list.html", page=page, q=q, kind=kind)
 
-    @get("/new", name="customer_new", opt=WRITE)
-    def new(self) -> Template:
-        return render(
-            FORM, title="New customer", fields=CUSTOMER, values={"kind": "business"}, errors={}, cancel="/customers"
-        )
-
-    @post("/new", opt=WRITE)
-    def create(self, request: Request, db: Db, data: Form) -> Any:
-        return submit(
-            request,
-            FORM,
-            data,
-            lambda: service.create_customer(db, parse(CustomerIn, data, form=True), actor(request)),
-            lambda c: f"/customers/{c.id}",
-            "Customer created",
-            title="New customer",
-            fields=CUSTOMER,
-            cancel="/customers",
-        )
-
     @get("/{customer_id:int}", name="customer", opt=READ)
     def view(self, db: Db, customer_id: FromPath[int]) -> Template:
         customer = crud.get(db, Customer, customer_id)
@@ -124,40 +141,6 @@ class CustomerPages(Controller):
         ).all()
         return render("customers/detail.html", customer=customer, hardware_count=hardware, racks=racks)
 
-    @get("/{customer_id:int}/edit", name="customer_edit", opt=WRITE)
-    def edit(self, db: Db, customer_id: FromPath[int]) -> Template:
-        c = crud.get(db, Customer, customer_id)
-        return render(
-            FORM,
-            title=f"Edit {c.name}",
-            fields=CUSTOMER,
-            values=form_values(c, CUSTOMER),
-            errors={},
-            cancel=f"/customers/{c.id}",
-            delete=f"/customers/{c.id}/delete",
-        )
-
-    @post("/{customer_id:int}/edit", opt=WRITE)
-    def update(self, request: Request, db: Db, customer_id: FromPath[int], data: Form) -> Any:
-        c = crud.get(db, Customer, customer_id)
-        return submit(
-            request,
-            FORM,
-            data,
-            lambda: service.update_customer(db, c, parse(CustomerIn, data, form=True), actor(request)),
-            lambda c: f"/customers/{c.id}",
-            "Customer saved",
-            title=f"Edit {c.name}",
-            fields=CUSTOMER,
-            cancel=f"/customers/{c.id}",
-            delete=f"/customers/{c.id}/delete",
-        )
-
-    @post("/{customer_id:int}/delete", opt=WRITE)
-    def delete(self, request: Request, db: Db, customer_id: FromPath[int]) -> Any:
-        service.delete_customer(db, crud.get(db, Customer, customer_id), actor(request))
-        return Redirect("/customers")
-
 
 class ContractPages(Controller):
     path = "/contracts"
@@ -166,32 +149,6 @@ class ContractPages(Controller):
     def index(self, db: Db, q: FromQuery[str] = "", limit: FromQuery[int] = 50, offset: FromQuery[int] = 0) -> Template:
         stmt = service.contract_query(q=q.strip()).options(joinedload(Contract.customer))
         return render("customers/contracts.html", page=crud.paginate(db, stmt, limit, offset), q=q)
-
-    @get("/new", name="contract_new", opt=WRITE)
-    def new(self, db: Db, customer_id: FromQuery[int | None] = None) -> Template:
-        values = {
-            "customer_id": customer_id or "",
-            "payment_term_days": 14,
-            "status": "active",
-            "service": "colocation",
-        }
-        return render(
-            FORM, title="New contract", fields=contract_fields(db), values=values, errors={}, cancel="/contracts"
-        )
-
-    @post("/new", opt=WRITE)
-    def create(self, request: Request, db: Db, data: Form) -> Any:
-        return submit(
-            request,
-            FORM,
-            data,
-            lambda: service.create_contract(db, parse(ContractIn, data, form=True), actor(request)),
-            lambda c: f"/contracts/{c.id}",
-            "Contract created",
-            title="New contract",
-            fields=contract_fields(db),
-            cancel="/contracts",
-        )
 
     @get("/{contract_id:int}", name="contract", opt=READ)
     def view(self, db: Db, contract_id: FromPath[int]) -> Template:
@@ -203,38 +160,3 @@ class ContractPages(Controller):
             .order_by(Hardware.name)
         ).all()
         return render("customers/contract.html", contract=contract, hardware=hardware)
-
-    @get("/{contract_id:int}/edit", name="contract_edit", opt=WRITE)
-    def edit(self, db: Db, contract_id: FromPath[int]) -> Template:
-        c = crud.get(db, Contract, contract_id)
-        fields = contract_fields(db)
-        return render(
-            FORM,
-            title=f"Edit contract {c.number}",
-            fields=fields,
-            values=form_values(c, fields),
-            errors={},
-            cancel=f"/contracts/{c.id}",
-            delete=f"/contracts/{c.id}/delete",
-        )
-
-    @post("/{contract_id:int}/edit", opt=WRITE)
-    def update(self, request: Request, db: Db, contract_id: FromPath[int], data: Form) -> Any:
-        c = crud.get(db, Contract, contract_id)
-        return submit(
-            request,
-            FORM,
-            data,
-            lambda: service.update_contract(db, c, parse(ContractIn, data, form=True), actor(request)),
-            lambda c: f"/contracts/{c.id}",
-            "Contract saved",
-            title=f"Edit contract {c.number}",
-            fields=contract_fields(db),
-            cancel=f"/contracts/{c.id}",
-            delete=f"/contracts/{c.id}/delete",
-        )
-
-    @post("/{contract_id:int}/delete", opt=WRITE)
-    def delete(self, request: Request, db: Db, contract_id: FromPath[int]) -> Any:
-        service.delete_contract(db, crud.get(db, Contract, contract_id), actor(request))
-        return Redirect("/contracts")

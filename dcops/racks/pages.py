@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request
+from litestar import Controller, Request, Router
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Redirect, Response, Template
+from litestar.response import Response, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -20,19 +20,99 @@ from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.terms import Owner
 from dcops.validation import parse
+from dcops.web.form_pages import FORM, FormPages, form_router
 from dcops.web.forms import render, submit
-from dcops.web.helpers import actor, form_values, query_int
+from dcops.web.helpers import actor, query_int
 from dcops.web.routes import get, post
 
 READ = {"perm": Perm.inventory_read}
 WRITE = {"perm": Perm.inventory_write}
-FORM = "forms/generic.html"
 Form = URLEncodedBody[dict[str, str]]
 Db = NamedDependency[Session]
 
 
-def _form(title: str, fields: list[Any], values: dict[str, Any], cancel: str, **extra: Any) -> Template:
-    return render(FORM, title=title, fields=fields, values=values, errors={}, cancel=cancel, **extra)
+def _query(request: Request, *names: str) -> dict[str, Any]:
+    return {n: request.query_params.get(n, "") for n in names}
+
+
+FORM_ROUTERS: list[Router] = [
+    form_router(
+        FormPages(
+            "/sites",
+            "site",
+            Site,
+            SiteIn,
+            lambda db: forms.SITE,
+            service.create_site,
+            service.update_site,
+            service.delete_site,
+            label=lambda s: s.code,
+            saved=lambda s: "/sites",
+            deleted=lambda s: "/sites",
+            defaults=lambda r: {"timezone": "Europe/Amsterdam"},
+        )
+    ),
+    form_router(
+        FormPages(
+            "/rooms",
+            "room",
+            Room,
+            RoomIn,
+            forms.room_fields,
+            service.create_room,
+            service.update_room,
+            service.delete_room,
+            label=lambda r: r.code,
+            saved=lambda r: f"/rooms/{r.id}",
+            deleted=lambda r: "/sites",
+            defaults=lambda r: _query(r, "site_id"),
+        )
+    ),
+    form_router(
+        FormPages(
+            "/racks",
+            "rack",
+            Rack,
+            RackIn,
+            forms.rack_fields,
+            service.create_rack,
+            service.update_rack,
+            service.delete_rack,
+            label=lambda r: r.name,
+            saved=lambda r: f"/racks/{r.id}",
+            deleted=lambda r: f"/rooms/{r.room_id}",
+            defaults=lambda r: {
+                **_query(r, "room_id"),
+                "u_height": 42,
+                "kind": "shared",
+                "status": "active",
+                "power_budget_w": 0,
+            },
+        )
+    ),
+    form_router(
+        FormPages(
+            "/hardware",
+            "hardware",
+            Hardware,
+            HardwareIn,
+            forms.hardware_fields,
+            service.create_hardware,
+            service.update_hardware,
+            service.delete_hardware,
+            label=lambda h: h.name,
+            saved=lambda h: f"/hardware/{h.id}",
+            deleted=lambda h: "/hardware",
+            defaults=lambda r: {"u_height": 1, "full_depth": True, "power_draw_w": 0},
+            deletable=lambda h: h.rack_id is None,
+        )
+    ),
+]
+
+
+def _can_write(request: Request) -> bool:
+    user = request.scope.get("user")
+    return user is not None and allows(user.role, Perm.inventory_write)
 
 
 class SitePages(Controller):
@@ -41,59 +121,7 @@ class SitePages(Controller):
     @get("/", name="sites", opt=READ)
     def index(self, db: Db) -> Template:
         sites = db.scalars(select(Site).order_by(Site.code)).all()
-        usage = service.rack_usage(db)
-        return render("racks/sites.html", sites=sites, usage=usage)
-
-    @get("/new", name="site_new", opt=WRITE)
-    def new(self, db: Db) -> Template:
-        return _form("New site", forms.SITE, {"timezone": "Europe/Amsterdam"}, "/sites")
-
-    @post("/new", opt=WRITE)
-    def create(self, request: Request, db: Db, data: Form) -> Any:
-        return submit(
-            request,
-            FORM,
-            data,
-            lambda: service.create_site(db, parse(SiteIn, data, form=True), actor(request)),
-            lambda s: "/sites",
-            "Site created",
-            title="New site",
-            fields=forms.SITE,
-            cancel="/sites",
-        )
-
-    @get("/{site_id:int}/edit", name="site_edit", opt=WRITE)
-    def edit(self, db: Db, site_id: FromPath[int]) -> Template:
-        site = crud.get(db, Site, site_id)
-        return _form(
-            f"Edit site {site.code}",
-            forms.SITE,
-            form_values(site, forms.SITE),
-            "/sites",
-            delete=f"/sites/{site.id}/delete",
-        )
-
-    @post("/{site_id:int}/edit", opt=WRITE)
-    def update(self, request: Request, db: Db, site_id: FromPath[int], data: Form) -> Any:
-        site = crud.get(db, Site, site_id)
-        return submit(
-            request,
-            FORM,
-            data,
-            lambda: service.update_site(db, site, parse(SiteIn, data, form=True), actor(request)),
-            lambda s: "/sites",
-            "Site saved",
-            title=f"Edit site {site.code}",
-            fields=forms.SITE,
-            cancel="/sites",
-            delete=f"/sites/{site.id}/delete",
-        )
-
-    @post("/{site_id:int}/delete", opt=WRITE)
-    def delete(self, request: Request, db: Db, site_id: FromPath[int]) -> Any:
-        site = crud.get(db, Site, site_id)
-        service.delete_site(db, site, actor(request))
-        return Redirect("/sites")
+        return render("racks/sites.html", sites=sites, usage=service.rack_usage(db))
 
 
 class RoomPages(Controller):
@@ -110,62 +138,6 @@ class RoomPages(Controller):
         can_mount = _can_write(request)
         svgs = {u.rack.id: elevation.render(u.rack, mounted[u.rack.id], face, can_mount=can_mount) for u in usage}
         return render("racks/room.html", room=room, usage=usage, svgs=svgs, face=face)
-
-    @get("/new", name="room_new", opt=WRITE)
-    def new(self, db: Db, site_id: FromQuery[int | None] = None) -> Template:
-        return _form("New room", forms.room_fields(db), {"site_id": site_id or ""}, "/sites")
-
-    @post("/new", opt=WRITE)
-    def create(self, request: Request, db: Db, data: Form) -> Any:
-        return submit(
-            request,
-            FORM,
-            data,
-            lambda: service.create_room(db, parse(RoomIn, data, form=True), actor(request)),
-            lambda r: f"/rooms/{r.id}",
-            "Room created",
-            title="New room",
-            fields=forms.room_fields(db),
-            cancel="/sites",
-        )
-
-    @get("/{room_id:int}/edit", name="room_edit", opt=WRITE)
-    def edit(self, db: Db, room_id: FromPath[int]) -> Template:
-        room = crud.get(db, Room, room_id)
-        fields = forms.room_fields(db)
-        return _form(
-            f"Edit room {room.code}",
-            fields,
-            form_values(room, fields),
-            f"/rooms/{room.id}",
-            delete=f"/rooms/{room.id}/delete",
-        )
-
-    @post("/{room_id:int}/edit", opt=WRITE)
-    def update(self, request: Request, db: Db, room_id: FromPath[int], data: Form) -> Any:
-        room = crud.get(db, Room, room_id)
-        return submit(
-            request,
-            FORM,
-            data,
-            lambda: service.update_room(db, room, parse(RoomIn, data, form=True), actor(request)),
-            lambda r: f"/rooms/{r.id}",
-            "Room saved",
-            title=f"Edit room {room.code}",
-            fields=forms.room_fields(db),
-            cancel=f"/rooms/{room.id}",
-            delete=f"/rooms/{room.id}/delete",
-        )
-
-    @post("/{room_id:int}/delete", opt=WRITE)
-    def delete(self, request: Request, db: Db, room_id: FromPath[int]) -> Any:
-        service.delete_room(db, crud.get(db, Room, room_id), actor(request))
-        return Redirect("/sites")
-
-
-def _can_write(request: Request) -> bool:
-    user = request.scope.get("user")
-    return user is not None and allows(user.role, Perm.inventory_write)
 
 
 class RackPages(Controller):
@@ -187,64 +159,6 @@ class RackPages(Controller):
         rack = crud.get(db, Rack, rack_id)
         hardware = service.mounted_hardware(db, [rack.id])[rack.id]
         return Response(elevation.render(rack, hardware, face), media_type="image/svg+xml")
-
-    @get("/new", name="rack_new", opt=WRITE)
-    def new(self, db: Db, room_id: FromQuery[int | None] = None) -> Template:
-        return _form(
-            "New rack",
-            forms.rack_fields(db),
-            {"room_id": room_id or "", "u_height": 42, "kind": "shared", "status": "active", "power_budget_w": 0},
-            "/sites",
-        )
-
-    @post("/new", opt=WRITE)
-    def create(self, request: Request, db: Db, data: Form) -> Any:
-        return submit(
-            request,
-            FORM,
-            data,
-            lambda: service.create_rack(db, parse(RackIn, data, form=True), actor(request)),
-            lambda r: f"/racks/{r.id}",
-            "Rack created",
-            title="New rack",
-            fields=forms.rack_fields(db),
-            cancel="/sites",
-        )
-
-    @get("/{rack_id:int}/edit", name="rack_edit", opt=WRITE)
-    def edit(self, db: Db, rack_id: FromPath[int]) -> Template:
-        rack = crud.get(db, Rack, rack_id)
-        fields = forms.rack_fields(db)
-        return _form(
-            f"Edit rack {rack.name}",
-            fields,
-            form_values(rack, fields),
-            f"/racks/{rack.id}",
-            delete=f"/racks/{rack.id}/delete",
-        )
-
-    @post("/{rack_id:int}/edit", opt=WRITE)
-    def update(self, request: Request, db: Db, rack_id: FromPath[int], data: Form) -> Any:
-        rack = crud.get(db, Rack, rack_id)
-        return submit(
-            request,
-            FORM,
-            data,
-            lambda: service.update_rack(db, rack, parse(RackIn, data, form=True), actor(request)),
-            lambda r: f"/racks/{r.id}",
-            "Rack saved",
-            title=f"Edit rack {rack.name}",
-            fields=forms.rack_fields(db),
-            cancel=f"/racks/{rack.id}",
-            delete=f"/racks/{rack.id}/delete",
-        )
-
-    @post("/{rack_id:int}/delete", opt=WRITE)
-    def delete(self, request: Request, db: Db, rack_id: FromPath[int]) -> Any:
-        rack = crud.get(db, Rack, rack_id)
-        room_id = rack.room_id
-        service.delete_rack(db, rack, actor(request))
-        return Redirect(f"/rooms/{room_id}")
 
     @get("/{rack_id:int}/mount", name="rack_mount_here", opt=WRITE)
     def mount_here(
@@ -322,6 +236,7 @@ class HardwarePages(Controller):
             owner=Owner(owner) if owner in Owner.__members__ else None,
         )
         page = crud.paginate(db, service.hardware_query(f), limit, offset)
+        # htmx asks for the rows only while the user types in the filters.
         template = "racks/hardware_rows.html" if request.headers.get("hx-request") else "racks/hardware_list.html"
         return render(
             template,
@@ -333,65 +248,9 @@ class HardwarePages(Controller):
             owners=list(Owner),
         )
 
-    @get("/new", name="hardware_new", opt=WRITE)
-    def new(self, db: Db) -> Template:
-        return _form(
-            "New hardware",
-            forms.hardware_fields(db),
-            {"u_height": 1, "full_depth": True, "power_draw_w": 0},
-            "/hardware",
-        )
-
-    @post("/new", opt=WRITE)
-    def create(self, request: Request, db: Db, data: Form) -> Any:
-        return submit(
-            request,
-            FORM,
-            data,
-            lambda: service.create_hardware(db, parse(HardwareIn, data, form=True), actor(request)),
-            lambda hw: f"/hardware/{hw.id}",
-            "Hardware created",
-            title="New hardware",
-            fields=forms.hardware_fields(db),
-            cancel="/hardware",
-        )
-
     @get("/{hardware_id:int}", name="hardware", opt=READ)
     def view(self, db: Db, hardware_id: FromPath[int]) -> Template:
-        hw = _hardware(db, hardware_id)
-        return render("racks/hardware.html", hw=hw)
-
-    @get("/{hardware_id:int}/edit", name="hardware_edit", opt=WRITE)
-    def edit(self, db: Db, hardware_id: FromPath[int]) -> Template:
-        hw = _hardware(db, hardware_id)
-        fields = forms.hardware_fields(db)
-        return _form(
-            f"Edit {hw.name}",
-            fields,
-            form_values(hw, fields),
-            f"/hardware/{hw.id}",
-            delete=None if hw.rack_id else f"/hardware/{hw.id}/delete",
-        )
-
-    @post("/{hardware_id:int}/edit", opt=WRITE)
-    def update(self, request: Request, db: Db, hardware_id: FromPath[int], data: Form) -> Any:
-        hw = _hardware(db, hardware_id)
-        return submit(
-            request,
-            FORM,
-            data,
-            lambda: service.update_hardware(db, hw, parse(HardwareIn, data, form=True), actor(request)),
-            lambda h: f"/hardware/{h.id}",
-            "Hardware saved",
-            title=f"Edit {hw.name}",
-            fields=forms.hardware_fields(db),
-            cancel=f"/hardware/{hw.id}",
-        )
-
-    @post("/{hardware_id:int}/delete", opt=WRITE)
-    def delete(self, request: Request, db: Db, hardware_id: FromPath[int]) -> Any:
-        service.delete_hardware(db, _hardware(db, hardware_id), actor(request))
-        return Redirect("/hardware")
+        return render("racks/hardware.html", hw=_hardware(db, hardware_id))
 
     @get("/{hardware_id:int}/{action:str}", name="hardware_place", opt=WRITE)
     def place_form(
@@ -406,7 +265,7 @@ class HardwarePages(Controller):
         hw = _hardware(db, hardware_id)
         title, fields, values = _place_form(db, hw, action)
         values.update({k: v for k, v in {"rack_id": rack_id, "position": position, "face": face}.items() if v})
-        return _form(title, fields, values, f"/hardware/{hw.id}")
+        return render(FORM, title=title, fields=fields, values=values, errors={}, cancel=f"/hardware/{hw.id}")
 
     @post("/{hardware_id:int}/{action:str}", opt=WRITE)
     def place(self, request: Request, db: Db, hardware_id: FromPath[int], action: FromPath[str], data: Form) -> Any:

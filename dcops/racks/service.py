@@ -180,22 +180,21 @@ def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) ->
 def mount(db: Session, hw: Hardware, target: MountIn, actor: str) -> Hardware:
     if hw.rack_id is not None:
         raise Conflict(f"{hw.name} is already mounted in {hw.rack.name if hw.rack else 'a rack'}; move it instead")
-    with atomic(db):
-        rack = _rack_for(db, target.rack_id)
-        before = crud.state(hw)
-        _occupy(db, hw, rack, target.position, target.face)
-        _record_placement(db, hw, "mount", before, actor)
-    return hw
+    return _place(db, hw, target, actor, "mount")
 
 
 def move(db: Session, hw: Hardware, target: MountIn, actor: str) -> Hardware:
     if hw.rack_id is None:
         raise Conflict(f"{hw.name} is not mounted; mount it instead")
+    return _place(db, hw, target, actor, "move")
+
+
+def _place(db: Session, hw: Hardware, target: MountIn, actor: str, action: str) -> Hardware:
     with atomic(db):
         rack = _rack_for(db, target.rack_id)
         before = crud.state(hw)
         _occupy(db, hw, rack, target.position, target.face)
-        _record_placement(db, hw, "move", before, actor)
+        _record_placement(db, hw, action, before, actor)
     return hw
 
 

@@ -1,0 +1,109 @@
+"""Builds the HTML form routes one record type needs: new, create, edit, update, delete.
+
+Each resource states its fields, schema and service calls once (see `FormPages`); every
+form then behaves the same: post/redirect/get on success, the same form with what was typed
+and the field errors on failure. No `from __future__ import annotations`: Litestar reads the
+handlers' annotations as real objects.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from litestar import Request, Router
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+from sqlalchemy.orm import Session
+
+from dcops import crud
+from dcops.auth.permissions import Perm
+from dcops.validation import parse
+from dcops.web.forms import Field, render, submit
+from dcops.web.helpers import actor, form_values
+from dcops.web.routes import get, post
+
+FORM = "forms/generic.html"
+
+
+@dataclass
+class FormPages:
+    path: str  # "/sites"
+    noun: str  # "site", used in titles, messages and route names
+    model: type
+    schema: type[msgspec.Struct]
+    fields: Callable[[Session], list[Field]]
+    create: Callable[[Session, Any, str], Any]
+    update: Callable[[Session, Any, Any, str], Any]
+    remove: Callable[[Session, Any, str], None]
+    label: Callable[[Any], str]  # how one record is named in a title
+    saved: Callable[[Any], str]  # where to go after create or update
+    deleted: Callable[[Any], str]  # where to go after delete (read before the record goes)
+    write: Perm = Perm.inventory_write
+    defaults: Callable[[Request], dict[str, Any]] = field(default=lambda request: {})
+    deletable: Callable[[Any], bool] = field(default=lambda obj: True)
+
+
+def form_router(spec: FormPages) -> Router:
+    opt = {"perm": spec.write}
+    noun = spec.noun
+    new_title = f"New {noun}"
+
+    def edit_context(obj: Any, db: Session) -> dict[str, Any]:
+        return {
+            "title": f"Edit {noun} {spec.label(obj)}",
+            "fields": spec.fields(db),
+            "cancel": spec.saved(obj),
+            "delete": f"{spec.path}/{obj.id}/delete" if spec.deletable(obj) else None,
+        }
+
+    @get("/new", name=f"{noun}_new", opt=opt)
+    def new(request: Request, db: NamedDependency[Session]) -> Template:
+        return render(
+            FORM, title=new_title, fields=spec.fields(db), values=spec.defaults(request), errors={}, cancel=spec.path
+        )
+
+    @post("/new", name=f"{noun}_create", opt=opt)
+    def create(request: Request, db: NamedDependency[Session], data: URLEncodedBody[dict[str, str]]) -> Any:
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: spec.create(db, parse(spec.schema, data, form=True), actor(request)),
+            spec.saved,
+            f"{noun.capitalize()} created",
+            title=new_title,
+            fields=spec.fields(db),
+            cancel=spec.path,
+        )
+
+    @get("/{item_id:int}/edit", name=f"{noun}_edit", opt=opt)
+    def edit(db: NamedDependency[Session], item_id: FromPath[int]) -> Template:
+        obj = crud.get(db, spec.model, item_id)
+        ctx = edit_context(obj, db)
+        return render(FORM, values=form_values(obj, ctx["fields"]), errors={}, **ctx)
+
+    @post("/{item_id:int}/edit", name=f"{noun}_update", opt=opt)
+    def update(
+        request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: URLEncodedBody[dict[str, str]]
+    ) -> Any:
+        obj = crud.get(db, spec.model, item_id)
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: spec.update(db, obj, parse(spec.schema, data, form=True), actor(request)),
+            spec.saved,
+            f"{noun.capitalize()} saved",
+            **edit_context(obj, db),
+        )
+
+    @post("/{item_id:int}/delete", name=f"{noun}_delete", opt=opt)
+    def delete(request: Request, db: NamedDependency[Session], item_id: FromPath[int]) -> Redirect:
+        obj = crud.get(db, spec.model, item_id)
+        target = spec.deleted(obj)
+        spec.remove(db, obj, actor(request))
+        return Redirect(target)
+
+    return Router(path=spec.path, route_handlers=[new, create, edit, update, delete], include_in_schema=False)
