@@ -17,9 +17,37 @@ T = TypeVar("T", bound=msgspec.Struct)
 _TRUE = {"on", "true", "1", "yes"}
 
 
-def _clean(message: str) -> str:
+_PLAIN = [  # msgspec's wording -> what a person at a tablet should read
+    (re.compile(r"^Expected int >= (-?\d+)$"), r"Must be at least \1"),
+    (re.compile(r"^Expected int <= (-?\d+)$"), r"Must be at most \1"),
+    (re.compile(r"^Expected int, got \w+$"), "Must be a whole number"),
+    (re.compile(r"^Expected str of length >= 1$"), "This field is required"),
+    (re.compile(r"^Expected str of length >= (\d+)$"), r"At least \1 characters"),
+    (re.compile(r"^Expected str of length <= (\d+)$"), r"At most \1 characters"),
+    (re.compile(r"^Invalid enum value .*$"), "Choose one of the listed values"),
+    (re.compile(r"^Invalid RFC3339 encoded date$"), "Must be a date (YYYY-MM-DD)"),
+    (re.compile(r"^Expected (date|str), got \w+$"), r"Must be a \1"),
+    (re.compile(r"^Expected bool, got \w+$"), "Must be true or false"),
+]
+
+
+def _clean(message: str, tp: Any = None) -> str:
     message = re.sub(r" - at `\$[^`]*`$", "", message).replace("`", "")
+    if "matching regex" in message:
+        return f"Must be {_description(tp)}" if _description(tp) else "Not in the expected format"
+    for pattern, plain in _PLAIN:
+        if pattern.match(message):
+            return pattern.sub(plain, message)
     return message[0].upper() + message[1:] if message else message
+
+
+def _description(tp: Any) -> str:
+    """The Meta description of an Annotated field type, looking inside Optional[...]."""
+    if typing.get_origin(tp) is typing.Annotated:
+        for meta in typing.get_args(tp)[1:]:
+            if isinstance(meta, msgspec.Meta) and meta.description:
+                return meta.description
+    return next((d for a in typing.get_args(tp) if (d := _description(a))), "")
 
 
 def _allows_none(tp: Any) -> bool:
@@ -72,7 +100,7 @@ def parse(struct: type[T], data: Mapping[str, Any], *, form: bool = False) -> T:
         try:
             values[field.name] = msgspec.convert(raw, tp, strict=not form)
         except msgspec.ValidationError as exc:
-            errors[field.name] = _clean(str(exc))
+            errors[field.name] = _clean(str(exc), tp)
     if not form:
         for name in data:
             if name not in known:

@@ -42,7 +42,15 @@ class CurrentUser:
 
 
 class UserIn(msgspec.Struct, kw_only=True):
-    username: Annotated[str, msgspec.Meta(min_length=2, max_length=64, pattern=r"^[a-z0-9._-]+$")]
+    username: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=2,
+            max_length=64,
+            pattern=r"^[a-z0-9._-]+$",
+            description="lowercase letters, digits, dots, dashes or underscores",
+        ),
+    ]
     display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     role: Role
     password: Annotated[str, msgspec.Meta(min_length=MIN_PASSWORD, max_length=200)]

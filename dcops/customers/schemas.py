@@ -10,8 +10,15 @@ import msgspec
 from dcops.customers.models import ContractStatus, CustomerKind
 from dcops.terms import Service
 
-KvK = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{8}$", description="Dutch Chamber of Commerce number, 8 digits")]
-Email = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+KvK = Annotated[
+    str, msgspec.Meta(pattern=r"^[0-9]{8}$", description="the 8 digits of the KvK (Chamber of Commerce) number")
+]
+Email = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="an e-mail address like name@example.com"
+    ),
+]
 
 
 class CustomerIn(msgspec.Struct, kw_only=True):

@@ -8,7 +8,15 @@ import msgspec
 
 from dcops.racks.models import MAX_RACK_HEIGHT, Face, HardwareStatus, RackKind, RackStatus
 
-Code = Annotated[str, msgspec.Meta(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+Code = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=20,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description="a short code of letters, digits, dots, dashes or underscores, without spaces",
+    ),
+]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Id = Annotated[int, msgspec.Meta(ge=1)]
 Height = Annotated[int, msgspec.Meta(ge=1, le=MAX_RACK_HEIGHT)]

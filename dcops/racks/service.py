@@ -129,6 +129,7 @@ def create_hardware(db: Session, data: HardwareIn, actor: str, mount_at: MountIn
 def update_hardware(db: Session, hw: Hardware, data: HardwareIn, actor: str) -> Hardware:
     values = as_dict(data)
     with atomic(db):
+        _lock(db, hw)
         crud.update(db, hw, values, actor=actor, unique=(("asset_tag",),), refs={"contract_id": Contract})
         db.refresh(hw, ["contract"])
         if hw.rack_id is not None:
@@ -178,19 +179,30 @@ def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) ->
 
 
 def mount(db: Session, hw: Hardware, target: MountIn, actor: str) -> Hardware:
-    if hw.rack_id is not None:
-        raise Conflict(f"{hw.name} is already mounted in {hw.rack.name if hw.rack else 'a rack'}; move it instead")
     return _place(db, hw, target, actor, "mount")
 
 
 def move(db: Session, hw: Hardware, target: MountIn, actor: str) -> Hardware:
-    if hw.rack_id is None:
-        raise Conflict(f"{hw.name} is not mounted; mount it instead")
     return _place(db, hw, target, actor, "move")
+
+
+def _lock(db: Session, hw: Hardware) -> None:
+    """Re-read the hardware row, locked for this transaction (PostgreSQL; SQLite serialises writers anyway).
+
+    Two people placing the same device at once: the second waits, then sees where the first put it,
+    instead of silently undoing the first booking.
+    """
+    db.execute(select(Hardware.id).where(Hardware.id == hw.id).with_for_update())
+    db.refresh(hw)
 
 
 def _place(db: Session, hw: Hardware, target: MountIn, actor: str, action: str) -> Hardware:
     with atomic(db):
+        _lock(db, hw)
+        if action == "mount" and hw.rack_id is not None:
+            raise Conflict(f"{hw.name} is already mounted in {hw.rack.name if hw.rack else 'a rack'}; move it instead")
+        if action == "move" and hw.rack_id is None:
+            raise Conflict(f"{hw.name} is not mounted; mount it instead")
         rack = _rack_for(db, target.rack_id)
         before = crud.state(hw)
         _occupy(db, hw, rack, target.position, target.face)
@@ -199,11 +211,12 @@ def _place(db: Session, hw: Hardware, target: MountIn, actor: str, action: str) 
 
 
 def unmount(db: Session, hw: Hardware, data: UnmountIn, actor: str) -> Hardware:
-    if hw.rack_id is None:
-        raise Conflict(f"{hw.name} is not mounted")
     if data.status is HardwareStatus.installed:
         raise ValidationFailed({"status": "Unmounted hardware is planned (kept) or removed (gone)"})
     with atomic(db):
+        _lock(db, hw)
+        if hw.rack_id is None:
+            raise Conflict(f"{hw.name} is not mounted")
         before = crud.state(hw)
         db.execute(delete(RackUnit).where(RackUnit.hardware_id == hw.id))
         hw.rack_id = hw.position = hw.face = None
