@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar, Router
+from litestar import Litestar, Response, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -41,6 +41,18 @@ STATIC = Path(__file__).resolve().parent / "web" / "static"
 def _key(secret: str, purpose: str) -> bytes:
     """Separate keys per purpose from the one installation secret."""
     return hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",  # the door and tablet screens are never to be framed by another site
+    "Referrer-Policy": "same-origin",
+}
+
+
+async def _security_headers(response: Response) -> Response:
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 def create_app(settings: Settings, session_maker: sessionmaker[Session] | None = None) -> Litestar:
@@ -109,6 +121,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         openapi_config=openapi,
         state=State({"session_maker": maker, "settings": settings}),
         on_shutdown=[dispose],
+        after_request=_security_headers,
         debug=settings.debug,
     )
 

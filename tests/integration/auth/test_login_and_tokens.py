@@ -95,3 +95,15 @@ def test_admin_cannot_deactivate_themselves(login, db):
     r = admin.form(f"/users/{admin.user.id}/active", {"active": "0"})
     db.refresh(admin.user)
     assert r.status_code == 409 and admin.user.active
+
+
+def test_pages_and_api_send_security_headers(login, api):
+    for r in (login(Role.security).get("/hardware"), api(Role.security).get("/api/sites")):
+        assert r.headers["x-frame-options"] == "DENY" and r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_session_cookie_is_http_only(anon, db):
+    user = UserFactory()
+    r = anon.form("/login", {"username": user.username, "password": PASSWORD}, follow_redirects=False)
+    cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie

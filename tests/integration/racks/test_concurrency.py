@@ -1,7 +1,10 @@
-"""Two people book the same units at the same moment: the database decides, not luck."""
+"""Two people book at the same moment: the database decides, not luck. Needs real row locking between
+connections, so these run against PostgreSQL only, with committed data they clean up after themselves."""
 
 import threading
 import time
+from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -13,9 +16,12 @@ from dcops.racks import service
 from dcops.racks.models import Hardware, Rack, RackUnit, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn
 
+pytestmark = pytest.mark.postgres_only
 
-@pytest.mark.postgres_only
-def test_concurrent_double_booking_fails_on_the_unique_key(engine):
+
+@pytest.fixture
+def committed(engine):
+    """A committed rack with devices race-a/race-b, removed again afterwards (audit tail included)."""
     maker = make_sessionmaker(engine)
     with maker() as s:
         first_event = (s.scalar(select(func.max(AuditEvent.seq))) or 0) + 1
@@ -25,91 +31,72 @@ def test_concurrent_double_booking_fails_on_the_unique_key(engine):
         a = service.create_hardware(s, HardwareIn(name="race-a", asset_tag="RACE-A"), "test")
         b = service.create_hardware(s, HardwareIn(name="race-b", asset_tag="RACE-B"), "test")
         s.commit()
-        ids = (rack.id, a.id, b.id, room.id, site.id)
-    rack_id, a_id, b_id, room_id, site_id = ids
-    try:
-        sa, sb = maker(), maker()
-        # A books U10 and holds its transaction open.
-        service.mount(sa, sa.get(Hardware, a_id), MountIn(rack_id=rack_id, position=10), "alice")
-        outcome: dict[str, object] = {}
-
-        def book_b() -> None:
-            try:
-                # B's friendly check sees U10 free (A has not committed), then its insert waits on A's row.
-                service.mount(sb, sb.get(Hardware, b_id), MountIn(rack_id=rack_id, position=10), "bob")
-                sb.commit()
-                outcome["b"] = "booked"
-            except Conflict as exc:
-                sb.rollback()
-                outcome["b"] = exc
-
-        t = threading.Thread(target=book_b)
-        t.start()
-        time.sleep(0.5)
-        assert t.is_alive(), "B should be waiting on A's uncommitted booking"
-        sa.commit()
-        t.join(10)
-        assert isinstance(outcome["b"], Conflict), outcome
-        sa.close(), sb.close()
-        with maker() as s:
-            owners = set(s.scalars(select(RackUnit.hardware_id).where(RackUnit.rack_id == rack_id)))
-            assert owners == {a_id}
-            assert s.get(Hardware, b_id).rack_id is None
-    finally:
-        with maker() as s:
-            s.execute(delete(RackUnit).where(RackUnit.rack_id == rack_id))
-            s.execute(delete(Hardware).where(Hardware.id.in_([a_id, b_id])))
-            s.execute(delete(Rack).where(Rack.id == rack_id))
-            s.execute(delete(Room).where(Room.id == room_id))
-            s.execute(delete(Site).where(Site.id == site_id))
-            s.execute(delete(AuditEvent).where(AuditEvent.seq >= first_event))
-            s.commit()
-
-
-@pytest.mark.postgres_only
-def test_two_people_placing_the_same_device_at_once_cannot_both_succeed(engine):
-    """The second waits for the first, then sees the device is mounted, instead of undoing that booking."""
-    maker = make_sessionmaker(engine)
+        ids = SimpleNamespace(maker=maker, rack=rack.id, a=a.id, b=b.id)
+        room_id, site_id = room.id, site.id
+    yield ids
     with maker() as s:
-        first_event = (s.scalar(select(func.max(AuditEvent.seq))) or 0) + 1
-        site = service.create_site(s, SiteIn(code="RACE2", name="Race site 2"), "test")
-        room = service.create_room(s, RoomIn(site_id=site.id, code="R", name="Race room"), "test")
-        rack = service.create_rack(s, RackIn(room_id=room.id, name="RACE-02"), "test")
-        hw = service.create_hardware(s, HardwareIn(name="race-c", asset_tag="RACE-C"), "test")
+        s.execute(delete(RackUnit).where(RackUnit.rack_id == ids.rack))
+        s.execute(delete(Hardware).where(Hardware.id.in_([ids.a, ids.b])))
+        s.execute(delete(Rack).where(Rack.id == ids.rack))
+        s.execute(delete(Room).where(Room.id == room_id))
+        s.execute(delete(Site).where(Site.id == site_id))
+        s.execute(delete(AuditEvent).where(AuditEvent.seq >= first_event))
         s.commit()
-        rack_id, hw_id, room_id, site_id = rack.id, hw.id, room.id, site.id
-    try:
-        sa, sb = maker(), maker()
-        sb_hw = sb.get(Hardware, hw_id)  # B has read the device as unmounted before A books it
-        service.mount(sa, sa.get(Hardware, hw_id), MountIn(rack_id=rack_id, position=10), "alice")
-        outcome: dict[str, object] = {}
 
-        def book_b() -> None:
-            try:
-                service.mount(sb, sb_hw, MountIn(rack_id=rack_id, position=20), "bob")
-                sb.commit()
-                outcome["b"] = "booked"
-            except Conflict as exc:
-                sb.rollback()
-                outcome["b"] = exc
 
-        t = threading.Thread(target=book_b)
-        t.start()
-        time.sleep(0.5)
-        assert t.is_alive(), "B should wait on A's lock of the device"
-        sa.commit()
-        t.join(10)
-        assert isinstance(outcome["b"], Conflict) and "already mounted" in str(outcome["b"])
-        sa.close(), sb.close()
-        with maker() as s:
-            assert sorted(s.scalars(select(RackUnit.unit).where(RackUnit.hardware_id == hw_id))) == [10, 10]
-            assert s.get(Hardware, hw_id).position == 10
-    finally:
-        with maker() as s:
-            s.execute(delete(RackUnit).where(RackUnit.rack_id == rack_id))
-            s.execute(delete(Hardware).where(Hardware.id == hw_id))
-            s.execute(delete(Rack).where(Rack.id == rack_id))
-            s.execute(delete(Room).where(Room.id == room_id))
-            s.execute(delete(Site).where(Site.id == site_id))
-            s.execute(delete(AuditEvent).where(AuditEvent.seq >= first_event))
-            s.commit()
+def race(
+    first: Callable[[], object], second: Callable[[], object], commit_first: Callable[[], None], second_session
+) -> object:
+    """Run `first` and leave it uncommitted; start `second` in a thread, check that it waits, then commit
+    the first and return what the second ended with (its result, or the Conflict it raised)."""
+    first()
+    outcome: dict[str, object] = {}
+
+    def run_second() -> None:
+        try:
+            outcome["second"] = second()
+            second_session.commit()
+        except Conflict as exc:
+            second_session.rollback()
+            outcome["second"] = exc
+
+    t = threading.Thread(target=run_second)
+    t.start()
+    time.sleep(0.5)
+    assert t.is_alive(), "the second booking should wait on the first's uncommitted one"
+    commit_first()
+    t.join(10)
+    return outcome["second"]
+
+
+def test_concurrent_double_booking_fails_on_the_unique_key(committed):
+    sa, sb = committed.maker(), committed.maker()
+    # B's friendly check sees U10 free (A has not committed); its insert then waits on A's row.
+    result = race(
+        lambda: service.mount(sa, sa.get(Hardware, committed.a), MountIn(rack_id=committed.rack, position=10), "al"),
+        lambda: service.mount(sb, sb.get(Hardware, committed.b), MountIn(rack_id=committed.rack, position=10), "bo"),
+        sa.commit,
+        sb,
+    )
+    assert isinstance(result, Conflict)
+    sa.close(), sb.close()
+    with committed.maker() as s:
+        assert set(s.scalars(select(RackUnit.hardware_id).where(RackUnit.rack_id == committed.rack))) == {committed.a}
+        assert s.get(Hardware, committed.b).rack_id is None
+
+
+def test_two_people_placing_the_same_device_at_once_cannot_both_succeed(committed):
+    """The second waits for the first, then sees the device is mounted, instead of undoing that booking."""
+    sa, sb = committed.maker(), committed.maker()
+    b_view = sb.get(Hardware, committed.a)  # B has read the device as unmounted before A books it
+    result = race(
+        lambda: service.mount(sa, sa.get(Hardware, committed.a), MountIn(rack_id=committed.rack, position=10), "al"),
+        lambda: service.mount(sb, b_view, MountIn(rack_id=committed.rack, position=20), "bo"),
+        sa.commit,
+        sb,
+    )
+    assert isinstance(result, Conflict) and "already mounted" in str(result)
+    sa.close(), sb.close()
+    with committed.maker() as s:
+        assert sorted(s.scalars(select(RackUnit.unit).where(RackUnit.hardware_id == committed.a))) == [10, 10]
+        assert s.get(Hardware, committed.a).position == 10
