@@ -15,7 +15,7 @@ from dcops import crud
 from dcops.auth.permissions import Perm, allows
 from dcops.customers.models import Contract, Customer
 from dcops.errors import NotFound, ValidationFailed
-from dcops.racks import elevation, forms, service
+from dcops.racks import elevation, forms, service, units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.terms import Owner
@@ -152,7 +152,16 @@ class RackPages(Controller):
         hardware = service.mounted_hardware(db, [rack.id])[rack.id]
         can_mount = _can_write(request)
         svgs = {f: elevation.render(rack, hardware, f, can_mount=can_mount) for f in Face}
-        return render("racks/rack.html", rack=rack, usage=usage[0], hardware=hardware, svgs=svgs)
+        free = units.free_by_face(rack.u_height, [(h.position, h.u_height, h.face, h.full_depth) for h in hardware])
+        return render(
+            "racks/rack.html",
+            rack=rack,
+            usage=usage[0],
+            hardware=hardware,
+            svgs=svgs,
+            free=free,
+            describe=units.describe_units,
+        )
 
     @get("/{rack_id:int}/elevation.svg", name="rack_svg", opt=READ)
     def svg(self, db: Db, rack_id: FromPath[int], face: FromQuery[Face] = Face.front) -> Response[str]:

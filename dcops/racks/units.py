@@ -60,3 +60,12 @@ def describe_units(units: Iterable[int]) -> str:
         parts.append(f"U{ordered[i]}" if i == j else f"U{ordered[i]}–U{ordered[j]}")
         i = j + 1
     return ", ".join(parts)
+
+
+def free_by_face(rack_height: int, placed: Iterable[tuple[int, int, Face, bool]]) -> dict[Face, list[range]]:
+    """Free runs per face, given (position, u_height, face, full_depth) of what is mounted."""
+    taken: dict[Face, set[int]] = {Face.front: set(), Face.rear: set()}
+    for position, u_height, face, full_depth in placed:
+        for f in faces(face, full_depth):
+            taken[f].update(span(position, u_height))
+    return {f: free_runs(rack_height, taken[f]) for f in taken}

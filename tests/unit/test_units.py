@@ -38,3 +38,9 @@ def test_free_runs():
 def test_describe_units_groups_runs():
     assert units.describe_units([7, 5, 6, 3]) == "U3, U5–U7"
     assert units.describe_units([]) == ""
+
+
+def test_free_by_face_counts_full_depth_on_both_sides():
+    free = units.free_by_face(10, [(1, 2, Face.front, True), (5, 1, Face.rear, False)])
+    assert free[Face.front] == [range(3, 11)]
+    assert free[Face.rear] == [range(3, 5), range(6, 11)]

@@ -53,6 +53,7 @@ def test_rack_page_elevation_shows_owner_and_ownership(login, db):
     assert "zz-db-01" in r.text and "Zeeland Zorg B.V. · customer (K1)" in r.text
     assert "Zeeland Zorg B.V. · supplier (D1)" in r.text
     assert "mount here" not in r.text  # security may not mount
+    assert "U1–U9, U12–U19, U22–U42" in r.text and "largest block 21U" in r.text
 
 
 def test_empty_units_link_to_mount_here_for_technicians(login, db):
