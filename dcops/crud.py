@@ -109,14 +109,7 @@ def create(
         obj = model(**values)
         db.add(obj)
         flush_or_conflict(db, label(model))
-        audit.record(
-            db,
-            actor=actor,
-            action="create",
-            object_type=label(model),
-            object_id=inspect(obj).identity[0],
-            after=state(obj),
-        )
+        _record(db, obj, "create", actor, after=state(obj))
     return obj
 
 
@@ -141,16 +134,16 @@ def update(
         after = state(obj)
         changed = {k for k in after if after[k] != before[k]}
         if changed:
-            audit.record(
-                db,
-                actor=actor,
-                action="update",
-                object_type=label(model),
-                object_id=inspect(obj).identity[0],
-                before={k: before[k] for k in changed},
-                after={k: after[k] for k in changed},
+            _record(
+                db, obj, "update", actor, before={k: before[k] for k in changed}, after={k: after[k] for k in changed}
             )
     return obj
+
+
+def _record(db: Session, obj: Base, action: str, actor: str, **data: Any) -> None:
+    audit.record(
+        db, actor=actor, action=action, object_type=label(type(obj)), object_id=inspect(obj).identity[0], **data
+    )
 
 
 def delete(db: Session, obj: Base, *, actor: str) -> None:

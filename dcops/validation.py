@@ -26,7 +26,8 @@ _PLAIN = [  # msgspec's wording -> what a person at a tablet should read
     (re.compile(r"^Expected str of length <= (\d+)$"), r"At most \1 characters"),
     (re.compile(r"^Invalid enum value .*$"), "Choose one of the listed values"),
     (re.compile(r"^Invalid RFC3339 encoded date$"), "Must be a date (YYYY-MM-DD)"),
-    (re.compile(r"^Expected (date|str), got \w+$"), r"Must be a \1"),
+    (re.compile(r"^Expected date, got \w+$"), "Must be a date (YYYY-MM-DD)"),
+    (re.compile(r"^Expected str, got \w+$"), "Must be text"),
     (re.compile(r"^Expected bool, got \w+$"), "Must be true or false"),
 ]
 

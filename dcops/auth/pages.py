@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request
-from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from sqlalchemy import select
@@ -17,13 +16,12 @@ from dcops.auth import service
 from dcops.auth.middleware import SESSION_USER_KEY
 from dcops.auth.models import ApiToken, Role, User
 from dcops.auth.permissions import Perm
+from dcops.errors import ValidationFailed
 from dcops.validation import parse
 from dcops.web.forms import Field, render, submit
 from dcops.web.helpers import actor
-from dcops.web.routes import get, post
+from dcops.web.routes import Db, Form, get, post
 
-Db = NamedDependency[Session]
-Form = URLEncodedBody[dict[str, str]]
 ADMIN = {"perm": Perm.users_admin}
 FORM = "forms/generic.html"
 
@@ -33,6 +31,16 @@ USER = [
     Field("role", "Role", "select", True, [(r.value, r.label) for r in Role]),
     Field("password", "Initial password", "password", True, help=f"at least {service.MIN_PASSWORD} characters"),
 ]
+
+
+def _users_page(db: Session, status: int = 200, **extra: Any) -> Template:
+    users = db.scalars(select(User).order_by(User.username)).all()
+    tokens = db.scalars(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())
+    ).all()
+    return render("auth/users.html", status, users=users, tokens=tokens, **extra)
 
 
 def _safe_next(target: str) -> str:
@@ -72,13 +80,7 @@ class UserPages(Controller):
 
     @get("/", name="users")
     def index(self, db: Db) -> Template:
-        users = db.scalars(select(User).order_by(User.username)).all()
-        tokens = db.scalars(
-            select(ApiToken)
-            .options(joinedload(ApiToken.user))
-            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())
-        ).all()
-        return render("auth/users.html", users=users, tokens=tokens, roles=list(Role), secret=None)
+        return _users_page(db)
 
     @get("/new", name="user_new")
     def new(self) -> Template:
@@ -107,12 +109,12 @@ class UserPages(Controller):
 
     @post("/tokens")
     def create_token(self, request: Request, db: Db, data: Form) -> Template:
-        token, secret = service.create_token(db, parse(service.TokenIn, data, form=True), actor(request))
-        users = db.scalars(select(User).order_by(User.username)).all()
-        tokens = db.scalars(
-            select(ApiToken).options(joinedload(ApiToken.user)).order_by(ApiToken.created_at.desc())
-        ).all()
-        return render("auth/users.html", users=users, tokens=tokens, roles=list(Role), secret=secret, new_token=token)
+        """The page itself answers, not a redirect: the secret is shown this once and never stored."""
+        try:
+            token, secret = service.create_token(db, parse(service.TokenIn, data, form=True), actor(request))
+        except ValidationFailed as exc:
+            return _users_page(db, 422, token_errors=exc.errors, token_values=data)
+        return _users_page(db, secret=secret, new_token=token)
 
     @post("/tokens/{token_id:int}/revoke")
     def revoke_token(self, request: Request, db: Db, token_id: FromPath[int]) -> Redirect:

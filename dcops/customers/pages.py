@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Controller, Router
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy import func, select
@@ -17,20 +16,17 @@ from dcops.customers.schemas import ContractIn, CustomerIn
 from dcops.racks.models import Hardware, Rack, Room
 from dcops.terms import Service
 from dcops.web.form_pages import FormPages, form_router
-from dcops.web.forms import Field, render
-from dcops.web.routes import get
+from dcops.web.forms import Field, enum_choices, render
+from dcops.web.routes import Db, get
 
 READ = {"perm": Perm.customers_read}
-Db = NamedDependency[Session]
-
-
-def _enum(e: type) -> list[tuple[str, str]]:
-    return [(m.value, m.value.replace("_", " ")) for m in e]
 
 
 CUSTOMER = [
     Field("name", "Name", required=True),
-    Field("kind", "Kind", "select", True, _enum(CustomerKind), help="Several rules differ for consumers (Art. 1.4)"),
+    Field(
+        "kind", "Kind", "select", True, enum_choices(CustomerKind), help="Several rules differ for consumers (Art. 1.4)"
+    ),
     Field("kvk_number", "KvK number", help="8 digits; required for a business"),
     Field("contact_name", "Contact person"),
     Field("email", "E-mail", "email"),
@@ -45,7 +41,7 @@ def contract_fields(db: Session) -> list[Field]:
     return [
         Field("number", "Number", required=True),
         Field("customer_id", "Customer", "select", True, customers),
-        Field("service", "Service", "select", True, _enum(Service)),
+        Field("service", "Service", "select", True, enum_choices(Service)),
         Field(
             "customer_maintains_hardware",
             "Customer installs or maintains its hardware",
@@ -63,7 +59,7 @@ def contract_fields(db: Session) -> list[Field]:
             max=365,
             help="Invoices are due this many days after their date (Art. 23.2, rule S1)",
         ),
-        Field("status", "Status", "select", True, _enum(ContractStatus)),
+        Field("status", "Status", "select", True, enum_choices(ContractStatus)),
         Field("notes", "Notes", "textarea"),
     ]
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Router
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -19,7 +18,7 @@ from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, Unm
 from dcops.terms import Owner
 from dcops.web.helpers import actor, query_int
 from dcops.web.resource import Resource, out, router
-from dcops.web.routes import post
+from dcops.web.routes import Db, post
 
 
 class SiteOut(msgspec.Struct):
@@ -115,23 +114,17 @@ WRITE = {"perm": Perm.inventory_write}
 
 
 @post("/{item_id:int}/mount", name="api.hardware.mount", opt=WRITE, status_code=200)
-def mount(
-    request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: JSONBody[MountIn]
-) -> HardwareOut:
+def mount(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[MountIn]) -> HardwareOut:
     return out(HardwareOut, service.mount(db, crud.get(db, Hardware, item_id), data, actor(request)))
 
 
 @post("/{item_id:int}/move", name="api.hardware.move", opt=WRITE, status_code=200)
-def move(
-    request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: JSONBody[MountIn]
-) -> HardwareOut:
+def move(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[MountIn]) -> HardwareOut:
     return out(HardwareOut, service.move(db, crud.get(db, Hardware, item_id), data, actor(request)))
 
 
 @post("/{item_id:int}/unmount", name="api.hardware.unmount", opt=WRITE, status_code=200)
-def unmount(
-    request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: JSONBody[UnmountIn]
-) -> HardwareOut:
+def unmount(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[UnmountIn]) -> HardwareOut:
     return out(HardwareOut, service.unmount(db, crud.get(db, Hardware, item_id), data, actor(request)))
 
 

@@ -7,12 +7,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from dcops.customers.models import Contract, Customer
 from dcops.racks.models import MAX_RACK_HEIGHT, Face, HardwareStatus, Rack, RackKind, RackStatus, Room, Site
-from dcops.web.forms import Field
-
-
-def _enum(e: type) -> list[tuple[str, str]]:
-    return [(m.value, m.value.replace("_", " ")) for m in e]
-
+from dcops.web.forms import Field, enum_choices
 
 SITE = [
     Field("code", "Code", required=True, help="Short code, e.g. GRV1"),
@@ -41,7 +36,7 @@ def rack_fields(db: Session) -> list[Field]:
         Field("room_id", "Room", "select", True, rooms),
         Field("name", "Name", required=True),
         Field("u_height", "Height (U)", "number", True, min=1, max=MAX_RACK_HEIGHT),
-        Field("kind", "Kind", "select", True, _enum(RackKind)),
+        Field("kind", "Kind", "select", True, enum_choices(RackKind)),
         Field(
             "customer_id",
             "Let to customer",
@@ -50,7 +45,7 @@ def rack_fields(db: Session) -> list[Field]:
             help="Private racks only: the one customer the rack is let to",
         ),
         Field("power_budget_w", "Power budget (W)", "number", min=0),
-        Field("status", "Status", "select", True, _enum(RackStatus)),
+        Field("status", "Status", "select", True, enum_choices(RackStatus)),
     ]
 
 
@@ -96,7 +91,7 @@ def mount_fields(db: Session) -> list[Field]:
     return [
         Field("rack_id", "Rack", "select", True, rack_choices(db)),
         Field("position", "Lowest unit (U)", "number", True, min=1, max=MAX_RACK_HEIGHT),
-        Field("face", "Face", "select", True, _enum(Face)),
+        Field("face", "Face", "select", True, enum_choices(Face)),
     ]
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Router
-from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -23,12 +22,10 @@ from dcops.validation import parse
 from dcops.web.form_pages import FORM, FormPages, form_router
 from dcops.web.forms import render, submit
 from dcops.web.helpers import actor, query_int
-from dcops.web.routes import get, post
+from dcops.web.routes import Db, Form, get, post
 
 READ = {"perm": Perm.inventory_read}
 WRITE = {"perm": Perm.inventory_write}
-Form = URLEncodedBody[dict[str, str]]
-Db = NamedDependency[Session]
 
 
 def _query(request: Request, *names: str) -> dict[str, Any]:

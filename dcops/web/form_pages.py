@@ -12,8 +12,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Router
-from litestar.di import NamedDependency
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
@@ -22,7 +21,7 @@ from dcops.auth.permissions import Perm
 from dcops.validation import parse
 from dcops.web.forms import Field, render, submit
 from dcops.web.helpers import actor, form_values
-from dcops.web.routes import get, post
+from dcops.web.routes import Db, Form, get, post
 
 FORM = "forms/generic.html"
 
@@ -59,13 +58,13 @@ def form_router(spec: FormPages) -> Router:
         }
 
     @get("/new", name=f"{noun}_new", opt=opt)
-    def new(request: Request, db: NamedDependency[Session]) -> Template:
+    def new(request: Request, db: Db) -> Template:
         return render(
             FORM, title=new_title, fields=spec.fields(db), values=spec.defaults(request), errors={}, cancel=spec.path
         )
 
     @post("/new", name=f"{noun}_create", opt=opt)
-    def create(request: Request, db: NamedDependency[Session], data: URLEncodedBody[dict[str, str]]) -> Any:
+    def create(request: Request, db: Db, data: Form) -> Any:
         return submit(
             request,
             FORM,
@@ -79,15 +78,13 @@ def form_router(spec: FormPages) -> Router:
         )
 
     @get("/{item_id:int}/edit", name=f"{noun}_edit", opt=opt)
-    def edit(db: NamedDependency[Session], item_id: FromPath[int]) -> Template:
+    def edit(db: Db, item_id: FromPath[int]) -> Template:
         obj = crud.get(db, spec.model, item_id)
         ctx = edit_context(obj, db)
         return render(FORM, values=form_values(obj, ctx["fields"]), errors={}, **ctx)
 
     @post("/{item_id:int}/edit", name=f"{noun}_update", opt=opt)
-    def update(
-        request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: URLEncodedBody[dict[str, str]]
-    ) -> Any:
+    def update(request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
         obj = crud.get(db, spec.model, item_id)
         return submit(
             request,
@@ -100,7 +97,7 @@ def form_router(spec: FormPages) -> Router:
         )
 
     @post("/{item_id:int}/delete", name=f"{noun}_delete", opt=opt)
-    def delete(request: Request, db: NamedDependency[Session], item_id: FromPath[int]) -> Redirect:
+    def delete(request: Request, db: Db, item_id: FromPath[int]) -> Redirect:
         obj = crud.get(db, spec.model, item_id)
         target = spec.deleted(obj)
         spec.remove(db, obj, actor(request))

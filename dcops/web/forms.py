@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from litestar import MediaType, Request
@@ -26,6 +27,11 @@ class Field:
     help: str = ""
     min: int | None = None
     max: int | None = None
+
+
+def enum_choices(e: type[Enum]) -> list[tuple[str, str]]:
+    """A StrEnum as select options: stored value, readable label."""
+    return [(m.value, m.value.replace("_", " ")) for m in e]
 
 
 def render(template: str, status: int = 200, **context: Any) -> Template:

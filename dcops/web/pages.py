@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from litestar import Controller
-from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from dcops import crud
 from dcops.audit import AuditEvent
@@ -16,9 +14,7 @@ from dcops.customers.models import Contract, Customer
 from dcops.racks import service as racks
 from dcops.racks.models import Hardware, HardwareStatus
 from dcops.web.forms import render
-from dcops.web.routes import get
-
-Db = NamedDependency[Session]
+from dcops.web.routes import Db, get
 
 
 class DashboardPage(Controller):

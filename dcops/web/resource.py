@@ -11,7 +11,6 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Router
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -20,7 +19,7 @@ from dcops import crud
 from dcops.auth.permissions import Perm
 from dcops.validation import parse
 from dcops.web.helpers import actor
-from dcops.web.routes import delete, get, patch, post
+from dcops.web.routes import Db, delete, get, patch, post
 
 
 @dataclass
@@ -65,20 +64,18 @@ def router(res: Resource) -> Router:
     desc = ("Filters: " + ", ".join(res.filters) + ". ") if res.filters else ""
 
     @get("/", name=f"api.{res.name}.list", opt=read, description=desc + "Paginated with limit (≤500) and offset.")
-    def list_(
-        request: Request, db: NamedDependency[Session], limit: FromQuery[int] = 50, offset: FromQuery[int] = 0
-    ) -> Page:
+    def list_(request: Request, db: Db, limit: FromQuery[int] = 50, offset: FromQuery[int] = 0) -> Page:
         params = {k: v for k, v in request.query_params.items() if k in res.filters and v != ""}
         page = crud.paginate(db, res.query(params), limit, offset)
         return Page([out(Out, o) for o in page.items], page.total, page.limit, page.offset)
 
     @post("/", name=f"api.{res.name}.create", opt=write)
-    def create(request: Request, db: NamedDependency[Session], data: JSONBody[New]) -> Out:  # type: ignore[valid-type]
+    def create(request: Request, db: Db, data: JSONBody[New]) -> Out:  # type: ignore[valid-type]
         obj = res.create(db, data, actor(request))
         return out(Out, obj)
 
     @get("/{item_id:int}", name=f"api.{res.name}.detail", opt=read)
-    def detail(db: NamedDependency[Session], item_id: FromPath[int]) -> Out:  # type: ignore[valid-type]
+    def detail(db: Db, item_id: FromPath[int]) -> Out:  # type: ignore[valid-type]
         return out(Out, crud.get(db, res.model, item_id))
 
     @patch(
@@ -87,16 +84,14 @@ def router(res: Resource) -> Router:
         opt=write,
         description="Send only the fields to change; the result is validated as a whole.",
     )
-    def update(
-        request: Request, db: NamedDependency[Session], item_id: FromPath[int], data: JSONBody[dict[str, Any]]
-    ) -> Out:  # type: ignore[valid-type]
+    def update(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[dict[str, Any]]) -> Out:  # type: ignore[valid-type]
         obj = crud.get(db, res.model, item_id)
         merged = {**_current(obj, In), **data}
         res.update(db, obj, parse(In, merged), actor(request))
         return out(Out, obj)
 
     @delete("/{item_id:int}", name=f"api.{res.name}.delete", opt=write)
-    def remove(request: Request, db: NamedDependency[Session], item_id: FromPath[int]) -> None:
+    def remove(request: Request, db: Db, item_id: FromPath[int]) -> None:
         res.remove(db, crud.get(db, res.model, item_id), actor(request))
 
     handlers = [list_, create, detail, update, remove, *res.extra_handlers]

@@ -1,8 +1,15 @@
 """Route decorators for dcops: handlers do database I/O, so they run in the thread pool, never on the loop."""
 
 from functools import partial
+from typing import TypeAlias
 
 import litestar
+from litestar.di import NamedDependency
+from litestar.params import URLEncodedBody
+from sqlalchemy.orm import Session
+
+Db: TypeAlias = NamedDependency[Session]  # the request's session (dcops.db.provide_db)
+Form: TypeAlias = URLEncodedBody[dict[str, str]]  # an HTML form post, read as strings
 
 get = partial(litestar.get, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True)

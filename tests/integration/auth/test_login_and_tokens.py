@@ -107,3 +107,12 @@ def test_session_cookie_is_http_only(anon, db):
     r = anon.form("/login", {"username": user.username, "password": PASSWORD}, follow_redirects=False)
     cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+
+
+def test_token_form_with_bad_input_keeps_the_page_and_the_choice(login, db):
+    admin = login(Role.admin)
+    tech = UserFactory(role=Role.technician)
+    r = admin.form("/users/tokens", {"user_id": tech.id, "name": ""})
+    assert r.status_code == 422 and "Name: This field is required" in r.text
+    assert f'<option value="{tech.id}" selected' in r.text and "<h1>Users</h1>" in r.text
+    assert db.scalars(select(ApiToken)).first() is None
