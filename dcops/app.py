@@ -26,6 +26,7 @@ from dcops.auth.permissions import Perm
 from dcops.customers.api import ROUTERS as CUSTOMER_API
 from dcops.customers.pages import FORM_ROUTERS as CUSTOMER_FORMS
 from dcops.customers.pages import ContractPages, CustomerPages
+from dcops.customers.records_api import ROUTERS as RECORDS_API
 from dcops.db import make_engine, make_sessionmaker, provide_db
 from dcops.racks.api import ROUTERS as RACK_API
 from dcops.racks.pages import FORM_ROUTERS as RACK_FORMS
@@ -110,6 +111,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
             *CUSTOMER_FORMS,
             *RACK_API,
             *CUSTOMER_API,
+            *RECORDS_API,
         ],
         dependencies={"db": Provide(db_dependency)},
         middleware=[sessions.middleware, AuthMiddleware()],

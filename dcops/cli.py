@@ -79,10 +79,12 @@ def seed() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def seed_load(path: Path) -> None:
     """Load demo data; objects that exist already are left as they are."""
+    from dcops.documents import DocumentStore
     from dcops.seed import load
 
+    settings = _settings()
     with _session() as session:
-        counts = load(session, path)
+        counts = load(session, path, DocumentStore(settings.data_dir), settings.today())
         session.commit()
     made = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing new (already loaded)"
     click.echo(f"seed: {made}")

@@ -2,7 +2,18 @@
 
 from dcops.audit import AuditEvent
 from dcops.auth.models import ApiToken, User
-from dcops.customers.models import Contract, Customer
+from dcops.customers.models import (
+    Breach,
+    Contract,
+    Customer,
+    DefaultNotice,
+    InsurancePolicy,
+    Invoice,
+    Lien,
+    Payment,
+    PolicyRequest,
+    WrittenPermission,
+)
 from dcops.db import Base
 from dcops.racks.models import Hardware, Rack, RackUnit, Room, Site
 
@@ -11,13 +22,21 @@ metadata = Base.metadata
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Breach",
     "Contract",
     "Customer",
+    "DefaultNotice",
     "Hardware",
+    "InsurancePolicy",
+    "Invoice",
+    "Lien",
+    "Payment",
+    "PolicyRequest",
     "Rack",
     "RackUnit",
     "Room",
     "Site",
     "User",
+    "WrittenPermission",
     "metadata",
 ]

@@ -7,6 +7,8 @@ loading twice changes nothing.
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,33 @@ from sqlalchemy.orm import Session
 
 from dcops.auth.models import User
 from dcops.auth.service import UserIn, create_user
+from dcops import clock
+from dcops.customers import billing, breaches, insurance, liens, written
 from dcops.customers import service as customers
-from dcops.customers.models import Contract, Customer
-from dcops.customers.schemas import ContractIn, CustomerIn
+from dcops.customers.models import (
+    Breach,
+    Contract,
+    Customer,
+    DefaultNotice,
+    InsurancePolicy,
+    Invoice,
+    Lien,
+    PolicyRequest,
+    WrittenPermission,
+)
+from dcops.customers.schemas import (
+    BreachIn,
+    ContractIn,
+    CustomerIn,
+    InvoiceIn,
+    LienIn,
+    NoticeIn,
+    PaymentIn,
+    PermissionIn,
+    PolicyIn,
+    PolicyRequestIn,
+)
+from dcops.documents import DocumentStore
 from dcops.racks import service as racks
 from dcops.racks.models import Hardware, Rack, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn
@@ -35,8 +61,46 @@ def _first(db: Session, stmt: Any) -> Any:
     return db.scalars(stmt.limit(1)).first()
 
 
-def load(db: Session, path: Path) -> dict[str, int]:
-    data = read(path)
+_RELATIVE = re.compile(r"^today([+-]\d+)?$")
+
+
+def _dates(values: Any, today: date) -> Any:
+    """Resolve "today-45" style dates, so the demo shows the same situations whenever it is loaded."""
+    if isinstance(values, dict):
+        return {k: _dates(v, today) for k, v in values.items()}
+    if isinstance(values, list):
+        return [_dates(v, today) for v in values]
+    if isinstance(values, str) and (m := _RELATIVE.match(values)):
+        return (today + timedelta(days=int(m.group(1) or 0))).isoformat()
+    return values
+
+
+def demo_pdf(title: str) -> bytes:
+    """A one-page PDF standing in for a scanned policy, so the demo's documents open."""
+    text = title.replace("\\", "").replace("(", "").replace(")", "")
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer << /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def load(db: Session, path: Path, store: DocumentStore, today: date | None = None) -> dict[str, int]:
+    today = today or clock.today()
+    data = _dates(read(path), today)
     made = {"users": 0, "customers": 0, "contracts": 0, "sites": 0, "rooms": 0, "racks": 0, "hardware": 0}
 
     for u in data.get("users", []):
@@ -75,6 +139,12 @@ def load(db: Session, path: Path) -> dict[str, int]:
                     racks.create_rack(db, parse(RackIn, {**k, "room_id": room.id}), ACTOR)
                     made["racks"] += 1
 
+    for r in data.get("records", []):
+        customer = _first(db, select(Customer).where(Customer.name == r["customer"]))
+        for key, n in _records(db, customer, r, store, today).items():
+            made[key] = made.get(key, 0) + n
+
+    installed_on = date.fromisoformat(data.get("hardware_installed_on", today.isoformat()))
     for h in data.get("hardware", []):
         if _first(db, select(Hardware).where(Hardware.asset_tag == h["asset_tag"])) is not None:
             continue
@@ -94,6 +164,63 @@ def load(db: Session, path: Path) -> dict[str, int]:
             mount_at = parse(
                 MountIn, {"rack_id": rack_id, "position": place["position"], "face": place.get("face", "front")}
             )
-        racks.create_hardware(db, parse(HardwareIn, h), ACTOR, mount_at)
+        racks.create_hardware(db, parse(HardwareIn, h), ACTOR, mount_at, installed_on)
         made["hardware"] += 1
+    return made
+
+
+def _none_yet(db: Session, model: Any, customer: Customer) -> bool:
+    """Standing records have no natural key: a customer's are loaded only while it has none of that kind."""
+    return _first(db, select(model.id).where(model.customer_id == customer.id)) is None
+
+
+def _records(db: Session, customer: Customer, r: dict[str, Any], store: DocumentStore, today: date) -> dict[str, int]:
+    made: dict[str, int] = {}
+    cid = customer.id
+
+    def count(key: str) -> None:
+        made[key] = made.get(key, 0) + 1
+
+    if _none_yet(db, Invoice, customer):
+        for i in r.get("invoices", []):
+            payments = i.pop("payments", [])
+            i["contract_id"] = _first(db, select(Contract.id).where(Contract.number == i.pop("contract")))
+            invoice = billing.create_invoice(db, parse(InvoiceIn, i), ACTOR)
+            for p in payments:
+                billing.add_payment(db, invoice, parse(PaymentIn, p), ACTOR)
+            count("invoices")
+    if _none_yet(db, Breach, customer):
+        for b in r.get("breaches", []):
+            breaches.create_breach(db, parse(BreachIn, {**b, "customer_id": cid}), ACTOR)
+            count("breaches")
+    if _none_yet(db, DefaultNotice, customer):
+        for n in r.get("notices", []):
+            invoice = n.pop("invoice", None)
+            if invoice:
+                n["invoice_id"] = _first(db, select(Invoice.id).where(Invoice.number == invoice))
+            billing.create_notice(db, parse(NoticeIn, {**n, "customer_id": cid}), ACTOR)
+            count("notices")
+    if _none_yet(db, PolicyRequest, customer):
+        for q in r.get("policy_requests", []):
+            insurance.create_request(db, parse(PolicyRequestIn, {**q, "customer_id": cid}), ACTOR)
+            count("policy requests")
+    if _none_yet(db, InsurancePolicy, customer):
+        for p in r.get("policies", []):
+            policy = parse(PolicyIn, {**p, "customer_id": cid})
+            document = demo_pdf(f"Demo insurance policy {policy.policy_number} - {policy.insurer}")
+            name = f"{policy.policy_number}.pdf"
+            insurance.create_policy(db, store, policy, document, name, ACTOR, today)
+            count("policies")
+    if _none_yet(db, WrittenPermission, customer):
+        for w in r.get("permissions", []):
+            site = _first(db, select(Site.id).where(Site.code == w.pop("site")))
+            w["room_ids"] = [
+                _first(db, select(Room.id).where(Room.site_id == site, Room.code == code)) for code in w.pop("rooms")
+            ]
+            w["granted_by_id"] = _first(db, select(User.id).where(User.username == w.pop("granted_by")))
+            written.create_permission(db, parse(PermissionIn, {**w, "customer_id": cid}), ACTOR)
+            count("permissions")
+    if r.get("lien") and _none_yet(db, Lien, customer):
+        liens.place_lien(db, parse(LienIn, {**r["lien"], "customer_id": cid}), ACTOR, today)
+        count("liens")
     return made

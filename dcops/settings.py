@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+
+from dcops import clock
 
 
 def _secret_from_data_dir(data_dir: Path) -> str:
@@ -29,6 +32,9 @@ class Settings:
     debug: bool = False
     secure_cookies: bool = False
     session_max_age: int = 12 * 3600
+
+    def today(self) -> date:
+        return clock.today(self.site_timezone)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

@@ -9,9 +9,20 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from dcops.auth.models import Role, User
 from dcops.auth.service import hash_password
-from dcops.customers.models import Contract, Customer, CustomerKind
+from dcops.customers.models import (
+    Breach,
+    Channel,
+    Contract,
+    Customer,
+    CustomerKind,
+    DefaultNotice,
+    InsurancePolicy,
+    Invoice,
+    Payment,
+)
 from dcops.racks.models import Hardware, Rack, RackKind, Room, Site
 from dcops.terms import Service
+from dcops.terms.standing import due_date
 
 PASSWORD = "correct-horse-battery"
 _HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once for the whole run
@@ -41,6 +52,12 @@ class CustomerFactory(Base):
     name = factory.Sequence(lambda n: f"Customer {n} B.V.")
     kind = CustomerKind.business
     kvk_number = factory.Sequence(lambda n: f"{10000000 + n}")
+
+    @factory.post_generation
+    def insured(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        """Customers carry a policy valid for years (K9), unless made with `insured=False`."""
+        if create and extracted is not False:
+            InsurancePolicyFactory(customer=obj)
 
 
 class ContractFactory(Base):
@@ -96,4 +113,81 @@ class HardwareFactory(Base):
     contract = factory.SubFactory(ContractFactory)
 
 
-ALL = [UserFactory, CustomerFactory, ContractFactory, SiteFactory, RoomFactory, RackFactory, HardwareFactory]
+class InsurancePolicyFactory(Base):
+    """Metadata only: tests that need the stored document upload one through the service."""
+
+    class Meta:
+        model = InsurancePolicy
+
+    customer = factory.SubFactory(CustomerFactory, insured=False)
+    insurer = "Achmea"
+    policy_number = factory.Sequence(lambda n: f"POL-{n:05d}")
+    insured_cents = 50_000_00
+    valid_from = date(2020, 1, 1)
+    valid_until = date(2099, 12, 31)
+    document_sha256 = "0" * 64
+    document_type = "application/pdf"
+    document_name = "policy.pdf"
+    document_size = 1
+    recorded_by = "test"
+
+
+class InvoiceFactory(Base):
+    class Meta:
+        model = Invoice
+
+    number = factory.Sequence(lambda n: f"F-{n:05d}")
+    contract = factory.SubFactory(ContractFactory)
+    customer = factory.SelfAttribute("contract.customer")
+    issue_date = date(2026, 3, 1)
+    due_date = factory.LazyAttribute(lambda o: due_date(o.issue_date, o.contract.payment_term_days))
+    amount_cents = 1210_00
+
+
+class PaymentFactory(Base):
+    class Meta:
+        model = Payment
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    paid_on = factory.LazyAttribute(lambda o: o.invoice.issue_date)
+    amount_cents = factory.LazyAttribute(lambda o: o.invoice.amount_cents)
+    recorded_by = "test"
+
+
+class BreachFactory(Base):
+    class Meta:
+        model = Breach
+
+    customer = factory.SubFactory(CustomerFactory)
+    article = "13.4"
+    occurred_on = date(2026, 3, 1)
+    description = "cage door removed without permission"
+    recorded_by = "test"
+
+
+class NoticeFactory(Base):
+    class Meta:
+        model = DefaultNotice
+
+    customer = factory.SelfAttribute("invoice.customer")
+    invoice = factory.SubFactory(InvoiceFactory)
+    sent_on = date(2026, 3, 20)
+    channel = Channel.letter
+    term_days = 14
+    recorded_by = "test"
+
+
+ALL = [
+    UserFactory,
+    CustomerFactory,
+    ContractFactory,
+    SiteFactory,
+    RoomFactory,
+    RackFactory,
+    HardwareFactory,
+    InsurancePolicyFactory,
+    InvoiceFactory,
+    PaymentFactory,
+    BreachFactory,
+    NoticeFactory,
+]

@@ -13,7 +13,8 @@ class Perm(StrEnum):
     inventory_read = "inventory:read"
     inventory_write = "inventory:write"  # sites, rooms, racks, hardware; mount, move, unmount
     customers_read = "customers:read"
-    customers_write = "customers:write"  # customers and contracts
+    customers_write = "customers:write"  # customers, contracts and their standing records
+    accounts_read = "accounts:read"  # invoices, payments, notices of default, policy documents, compliance
     audit_read = "audit:read"
     users_admin = "users:admin"  # users and API tokens
 
@@ -27,6 +28,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.inventory_write,
             Perm.customers_read,
             Perm.customers_write,
+            Perm.accounts_read,
             Perm.audit_read,
         }
     ),

@@ -1,15 +1,21 @@
-"""Customers and their contracts: just enough for the inventory to derive ownership."""
+"""Customers, their contracts, and the records their standing rests on (invoices, breaches, liens,
+insurance, written permissions)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcops.db import Base, StrEnumType, utcnow
 from dcops.terms import Owner, Service, hardware_owner
+
+if TYPE_CHECKING:
+    from dcops.auth.models import User
+    from dcops.racks.models import Room
 
 
 class CustomerKind(StrEnum):
@@ -64,3 +70,245 @@ class Contract(Base):
     @property
     def owner(self) -> Owner:
         return hardware_owner(self.service)[0]
+
+
+# --- standing: invoices, notices of default, breaches, liens (Art. 23, 27, 12.9) --------------------
+
+
+class Channel(StrEnum):
+    letter = "letter"
+    email = "email"
+    portal = "portal"
+
+
+class Invoice(Base):
+    __tablename__ = "invoice"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint("due_date >= issue_date", name="due_after_issue"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="RESTRICT"), index=True)
+    issue_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)  # S1: issue date + the contract's term, fixed when issued
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+    contract: Mapped[Contract] = relationship()
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="invoice", order_by="Payment.paid_on", cascade="all, delete-orphan"
+    )
+
+    @property
+    def paid_cents(self) -> int:
+        return sum(p.amount_cents for p in self.payments)
+
+    @property
+    def outstanding_cents(self) -> int:
+        return self.amount_cents - self.paid_cents
+
+    def overdue(self, today: date) -> bool:
+        return self.outstanding_cents > 0 and today > self.due_date
+
+
+class Payment(Base):
+    __tablename__ = "payment"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str | None] = mapped_column(String(100))
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="payments")
+
+
+class DefaultNotice(Base):
+    """A notice of default (ingebrekestelling), about one unpaid invoice or one breach (S3, S6)."""
+
+    __tablename__ = "default_notice"
+    __table_args__ = (
+        CheckConstraint("(invoice_id IS NULL) <> (breach_id IS NULL)", name="concerns_one_thing"),
+        CheckConstraint("term_days BETWEEN 1 AND 90", name="term_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"), index=True)
+    breach_id: Mapped[int | None] = mapped_column(ForeignKey("breach.id", ondelete="RESTRICT"), index=True)
+    sent_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[Channel] = mapped_column(StrEnumType(Channel))
+    term_days: Mapped[int] = mapped_column(default=14)
+    reference: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+    invoice: Mapped[Invoice | None] = relationship()
+    breach: Mapped[Breach | None] = relationship()
+
+    @property
+    def term_ends(self) -> date:
+        return self.sent_on + timedelta(days=self.term_days)
+
+
+class Breach(Base):
+    """A failure to perform other than paying (S4): open until resolved."""
+
+    __tablename__ = "breach"
+    __table_args__ = (CheckConstraint("resolved_on IS NULL OR resolved_on >= occurred_on", name="resolved_after"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    article: Mapped[str] = mapped_column(String(20))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+
+    @property
+    def open(self) -> bool:
+        return self.resolved_on is None
+
+
+class Lien(Base):
+    """K10: the supplier retains a failing customer's hardware. At most one stands per customer."""
+
+    __tablename__ = "lien"
+    __table_args__ = (
+        Index(
+            "uq_lien_standing",
+            "customer_id",
+            unique=True,
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    placed_on: Mapped[date] = mapped_column(Date)
+    placed_by: Mapped[str] = mapped_column(String(100))
+    grounds: Mapped[str] = mapped_column(Text)  # the failure it rests on, as it stood when placed
+    note: Mapped[str | None] = mapped_column(Text)
+    released_at: Mapped[datetime | None] = mapped_column()
+    released_by: Mapped[str | None] = mapped_column(String(100))
+    release_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+
+    @property
+    def standing(self) -> bool:
+        return self.released_at is None
+
+
+# --- insurance (Art. 12.8, K9) ----------------------------------------------------------------------
+
+
+class InsurancePolicy(Base):
+    __tablename__ = "insurance_policy"
+    __table_args__ = (
+        CheckConstraint("valid_until >= valid_from", name="valid_period"),
+        CheckConstraint("insured_cents > 0", name="insured_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    insurer: Mapped[str] = mapped_column(String(200))
+    policy_number: Mapped[str] = mapped_column(String(100))
+    insured_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    # The document itself lives in the data directory under its SHA-256 (dcops.documents).
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    document_type: Mapped[str] = mapped_column(String(50))
+    document_name: Mapped[str] = mapped_column(String(200))
+    document_size: Mapped[int] = mapped_column()
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+
+
+class PolicyRequest(Base):
+    """The supplier's request for the policy ("op eerste verzoek"); answered by a policy, or still open."""
+
+    __tablename__ = "policy_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    requested_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[Channel] = mapped_column(StrEnumType(Channel))
+    note: Mapped[str | None] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    policy_id: Mapped[int | None] = mapped_column(ForeignKey("insurance_policy.id", ondelete="SET NULL"))
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+    policy: Mapped[InsurancePolicy | None] = relationship()
+
+
+# --- written permissions (Art. 13.1, 13.4, 31.5; A2, A4, R2) -----------------------------------------
+
+
+class PermissionKind(StrEnum):
+    third_party_access = "third_party_access"
+    room_change = "room_change"
+
+
+permission_room = Table(
+    "written_permission_room",
+    Base.metadata,
+    Column("permission_id", ForeignKey("written_permission.id", ondelete="CASCADE"), primary_key=True),
+    Column("room_id", ForeignKey("room.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+
+class WrittenPermission(Base):
+    __tablename__ = "written_permission"
+    __table_args__ = (CheckConstraint("valid_until >= valid_from", name="valid_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[PermissionKind] = mapped_column(StrEnumType(PermissionKind))
+    covers: Mapped[str] = mapped_column(Text)  # the person (third party) or the change it permits
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    channel: Mapped[Channel] = mapped_column(StrEnumType(Channel))
+    reference: Mapped[str] = mapped_column(String(300))  # e.g. the e-mail's Message-ID or the letter's date
+    note: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+    granted_by: Mapped[User] = relationship()
+    rooms: Mapped[list[Room]] = relationship(secondary=permission_room, order_by="Room.code")
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def room_ids(self) -> list[int]:
+        return [r.id for r in self.rooms]

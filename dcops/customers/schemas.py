@@ -1,4 +1,4 @@
-"""Input shapes for customers and contracts, shared by the JSON API and the HTML forms."""
+"""Input shapes for customers, contracts and their standing records, shared by the JSON API and the HTML forms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from dcops.customers.models import ContractStatus, CustomerKind
+from dcops.customers.models import Channel, ContractStatus, CustomerKind, PermissionKind
 from dcops.terms import Service
 
 KvK = Annotated[
@@ -42,3 +42,90 @@ class ContractIn(msgspec.Struct, kw_only=True):
     payment_term_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 14
     status: ContractStatus = ContractStatus.active
     notes: str | None = None
+
+
+Cents = Annotated[int, msgspec.Meta(ge=1, le=10**13, description="an amount in cents, more than zero")]
+Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description="a 3-letter currency code such as EUR")]
+Id = Annotated[int, msgspec.Meta(ge=1)]
+Text200 = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Article = Annotated[
+    str, msgspec.Meta(pattern=r"^[0-9]{1,2}(\.[0-9]{1,2})*$", description="an article number such as 13.4")
+]
+
+
+class InvoiceIn(msgspec.Struct, kw_only=True):
+    number: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    contract_id: Id
+    issue_date: date
+    amount_cents: Cents
+    currency: Currency = "EUR"
+    description: str | None = None
+
+
+class PaymentIn(msgspec.Struct, kw_only=True):
+    paid_on: date
+    amount_cents: Cents
+    reference: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+
+
+class NoticeIn(msgspec.Struct, kw_only=True):
+    customer_id: Id
+    sent_on: date
+    channel: Channel
+    invoice_id: Id | None = None
+    breach_id: Id | None = None
+    term_days: Annotated[int, msgspec.Meta(ge=1, le=90)] = 14
+    reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    note: str | None = None
+
+
+class BreachIn(msgspec.Struct, kw_only=True):
+    customer_id: Id
+    article: Article
+    occurred_on: date
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    evidence: str | None = None
+
+
+class ResolveIn(msgspec.Struct, kw_only=True):
+    resolved_on: date
+    resolution: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class LienIn(msgspec.Struct, kw_only=True):
+    customer_id: Id
+    note: str | None = None
+
+
+class ReleaseIn(msgspec.Struct, kw_only=True):
+    note: str | None = None
+
+
+class PolicyIn(msgspec.Struct, kw_only=True):
+    customer_id: Id
+    insurer: Text200
+    policy_number: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    insured_cents: Cents
+    valid_from: date
+    valid_until: date
+    currency: Currency = "EUR"
+
+
+class PolicyRequestIn(msgspec.Struct, kw_only=True):
+    customer_id: Id
+    requested_on: date
+    channel: Channel
+    note: str | None = None
+
+
+class PermissionIn(msgspec.Struct, kw_only=True):
+    customer_id: Id
+    kind: PermissionKind
+    covers: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    room_ids: Annotated[list[Id], msgspec.Meta(min_length=1)]
+    valid_from: date
+    valid_until: date
+    granted_by_id: Id
+    channel: Channel
+    reference: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    note: str | None = None

@@ -16,7 +16,7 @@ from dcops.racks import service
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackStatus, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.terms import Owner
-from dcops.web.helpers import actor, query_int
+from dcops.web.helpers import actor, query_int, today
 from dcops.web.resource import Resource, out, router
 from dcops.web.routes import Db, post
 
@@ -115,7 +115,7 @@ WRITE = {"perm": Perm.inventory_write}
 
 @post("/{item_id:int}/mount", name="api.hardware.mount", opt=WRITE, status_code=200)
 def mount(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[MountIn]) -> HardwareOut:
-    return out(HardwareOut, service.mount(db, crud.get(db, Hardware, item_id), data, actor(request)))
+    return out(HardwareOut, service.mount(db, crud.get(db, Hardware, item_id), data, actor(request), today(request)))
 
 
 @post("/{item_id:int}/move", name="api.hardware.move", opt=WRITE, status_code=200)

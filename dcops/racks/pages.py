@@ -21,7 +21,7 @@ from dcops.terms import Owner
 from dcops.validation import parse
 from dcops.web.form_pages import FORM, FormPages, form_router
 from dcops.web.forms import render, submit
-from dcops.web.helpers import actor, query_int
+from dcops.web.helpers import actor, query_int, today
 from dcops.web.routes import Db, Form, get, post
 
 READ = {"perm": Perm.inventory_read}
@@ -189,7 +189,9 @@ class RackPages(Controller):
             hw = db.get(Hardware, hw_id) if hw_id else None
             if hw is None:
                 raise ValidationFailed({"hardware_id": "Choose the hardware to mount"})
-            return service.mount(db, hw, parse(MountIn, {**data, "rack_id": str(rack.id)}, form=True), actor(request))
+            return service.mount(
+                db, hw, parse(MountIn, {**data, "rack_id": str(rack.id)}, form=True), actor(request), today(request)
+            )
 
         return submit(
             request,
@@ -279,7 +281,7 @@ class HardwarePages(Controller):
         title, fields, _ = _place_form(db, hw, action)
         who = actor(request)
         run = {
-            "mount": lambda: service.mount(db, hw, parse(MountIn, data, form=True), who),
+            "mount": lambda: service.mount(db, hw, parse(MountIn, data, form=True), who, today(request)),
             "move": lambda: service.move(db, hw, parse(MountIn, data, form=True), who),
             "unmount": lambda: service.unmount(db, hw, parse(UnmountIn, data, form=True), who),
         }[action]

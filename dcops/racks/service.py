@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from dcops import audit, crud
+from dcops import audit, clock, crud
+from dcops.customers.insurance import check_may_install
+from dcops.customers.liens import standing_lien
 from dcops.customers.models import Contract, Customer
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
@@ -26,7 +29,8 @@ from dcops.racks.models import (
     Site,
 )
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
-from dcops.terms import Owner, Service
+from dcops.terms import Denied, Owner, Service
+from dcops.terms.lien import may_leave
 from dcops.validation import as_dict
 
 PLACEMENT = ("rack_id", "position", "face", "status")
@@ -115,14 +119,16 @@ def delete_rack(db: Session, rack: Rack, actor: str) -> None:
 # --- hardware -------------------------------------------------------------------------------------
 
 
-def create_hardware(db: Session, data: HardwareIn, actor: str, mount_at: MountIn | None = None) -> Hardware:
+def create_hardware(
+    db: Session, data: HardwareIn, actor: str, mount_at: MountIn | None = None, today: date | None = None
+) -> Hardware:
     """Create, and optionally mount, in one transaction: a refused mount leaves no orphan record."""
     with atomic(db):
         hw = crud.create(
             db, Hardware, as_dict(data), actor=actor, unique=(("asset_tag",),), refs={"contract_id": Contract}
         )
         if mount_at is not None:
-            mount(db, hw, mount_at, actor)
+            mount(db, hw, mount_at, actor, today)
     return hw
 
 
@@ -130,6 +136,11 @@ def update_hardware(db: Session, hw: Hardware, data: HardwareIn, actor: str) -> 
     values = as_dict(data)
     with atomic(db):
         _lock(db, hw)
+        old_owner = _owning_customer(hw)
+        new_contract = db.get(Contract, values["contract_id"]) if values["contract_id"] else None
+        new_owner = new_contract.customer_id if new_contract and new_contract.service is Service.colocation else None
+        if old_owner is not None and new_owner != old_owner.id:
+            check_may_leave(db, hw, "handed to another owner")
         crud.update(db, hw, values, actor=actor, unique=(("asset_tag",),), refs={"contract_id": Contract})
         db.refresh(hw, ["contract"])
         if hw.rack_id is not None:
@@ -142,6 +153,8 @@ def update_hardware(db: Session, hw: Hardware, data: HardwareIn, actor: str) -> 
 def delete_hardware(db: Session, hw: Hardware, actor: str) -> None:
     if hw.rack_id is not None:
         raise Conflict(f"{hw.name} is mounted; unmount it before deleting the record")
+    if hw.status is not HardwareStatus.removed:
+        check_may_leave(db, hw, "written off the inventory")
     crud.delete(db, hw, actor=actor)
 
 
@@ -178,12 +191,29 @@ def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) ->
     db.refresh(hw, ["rack"])
 
 
-def mount(db: Session, hw: Hardware, target: MountIn, actor: str) -> Hardware:
-    return _place(db, hw, target, actor, "mount")
+def mount(db: Session, hw: Hardware, target: MountIn, actor: str, today: date | None = None) -> Hardware:
+    return _place(db, hw, target, actor, "mount", today or clock.today())
 
 
 def move(db: Session, hw: Hardware, target: MountIn, actor: str) -> Hardware:
-    return _place(db, hw, target, actor, "move")
+    return _place(db, hw, target, actor, "move", None)
+
+
+def _owning_customer(hw: Hardware) -> Customer | None:
+    """The customer whose property this is: only colocation hardware is (K1); dedicated is the supplier's (D1)."""
+    if hw.contract is not None and hw.contract.service is Service.colocation:
+        return hw.contract.customer
+    return None
+
+
+def check_may_leave(db: Session, hw: Hardware, leaving: str) -> None:
+    """K10: while a lien stands on the owner, its hardware does not leave the datacenter."""
+    owner = _owning_customer(hw)
+    if owner is None:
+        return
+    verdict = may_leave(hw.name, owner.name, standing_lien(db, owner.id) is not None, leaving)
+    if not verdict.allowed:
+        raise Denied(verdict)
 
 
 def _lock(db: Session, hw: Hardware) -> None:
@@ -196,7 +226,7 @@ def _lock(db: Session, hw: Hardware) -> None:
     db.refresh(hw)
 
 
-def _place(db: Session, hw: Hardware, target: MountIn, actor: str, action: str) -> Hardware:
+def _place(db: Session, hw: Hardware, target: MountIn, actor: str, action: str, today: date | None) -> Hardware:
     with atomic(db):
         _lock(db, hw)
         if action == "mount" and hw.rack_id is not None:
@@ -204,6 +234,11 @@ def _place(db: Session, hw: Hardware, target: MountIn, actor: str, action: str) 
         if action == "move" and hw.rack_id is None:
             raise Conflict(f"{hw.name} is not mounted; mount it instead")
         rack = _rack_for(db, target.rack_id)
+        owner = _owning_customer(hw)
+        if action == "mount" and owner is not None and today is not None:
+            check_may_install(db, owner, today)
+        if action == "move" and hw.rack is not None and rack.room.site_id != hw.rack.room.site_id:
+            check_may_leave(db, hw, f"moved to site {rack.room.site.code}")
         before = crud.state(hw)
         _occupy(db, hw, rack, target.position, target.face)
         _record_placement(db, hw, action, before, actor)
@@ -217,6 +252,8 @@ def unmount(db: Session, hw: Hardware, data: UnmountIn, actor: str) -> Hardware:
         _lock(db, hw)
         if hw.rack_id is None:
             raise Conflict(f"{hw.name} is not mounted")
+        if data.status is HardwareStatus.removed:
+            check_may_leave(db, hw, "removed from the datacenter")
         before = crud.state(hw)
         db.execute(delete(RackUnit).where(RackUnit.hardware_id == hw.id))
         hw.rack_id = hw.position = hw.face = None

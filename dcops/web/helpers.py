@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 from typing import Any
 
 from litestar import Request
 
 from dcops.auth.service import CurrentUser
+from dcops.documents import DocumentStore
 from dcops.web.forms import Field
 
 
 def actor(request: Request[Any, Any, Any]) -> str:
     user: CurrentUser = request.scope["user"]
     return user.username
+
+
+def today(request: Request[Any, Any, Any]) -> date:
+    """Today in the site's time zone: the day rule dates are compared with."""
+    return request.app.state.settings.today()
+
+
+def documents(request: Request[Any, Any, Any]) -> DocumentStore:
+    return DocumentStore(request.app.state.settings.data_dir)
 
 
 def form_values(obj: Any, fields: list[Field]) -> dict[str, Any]:

@@ -29,9 +29,9 @@ class Resource:
     schema_in: type[msgspec.Struct]
     schema_out: type[msgspec.Struct]
     query: Callable[[dict[str, str]], Select[Any]]  # list statement from the query parameters
-    create: Callable[[Session, Any, str], Any]
+    create: Callable[[Session, Any, str], Any] | None  # None: the resource brings its own create handler
     update: Callable[[Session, Any, Any, str], Any]
-    remove: Callable[[Session, Any, str], None]
+    remove: Callable[[Session, Any, str], None] | None  # None: records that are revoked, never deleted
     read: Perm = Perm.inventory_read
     write: Perm = Perm.inventory_write
     filters: tuple[str, ...] = ()
@@ -71,6 +71,7 @@ def router(res: Resource) -> Router:
 
     @post("/", name=f"api.{res.name}.create", opt=write)
     def create(request: Request, db: Db, data: JSONBody[New]) -> Out:  # type: ignore[valid-type]
+        assert res.create is not None
         obj = res.create(db, data, actor(request))
         return out(Out, obj)
 
@@ -92,7 +93,9 @@ def router(res: Resource) -> Router:
 
     @delete("/{item_id:int}", name=f"api.{res.name}.delete", opt=write)
     def remove(request: Request, db: Db, item_id: FromPath[int]) -> None:
+        assert res.remove is not None
         res.remove(db, crud.get(db, res.model, item_id), actor(request))
 
-    handlers = [list_, create, detail, update, remove, *res.extra_handlers]
+    handlers = [list_, detail, update, *([create] if res.create else []), *([remove] if res.remove else [])]
+    handlers += res.extra_handlers
     return Router(path=f"/api/{res.name}", route_handlers=handlers, tags=[res.name])

@@ -16,6 +16,7 @@ import uvicorn
 from dcops import migrate
 from dcops.app import create_app
 from dcops.db import make_engine, make_sessionmaker
+from dcops.documents import DocumentStore
 from dcops.seed import load
 from dcops.settings import Settings
 
@@ -36,7 +37,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     migrate.upgrade(url)
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:
-        load(session, DEMO)
+        load(session, DEMO, DocumentStore(data))
         session.commit()
     engine.dispose()
     port = _free_port()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from dcops.auth.models import Role, User
 from dcops.customers.models import Contract, Customer
 from dcops.racks.models import Hardware, Rack, Room, Site
+from dcops.documents import DocumentStore
 from dcops.seed import load
 from tests.integration.auth.test_permissions import routes
 from tests.integration.test_seed_and_schema import DEMO
@@ -27,8 +28,8 @@ MODELS = {
 }
 
 
-def test_every_get_route_renders(app, login, api, db):
-    load(db, DEMO)
+def test_every_get_route_renders(app, login, api, db, settings):
+    load(db, DEMO, DocumentStore(settings.data_dir))
     mounted = db.scalars(select(Hardware).where(Hardware.rack_id.is_not(None))).first()
     ids = {name: db.scalars(select(model.id).order_by(model.id)).first() for name, model in MODELS.items()}
     ids["hardware"] = mounted.id

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from dcops import audit
 from dcops.models import metadata
 from dcops.racks.models import Hardware, HardwareStatus
+from dcops.documents import DocumentStore
 from dcops.seed import load
 
 DEMO = Path(__file__).resolve().parents[2] / "seed" / "demo.yaml"
@@ -18,14 +19,15 @@ def _row_counts(db):
     return {t.name: db.scalar(select(func.count()).select_from(t)) for t in metadata.sorted_tables}
 
 
-def test_demo_seed_loads_and_a_second_load_changes_nothing(db):
-    made = load(db, DEMO)
+def test_demo_seed_loads_and_a_second_load_changes_nothing(db, tmp_path):
+    store = DocumentStore(tmp_path)
+    made = load(db, DEMO, store)
     assert made["sites"] == 1 and made["rooms"] == 2 and made["racks"] >= 12 and made["hardware"] >= 60
     assert made["users"] == 4 and made["customers"] >= 5
     installed = db.scalar(select(func.count()).select_from(Hardware).where(Hardware.status == HardwareStatus.installed))
     assert installed >= 60
     counts = _row_counts(db)
-    again = load(db, DEMO)
+    again = load(db, DEMO, store)
     assert set(again.values()) == {0}
     assert _row_counts(db) == counts
     assert audit.verify(db).ok

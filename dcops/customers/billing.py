@@ -1,0 +1,137 @@
+"""Invoices, payments and notices of default: the records payment default is computed from (S1–S3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from dcops import audit, crud
+from dcops.customers.models import Breach, Contract, Customer, DefaultNotice, Invoice, Payment
+from dcops.customers.schemas import InvoiceIn, NoticeIn, PaymentIn
+from dcops.db import atomic
+from dcops.errors import Conflict, ValidationFailed
+from dcops.terms.standing import due_date
+from dcops.validation import as_dict
+
+
+def _invoice_values(db: Session, data: InvoiceIn) -> dict[str, Any]:
+    contract = db.get(Contract, data.contract_id)
+    if contract is None:
+        raise ValidationFailed({"contract_id": f"No contract with id {data.contract_id}"})
+    values = as_dict(data)
+    # S1: the due date follows from the contract's payment term, fixed at issue.
+    values.update(customer_id=contract.customer_id, due_date=due_date(data.issue_date, contract.payment_term_days))
+    return values
+
+
+def create_invoice(db: Session, data: InvoiceIn, actor: str) -> Invoice:
+    return crud.create(db, Invoice, _invoice_values(db, data), actor=actor, unique=(("number",),))
+
+
+def update_invoice(db: Session, invoice: Invoice, data: InvoiceIn, actor: str) -> Invoice:
+    values = _invoice_values(db, data)
+    if values["amount_cents"] < invoice.paid_cents:
+        raise ValidationFailed({"amount_cents": f"Payments of {invoice.paid_cents / 100:,.2f} are already recorded"})
+    if invoice.payments and values["customer_id"] != invoice.customer_id:
+        raise ValidationFailed({"contract_id": "Payments are recorded; the invoice cannot move to another customer"})
+    return crud.update(db, invoice, values, actor=actor, unique=(("number",),))
+
+
+def delete_invoice(db: Session, invoice: Invoice, actor: str) -> None:
+    if invoice.payments:
+        raise Conflict(f"Payments are recorded on invoice {invoice.number}; it cannot be deleted")
+    if db.scalar(select(func.count()).where(DefaultNotice.invoice_id == invoice.id)):
+        raise Conflict(f"A notice of default refers to invoice {invoice.number}; it cannot be deleted")
+    crud.delete(db, invoice, actor=actor)
+
+
+def add_payment(db: Session, invoice: Invoice, data: PaymentIn, actor: str) -> Payment:
+    """Partial payments count (S2/S3 look at what is still open); paying more than is open is refused."""
+    with atomic(db):
+        # Lock the invoice so two payments booked at once cannot both fit the same open amount.
+        db.execute(select(Invoice.id).where(Invoice.id == invoice.id).with_for_update())
+        db.refresh(invoice, ["payments"])
+        if data.paid_on < invoice.issue_date:
+            raise ValidationFailed({"paid_on": f"The invoice is dated {invoice.issue_date.isoformat()}"})
+        if data.amount_cents > invoice.outstanding_cents:
+            raise ValidationFailed(
+                {"amount_cents": f"Only {invoice.outstanding_cents / 100:,.2f} {invoice.currency} is still open"}
+            )
+        payment = Payment(invoice_id=invoice.id, recorded_by=actor, **as_dict(data))
+        db.add(payment)
+        db.flush()
+        audit.record(
+            db,
+            actor=actor,
+            action="payment",
+            object_type="invoice",
+            object_id=invoice.id,
+            after=crud.state(payment),
+        )
+        db.refresh(invoice, ["payments"])
+    return payment
+
+
+def delete_payment(db: Session, payment: Payment, actor: str) -> None:
+    with atomic(db):
+        before = crud.state(payment)
+        invoice_id = payment.invoice_id
+        db.delete(payment)
+        db.flush()
+        audit.record(
+            db, actor=actor, action="payment_deleted", object_type="invoice", object_id=invoice_id, before=before
+        )
+
+
+def _notice_values(db: Session, data: NoticeIn, actor: str | None) -> dict[str, Any]:
+    if (data.invoice_id is None) == (data.breach_id is None):
+        raise ValidationFailed({"invoice_id": "Choose the one invoice or breach the notice is about"})
+    if data.invoice_id is not None:
+        invoice = db.get(Invoice, data.invoice_id)
+        if invoice is None or invoice.customer_id != data.customer_id:
+            raise ValidationFailed({"invoice_id": "Not an invoice of this customer"})
+    if data.breach_id is not None:
+        breach = db.get(Breach, data.breach_id)
+        if breach is None or breach.customer_id != data.customer_id:
+            raise ValidationFailed({"breach_id": "Not a breach of this customer"})
+    values = as_dict(data)
+    if actor is not None:
+        values["recorded_by"] = actor
+    return values
+
+
+def create_notice(db: Session, data: NoticeIn, actor: str) -> DefaultNotice:
+    return crud.create(db, DefaultNotice, _notice_values(db, data, actor), actor=actor, refs={"customer_id": Customer})
+
+
+def update_notice(db: Session, notice: DefaultNotice, data: NoticeIn, actor: str) -> DefaultNotice:
+    return crud.update(db, notice, _notice_values(db, data, None), actor=actor, refs={"customer_id": Customer})
+
+
+def delete_notice(db: Session, notice: DefaultNotice, actor: str) -> None:
+    crud.delete(db, notice, actor=actor)
+
+
+def invoice_query(customer_id: int | None = None, q: str = "", unpaid: bool = False) -> Select[Any]:
+    stmt = (
+        select(Invoice)
+        .join(Invoice.customer)
+        .options(selectinload(Invoice.payments), joinedload(Invoice.customer), joinedload(Invoice.contract))
+        .order_by(Invoice.issue_date.desc(), Invoice.number.desc())
+    )
+    if customer_id is not None:
+        stmt = stmt.where(Invoice.customer_id == customer_id)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(Invoice.number).like(like), func.lower(Customer.name).like(like)))
+    if unpaid:
+        paid = select(func.coalesce(func.sum(Payment.amount_cents), 0)).where(Payment.invoice_id == Invoice.id)
+        stmt = stmt.where(Invoice.amount_cents > paid.scalar_subquery())
+    return stmt
+
+
+def notice_query(customer_id: int | None = None) -> Select[Any]:
+    stmt = select(DefaultNotice).order_by(DefaultNotice.sent_on.desc())
+    return stmt if customer_id is None else stmt.where(DefaultNotice.customer_id == customer_id)

@@ -1,0 +1,48 @@
+"""Breaches (S4): failures to perform other than paying, open until resolved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from dcops import crud
+from dcops.customers.models import Breach, Customer, DefaultNotice
+from dcops.customers.schemas import BreachIn, ResolveIn
+from dcops.errors import Conflict, ValidationFailed
+from dcops.validation import as_dict
+
+
+def create_breach(db: Session, data: BreachIn, actor: str) -> Breach:
+    values = {**as_dict(data), "recorded_by": actor}
+    return crud.create(db, Breach, values, actor=actor, refs={"customer_id": Customer})
+
+
+def update_breach(db: Session, breach: Breach, data: BreachIn, actor: str) -> Breach:
+    if breach.resolved_on is not None and data.occurred_on > breach.resolved_on:
+        raise ValidationFailed({"occurred_on": f"It was resolved on {breach.resolved_on.isoformat()}"})
+    return crud.update(db, breach, as_dict(data), actor=actor, refs={"customer_id": Customer})
+
+
+def resolve_breach(db: Session, breach: Breach, data: ResolveIn, actor: str) -> Breach:
+    if breach.resolved_on is not None:
+        raise Conflict(f"This breach was already resolved on {breach.resolved_on.isoformat()}")
+    if data.resolved_on < breach.occurred_on:
+        raise ValidationFailed({"resolved_on": f"The breach occurred on {breach.occurred_on.isoformat()}"})
+    return crud.update(db, breach, {**as_dict(data), "resolved_by": actor}, actor=actor)
+
+
+def delete_breach(db: Session, breach: Breach, actor: str) -> None:
+    if db.scalar(select(func.count()).where(DefaultNotice.breach_id == breach.id)):
+        raise Conflict("A notice of default refers to this breach; resolve it instead of deleting it")
+    crud.delete(db, breach, actor=actor)
+
+
+def breach_query(customer_id: int | None = None, open_only: bool = False) -> Select[Any]:
+    stmt = select(Breach).order_by(Breach.occurred_on.desc())
+    if customer_id is not None:
+        stmt = stmt.where(Breach.customer_id == customer_id)
+    if open_only:
+        stmt = stmt.where(Breach.resolved_on.is_(None))
+    return stmt

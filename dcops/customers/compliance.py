@@ -1,0 +1,238 @@
+"""The compliance sweep: per rule, what needs action today.
+
+Shared by the overview page, `GET /api/compliance` and `dcops sweep`. It runs a fixed number of
+queries (eight) however many customers and hardware items there are: nothing is asked per customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from dcops.customers.models import (
+    Contract,
+    ContractStatus,
+    Customer,
+    InsurancePolicy,
+    Lien,
+    PermissionKind,
+    PolicyRequest,
+    WrittenPermission,
+)
+from dcops.customers.standing import standings
+from dcops.racks.models import Hardware, HardwareStatus
+from dcops.terms import Service
+from dcops.terms.insurance import POLICY_ENDING_DAYS, REQUEST_ANSWER_DAYS
+from dcops.terms.written import EXPIRING_DAYS
+
+
+@dataclass(frozen=True)
+class Line:
+    rule: str
+    article: str
+    subject: str  # who or what it is about
+    message: str
+    link: str
+    since: date | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "article": self.article,
+            "subject": self.subject,
+            "message": self.message,
+            "link": self.link,
+            "since": self.since.isoformat() if self.since else None,
+        }
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    rule: str
+    title: str
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Report:
+    today: date
+    sections: list[Section]
+
+    @property
+    def needs_action(self) -> bool:
+        return any(s.lines for s in self.sections)
+
+    @property
+    def count(self) -> int:
+        return sum(len(s.lines) for s in self.sections)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "needs_action": self.needs_action,
+            "sections": [
+                {"key": s.key, "rule": s.rule, "title": s.title, "lines": [line.as_dict() for line in s.lines]}
+                for s in self.sections
+            ],
+        }
+
+
+def _customer(cid: int) -> str:
+    return f"/customers/{cid}"
+
+
+def _standing_sections(db: Session, today: date) -> list[Section]:
+    failing = Section("failing", "S6", "Customers failing to perform (Art. 13.7, 27.4)")
+    notices = Section("notices", "S3", "Consumers to send a notice of default (Art. 23.6)")
+    for cid, (name, st) in sorted(standings(db, today).items(), key=lambda kv: kv[1][0]):
+        if st.fails:
+            causes = "; ".join(f"{f.reason.rule}: {f.reason.message}" for f in st.findings if f.failing)
+            failing.lines.append(
+                Line("S6", "13.7", name, f"fails since {st.since}: {causes}", _customer(cid), st.since)
+            )
+        for f in st.findings:
+            if f.todo:
+                notices.lines.append(
+                    Line(f.reason.rule, f.reason.article, name, f"{f.todo}: {f.reason.message}", _customer(cid))
+                )
+    return [failing, notices]
+
+
+def _liens(db: Session) -> Section:
+    retained = (
+        select(func.count(Hardware.id))
+        .join(Contract, Contract.id == Hardware.contract_id)
+        .where(
+            Contract.customer_id == Lien.customer_id,
+            Contract.service == Service.colocation,
+            Hardware.status != HardwareStatus.removed,
+        )
+        .correlate(Lien)
+        .scalar_subquery()
+    )
+    rows = db.execute(
+        select(Lien.id, Lien.placed_on, Lien.placed_by, Customer.name, retained.label("retained"))
+        .join(Customer, Customer.id == Lien.customer_id)
+        .where(Lien.released_at.is_(None))
+        .order_by(Lien.placed_on)
+    )
+    section = Section("liens", "K10", "Liens standing: hardware retained (Art. 12.9)")
+    for r in rows:
+        msg = f"lien placed {r.placed_on} by {r.placed_by}; {r.retained} hardware item(s) may not leave"
+        section.lines.append(Line("K10", "12.9", r.name, msg, f"/liens/{r.id}", r.placed_on))
+    return section
+
+
+def _uninsured(db: Session, today: date) -> Section:
+    valid = exists().where(
+        InsurancePolicy.customer_id == Customer.id,
+        InsurancePolicy.valid_from <= today,
+        InsurancePolicy.valid_until >= today,
+    )
+    colocation = exists().where(
+        Contract.customer_id == Customer.id,
+        Contract.service == Service.colocation,
+        Contract.status == ContractStatus.active,
+    )
+    hardware = (
+        select(func.count(Hardware.id))
+        .join(Contract, Contract.id == Hardware.contract_id)
+        .where(
+            Contract.customer_id == Customer.id,
+            Contract.service == Service.colocation,
+            Hardware.status != HardwareStatus.removed,
+        )
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+    rows = db.execute(
+        select(Customer.id, Customer.name, hardware.label("hardware")).where(colocation, ~valid).order_by(Customer.name)
+    )
+    section = Section("uninsured", "K9", "Colocation customers without a valid insurance policy (Art. 12.8)")
+    for r in rows:
+        msg = f"no policy on file valid on {today}; {r.hardware} hardware item(s) on site; new hardware is refused"
+        section.lines.append(Line("K9", "12.8", r.name, msg, _customer(r.id)))
+    return section
+
+
+def _requests(db: Session, today: date) -> Section:
+    limit = today - timedelta(days=REQUEST_ANSWER_DAYS)
+    rows = db.execute(
+        select(PolicyRequest.id, PolicyRequest.requested_on, Customer.name)
+        .join(Customer, Customer.id == PolicyRequest.customer_id)
+        .where(PolicyRequest.policy_id.is_(None), PolicyRequest.requested_on < limit)
+        .order_by(PolicyRequest.requested_on)
+    )
+    section = Section("requests", "K9", f"Policy requests unanswered after {REQUEST_ANSWER_DAYS} days (Art. 12.8)")
+    for r in rows:
+        days = (today - r.requested_on).days
+        msg = f"policy requested {r.requested_on}, unanswered for {days} days: a breach candidate (rule S4)"
+        section.lines.append(Line("K9", "12.8", r.name, msg, f"/policy-requests/{r.id}", r.requested_on))
+    return section
+
+
+def _ending_policies(db: Session, today: date) -> Section:
+    later = aliased(InsurancePolicy)
+    renewed = exists().where(
+        later.customer_id == InsurancePolicy.customer_id, later.valid_until > InsurancePolicy.valid_until
+    )
+    rows = db.execute(
+        select(InsurancePolicy.id, InsurancePolicy.insurer, InsurancePolicy.valid_until, Customer.name)
+        .join(Customer, Customer.id == InsurancePolicy.customer_id)
+        .where(
+            InsurancePolicy.valid_until.between(today, today + timedelta(days=POLICY_ENDING_DAYS)),
+            InsurancePolicy.valid_from <= today,
+            ~renewed,
+        )
+        .order_by(InsurancePolicy.valid_until)
+    )
+    section = Section("ending", "K9", f"Policies ending within {POLICY_ENDING_DAYS} days (Art. 12.8)")
+    for r in rows:
+        msg = f"policy with {r.insurer} ends {r.valid_until} and no later one is on file"
+        section.lines.append(Line("K9", "12.8", r.name, msg, f"/policies/{r.id}", r.valid_until))
+    return section
+
+
+def _expiring_permissions(db: Session, today: date) -> Section:
+    rows = db.execute(
+        select(
+            WrittenPermission.id,
+            WrittenPermission.kind,
+            WrittenPermission.covers,
+            WrittenPermission.valid_until,
+            Customer.name,
+        )
+        .join(Customer, Customer.id == WrittenPermission.customer_id)
+        .where(
+            and_(
+                WrittenPermission.revoked_at.is_(None),
+                WrittenPermission.valid_until.between(today, today + timedelta(days=EXPIRING_DAYS)),
+            )
+        )
+        .order_by(WrittenPermission.valid_until)
+    )
+    section = Section("permissions", "A2, A4", f"Written permissions expiring within {EXPIRING_DAYS} days")
+    for r in rows:
+        rule, article = ("A2", "13.1") if r.kind is PermissionKind.third_party_access else ("A4", "13.4")
+        msg = f"{r.kind.value.replace('_', ' ')} for {r.covers} ends {r.valid_until}"
+        section.lines.append(Line(rule, article, r.name, msg, f"/written-permissions/{r.id}", r.valid_until))
+    return section
+
+
+def sweep(db: Session, today: date) -> Report:
+    return Report(
+        today,
+        [
+            *_standing_sections(db, today),
+            _liens(db),
+            _uninsured(db, today),
+            _requests(db, today),
+            _ending_policies(db, today),
+            _expiring_permissions(db, today),
+        ],
+    )

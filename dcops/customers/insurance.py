@@ -1,0 +1,118 @@
+"""Insurance policies and requests for them (K9, Art. 12.8)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from dcops import crud
+from dcops.customers.models import Customer, InsurancePolicy, PolicyRequest
+from dcops.customers.schemas import PolicyIn, PolicyRequestIn
+from dcops.db import atomic
+from dcops.documents import DocumentStore
+from dcops.errors import Conflict, ValidationFailed
+from dcops.terms import Denied
+from dcops.terms.insurance import Policy, may_install
+from dcops.validation import as_dict
+
+
+def _period(data: PolicyIn) -> None:
+    if data.valid_until < data.valid_from:
+        raise ValidationFailed({"valid_until": "The policy cannot end before it starts"})
+
+
+def create_policy(
+    db: Session, store: DocumentStore, data: PolicyIn, document: bytes, filename: str, actor: str, today: date
+) -> InsurancePolicy:
+    """Store the document, record the policy, and answer the customer's open requests with it."""
+    _period(data)
+    store.check(document)
+    with atomic(db):
+        stored = store.put(document)
+        values = {
+            **as_dict(data),
+            "document_sha256": stored.sha256,
+            "document_type": stored.media_type,
+            "document_name": (filename or "policy")[-200:],
+            "document_size": stored.size,
+            "recorded_by": actor,
+        }
+        policy = crud.create(db, InsurancePolicy, values, actor=actor, refs={"customer_id": Customer})
+        for request in db.scalars(
+            select(PolicyRequest).where(
+                PolicyRequest.customer_id == policy.customer_id, PolicyRequest.policy_id.is_(None)
+            )
+        ):
+            crud.update(db, request, {"policy_id": policy.id, "answered_on": today}, actor=actor)
+    return policy
+
+
+def update_policy(
+    db: Session,
+    policy: InsurancePolicy,
+    data: PolicyIn,
+    actor: str,
+    store: DocumentStore | None = None,
+    document: bytes = b"",
+    filename: str = "",
+) -> InsurancePolicy:
+    """Correct the details; a new document replaces the old one only when one is uploaded."""
+    _period(data)
+    values = as_dict(data)
+    if document and store is not None:
+        stored = store.put(document)
+        values.update(
+            document_sha256=stored.sha256,
+            document_type=stored.media_type,
+            document_name=(filename or "policy")[-200:],
+            document_size=stored.size,
+        )
+    return crud.update(db, policy, values, actor=actor, refs={"customer_id": Customer})
+
+
+def delete_policy(db: Session, policy: InsurancePolicy, actor: str) -> None:
+    with atomic(db):
+        for request in db.scalars(select(PolicyRequest).where(PolicyRequest.policy_id == policy.id)):
+            crud.update(db, request, {"policy_id": None, "answered_on": None}, actor=actor)
+        crud.delete(db, policy, actor=actor)
+
+
+def check_may_install(db: Session, customer: Customer, on: date) -> None:
+    """K9: refuse new colocation hardware unless a policy on file is valid on the day."""
+    policies = tuple(
+        Policy(p.valid_from, p.valid_until)
+        for p in db.scalars(select(InsurancePolicy).where(InsurancePolicy.customer_id == customer.id))
+    )
+    verdict = may_install(customer.name, policies, on)
+    if not verdict.allowed:
+        raise Denied(verdict)
+
+
+def create_request(db: Session, data: PolicyRequestIn, actor: str) -> PolicyRequest:
+    values = {**as_dict(data), "requested_by": actor}
+    return crud.create(db, PolicyRequest, values, actor=actor, refs={"customer_id": Customer})
+
+
+def update_request(db: Session, request: PolicyRequest, data: PolicyRequestIn, actor: str) -> PolicyRequest:
+    if request.policy_id is not None and data.customer_id != request.customer_id:
+        raise ValidationFailed({"customer_id": "This request was answered; it cannot move to another customer"})
+    return crud.update(db, request, as_dict(data), actor=actor, refs={"customer_id": Customer})
+
+
+def delete_request(db: Session, request: PolicyRequest, actor: str) -> None:
+    if request.policy_id is not None:
+        raise Conflict("This request was answered by a policy; it stays on record")
+    crud.delete(db, request, actor=actor)
+
+
+def policy_query(customer_id: int | None = None) -> Select[Any]:
+    stmt = select(InsurancePolicy).order_by(InsurancePolicy.valid_until.desc())
+    return stmt if customer_id is None else stmt.where(InsurancePolicy.customer_id == customer_id)
+
+
+def request_query(customer_id: int | None = None) -> Select[Any]:
+    stmt = select(PolicyRequest).order_by(PolicyRequest.requested_on.desc())
+    return stmt if customer_id is None else stmt.where(PolicyRequest.customer_id == customer_id)

@@ -1,0 +1,128 @@
+"""Gathers the facts a customer's standing rests on and asks the terms (S1–S6).
+
+`fails(db, customer, today)` is the one answer the rest of dcops uses. `standings()` answers for
+every customer at once in three queries, whatever the number of customers: the compliance sweep
+relies on that.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from dcops.customers.models import Breach, Contract, Customer, CustomerKind, DefaultNotice, Invoice, Payment
+from dcops.terms.standing import CustomerFacts, Notice, OpenBreach, Standing, UnpaidInvoice, standing
+
+GOOD = Standing()
+
+
+def paid_per_invoice() -> Any:
+    return (
+        select(Payment.invoice_id, func.sum(Payment.amount_cents).label("paid")).group_by(Payment.invoice_id).subquery()
+    )
+
+
+def unpaid_invoices(customer_id: int | None = None) -> Select[Any]:
+    """Every invoice with something open, due or not: (invoice, contract number, kind, outstanding)."""
+    paid = paid_per_invoice()
+    outstanding = Invoice.amount_cents - func.coalesce(paid.c.paid, 0)
+    stmt = (
+        select(
+            Invoice.id,
+            Invoice.customer_id,
+            Invoice.due_date,
+            Invoice.currency,
+            Contract.number,
+            Customer.kind,
+            Customer.name,
+            outstanding.label("outstanding"),
+        )
+        .join(Contract, Contract.id == Invoice.contract_id)
+        .join(Customer, Customer.id == Invoice.customer_id)
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .where(outstanding > 0)
+    )
+    return stmt if customer_id is None else stmt.where(Invoice.customer_id == customer_id)
+
+
+def _facts(db: Session, customer_id: int | None) -> tuple[dict[int, CustomerFacts], dict[int, str]]:
+    """The facts of every customer with something unpaid or an open breach, and their names."""
+    kinds: dict[int, CustomerKind] = {}
+    names: dict[int, str] = {}
+    unpaid: dict[int, list[UnpaidInvoice]] = defaultdict(list)
+    for row in db.execute(unpaid_invoices(customer_id)):
+        kinds[row.customer_id], names[row.customer_id] = row.kind, row.name
+        unpaid[row.customer_id].append(UnpaidInvoice(row.id, row.number, row.due_date, row.outstanding))
+
+    open_stmt = (
+        select(
+            Breach.id,
+            Breach.customer_id,
+            Breach.article,
+            Breach.occurred_on,
+            Breach.description,
+            Customer.kind,
+            Customer.name,
+        )
+        .join(Customer, Customer.id == Breach.customer_id)
+        .where(Breach.resolved_on.is_(None))
+    )
+    breaches: dict[int, list[OpenBreach]] = defaultdict(list)
+    for row in db.execute(open_stmt if customer_id is None else open_stmt.where(Breach.customer_id == customer_id)):
+        kinds[row.customer_id], names[row.customer_id] = row.kind, row.name
+        breaches[row.customer_id].append(OpenBreach(row.id, row.article, row.occurred_on, row.description))
+
+    # Notices matter only for consumers (S3, S6); a business is in default without one.
+    notice_stmt = (
+        select(DefaultNotice)
+        .join(Customer, Customer.id == DefaultNotice.customer_id)
+        .where(Customer.kind == CustomerKind.consumer)
+    )
+    if customer_id is not None:
+        notice_stmt = notice_stmt.where(DefaultNotice.customer_id == customer_id)
+    notices: dict[int, list[Notice]] = defaultdict(list)
+    for n in db.scalars(notice_stmt):
+        notices[n.customer_id].append(Notice(n.sent_on, n.term_days, n.invoice_id, n.breach_id))
+
+    facts = {
+        cid: CustomerFacts(
+            consumer=kind is CustomerKind.consumer,
+            unpaid=tuple(unpaid[cid]),
+            notices=tuple(notices[cid]),
+            breaches=tuple(breaches[cid]),
+        )
+        for cid, kind in kinds.items()
+    }
+    return facts, names
+
+
+def standings(db: Session, today: date) -> dict[int, tuple[str, Standing]]:
+    """Name and standing of every customer with anything unpaid or an open breach (others stand well)."""
+    facts, names = _facts(db, None)
+    return {cid: (names[cid], standing(f, today)) for cid, f in facts.items()}
+
+
+def standing_of(db: Session, customer: Customer, today: date) -> Standing:
+    facts = _facts(db, customer.id)[0].get(customer.id)
+    return GOOD if facts is None else standing(facts, today)
+
+
+def fails(db: Session, customer: Customer, today: date) -> bool:
+    """S6: the single answer to "does this customer fail to perform today?"."""
+    return standing_of(db, customer, today).fails
+
+
+def unpaid_by_currency(db: Session, customer_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
+    """Everything still open per customer and currency, due or not (what K10's release waits for)."""
+    stmt = unpaid_invoices()
+    if customer_ids is not None:
+        stmt = stmt.where(Invoice.customer_id.in_(list(customer_ids)))
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in db.execute(stmt):
+        totals[row.customer_id][row.currency] += row.outstanding
+    return {cid: dict(per) for cid, per in totals.items()}
