@@ -27,6 +27,16 @@ from dcops.customers.api import ROUTERS as CUSTOMER_API
 from dcops.customers.pages import FORM_ROUTERS as CUSTOMER_FORMS
 from dcops.customers.pages import ContractPages, CustomerPages
 from dcops.customers.records_api import ROUTERS as RECORDS_API
+from dcops.customers.records_pages import FORM_ROUTERS as RECORD_FORMS
+from dcops.customers.records_pages import (
+    BreachPages,
+    CompliancePage,
+    InvoicePages,
+    LienPages,
+    PermissionPages,
+    PolicyPages,
+    PolicyRequestPages,
+)
 from dcops.db import make_engine, make_sessionmaker, provide_db
 from dcops.racks.api import ROUTERS as RACK_API
 from dcops.racks.pages import FORM_ROUTERS as RACK_FORMS
@@ -105,10 +115,18 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
             HardwarePages,
             CustomerPages,
             ContractPages,
+            InvoicePages,
+            BreachPages,
+            LienPages,
+            PolicyPages,
+            PolicyRequestPages,
+            PermissionPages,
+            CompliancePage,
             AuditPages,
             UserPages,
             *RACK_FORMS,
             *CUSTOMER_FORMS,
+            *RECORD_FORMS,
             *RACK_API,
             *CUSTOMER_API,
             *RECORDS_API,

@@ -1,9 +1,11 @@
-"""dcops serve | db upgrade | db revision | seed load | seed logins | user create | audit verify"""
+"""dcops serve | db upgrade | db revision | seed load | seed logins | user create | audit verify | sweep"""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -154,3 +156,24 @@ def audit_verify() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.command()
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Sweep as on this day (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, as GET /api/compliance does.")
+def sweep(on: Any, as_json: bool) -> None:
+    """What needs action today, per rule; exit code 1 when anything does."""
+    from dcops.customers.compliance import sweep as run_sweep
+
+    day = on.date() if on else _settings().today()
+    with _session() as session:
+        report = run_sweep(session, day)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        click.echo(f"Compliance on {day}: {report.count} item(s) need action")
+        for section in report.sections:
+            click.echo(f"\n{section.title} [{section.rule}]: {len(section.lines) or 'none'}")
+            for line in section.lines:
+                click.echo(f"  Art. {line.article} ({line.rule})  {line.subject}: {line.message}  -> {line.link}")
+    sys.exit(1 if report.needs_action else 0)

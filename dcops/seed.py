@@ -16,9 +16,9 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dcops import clock
 from dcops.auth.models import User
 from dcops.auth.service import UserIn, create_user
-from dcops import clock
 from dcops.customers import billing, breaches, insurance, liens, written
 from dcops.customers import service as customers
 from dcops.customers.models import (
@@ -200,10 +200,6 @@ def _records(db: Session, customer: Customer, r: dict[str, Any], store: Document
                 n["invoice_id"] = _first(db, select(Invoice.id).where(Invoice.number == invoice))
             billing.create_notice(db, parse(NoticeIn, {**n, "customer_id": cid}), ACTOR)
             count("notices")
-    if _none_yet(db, PolicyRequest, customer):
-        for q in r.get("policy_requests", []):
-            insurance.create_request(db, parse(PolicyRequestIn, {**q, "customer_id": cid}), ACTOR)
-            count("policy requests")
     if _none_yet(db, InsurancePolicy, customer):
         for p in r.get("policies", []):
             policy = parse(PolicyIn, {**p, "customer_id": cid})
@@ -211,6 +207,10 @@ def _records(db: Session, customer: Customer, r: dict[str, Any], store: Document
             name = f"{policy.policy_number}.pdf"
             insurance.create_policy(db, store, policy, document, name, ACTOR, today)
             count("policies")
+    if _none_yet(db, PolicyRequest, customer):
+        for q in r.get("policy_requests", []):
+            insurance.create_request(db, parse(PolicyRequestIn, {**q, "customer_id": cid}), ACTOR)
+            count("policy requests")
     if _none_yet(db, WrittenPermission, customer):
         for w in r.get("permissions", []):
             site = _first(db, select(Site.id).where(Site.code == w.pop("site")))

@@ -27,7 +27,8 @@ def _period(data: PolicyIn) -> None:
 def create_policy(
     db: Session, store: DocumentStore, data: PolicyIn, document: bytes, filename: str, actor: str, today: date
 ) -> InsurancePolicy:
-    """Store the document, record the policy, and answer the customer's open requests with it."""
+    """Store the document, record the policy, and answer the customer's open requests with it
+    (unless it has already ended: an expired policy is not what the supplier asked for)."""
     _period(data)
     store.check(document)
     with atomic(db):
@@ -41,6 +42,8 @@ def create_policy(
             "recorded_by": actor,
         }
         policy = crud.create(db, InsurancePolicy, values, actor=actor, refs={"customer_id": Customer})
+        if policy.valid_until < today:
+            return policy
         for request in db.scalars(
             select(PolicyRequest).where(
                 PolicyRequest.customer_id == policy.customer_id, PolicyRequest.policy_id.is_(None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Router
+from litestar import Controller, Request, Router
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy import func, select
@@ -11,12 +11,16 @@ from sqlalchemy.orm import Session, joinedload
 from dcops import crud
 from dcops.auth.permissions import Perm
 from dcops.customers import service
+from dcops.customers.liens import liened_customer_ids, standing_lien
 from dcops.customers.models import Contract, ContractStatus, Customer, CustomerKind
+from dcops.customers.records_pages import customer_records
 from dcops.customers.schemas import ContractIn, CustomerIn
+from dcops.customers.standing import standing_of, standings
 from dcops.racks.models import Hardware, Rack, Room
 from dcops.terms import Service
 from dcops.web.form_pages import FormPages, form_router
 from dcops.web.forms import Field, enum_choices, render
+from dcops.web.helpers import today
 from dcops.web.routes import Db, get
 
 READ = {"perm": Perm.customers_read}
@@ -113,6 +117,7 @@ class CustomerPages(Controller):
     @get("/", name="customers", opt=READ)
     def index(
         self,
+        request: Request,
         db: Db,
         q: FromQuery[str] = "",
         kind: FromQuery[str] = "",
@@ -121,10 +126,11 @@ class CustomerPages(Controller):
     ) -> Template:
         k = CustomerKind(kind) if kind in CustomerKind.__members__ else None
         page = crud.paginate(db, service.customer_query(q.strip(), k), limit, offset)
-        return render("customers/list.html", page=page, q=q, kind=kind)
+        failing = {cid for cid, (_, st) in standings(db, today(request)).items() if st.fails}
+        return render("customers/list.html", page=page, q=q, kind=kind, failing=failing, liened=liened_customer_ids(db))
 
     @get("/{customer_id:int}", name="customer", opt=READ)
-    def view(self, db: Db, customer_id: FromPath[int]) -> Template:
+    def view(self, request: Request, db: Db, customer_id: FromPath[int]) -> Template:
         customer = crud.get(db, Customer, customer_id)
         hardware = (
             db.scalar(
@@ -135,7 +141,15 @@ class CustomerPages(Controller):
         racks = db.scalars(
             select(Rack).where(Rack.customer_id == customer.id).options(joinedload(Rack.room).joinedload(Room.site))
         ).all()
-        return render("customers/detail.html", customer=customer, hardware_count=hardware, racks=racks)
+        return render(
+            "customers/detail.html",
+            customer=customer,
+            hardware_count=hardware,
+            racks=racks,
+            standing=standing_of(db, customer, today(request)),
+            lien=standing_lien(db, customer.id),
+            **customer_records(request, db, customer),
+        )
 
 
 class ContractPages(Controller):
@@ -155,4 +169,4 @@ class ContractPages(Controller):
             .options(joinedload(Hardware.rack))
             .order_by(Hardware.name)
         ).all()
-        return render("customers/contract.html", contract=contract, hardware=hardware)
+        return render("customers/contract.html", contract=contract, hardware=hardware, liened=liened_customer_ids(db))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from dcops.racks import units
@@ -31,8 +31,11 @@ def _ownership(hw: Hardware) -> str:
     return f"{who} · {owner.value} ({reason.rule if reason else '-'})"
 
 
-def render(rack: Rack, hardware: Sequence[Hardware], face: Face, *, can_mount: bool = False) -> str:
-    """SVG for one face. `hardware` is what is mounted in the rack (either face; filtered here)."""
+def render(
+    rack: Rack, hardware: Sequence[Hardware], face: Face, *, can_mount: bool = False, liened: Collection[int] = ()
+) -> str:
+    """SVG for one face. `hardware` is what is mounted in the rack (either face; filtered here).
+    Hardware of customers in `liened` is marked LIEN: it may not leave (K10)."""
     height = TOP_PX + rack.u_height * UNIT_PX + 4
     x0, w = LABEL_PX, WIDTH_PX - LABEL_PX - 4
 
@@ -54,13 +57,19 @@ def render(rack: Rack, hardware: Sequence[Hardware], face: Face, *, can_mount: b
         top = y_of(hw.position + hw.u_height - 1)
         h = hw.u_height * UNIT_PX
         title = f"{hw.name} ({hw.asset_tag}) U{hw.position}" + (f"–U{hw.top_unit}" if hw.u_height > 1 else "")
+        retained = hw.retained(liened)
+        if retained:
+            title += " — retained under a lien (Art. 12.9, rule K10)"
+        stroke = ' stroke="#c62828" stroke-width="3"' if retained else ""
         out.append(
             f'<a href="/hardware/{hw.id}"><g class="el-device">'
             f"<title>{escape(title)} — {escape(_ownership(hw))}</title>"
-            f'<rect x="{x0 + 1}" y="{top + 1}" width="{w - 2}" height="{h - 2}" rx="3" fill="{_fill(hw)}"/>'
+            f'<rect x="{x0 + 1}" y="{top + 1}" width="{w - 2}" height="{h - 2}" rx="3" fill="{_fill(hw)}"{stroke}/>'
             f'<text x="{x0 + 8}" y="{top + 16}" class="el-name">{escape(hw.name)}</text>'
         )
-        if h >= 2 * UNIT_PX or hw.u_height == 1:
+        if retained:
+            out.append(f'<text x="{x0 + w - 8}" y="{top + 16}" text-anchor="end" class="el-lien">LIEN</text>')
+        if h >= 2 * UNIT_PX or (hw.u_height == 1 and not retained):
             sub_y = top + (34 if h >= 2 * UNIT_PX else 16)
             sub_x = x0 + 8 if h >= 2 * UNIT_PX else x0 + w - 8
             anchor = "start" if h >= 2 * UNIT_PX else "end"

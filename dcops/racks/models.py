@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -137,6 +138,10 @@ class Hardware(Base):
     @property
     def customer(self) -> Customer | None:
         return self.contract.customer if self.contract else None
+
+    def retained(self, liened: Collection[int]) -> bool:
+        """K10: customer-owned hardware whose owner is under a standing lien (`liened`: those customers' ids)."""
+        return self.owner is Owner.customer and self.contract is not None and self.contract.customer_id in liened
 
     @property
     def top_unit(self) -> int | None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from dcops import crud
 from dcops.auth.permissions import Perm, allows
+from dcops.customers.liens import liened_customer_ids
 from dcops.customers.models import Contract, Customer
 from dcops.errors import NotFound, ValidationFailed
 from dcops.racks import elevation, forms, service, units
@@ -132,8 +133,11 @@ class RoomPages(Controller):
             raise NotFound("room", room_id)
         usage = service.rack_usage(db, room_id=room.id)
         mounted = service.mounted_hardware(db, [u.rack.id for u in usage])
-        can_mount = _can_write(request)
-        svgs = {u.rack.id: elevation.render(u.rack, mounted[u.rack.id], face, can_mount=can_mount) for u in usage}
+        can_mount, liened = _can_write(request), liened_customer_ids(db)
+        svgs = {
+            u.rack.id: elevation.render(u.rack, mounted[u.rack.id], face, can_mount=can_mount, liened=liened)
+            for u in usage
+        }
         return render("racks/room.html", room=room, usage=usage, svgs=svgs, face=face)
 
 
@@ -147,8 +151,8 @@ class RackPages(Controller):
             raise NotFound("rack", rack_id)
         rack = usage[0].rack
         hardware = service.mounted_hardware(db, [rack.id])[rack.id]
-        can_mount = _can_write(request)
-        svgs = {f: elevation.render(rack, hardware, f, can_mount=can_mount) for f in Face}
+        can_mount, liened = _can_write(request), liened_customer_ids(db)
+        svgs = {f: elevation.render(rack, hardware, f, can_mount=can_mount, liened=liened) for f in Face}
         free = units.free_by_face(rack.u_height, [(h.position, h.u_height, h.face, h.full_depth) for h in hardware])
         return render(
             "racks/rack.html",
@@ -156,6 +160,7 @@ class RackPages(Controller):
             usage=usage[0],
             hardware=hardware,
             svgs=svgs,
+            liened=liened,
             free=free,
             describe=units.describe_units,
         )
@@ -164,7 +169,8 @@ class RackPages(Controller):
     def svg(self, db: Db, rack_id: FromPath[int], face: FromQuery[Face] = Face.front) -> Response[str]:
         rack = crud.get(db, Rack, rack_id)
         hardware = service.mounted_hardware(db, [rack.id])[rack.id]
-        return Response(elevation.render(rack, hardware, face), media_type="image/svg+xml")
+        svg = elevation.render(rack, hardware, face, liened=liened_customer_ids(db))
+        return Response(svg, media_type="image/svg+xml")
 
     @get("/{rack_id:int}/mount", name="rack_mount_here", opt=WRITE)
     def mount_here(
@@ -254,11 +260,12 @@ class HardwarePages(Controller):
             customers=db.scalars(select(Customer).order_by(Customer.name)).all(),
             statuses=list(HardwareStatus),
             owners=list(Owner),
+            liened=liened_customer_ids(db),
         )
 
     @get("/{hardware_id:int}", name="hardware", opt=READ)
     def view(self, db: Db, hardware_id: FromPath[int]) -> Template:
-        return render("racks/hardware.html", hw=_hardware(db, hardware_id))
+        return render("racks/hardware.html", hw=_hardware(db, hardware_id), liened=liened_customer_ids(db))
 
     @get("/{hardware_id:int}/{action:str}", name="hardware_place", opt=WRITE)
     def place_form(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from dcops import crud
 from dcops.auth.permissions import Perm
 from dcops.validation import parse
-from dcops.web.forms import Field, render, submit
+from dcops.web.forms import Field, normalize, render, submit
 from dcops.web.helpers import actor, form_values
 from dcops.web.routes import Db, Form, get, post
 
@@ -35,7 +35,7 @@ class FormPages:
     fields: Callable[[Session], list[Field]]
     create: Callable[[Session, Any, str], Any]
     update: Callable[[Session, Any, Any, str], Any]
-    remove: Callable[[Session, Any, str], None]
+    remove: Callable[[Session, Any, str], None] | None  # None: records that are revoked, never deleted
     label: Callable[[Any], str]  # how one record is named in a title
     saved: Callable[[Any], str]  # where to go after create or update
     deleted: Callable[[Any], str]  # where to go after delete (read before the record goes)
@@ -54,7 +54,7 @@ def form_router(spec: FormPages) -> Router:
             "title": f"Edit {noun} {spec.label(obj)}",
             "fields": spec.fields(db),
             "cancel": spec.saved(obj),
-            "delete": f"{spec.path}/{obj.id}/delete" if spec.deletable(obj) else None,
+            "delete": f"{spec.path}/{obj.id}/delete" if spec.remove and spec.deletable(obj) else None,
         }
 
     @get("/new", name=f"{noun}_new", opt=opt)
@@ -65,15 +65,16 @@ def form_router(spec: FormPages) -> Router:
 
     @post("/new", name=f"{noun}_create", opt=opt)
     def create(request: Request, db: Db, data: Form) -> Any:
+        fields = spec.fields(db)
         return submit(
             request,
             FORM,
             data,
-            lambda: spec.create(db, parse(spec.schema, data, form=True), actor(request)),
+            lambda: spec.create(db, parse(spec.schema, normalize(fields, data), form=True), actor(request)),
             spec.saved,
             f"{noun.capitalize()} created",
             title=new_title,
-            fields=spec.fields(db),
+            fields=fields,
             cancel=spec.path,
         )
 
@@ -86,21 +87,24 @@ def form_router(spec: FormPages) -> Router:
     @post("/{item_id:int}/edit", name=f"{noun}_update", opt=opt)
     def update(request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
         obj = crud.get(db, spec.model, item_id)
+        ctx = edit_context(obj, db)
         return submit(
             request,
             FORM,
             data,
-            lambda: spec.update(db, obj, parse(spec.schema, data, form=True), actor(request)),
+            lambda: spec.update(db, obj, parse(spec.schema, normalize(ctx["fields"], data), form=True), actor(request)),
             spec.saved,
             f"{noun.capitalize()} saved",
-            **edit_context(obj, db),
+            **ctx,
         )
 
     @post("/{item_id:int}/delete", name=f"{noun}_delete", opt=opt)
     def delete(request: Request, db: Db, item_id: FromPath[int]) -> Redirect:
         obj = crud.get(db, spec.model, item_id)
         target = spec.deleted(obj)
+        assert spec.remove is not None
         spec.remove(db, obj, actor(request))
         return Redirect(target)
 
-    return Router(path=spec.path, route_handlers=[new, create, edit, update, delete], include_in_schema=False)
+    handlers = [new, create, edit, update, *([delete] if spec.remove else [])]
+    return Router(path=spec.path, route_handlers=handlers, include_in_schema=False)

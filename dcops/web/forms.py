@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -21,7 +22,7 @@ class Field:
 
     name: str
     label: str
-    kind: str = "text"  # text | number | textarea | select | checkbox | date | password | email
+    kind: str = "text"  # text | number | textarea | select | multiselect | checkbox | date | password | email | money
     required: bool = False
     choices: list[tuple[Any, str]] = field(default_factory=list)
     help: str = ""
@@ -32,6 +33,41 @@ class Field:
 def enum_choices(e: type[Enum]) -> list[tuple[str, str]]:
     """A StrEnum as select options: stored value, readable label."""
     return [(m.value, m.value.replace("_", " ")) for m in e]
+
+
+_MONEY = re.compile(r"^(\d+)(?:[.,](\d{1,2}))?$")
+
+
+def cents(text: str) -> int | None:
+    """ "1210,50", "1210.50" or "€ 1210" as cents; None if it is not an amount with at most two decimals.
+    Thousands separators are refused rather than guessed: "1.210" could mean either."""
+    m = _MONEY.match(text.replace("€", "").replace(" ", "").strip())
+    if not m:
+        return None
+    return int(m.group(1)) * 100 + int((m.group(2) or "0").ljust(2, "0"))
+
+
+def euros(value: int | None) -> str:
+    return "" if value is None else f"{value // 100}.{value % 100:02d}"
+
+
+def normalize(fields: list[Field], data: Mapping[str, Any]) -> dict[str, Any]:
+    """A form post as the schema reads it: money typed in euros becomes cents, a multiselect is a list."""
+    values = dict(data)
+    errors: dict[str, str] = {}
+    for f in fields:
+        raw = values.get(f.name)
+        if f.kind == "money" and isinstance(raw, str) and raw.strip():
+            amount = cents(raw)
+            if amount is None:
+                errors[f.name] = "Must be an amount like 1210,50 (no thousands separators)"
+            else:
+                values[f.name] = str(amount)
+        elif f.kind == "multiselect":
+            values[f.name] = [] if raw in (None, "") else ([raw] if isinstance(raw, str) else list(raw))
+    if errors:
+        raise ValidationFailed(errors)
+    return values
 
 
 def render(template: str, status: int = 200, **context: Any) -> Template:

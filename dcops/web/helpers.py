@@ -10,7 +10,7 @@ from litestar import Request
 
 from dcops.auth.service import CurrentUser
 from dcops.documents import DocumentStore
-from dcops.web.forms import Field
+from dcops.web.forms import Field, euros
 
 
 def actor(request: Request[Any, Any, Any]) -> str:
@@ -32,7 +32,10 @@ def form_values(obj: Any, fields: list[Field]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in fields:
         v = getattr(obj, f.name, None)
-        values[f.name] = v.value if isinstance(v, Enum) else ("" if v is None else v)
+        if f.kind == "money":
+            values[f.name] = euros(v)
+        else:
+            values[f.name] = v.value if isinstance(v, Enum) else ("" if v is None else v)
     return values
 
 

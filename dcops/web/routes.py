@@ -1,7 +1,7 @@
 """Route decorators for dcops: handlers do database I/O, so they run in the thread pool, never on the loop."""
 
 from functools import partial
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import litestar
 from litestar.di import NamedDependency
@@ -9,7 +9,7 @@ from litestar.params import URLEncodedBody
 from sqlalchemy.orm import Session
 
 Db: TypeAlias = NamedDependency[Session]  # the request's session (dcops.db.provide_db)
-Form: TypeAlias = URLEncodedBody[dict[str, str]]  # an HTML form post, read as strings
+Form: TypeAlias = URLEncodedBody[dict[str, Any]]  # an HTML form post: strings, a list where a name repeats
 
 get = partial(litestar.get, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True)

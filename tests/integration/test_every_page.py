@@ -5,9 +5,19 @@ import re
 from sqlalchemy import select
 
 from dcops.auth.models import Role, User
-from dcops.customers.models import Contract, Customer
-from dcops.racks.models import Hardware, Rack, Room, Site
+from dcops.customers.models import (
+    Breach,
+    Contract,
+    Customer,
+    DefaultNotice,
+    InsurancePolicy,
+    Invoice,
+    Lien,
+    PolicyRequest,
+    WrittenPermission,
+)
 from dcops.documents import DocumentStore
+from dcops.racks.models import Hardware, Rack, Room, Site
 from dcops.seed import load
 from tests.integration.auth.test_permissions import routes
 from tests.integration.test_seed_and_schema import DEMO
@@ -25,6 +35,13 @@ MODELS = {
     "racks": Rack,
     "customers": Customer,
     "contracts": Contract,
+    "invoices": Invoice,
+    "notices": DefaultNotice,
+    "breaches": Breach,
+    "liens": Lien,
+    "policies": InsurancePolicy,
+    "policy-requests": PolicyRequest,
+    "written-permissions": WrittenPermission,
 }
 
 

@@ -7,9 +7,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from dcops import audit
+from dcops.documents import DocumentStore
 from dcops.models import metadata
 from dcops.racks.models import Hardware, HardwareStatus
-from dcops.documents import DocumentStore
 from dcops.seed import load
 
 DEMO = Path(__file__).resolve().parents[2] / "seed" / "demo.yaml"

@@ -1,0 +1,792 @@
+"""Pages for a customer's standing records: invoices and payments, notices, breaches, liens, insurance,
+written permissions, and the compliance overview."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Request, Router
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Response, Template
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from dcops import crud
+from dcops.auth.permissions import Perm, allows
+from dcops.customers import billing, breaches, insurance, liens, written
+from dcops.customers.compliance import sweep
+from dcops.customers.models import (
+    Breach,
+    Channel,
+    Contract,
+    Customer,
+    DefaultNotice,
+    InsurancePolicy,
+    Invoice,
+    Lien,
+    Payment,
+    PermissionKind,
+    PolicyRequest,
+    WrittenPermission,
+)
+from dcops.customers.records_api import Multipart, document_response, read_upload
+from dcops.customers.schemas import (
+    BreachIn,
+    InvoiceIn,
+    LienIn,
+    NoticeIn,
+    PaymentIn,
+    PermissionIn,
+    PolicyIn,
+    PolicyRequestIn,
+    ReleaseIn,
+    ResolveIn,
+)
+from dcops.customers.standing import unpaid_invoices
+from dcops.errors import ValidationFailed
+from dcops.racks.models import Room, Site
+from dcops.terms.insurance import Policy, policy_ending_soon, request_overdue
+from dcops.terms.standing import BREACH_ARTICLES
+from dcops.terms.written import expiring_soon
+from dcops.validation import parse
+from dcops.web.form_pages import FORM, FormPages, form_router
+from dcops.web.forms import Field, enum_choices, euros, normalize, render, submit
+from dcops.web.helpers import actor, documents, form_values, query_int, today
+from dcops.web.routes import Db, Form, get, post
+
+READ = {"perm": Perm.customers_read}
+WRITE = {"perm": Perm.customers_write}
+ACCOUNTS = {"perm": Perm.accounts_read}
+RECORD = "customers/record.html"
+
+
+def money(cents: int, currency: str = "EUR") -> str:
+    return f"{currency} {cents / 100:,.2f}"
+
+
+def _customers(db: Session) -> list[tuple[int, str]]:
+    return [(c.id, c.name) for c in db.scalars(select(Customer).order_by(Customer.name))]
+
+
+def _customer_default(request: Request) -> dict[str, Any]:
+    return {"customer_id": request.query_params.get("customer_id", "")}
+
+
+def _to_customer(obj: Any) -> str:
+    return f"/customers/{obj.customer_id}"
+
+
+# --- forms ----------------------------------------------------------------------------------------
+
+
+def invoice_fields(db: Session) -> list[Field]:
+    contracts = db.execute(
+        select(Contract.id, Contract.number, Customer.name).join(Contract.customer).order_by(Contract.number)
+    )
+    return [
+        Field("number", "Invoice number", required=True),
+        Field("contract_id", "Contract", "select", True, [(c.id, f"{c.number} — {c.name}") for c in contracts]),
+        Field("issue_date", "Invoice date", "date", True, help="Due after the contract's payment term (Art. 23.2, S1)"),
+        Field("amount_cents", "Amount", "money", True, help="In euros, e.g. 1210,50"),
+        Field("currency", "Currency", required=True),
+        Field("description", "Description", "textarea"),
+    ]
+
+
+def _invoice_defaults(request: Request) -> dict[str, Any]:
+    return {"contract_id": request.query_params.get("contract_id", ""), "issue_date": today(request), "currency": "EUR"}
+
+
+def notice_fields(db: Session) -> list[Field]:
+    noticed = select(DefaultNotice.invoice_id).where(DefaultNotice.invoice_id.is_not(None))
+    invoices = db.execute(
+        select(Invoice.id, Invoice.number, Customer.name)
+        .join(Invoice.customer)
+        .where(Invoice.id.in_(select(unpaid_invoices().subquery().c.id)) | Invoice.id.in_(noticed))
+        .order_by(Invoice.number)
+    )
+    open_breaches = db.execute(
+        select(Breach.id, Breach.article, Breach.occurred_on, Customer.name)
+        .join(Breach.customer)
+        .order_by(Breach.occurred_on.desc())
+    )
+    return [
+        Field("customer_id", "Customer", "select", True, _customers(db)),
+        Field(
+            "invoice_id",
+            "Unpaid invoice it concerns",
+            "select",
+            choices=[(i.id, f"{i.number} — {i.name}") for i in invoices],
+            help="Either an invoice or a breach",
+        ),
+        Field(
+            "breach_id",
+            "Breach it concerns",
+            "select",
+            choices=[(b.id, f"Art. {b.article}, {b.occurred_on} — {b.name}") for b in open_breaches],
+        ),
+        Field("sent_on", "Sent on", "date", True),
+        Field("channel", "Channel", "select", True, enum_choices(Channel)),
+        Field(
+            "term_days",
+            "Term (days)",
+            "number",
+            True,
+            min=1,
+            max=90,
+            help="The term the notice gives to pay or remedy; a consumer is in default after it (Art. 23.6, S3)",
+        ),
+        Field("reference", "Reference", help="e.g. the registered letter's number"),
+        Field("note", "Note", "textarea"),
+    ]
+
+
+def breach_fields(db: Session) -> list[Field]:
+    return [
+        Field("customer_id", "Customer", "select", True, _customers(db)),
+        Field(
+            "article", "Article breached", "select", True, [(a, f"Art. {a} — {t}") for a, t in BREACH_ARTICLES.items()]
+        ),
+        Field("occurred_on", "Occurred on", "date", True),
+        Field("description", "What happened", "textarea", True),
+        Field("evidence", "Evidence", "textarea", help="Where the photos, logs or inspection report are"),
+    ]
+
+
+def request_fields(db: Session) -> list[Field]:
+    return [
+        Field("customer_id", "Customer", "select", True, _customers(db)),
+        Field("requested_on", "Requested on", "date", True, help="Unanswered after 14 days, it is flagged (Art. 12.8)"),
+        Field("channel", "Channel", "select", True, enum_choices(Channel)),
+        Field("note", "Note", "textarea"),
+    ]
+
+
+def permission_fields(db: Session) -> list[Field]:
+    rooms = db.execute(
+        select(Room.id, Room.code, Site.code.label("site")).join(Room.site).order_by(Site.code, Room.code)
+    )
+    return [
+        Field("customer_id", "Customer", "select", True, _customers(db)),
+        Field(
+            "kind",
+            "Kind",
+            "select",
+            True,
+            enum_choices(PermissionKind),
+            help="Third-party access (Art. 13.1, A2) or a change to the server room (Art. 13.4, A4)",
+        ),
+        Field("covers", "Person or change it covers", "textarea", True, help="For a third party: name and company"),
+        Field("room_ids", "Rooms", "multiselect", True, [(r.id, f"{r.site}/{r.code}") for r in rooms]),
+        Field("valid_from", "Valid from", "date", True),
+        Field("valid_until", "Valid until", "date", True),
+        Field("granted_by_id", "Granted by", "select", True, [(u.id, u.display_name) for u in written.grantors(db)]),
+        Field(
+            "channel",
+            "Channel",
+            "select",
+            True,
+            enum_choices(Channel),
+            help="Written includes e-mail and portal messages (Art. 31.5, R2)",
+        ),
+        Field("reference", "Reference", required=True, help="e.g. the e-mail's Message-ID or the letter's date"),
+        Field("note", "Note", "textarea"),
+    ]
+
+
+def policy_fields(db: Session, document_required: bool = True) -> list[Field]:
+    return [
+        Field("customer_id", "Customer", "select", True, _customers(db)),
+        Field("insurer", "Insurer", required=True),
+        Field("policy_number", "Policy number", required=True),
+        Field("insured_cents", "Insured amount", "money", True, help="In euros"),
+        Field("currency", "Currency", required=True),
+        Field("valid_from", "Valid from", "date", True),
+        Field("valid_until", "Valid until", "date", True),
+        Field(
+            "document",
+            "Policy document",
+            "file",
+            document_required,
+            help="PDF, PNG or JPEG, at most 8 MB"
+            + ("" if document_required else "; leave empty to keep the current one"),
+        ),
+    ]
+
+
+def _permission_defaults(request: Request) -> dict[str, Any]:
+    return {**_customer_default(request), "granted_by_id": request.scope["user"].id, "channel": "email"}
+
+
+FORM_ROUTERS: list[Router] = [
+    form_router(
+        FormPages(
+            "/invoices",
+            "invoice",
+            Invoice,
+            InvoiceIn,
+            invoice_fields,
+            billing.create_invoice,
+            billing.update_invoice,
+            billing.delete_invoice,
+            write=Perm.customers_write,
+            label=lambda i: i.number,
+            saved=lambda i: f"/invoices/{i.id}",
+            deleted=_to_customer,
+            defaults=_invoice_defaults,
+            deletable=lambda i: not i.payments,
+        )
+    ),
+    form_router(
+        FormPages(
+            "/notices",
+            "notice",
+            DefaultNotice,
+            NoticeIn,
+            notice_fields,
+            billing.create_notice,
+            billing.update_notice,
+            billing.delete_notice,
+            write=Perm.customers_write,
+            label=lambda n: f"of {n.sent_on}",
+            saved=_to_customer,
+            deleted=_to_customer,
+            defaults=lambda r: {
+                **_customer_default(r),
+                "invoice_id": r.query_params.get("invoice_id", ""),
+                "breach_id": r.query_params.get("breach_id", ""),
+                "sent_on": today(r),
+                "term_days": 14,
+                "channel": "letter",
+            },
+        )
+    ),
+    form_router(
+        FormPages(
+            "/breaches",
+            "breach",
+            Breach,
+            BreachIn,
+            breach_fields,
+            breaches.create_breach,
+            breaches.update_breach,
+            breaches.delete_breach,
+            write=Perm.customers_write,
+            label=lambda b: f"of Art. {b.article}",
+            saved=lambda b: f"/breaches/{b.id}",
+            deleted=_to_customer,
+            defaults=lambda r: {**_customer_default(r), "occurred_on": today(r)},
+        )
+    ),
+    form_router(
+        FormPages(
+            "/policy-requests",
+            "policy request",
+            PolicyRequest,
+            PolicyRequestIn,
+            request_fields,
+            insurance.create_request,
+            insurance.update_request,
+            insurance.delete_request,
+            write=Perm.customers_write,
+            label=lambda q: f"of {q.requested_on}",
+            saved=lambda q: f"/policy-requests/{q.id}",
+            deleted=_to_customer,
+            defaults=lambda r: {**_customer_default(r), "requested_on": today(r), "channel": "email"},
+            deletable=lambda q: q.policy_id is None,
+        )
+    ),
+    form_router(
+        FormPages(
+            "/written-permissions",
+            "written permission",
+            WrittenPermission,
+            PermissionIn,
+            permission_fields,
+            written.create_permission,
+            written.update_permission,
+            None,
+            write=Perm.customers_write,
+            label=lambda w: f"for {w.covers[:40]}",
+            saved=lambda w: f"/written-permissions/{w.id}",
+            deleted=_to_customer,
+            defaults=_permission_defaults,
+            deletable=lambda w: False,
+        )
+    ),
+]
+
+
+# --- detail pages and their actions ---------------------------------------------------------------
+
+
+def _customer_prop(customer: Customer) -> tuple[str, str, str]:
+    return ("Customer", customer.name, f"/customers/{customer.id}")
+
+
+class InvoicePages(Controller):
+    path = "/invoices"
+
+    @get("/", name="invoices", opt=ACCOUNTS)
+    def index(
+        self,
+        request: Request,
+        db: Db,
+        q: FromQuery[str] = "",
+        unpaid: FromQuery[str] = "",
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+    ) -> Template:
+        stmt = billing.invoice_query(q=q.strip(), unpaid=unpaid == "1")
+        page = crud.paginate(db, stmt, limit, offset)
+        return render("customers/invoices.html", page=page, q=q, unpaid=unpaid, today=today(request))
+
+    def _context(self, request: Request, invoice: Invoice) -> dict[str, Any]:
+        day = today(request)
+        state = "paid" if invoice.outstanding_cents == 0 else ("overdue" if invoice.overdue(day) else "open")
+        rows = [
+            {
+                "cells": [p.paid_on, money(p.amount_cents, invoice.currency), p.reference or "", p.recorded_by],
+                "action": f"/invoices/{invoice.id}/payments/{p.id}/delete",
+            }
+            for p in invoice.payments
+        ]
+        can_write = allows(request.scope["user"].role, Perm.customers_write)
+        return {
+            "title": f"Invoice {invoice.number}",
+            "badges": [(state, state)],
+            "props": [
+                _customer_prop(invoice.customer),
+                ("Contract", invoice.contract.number, f"/contracts/{invoice.contract_id}"),
+                ("Invoice date", invoice.issue_date, None),
+                (
+                    "Due",
+                    f"{invoice.due_date} ({invoice.contract.payment_term_days}-day term, Art. 23.2, rule S1)",
+                    None,
+                ),
+                ("Amount", money(invoice.amount_cents, invoice.currency), None),
+                ("Paid", money(invoice.paid_cents, invoice.currency), None),
+                ("Outstanding", money(invoice.outstanding_cents, invoice.currency), None),
+                ("Description", invoice.description, None),
+            ],
+            "links": [
+                ("Edit", f"/invoices/{invoice.id}/edit"),
+                ("Send notice of default", f"/notices/new?customer_id={invoice.customer_id}&invoice_id={invoice.id}"),
+            ]
+            if can_write
+            else [],
+            "table": {
+                "title": "Payments",
+                "head": ["Paid on", "Amount", "Reference", "Recorded by"],
+                "rows": rows,
+                "empty": "No payments yet.",
+                "row_action": "Delete payment" if can_write else None,
+            },
+            "form": {
+                "title": "Record a payment",
+                "action": f"/invoices/{invoice.id}/payments",
+                "fields": [
+                    Field("paid_on", "Paid on", "date", True),
+                    Field("amount_cents", "Amount", "money", True, help="Partial payments count"),
+                    Field("reference", "Reference", help="e.g. the bank statement line"),
+                ],
+                "button": "Record payment",
+            }
+            if can_write and invoice.outstanding_cents > 0
+            else None,
+        }
+
+    @get("/{invoice_id:int}", name="invoice", opt=ACCOUNTS)
+    def view(self, request: Request, db: Db, invoice_id: FromPath[int]) -> Template:
+        invoice = crud.get(db, Invoice, invoice_id)
+        values = {"paid_on": today(request), "amount_cents": euros(invoice.outstanding_cents)}
+        return render(RECORD, values=values, errors={}, **self._context(request, invoice))
+
+    @post("/{invoice_id:int}/payments", name="invoice_pay", opt=WRITE)
+    def pay(self, request: Request, db: Db, invoice_id: FromPath[int], data: Form) -> Any:
+        invoice = crud.get(db, Invoice, invoice_id)
+        ctx = self._context(request, invoice)
+        return submit(
+            request,
+            RECORD,
+            data,
+            lambda: billing.add_payment(
+                db, invoice, parse(PaymentIn, normalize(ctx["form"]["fields"], data), form=True), actor(request)
+            ),
+            lambda p: f"/invoices/{invoice.id}",
+            "Payment recorded",
+            **ctx,
+        )
+
+    @post("/{invoice_id:int}/payments/{payment_id:int}/delete", name="invoice_unpay", opt=WRITE)
+    def unpay(self, request: Request, db: Db, invoice_id: FromPath[int], payment_id: FromPath[int]) -> Redirect:
+        payment = crud.get(db, Payment, payment_id)
+        if payment.invoice_id != invoice_id:
+            raise ValidationFailed({"payment_id": "Not a payment on this invoice"})
+        billing.delete_payment(db, payment, actor(request))
+        return Redirect(f"/invoices/{invoice_id}")
+
+
+class BreachPages(Controller):
+    path = "/breaches"
+
+    def _context(self, request: Request, breach: Breach) -> dict[str, Any]:
+        can_write = allows(request.scope["user"].role, Perm.customers_write)
+        links = [("Edit", f"/breaches/{breach.id}/edit")] if can_write else []
+        if can_write and breach.open and breach.customer.kind.value == "consumer":
+            links.append(
+                ("Send notice of default", f"/notices/new?customer_id={breach.customer_id}&breach_id={breach.id}")
+            )
+        return {
+            "title": f"Breach of Art. {breach.article}",
+            "badges": [("open", "open") if breach.open else ("resolved", "ok")],
+            "props": [
+                _customer_prop(breach.customer),
+                ("Article", f"Art. {breach.article} — {BREACH_ARTICLES.get(breach.article, '')}", None),
+                ("Occurred on", breach.occurred_on, None),
+                ("What happened", breach.description, None),
+                ("Evidence", breach.evidence, None),
+                ("Recorded by", breach.recorded_by, None),
+                (
+                    "Resolved",
+                    f"{breach.resolved_on} by {breach.resolved_by}: {breach.resolution}"
+                    if breach.resolved_on
+                    else None,
+                    None,
+                ),
+            ],
+            "links": links,
+            "form": {
+                "title": "Resolve",
+                "action": f"/breaches/{breach.id}/resolve",
+                "fields": [
+                    Field("resolved_on", "Resolved on", "date", True),
+                    Field("resolution", "How it was resolved", "textarea", True),
+                ],
+                "button": "Resolve breach",
+            }
+            if can_write and breach.open
+            else None,
+        }
+
+    @get("/{breach_id:int}", name="breach", opt=READ)
+    def view(self, request: Request, db: Db, breach_id: FromPath[int]) -> Template:
+        breach = crud.get(db, Breach, breach_id)
+        return render(RECORD, values={"resolved_on": today(request)}, errors={}, **self._context(request, breach))
+
+    @post("/{breach_id:int}/resolve", name="breach_resolve", opt=WRITE)
+    def resolve(self, request: Request, db: Db, breach_id: FromPath[int], data: Form) -> Any:
+        breach = crud.get(db, Breach, breach_id)
+        return submit(
+            request,
+            RECORD,
+            data,
+            lambda: breaches.resolve_breach(db, breach, parse(ResolveIn, data, form=True), actor(request)),
+            lambda b: f"/breaches/{b.id}",
+            "Breach resolved",
+            **self._context(request, breach),
+        )
+
+
+class LienPages(Controller):
+    path = "/liens"
+
+    @get("/new", name="lien_new", opt=WRITE)
+    def new(self, request: Request, db: Db, customer_id: FromQuery[int | None] = None) -> Template:
+        return render(FORM, values={"customer_id": customer_id}, errors={}, **self._new_context(db, customer_id))
+
+    def _new_context(self, db: Session, customer_id: int | None) -> dict[str, Any]:
+        customer = crud.get(db, Customer, customer_id) if customer_id else None
+        return {
+            "title": f"Place a lien on {customer.name}" if customer else "Place a lien",
+            "fields": [
+                Field("customer_id", "Customer", "select", True, _customers(db)),
+                Field(
+                    "note",
+                    "Note",
+                    "textarea",
+                    help="Only a customer that fails to perform (S6) can be put under a lien (Art. 12.9, K10)",
+                ),
+            ],
+            "cancel": f"/customers/{customer_id}" if customer_id else "/customers",
+        }
+
+    @post("/new", name="lien_place", opt=WRITE)
+    def place(self, request: Request, db: Db, data: Form) -> Any:
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: liens.place_lien(db, parse(LienIn, data, form=True), actor(request), today(request)),
+            lambda lien: f"/liens/{lien.id}",
+            "Lien placed: the customer's hardware may not leave",
+            **self._new_context(db, query_int(data.get("customer_id"))),
+        )
+
+    def _context(self, request: Request, db: Session, lien: Lien) -> dict[str, Any]:
+        can_write = allows(request.scope["user"].role, Perm.customers_write)
+        return {
+            "title": f"Lien on {lien.customer.name}",
+            "badges": [("standing", "lien") if lien.standing else ("released", "ok")],
+            "props": [
+                _customer_prop(lien.customer),
+                ("Placed", f"{lien.placed_on} by {lien.placed_by}", None),
+                ("Grounds", lien.grounds, None),
+                ("Note", lien.note, None),
+                (
+                    "Retained hardware",
+                    "the customer's colocation hardware",
+                    f"/hardware?customer_id={lien.customer_id}&owner=customer",
+                ),
+                (
+                    "Released",
+                    f"{lien.released_at:%Y-%m-%d %H:%M} UTC by {lien.released_by}" if lien.released_at else None,
+                    None,
+                ),
+                ("Release note", lien.release_note, None),
+            ],
+            "form": {
+                "title": "Release",
+                "intro": "Released only when nothing is unpaid any more, due or not (Art. 12.9, rule K10).",
+                "action": f"/liens/{lien.id}/release",
+                "fields": [Field("note", "Note", "textarea")],
+                "button": "Release lien",
+            }
+            if can_write and lien.standing
+            else None,
+        }
+
+    @get("/{lien_id:int}", name="lien", opt=READ)
+    def view(self, request: Request, db: Db, lien_id: FromPath[int]) -> Template:
+        lien = crud.get(db, Lien, lien_id)
+        return render(RECORD, values={}, errors={}, **self._context(request, db, lien))
+
+    @post("/{lien_id:int}/release", name="lien_release", opt=WRITE)
+    def release(self, request: Request, db: Db, lien_id: FromPath[int], data: Form) -> Any:
+        lien = crud.get(db, Lien, lien_id)
+        return submit(
+            request,
+            RECORD,
+            data,
+            lambda: liens.release_lien(db, lien, parse(ReleaseIn, data, form=True), actor(request)),
+            lambda x: f"/liens/{x.id}",
+            "Lien released",
+            **self._context(request, db, lien),
+        )
+
+
+class PolicyPages(Controller):
+    path = "/policies"
+
+    def _form(self, db: Session, title: str, cancel: str, required: bool) -> dict[str, Any]:
+        return {"title": title, "fields": policy_fields(db, required), "cancel": cancel, "multipart": True}
+
+    @get("/new", name="policy_new", opt=WRITE)
+    def new(self, request: Request, db: Db) -> Template:
+        values = {**_customer_default(request), "currency": "EUR", "valid_from": today(request)}
+        return render(FORM, values=values, errors={}, **self._form(db, "New insurance policy", "/customers", True))
+
+    @post("/new", name="policy_create", opt=WRITE)
+    def create(self, request: Request, db: Db, data: Multipart) -> Any:
+        ctx = self._form(db, "New insurance policy", "/customers", True)
+        content, filename = read_upload(data)
+        fields = {k: v for k, v in data.items() if isinstance(v, str)}
+
+        def action() -> InsurancePolicy:
+            policy_in = parse(PolicyIn, normalize(ctx["fields"], fields), form=True)
+            return insurance.create_policy(
+                db, documents(request), policy_in, content, filename, actor(request), today(request)
+            )
+
+        return submit(request, FORM, fields, action, lambda p: f"/policies/{p.id}", "Policy recorded", **ctx)
+
+    @get("/{policy_id:int}", name="policy", opt=READ)
+    def view(self, request: Request, db: Db, policy_id: FromPath[int]) -> Template:
+        policy = crud.get(db, InsurancePolicy, policy_id)
+        day = today(request)
+        role = request.scope["user"].role
+        terms = Policy(policy.valid_from, policy.valid_until)
+        badges = [("valid", "ok") if terms.valid_on(day) else ("not valid today", "overdue")]
+        if policy_ending_soon(terms, day):
+            badges.append(("ends within 30 days", "flag"))
+        links = []
+        if allows(role, Perm.accounts_read):
+            links.append(("Download document", f"/policies/{policy.id}/document"))
+        if allows(role, Perm.customers_write):
+            links.append(("Edit", f"/policies/{policy.id}/edit"))
+        return render(
+            RECORD,
+            title=f"Policy {policy.policy_number}",
+            badges=badges,
+            props=[
+                _customer_prop(policy.customer),
+                ("Insurer", policy.insurer, None),
+                ("Insured amount", money(policy.insured_cents, policy.currency), None),
+                ("Valid", f"{policy.valid_from} – {policy.valid_until}", None),
+                ("Document", f"{policy.document_name} ({policy.document_type}, {policy.document_size:,} bytes)", None),
+                ("Recorded by", policy.recorded_by, None),
+            ],
+            links=links,
+            values={},
+            errors={},
+        )
+
+    @get("/{policy_id:int}/document", name="policy_document", opt=ACCOUNTS)
+    def document(self, request: Request, db: Db, policy_id: FromPath[int]) -> Response[bytes]:
+        return document_response(request, crud.get(db, InsurancePolicy, policy_id))
+
+    def _edit(self, db: Session, policy: InsurancePolicy) -> dict[str, Any]:
+        ctx = self._form(db, f"Edit policy {policy.policy_number}", f"/policies/{policy.id}", False)
+        return {**ctx, "delete": f"/policies/{policy.id}/delete"}
+
+    @get("/{policy_id:int}/edit", name="policy_edit", opt=WRITE)
+    def edit(self, db: Db, policy_id: FromPath[int]) -> Template:
+        policy = crud.get(db, InsurancePolicy, policy_id)
+        ctx = self._edit(db, policy)
+        return render(FORM, values=form_values(policy, ctx["fields"]), errors={}, **ctx)
+
+    @post("/{policy_id:int}/edit", name="policy_update", opt=WRITE)
+    def update(self, request: Request, db: Db, policy_id: FromPath[int], data: Multipart) -> Any:
+        policy = crud.get(db, InsurancePolicy, policy_id)
+        ctx = self._edit(db, policy)
+        content, filename = read_upload(data)
+        fields = {k: v for k, v in data.items() if isinstance(v, str)}
+
+        def action() -> InsurancePolicy:
+            policy_in = parse(PolicyIn, normalize(ctx["fields"], fields), form=True)
+            return insurance.update_policy(db, policy, policy_in, actor(request), documents(request), content, filename)
+
+        return submit(request, FORM, fields, action, lambda p: f"/policies/{p.id}", "Policy saved", **ctx)
+
+    @post("/{policy_id:int}/delete", name="policy_delete", opt=WRITE)
+    def delete(self, request: Request, db: Db, policy_id: FromPath[int]) -> Redirect:
+        policy = crud.get(db, InsurancePolicy, policy_id)
+        target = f"/customers/{policy.customer_id}"
+        insurance.delete_policy(db, policy, actor(request))
+        return Redirect(target)
+
+
+class PolicyRequestPages(Controller):
+    path = "/policy-requests"
+
+    @get("/{request_id:int}", name="policy_request", opt=READ)
+    def view(self, request: Request, db: Db, request_id: FromPath[int]) -> Template:
+        req = crud.get(db, PolicyRequest, request_id)
+        overdue = request_overdue(req.requested_on, req.policy_id is not None, today(request))
+        badge = (
+            ("answered", "ok")
+            if req.policy_id
+            else (("unanswered > 14 days", "overdue") if overdue else ("open", "open"))
+        )
+        links = (
+            [("Edit", f"/policy-requests/{req.id}/edit")]
+            if allows(request.scope["user"].role, Perm.customers_write)
+            else []
+        )
+        if req.policy_id is None and links:
+            links.append(("Record the policy", f"/policies/new?customer_id={req.customer_id}"))
+        return render(
+            RECORD,
+            title=f"Policy request of {req.requested_on}",
+            badges=[badge],
+            props=[
+                _customer_prop(req.customer),
+                ("Requested", f"{req.requested_on} by {req.requested_by}, by {req.channel.value}", None),
+                ("Note", req.note, None),
+                (
+                    "Answered",
+                    f"{req.answered_on} with policy {req.policy.policy_number}" if req.policy else None,
+                    f"/policies/{req.policy_id}" if req.policy_id else None,
+                ),
+            ],
+            links=links,
+            values={},
+            errors={},
+        )
+
+
+class PermissionPages(Controller):
+    path = "/written-permissions"
+
+    @get("/{permission_id:int}", name="written_permission", opt=READ)
+    def view(self, request: Request, db: Db, permission_id: FromPath[int]) -> Template:
+        w = crud.get(db, WrittenPermission, permission_id)
+        day = today(request)
+        if w.revoked:
+            badges = [("revoked", "overdue")]
+        elif day > w.valid_until:
+            badges = [("expired", "overdue")]
+        elif day < w.valid_from:
+            badges = [("not yet valid", "open")]
+        else:
+            badges = [("in force", "ok")]
+        if expiring_soon(w.valid_until, w.revoked, day):
+            badges.append(("ends within 14 days", "flag"))
+        rule = "Art. 13.1, rule A2" if w.kind is PermissionKind.third_party_access else "Art. 13.4, rule A4"
+        can_write = allows(request.scope["user"].role, Perm.customers_write)
+        return render(
+            RECORD,
+            title=f"Written permission: {w.kind.value.replace('_', ' ')}",
+            badges=badges,
+            props=[
+                _customer_prop(w.customer),
+                ("Covers", w.covers, None),
+                ("Rule", rule, None),
+                ("Rooms", ", ".join(f"{r.site.code}/{r.code}" for r in w.rooms), None),
+                ("Valid", f"{w.valid_from} – {w.valid_until}", None),
+                ("Granted by", f"{w.granted_by.display_name}, by {w.channel.value} (Art. 31.5, rule R2)", None),
+                ("Reference", w.reference, None),
+                ("Note", w.note, None),
+                ("Revoked", f"{w.revoked_at:%Y-%m-%d %H:%M} UTC by {w.revoked_by}" if w.revoked_at else None, None),
+            ],
+            links=[("Edit", f"/written-permissions/{w.id}/edit")] if can_write and not w.revoked else [],
+            form={
+                "title": "Revoke",
+                "action": f"/written-permissions/{w.id}/revoke",
+                "fields": [],
+                "button": "Revoke permission",
+                "css": "danger",
+            }
+            if can_write and not w.revoked
+            else None,
+            values={},
+            errors={},
+        )
+
+    @post("/{permission_id:int}/revoke", name="written_permission_revoke", opt=WRITE)
+    def revoke(self, request: Request, db: Db, permission_id: FromPath[int]) -> Redirect:
+        written.revoke_permission(db, crud.get(db, WrittenPermission, permission_id), actor(request))
+        return Redirect(f"/written-permissions/{permission_id}")
+
+
+class CompliancePage(Controller):
+    path = "/compliance"
+
+    @get("/", name="compliance", opt=ACCOUNTS)
+    def view(self, request: Request, db: Db, on: FromQuery[date | None] = None) -> Template:
+        return render("customers/compliance.html", report=sweep(db, on or today(request)))
+
+
+def customer_records(request: Request, db: Session, customer: Customer) -> dict[str, Any]:
+    """Everything the customer page shows beneath the contracts, per what the viewer may read."""
+    role = request.scope["user"].role
+    day = today(request)
+    ctx: dict[str, Any] = {
+        "today": day,
+        "lien_history": db.scalars(liens.lien_query(customer.id)).all(),
+        "breaches": db.scalars(breaches.breach_query(customer.id)).all(),
+        "policies": db.scalars(insurance.policy_query(customer.id)).all(),
+        "policy_requests": db.scalars(
+            insurance.request_query(customer.id).options(joinedload(PolicyRequest.policy))
+        ).all(),
+        "permissions": db.scalars(written.permission_query(customer.id)).all(),
+        "policy_terms": Policy,
+        "policy_ending_soon": policy_ending_soon,
+        "request_overdue": request_overdue,
+        "expiring_soon": expiring_soon,
+    }
+    if allows(role, Perm.accounts_read):
+        ctx["invoices"] = db.scalars(billing.invoice_query(customer.id)).all()
+        ctx["notices"] = db.scalars(billing.notice_query(customer.id)).all()
+    return ctx
