@@ -77,14 +77,14 @@ def render(template: str, status: int = 200, **context: Any) -> Template:
 def submit(
     request: Request[Any, Any, Any],
     template: str,
-    form: Mapping[str, Any],
+    posted: Mapping[str, Any],
     action: Callable[[], Any],
     redirect: Callable[[Any], str],
     success: str,
     **context: Any,
 ) -> Template | Redirect:
     """Post/redirect/get on success; on refusal the same form again, with every value kept."""
-    values = {k: v for k, v in form.items() if k != "_csrf_token"}
+    values = {k: v for k, v in posted.items() if k != "_csrf_token"}
     try:
         result = action()
     except ValidationFailed as exc:
