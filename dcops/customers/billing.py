@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from dcops import audit, crud
 from dcops.customers.models import Breach, Contract, Customer, DefaultNotice, Invoice, Payment
 from dcops.customers.schemas import InvoiceIn, NoticeIn, PaymentIn
+from dcops.customers.standing import outstanding_cents
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
 from dcops.terms.standing import due_date
@@ -127,8 +128,7 @@ def invoice_query(customer_id: int | None = None, q: str = "", unpaid: bool = Fa
         like = f"%{q.lower()}%"
         stmt = stmt.where(or_(func.lower(Invoice.number).like(like), func.lower(Customer.name).like(like)))
     if unpaid:
-        paid = select(func.coalesce(func.sum(Payment.amount_cents), 0)).where(Payment.invoice_id == Invoice.id)
-        stmt = stmt.where(Invoice.amount_cents > paid.scalar_subquery())
+        stmt = stmt.where(outstanding_cents() > 0)
     return stmt
 
 
