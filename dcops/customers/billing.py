@@ -17,13 +17,16 @@ from dcops.terms.standing import due_date
 from dcops.validation import as_dict
 
 
-def _invoice_values(db: Session, data: InvoiceIn) -> dict[str, Any]:
+def _invoice_values(db: Session, data: InvoiceIn, invoice: Invoice | None = None) -> dict[str, Any]:
     contract = db.get(Contract, data.contract_id)
     if contract is None:
         raise ValidationFailed({"contract_id": f"No contract with id {data.contract_id}"})
     values = as_dict(data)
-    # S1: the due date follows from the contract's payment term, fixed at issue.
-    values.update(customer_id=contract.customer_id, due_date=due_date(data.issue_date, contract.payment_term_days))
+    values["customer_id"] = contract.customer_id
+    # S1: the due date follows from the contract's payment term when issued; a later change of the
+    # contract's term does not move the due date of invoices already sent.
+    if invoice is None or (invoice.issue_date, invoice.contract_id) != (data.issue_date, data.contract_id):
+        values["due_date"] = due_date(data.issue_date, contract.payment_term_days)
     return values
 
 
@@ -32,7 +35,7 @@ def create_invoice(db: Session, data: InvoiceIn, actor: str) -> Invoice:
 
 
 def update_invoice(db: Session, invoice: Invoice, data: InvoiceIn, actor: str) -> Invoice:
-    values = _invoice_values(db, data)
+    values = _invoice_values(db, data, invoice)
     if values["amount_cents"] < invoice.paid_cents:
         raise ValidationFailed({"amount_cents": f"Payments of {invoice.paid_cents / 100:,.2f} are already recorded"})
     if invoice.payments and values["customer_id"] != invoice.customer_id:

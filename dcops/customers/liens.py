@@ -13,7 +13,7 @@ from dcops.customers.models import Customer, Lien
 from dcops.customers.schemas import LienIn, ReleaseIn
 from dcops.customers.standing import standing_of, unpaid_by_currency
 from dcops.db import atomic, utcnow
-from dcops.errors import Conflict
+from dcops.errors import Conflict, ValidationFailed
 from dcops.terms import Denied
 from dcops.terms.lien import may_place_lien, may_release_lien
 
@@ -27,7 +27,9 @@ def liened_customer_ids(db: Session) -> set[int]:
 
 
 def place_lien(db: Session, data: LienIn, actor: str, today: date) -> Lien:
-    customer = crud.get(db, Customer, data.customer_id)
+    customer = db.get(Customer, data.customer_id)
+    if customer is None:
+        raise ValidationFailed({"customer_id": f"No customer with id {data.customer_id}"})
     with atomic(db):
         # Lock the customer row: two account managers placing a lien at once get one lien and one refusal.
         db.execute(select(Customer.id).where(Customer.id == customer.id).with_for_update())
