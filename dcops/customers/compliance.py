@@ -103,18 +103,23 @@ def _standing_sections(db: Session, today: date) -> list[Section]:
     return [failing, notices]
 
 
-def _liens(db: Session) -> Section:
-    retained = (
+def _customer_hardware(customer_id: Any, outer: Any) -> Any:
+    """How many colocation items (the customer's own, K1) of `customer_id` are on site, for each `outer` row."""
+    return (
         select(func.count(Hardware.id))
         .join(Contract, Contract.id == Hardware.contract_id)
         .where(
-            Contract.customer_id == Lien.customer_id,
+            Contract.customer_id == customer_id,
             Contract.service == Service.colocation,
             Hardware.status != HardwareStatus.removed,
         )
-        .correlate(Lien)
+        .correlate(outer)
         .scalar_subquery()
     )
+
+
+def _liens(db: Session) -> Section:
+    retained = _customer_hardware(Lien.customer_id, Lien)
     rows = db.execute(
         select(Lien.id, Lien.placed_on, Lien.placed_by, Customer.name, retained.label("retained"))
         .join(Customer, Customer.id == Lien.customer_id)
@@ -139,17 +144,7 @@ def _uninsured(db: Session, today: date) -> Section:
         Contract.service == Service.colocation,
         Contract.status == ContractStatus.active,
     )
-    hardware = (
-        select(func.count(Hardware.id))
-        .join(Contract, Contract.id == Hardware.contract_id)
-        .where(
-            Contract.customer_id == Customer.id,
-            Contract.service == Service.colocation,
-            Hardware.status != HardwareStatus.removed,
-        )
-        .correlate(Customer)
-        .scalar_subquery()
-    )
+    hardware = _customer_hardware(Customer.id, Customer)
     rows = db.execute(
         select(Customer.id, Customer.name, hardware.label("hardware")).where(colocation, ~valid).order_by(Customer.name)
     )
