@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from litestar import Controller
+from litestar import Controller, Request
 from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy import func, select
 
 from dcops import crud
 from dcops.audit import AuditEvent
-from dcops.auth.permissions import Perm
+from dcops.auth.permissions import Perm, allows
+from dcops.customers.compliance import sweep
 from dcops.customers.models import Contract, Customer
+from dcops.customers.standing import standings
 from dcops.racks import service as racks
 from dcops.racks.models import Hardware, HardwareStatus
 from dcops.web.forms import render
+from dcops.web.helpers import today
 from dcops.web.routes import Db, get
 
 
 class DashboardPage(Controller):
     @get("/", name="dashboard", opt={"perm": Perm.authenticated})
-    def dashboard(self, db: Db) -> Template:
+    def dashboard(self, request: Request, db: Db) -> Template:
         usage = racks.rack_usage(db)
         counts = {
             "racks": len(usage),
@@ -33,7 +36,19 @@ class DashboardPage(Controller):
         used = sum(u.used_u for u in usage)
         total = sum(u.rack.u_height for u in usage)
         fullest = sorted(usage, key=lambda u: u.used_pct, reverse=True)[:8]
-        return render("dashboard.html", counts=counts, used=used, total=total, fullest=fullest)
+        day = today(request)
+        # Account managers get the day's compliance work; everyone sees how many customers fail (S6).
+        report = sweep(db, day) if allows(request.scope["user"].role, Perm.accounts_read) else None
+        failing = sum(1 for _, st in standings(db, day).values() if st.fails)
+        return render(
+            "dashboard.html",
+            counts=counts,
+            used=used,
+            total=total,
+            fullest=fullest,
+            failing=failing,
+            report=report,
+        )
 
 
 class AuditPages(Controller):

@@ -101,3 +101,11 @@ def test_sweep_query_count_does_not_grow_with_the_data(db, count_statements):
     large = sweep(db, TODAY)
     assert counter.count == small_count <= 8
     assert sum(len(s.lines) for s in large.sections) > 5 * sum(len(s.lines) for s in small.sections)
+
+
+def test_dashboard_shows_failing_customers_to_all_and_the_compliance_work_to_account_managers(login):
+    BreachFactory()
+    am = login(Role.account_manager).get("/")
+    assert "customers failing to perform (S6)" in am.text and "Compliance today" in am.text
+    tech = login(Role.technician).get("/")
+    assert "customers failing to perform (S6)" in tech.text and "Compliance today" not in tech.text
