@@ -26,8 +26,8 @@ from dcops.auth.permissions import Perm
 from dcops.customers.api import ROUTERS as CUSTOMER_API
 from dcops.customers.pages import FORM_ROUTERS as CUSTOMER_FORMS
 from dcops.customers.pages import ContractPages, CustomerPages
+from dcops.customers.record_forms import FORM_ROUTERS as RECORD_FORMS
 from dcops.customers.records_api import ROUTERS as RECORDS_API
-from dcops.customers.records_pages import FORM_ROUTERS as RECORD_FORMS
 from dcops.customers.records_pages import (
     BreachPages,
     CompliancePage,

@@ -1,15 +1,14 @@
-"""Pages for a customer's standing records: invoices and payments, notices, breaches, liens, insurance,
-written permissions, and the compliance overview."""
+"""Detail pages and their actions for a customer's standing records (invoices and payments, breaches, liens,
+insurance, written permissions) and the compliance overview. The create/edit forms are in record_forms."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, Router
+from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
-from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from dcops import crud
@@ -18,10 +17,7 @@ from dcops.customers import billing, breaches, insurance, liens, written
 from dcops.customers.compliance import sweep
 from dcops.customers.models import (
     Breach,
-    Channel,
-    Contract,
     Customer,
-    DefaultNotice,
     InsurancePolicy,
     Invoice,
     Lien,
@@ -30,28 +26,22 @@ from dcops.customers.models import (
     PolicyRequest,
     WrittenPermission,
 )
+from dcops.customers.record_forms import customer_choices, customer_default, policy_fields
 from dcops.customers.records_api import Multipart, document_response, read_upload
 from dcops.customers.schemas import (
-    BreachIn,
-    InvoiceIn,
     LienIn,
-    NoticeIn,
     PaymentIn,
-    PermissionIn,
     PolicyIn,
-    PolicyRequestIn,
     ReleaseIn,
     ResolveIn,
 )
-from dcops.customers.standing import unpaid_invoices
 from dcops.errors import ValidationFailed
-from dcops.racks.models import Room, Site
 from dcops.terms.insurance import Policy, policy_ending_soon, request_overdue
 from dcops.terms.standing import BREACH_ARTICLES
 from dcops.terms.written import expiring_soon
 from dcops.validation import parse
-from dcops.web.form_pages import FORM, FormPages, form_router
-from dcops.web.forms import Field, enum_choices, euros, normalize, render, submit
+from dcops.web.form_pages import FORM
+from dcops.web.forms import Field, euros, normalize, render, submit
 from dcops.web.helpers import actor, documents, form_values, query_int, today
 from dcops.web.routes import Db, Form, get, post
 
@@ -63,259 +53,6 @@ RECORD = "customers/record.html"
 
 def money(cents: int, currency: str = "EUR") -> str:
     return f"{currency} {cents / 100:,.2f}"
-
-
-def _customers(db: Session) -> list[tuple[int, str]]:
-    return [(c.id, c.name) for c in db.scalars(select(Customer).order_by(Customer.name))]
-
-
-def _customer_default(request: Request) -> dict[str, Any]:
-    return {"customer_id": request.query_params.get("customer_id", "")}
-
-
-def _to_customer(obj: Any) -> str:
-    return f"/customers/{obj.customer_id}"
-
-
-# --- forms ----------------------------------------------------------------------------------------
-
-
-def invoice_fields(db: Session) -> list[Field]:
-    contracts = db.execute(
-        select(Contract.id, Contract.number, Customer.name).join(Contract.customer).order_by(Contract.number)
-    )
-    return [
-        Field("number", "Invoice number", required=True),
-        Field("contract_id", "Contract", "select", True, [(c.id, f"{c.number} — {c.name}") for c in contracts]),
-        Field("issue_date", "Invoice date", "date", True, help="Due after the contract's payment term (Art. 23.2, S1)"),
-        Field("amount_cents", "Amount", "money", True, help="In euros, e.g. 1210,50"),
-        Field("currency", "Currency", required=True),
-        Field("description", "Description", "textarea"),
-    ]
-
-
-def _invoice_defaults(request: Request) -> dict[str, Any]:
-    return {"contract_id": request.query_params.get("contract_id", ""), "issue_date": today(request), "currency": "EUR"}
-
-
-def notice_fields(db: Session) -> list[Field]:
-    noticed = select(DefaultNotice.invoice_id).where(DefaultNotice.invoice_id.is_not(None))
-    invoices = db.execute(
-        select(Invoice.id, Invoice.number, Customer.name)
-        .join(Invoice.customer)
-        .where(Invoice.id.in_(select(unpaid_invoices().subquery().c.id)) | Invoice.id.in_(noticed))
-        .order_by(Invoice.number)
-    )
-    open_breaches = db.execute(
-        select(Breach.id, Breach.article, Breach.occurred_on, Customer.name)
-        .join(Breach.customer)
-        .order_by(Breach.occurred_on.desc())
-    )
-    return [
-        Field("customer_id", "Customer", "select", True, _customers(db)),
-        Field(
-            "invoice_id",
-            "Unpaid invoice it concerns",
-            "select",
-            choices=[(i.id, f"{i.number} — {i.name}") for i in invoices],
-            help="Either an invoice or a breach",
-        ),
-        Field(
-            "breach_id",
-            "Breach it concerns",
-            "select",
-            choices=[(b.id, f"Art. {b.article}, {b.occurred_on} — {b.name}") for b in open_breaches],
-        ),
-        Field("sent_on", "Sent on", "date", True),
-        Field("channel", "Channel", "select", True, enum_choices(Channel)),
-        Field(
-            "term_days",
-            "Term (days)",
-            "number",
-            True,
-            min=1,
-            max=90,
-            help="The term the notice gives to pay or remedy; a consumer is in default after it (Art. 23.6, S3)",
-        ),
-        Field("reference", "Reference", help="e.g. the registered letter's number"),
-        Field("note", "Note", "textarea"),
-    ]
-
-
-def breach_fields(db: Session) -> list[Field]:
-    return [
-        Field("customer_id", "Customer", "select", True, _customers(db)),
-        Field(
-            "article", "Article breached", "select", True, [(a, f"Art. {a} — {t}") for a, t in BREACH_ARTICLES.items()]
-        ),
-        Field("occurred_on", "Occurred on", "date", True),
-        Field("description", "What happened", "textarea", True),
-        Field("evidence", "Evidence", "textarea", help="Where the photos, logs or inspection report are"),
-    ]
-
-
-def request_fields(db: Session) -> list[Field]:
-    return [
-        Field("customer_id", "Customer", "select", True, _customers(db)),
-        Field("requested_on", "Requested on", "date", True, help="Unanswered after 14 days, it is flagged (Art. 12.8)"),
-        Field("channel", "Channel", "select", True, enum_choices(Channel)),
-        Field("note", "Note", "textarea"),
-    ]
-
-
-def permission_fields(db: Session) -> list[Field]:
-    rooms = db.execute(
-        select(Room.id, Room.code, Site.code.label("site")).join(Room.site).order_by(Site.code, Room.code)
-    )
-    return [
-        Field("customer_id", "Customer", "select", True, _customers(db)),
-        Field(
-            "kind",
-            "Kind",
-            "select",
-            True,
-            enum_choices(PermissionKind),
-            help="Third-party access (Art. 13.1, A2) or a change to the server room (Art. 13.4, A4)",
-        ),
-        Field("covers", "Person or change it covers", "textarea", True, help="For a third party: name and company"),
-        Field("room_ids", "Rooms", "multiselect", True, [(r.id, f"{r.site}/{r.code}") for r in rooms]),
-        Field("valid_from", "Valid from", "date", True),
-        Field("valid_until", "Valid until", "date", True),
-        Field("granted_by_id", "Granted by", "select", True, [(u.id, u.display_name) for u in written.grantors(db)]),
-        Field(
-            "channel",
-            "Channel",
-            "select",
-            True,
-            enum_choices(Channel),
-            help="Written includes e-mail and portal messages (Art. 31.5, R2)",
-        ),
-        Field("reference", "Reference", required=True, help="e.g. the e-mail's Message-ID or the letter's date"),
-        Field("note", "Note", "textarea"),
-    ]
-
-
-def policy_fields(db: Session, document_required: bool = True) -> list[Field]:
-    return [
-        Field("customer_id", "Customer", "select", True, _customers(db)),
-        Field("insurer", "Insurer", required=True),
-        Field("policy_number", "Policy number", required=True),
-        Field("insured_cents", "Insured amount", "money", True, help="In euros"),
-        Field("currency", "Currency", required=True),
-        Field("valid_from", "Valid from", "date", True),
-        Field("valid_until", "Valid until", "date", True),
-        Field(
-            "document",
-            "Policy document",
-            "file",
-            document_required,
-            help="PDF, PNG or JPEG, at most 8 MB"
-            + ("" if document_required else "; leave empty to keep the current one"),
-        ),
-    ]
-
-
-def _permission_defaults(request: Request) -> dict[str, Any]:
-    return {**_customer_default(request), "granted_by_id": request.scope["user"].id, "channel": "email"}
-
-
-FORM_ROUTERS: list[Router] = [
-    form_router(
-        FormPages(
-            "/invoices",
-            "invoice",
-            Invoice,
-            InvoiceIn,
-            invoice_fields,
-            billing.create_invoice,
-            billing.update_invoice,
-            billing.delete_invoice,
-            write=Perm.customers_write,
-            label=lambda i: i.number,
-            saved=lambda i: f"/invoices/{i.id}",
-            deleted=_to_customer,
-            defaults=_invoice_defaults,
-            deletable=lambda i: not i.payments,
-        )
-    ),
-    form_router(
-        FormPages(
-            "/notices",
-            "notice",
-            DefaultNotice,
-            NoticeIn,
-            notice_fields,
-            billing.create_notice,
-            billing.update_notice,
-            billing.delete_notice,
-            write=Perm.customers_write,
-            label=lambda n: f"of {n.sent_on}",
-            saved=_to_customer,
-            deleted=_to_customer,
-            defaults=lambda r: {
-                **_customer_default(r),
-                "invoice_id": r.query_params.get("invoice_id", ""),
-                "breach_id": r.query_params.get("breach_id", ""),
-                "sent_on": today(r),
-                "term_days": 14,
-                "channel": "letter",
-            },
-        )
-    ),
-    form_router(
-        FormPages(
-            "/breaches",
-            "breach",
-            Breach,
-            BreachIn,
-            breach_fields,
-            breaches.create_breach,
-            breaches.update_breach,
-            breaches.delete_breach,
-            write=Perm.customers_write,
-            label=lambda b: f"of Art. {b.article}",
-            saved=lambda b: f"/breaches/{b.id}",
-            deleted=_to_customer,
-            defaults=lambda r: {**_customer_default(r), "occurred_on": today(r)},
-        )
-    ),
-    form_router(
-        FormPages(
-            "/policy-requests",
-            "policy request",
-            PolicyRequest,
-            PolicyRequestIn,
-            request_fields,
-            insurance.create_request,
-            insurance.update_request,
-            insurance.delete_request,
-            write=Perm.customers_write,
-            label=lambda q: f"of {q.requested_on}",
-            saved=lambda q: f"/policy-requests/{q.id}",
-            deleted=_to_customer,
-            defaults=lambda r: {**_customer_default(r), "requested_on": today(r), "channel": "email"},
-            deletable=lambda q: q.policy_id is None,
-        )
-    ),
-    form_router(
-        FormPages(
-            "/written-permissions",
-            "written permission",
-            WrittenPermission,
-            PermissionIn,
-            permission_fields,
-            written.create_permission,
-            written.update_permission,
-            None,
-            write=Perm.customers_write,
-            label=lambda w: f"for {w.covers[:40]}",
-            saved=lambda w: f"/written-permissions/{w.id}",
-            deleted=_to_customer,
-            defaults=_permission_defaults,
-            deletable=lambda w: False,
-        )
-    ),
-]
 
 
 # --- detail pages and their actions ---------------------------------------------------------------
@@ -501,7 +238,7 @@ class LienPages(Controller):
         return {
             "title": f"Place a lien on {customer.name}" if customer else "Place a lien",
             "fields": [
-                Field("customer_id", "Customer", "select", True, _customers(db)),
+                Field("customer_id", "Customer", "select", True, customer_choices(db)),
                 Field(
                     "note",
                     "Note",
@@ -584,7 +321,7 @@ class PolicyPages(Controller):
 
     @get("/new", name="policy_new", opt=WRITE)
     def new(self, request: Request, db: Db) -> Template:
-        values = {**_customer_default(request), "currency": "EUR", "valid_from": today(request)}
+        values = {**customer_default(request), "currency": "EUR", "valid_from": today(request)}
         return render(FORM, values=values, errors={}, **self._form(db, "New insurance policy", "/customers", True))
 
     @post("/new", name="policy_create", opt=WRITE)
