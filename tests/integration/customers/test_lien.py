@@ -136,3 +136,16 @@ def test_lien_pages_place_and_release(login, db):
     lien = db.scalars(select(Lien).where(Lien.customer_id == contract.customer_id)).one()
     r = c.form(f"/liens/{lien.id}/release", {"note": "done"})
     assert r.status_code == 200 and "released" in r.text
+
+
+def test_release_page_refuses_with_the_rule_while_an_invoice_is_open(login, db):
+    contract = ContractFactory()
+    InvoiceFactory(contract=contract, issue_date=TODAY - 30 * DAY, amount_cents=7_50)
+    c = login(Role.account_manager)
+    c.form("/liens/new", {"customer_id": contract.customer_id})
+    lien = db.scalars(select(Lien).where(Lien.customer_id == contract.customer_id)).one()
+    assert "in payment default" in lien.grounds
+    r = c.form(f"/liens/{lien.id}/release", {"note": "please"})
+    assert r.status_code == 403 and "rule K10" in r.text and "EUR 7.50 unpaid" in r.text
+    db.expire_all()
+    assert lien.released_at is None
