@@ -1,9 +1,6 @@
 """Two people book at the same moment: the database decides, not luck. Needs real row locking between
 connections, so these run against PostgreSQL only, with committed data they clean up after themselves."""
 
-import threading
-import time
-from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +12,7 @@ from dcops.errors import Conflict
 from dcops.racks import service
 from dcops.racks.models import Hardware, Rack, RackUnit, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn
+from tests.races import race
 
 pytestmark = pytest.mark.postgres_only
 
@@ -42,31 +40,6 @@ def committed(engine):
         s.execute(delete(Site).where(Site.id == site_id))
         s.execute(delete(AuditEvent).where(AuditEvent.seq >= first_event))
         s.commit()
-
-
-def race(
-    first: Callable[[], object], second: Callable[[], object], commit_first: Callable[[], None], second_session
-) -> object:
-    """Run `first` and leave it uncommitted; start `second` in a thread, check that it waits, then commit
-    the first and return what the second ended with (its result, or the Conflict it raised)."""
-    first()
-    outcome: dict[str, object] = {}
-
-    def run_second() -> None:
-        try:
-            outcome["second"] = second()
-            second_session.commit()
-        except Conflict as exc:
-            second_session.rollback()
-            outcome["second"] = exc
-
-    t = threading.Thread(target=run_second)
-    t.start()
-    time.sleep(0.5)
-    assert t.is_alive(), "the second booking should wait on the first's uncommitted one"
-    commit_first()
-    t.join(10)
-    return outcome["second"]
 
 
 def test_concurrent_double_booking_fails_on_the_unique_key(committed):
