@@ -93,3 +93,17 @@ def tablet(browser, live_server):  # type: ignore[no-untyped-def]
     page.wait_for_url(f"{live_server}/")
     yield page
     context.close()
+
+
+@pytest.fixture
+def desk(browser, live_server):  # type: ignore[no-untyped-def]
+    """A desktop browser signed in as the demo account manager."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=live_server)
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#username", "anna")
+    page.fill("#password", "demo-account-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+    yield page
+    context.close()
