@@ -247,18 +247,11 @@ def release_lien(request: Request, db: Db, item_id: FromPath[int], data: JSONBod
 # --- insurance policies: metadata as JSON, the document as a multipart upload ----------------------
 
 
-class PolicyUpload(msgspec.Struct, kw_only=True):
-    """multipart/form-data: the PolicyIn fields as form fields, plus `document` (PDF, PNG or JPEG)."""
-
-    customer_id: str
-    insurer: str
-    policy_number: str
-    insured_cents: str
-    valid_from: str
-    valid_until: str
-    currency: str = "EUR"
-
-
+UPLOAD = (
+    "multipart/form-data: customer_id, insurer, policy_number, insured_cents, valid_from, valid_until and "
+    "optionally currency as form fields, plus `document` (PDF, PNG or JPEG, at most 8 MB). "
+    "It also answers the customer's open policy requests (rule K9)."
+)
 Multipart = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 
 
@@ -271,7 +264,7 @@ def read_upload(form: dict[str, Any], field: str = "document") -> tuple[bytes, s
     return upload.file.read(MAX_BYTES + 1), upload.filename or ""
 
 
-@post("/", name="api.policies.create", opt=WRITE, description=PolicyUpload.__doc__)
+@post("/", name="api.policies.create", opt=WRITE, description=UPLOAD)
 def create_policy(request: Request, db: Db, data: Multipart) -> Response[Any]:
     content, filename = read_upload(data)
     fields = {k: v for k, v in data.items() if k != "document" and isinstance(v, str)}
