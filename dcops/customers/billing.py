@@ -13,6 +13,7 @@ from dcops.customers.schemas import InvoiceIn, NoticeIn, PaymentIn
 from dcops.customers.standing import outstanding_cents
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
+from dcops.money import amount
 from dcops.terms.standing import due_date
 from dcops.validation import as_dict
 
@@ -37,7 +38,7 @@ def create_invoice(db: Session, data: InvoiceIn, actor: str) -> Invoice:
 def update_invoice(db: Session, invoice: Invoice, data: InvoiceIn, actor: str) -> Invoice:
     values = _invoice_values(db, data, invoice)
     if values["amount_cents"] < invoice.paid_cents:
-        raise ValidationFailed({"amount_cents": f"Payments of {invoice.paid_cents / 100:,.2f} are already recorded"})
+        raise ValidationFailed({"amount_cents": f"Payments of {amount(invoice.paid_cents)} are already recorded"})
     if invoice.payments and values["customer_id"] != invoice.customer_id:
         raise ValidationFailed({"contract_id": "Payments are recorded; the invoice cannot move to another customer"})
     return crud.update(db, invoice, values, actor=actor, unique=(("number",),))
@@ -61,7 +62,7 @@ def add_payment(db: Session, invoice: Invoice, data: PaymentIn, actor: str) -> P
             raise ValidationFailed({"paid_on": f"The invoice is dated {invoice.issue_date.isoformat()}"})
         if data.amount_cents > invoice.outstanding_cents:
             raise ValidationFailed(
-                {"amount_cents": f"Only {invoice.outstanding_cents / 100:,.2f} {invoice.currency} is still open"}
+                {"amount_cents": f"Only {amount(invoice.outstanding_cents)} {invoice.currency} is still open"}
             )
         payment = Payment(invoice_id=invoice.id, recorded_by=actor, **as_dict(data))
         db.add(payment)

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcops.db import Base, StrEnumType, utcnow
 from dcops.terms import Owner, Service, hardware_owner
+from dcops.terms.insurance import Policy, policy_ending_soon, request_overdue
+from dcops.terms.written import expiring_soon
 
 if TYPE_CHECKING:
     from dcops.auth.models import User
@@ -115,6 +117,10 @@ class Invoice(Base):
 
     def overdue(self, today: date) -> bool:
         return self.outstanding_cents > 0 and today > self.due_date
+
+    def state(self, today: date) -> str:
+        """paid | overdue | open: the badge lists and pages show."""
+        return "paid" if self.outstanding_cents == 0 else ("overdue" if self.overdue(today) else "open")
 
 
 class Payment(Base):
@@ -247,6 +253,14 @@ class InsurancePolicy(Base):
 
     customer: Mapped[Customer] = relationship()
 
+    def badges(self, today: date) -> list[tuple[str, str]]:
+        """(text, css class) of its state on `today`, as the customer page and the policy page show it."""
+        terms = Policy(self.valid_from, self.valid_until)
+        badges = [("valid", "ok") if terms.valid_on(today) else ("not valid today", "overdue")]
+        if policy_ending_soon(terms, today):
+            badges.append(("ends within 30 days", "flag"))
+        return badges
+
 
 class PolicyRequest(Base):
     """The supplier's request for the policy ("op eerste verzoek"); answered by a policy, or still open."""
@@ -265,6 +279,9 @@ class PolicyRequest(Base):
 
     customer: Mapped[Customer] = relationship()
     policy: Mapped[InsurancePolicy | None] = relationship()
+
+    def overdue(self, today: date) -> bool:
+        return request_overdue(self.requested_on, self.policy_id is not None, today)
 
 
 # --- written permissions (Art. 13.1, 13.4, 31.5; A2, A4, R2) -----------------------------------------
@@ -312,3 +329,16 @@ class WrittenPermission(Base):
     @property
     def room_ids(self) -> list[int]:
         return [r.id for r in self.rooms]
+
+    def badges(self, today: date) -> list[tuple[str, str]]:
+        """(text, css class) of its state on `today`, as the customer page and the permission page show it."""
+        if self.revoked:
+            return [("revoked", "overdue")]
+        if today > self.valid_until:
+            return [("expired", "overdue")]
+        if today < self.valid_from:
+            return [(f"from {self.valid_from.isoformat()}", "open")]
+        badges = [("in force", "ok")]
+        if expiring_soon(self.valid_until, self.revoked, today):
+            badges.append(("ends within 14 days", "flag"))
+        return badges

@@ -36,9 +36,8 @@ from dcops.customers.schemas import (
     ResolveIn,
 )
 from dcops.errors import ValidationFailed
-from dcops.terms.insurance import Policy, policy_ending_soon, request_overdue
+from dcops.money import money
 from dcops.terms.standing import BREACH_ARTICLES
-from dcops.terms.written import expiring_soon
 from dcops.validation import parse
 from dcops.web.form_pages import FORM
 from dcops.web.forms import Field, euros, normalize, render, submit
@@ -49,10 +48,6 @@ READ = {"perm": Perm.customers_read}
 WRITE = {"perm": Perm.customers_write}
 ACCOUNTS = {"perm": Perm.accounts_read}
 RECORD = "customers/record.html"
-
-
-def money(cents: int, currency: str = "EUR") -> str:
-    return f"{currency} {cents / 100:,.2f}"
 
 
 # --- detail pages and their actions ---------------------------------------------------------------
@@ -81,7 +76,7 @@ class InvoicePages(Controller):
 
     def _context(self, request: Request, invoice: Invoice) -> dict[str, Any]:
         day = today(request)
-        state = "paid" if invoice.outstanding_cents == 0 else ("overdue" if invoice.overdue(day) else "open")
+        state = invoice.state(day)
         rows = [
             {
                 "cells": [p.paid_on, money(p.amount_cents, invoice.currency), p.reference or "", p.recorded_by],
@@ -343,10 +338,7 @@ class PolicyPages(Controller):
         policy = crud.get(db, InsurancePolicy, policy_id)
         day = today(request)
         role = request.scope["user"].role
-        terms = Policy(policy.valid_from, policy.valid_until)
-        badges = [("valid", "ok") if terms.valid_on(day) else ("not valid today", "overdue")]
-        if policy_ending_soon(terms, day):
-            badges.append(("ends within 30 days", "flag"))
+        badges = policy.badges(day)
         links = []
         if allows(role, Perm.accounts_read):
             links.append(("Download document", f"/policies/{policy.id}/document"))
@@ -410,7 +402,7 @@ class PolicyRequestPages(Controller):
     @get("/{request_id:int}", name="policy_request", opt=READ)
     def view(self, request: Request, db: Db, request_id: FromPath[int]) -> Template:
         req = crud.get(db, PolicyRequest, request_id)
-        overdue = request_overdue(req.requested_on, req.policy_id is not None, today(request))
+        overdue = req.overdue(today(request))
         badge = (
             ("answered", "ok")
             if req.policy_id
@@ -450,16 +442,7 @@ class PermissionPages(Controller):
     def view(self, request: Request, db: Db, permission_id: FromPath[int]) -> Template:
         w = crud.get(db, WrittenPermission, permission_id)
         day = today(request)
-        if w.revoked:
-            badges = [("revoked", "overdue")]
-        elif day > w.valid_until:
-            badges = [("expired", "overdue")]
-        elif day < w.valid_from:
-            badges = [("not yet valid", "open")]
-        else:
-            badges = [("in force", "ok")]
-        if expiring_soon(w.valid_until, w.revoked, day):
-            badges.append(("ends within 14 days", "flag"))
+        badges = w.badges(day)
         rule = "Art. 13.1, rule A2" if w.kind is PermissionKind.third_party_access else "Art. 13.4, rule A4"
         can_write = allows(request.scope["user"].role, Perm.customers_write)
         return render(
@@ -518,10 +501,6 @@ def customer_records(request: Request, db: Session, customer: Customer) -> dict[
             insurance.request_query(customer.id).options(joinedload(PolicyRequest.policy))
         ).all(),
         "permissions": db.scalars(written.permission_query(customer.id)).all(),
-        "policy_terms": Policy,
-        "policy_ending_soon": policy_ending_soon,
-        "request_overdue": request_overdue,
-        "expiring_soon": expiring_soon,
     }
     if allows(role, Perm.accounts_read):
         ctx["invoices"] = db.scalars(billing.invoice_query(customer.id)).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dcops.money import money
 from dcops.terms.standing import Standing
 from dcops.terms.verdict import Reason, Verdict
 
@@ -20,7 +21,7 @@ def may_place_lien(customer: str, standing: Standing) -> Verdict:
 def may_release_lien(customer: str, unpaid: dict[str, int]) -> Verdict:
     """K10, Art. 12.9: the hardware is retained "totdat Klant aan al zijn betalingsverplichtingen heeft voldaan":
     every payment obligation, not just the overdue ones. `unpaid` is cents outstanding per currency."""
-    open_amounts = ", ".join(f"{cur} {cents / 100:,.2f}" for cur, cents in sorted(unpaid.items()) if cents > 0)
+    open_amounts = ", ".join(money(cents, cur) for cur, cents in sorted(unpaid.items()) if cents > 0)
     if open_amounts:
         return Verdict.deny(
             Reason(

@@ -12,6 +12,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
 
 from dcops.auth.permissions import Perm, allows
+from dcops.money import money
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -38,7 +39,7 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
     def configure(engine: Engine) -> None:
         env = engine.engine
         env.filters.update(local=local, day=day)
-        env.globals.update(can=can, query=query)
+        env.globals.update(can=can, query=query, money=money)
         env.trim_blocks = True
         env.lstrip_blocks = True
 
