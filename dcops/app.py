@@ -20,6 +20,9 @@ from litestar.static_files import create_static_files_router
 from sqlalchemy.orm import Session, sessionmaker
 
 from dcops import __version__
+from dcops.access.api import ROUTERS as ACCESS_API
+from dcops.access.keys import KeyRing
+from dcops.access.pages import ROUTE_HANDLERS as ACCESS_PAGES
 from dcops.auth.middleware import AuthMiddleware, permission_guard
 from dcops.auth.pages import LoginPages, UserPages
 from dcops.auth.permissions import Perm
@@ -130,6 +133,8 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
             *RACK_API,
             *CUSTOMER_API,
             *RECORDS_API,
+            *ACCESS_PAGES,
+            *ACCESS_API,
         ],
         dependencies={"db": Provide(db_dependency)},
         middleware=[sessions.middleware, AuthMiddleware()],
@@ -139,7 +144,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates)), HTMXPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi,
-        state=State({"session_maker": maker, "settings": settings}),
+        state=State({"session_maker": maker, "settings": settings, "pass_keys": KeyRing(settings.data_dir)}),
         on_shutdown=[dispose],
         after_request=_security_headers,
         debug=settings.debug,

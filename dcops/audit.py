@@ -78,6 +78,19 @@ def snapshot(obj: Any, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return {f: _jsonable(getattr(obj, f)) for f in fields}
 
 
+# R3: personal data stays out of the append-only log, which can never be erased. The log keeps that the
+# field changed, not its value; the record itself is pseudonymised when the retention period ends.
+PERSONAL = {"person": frozenset({"name", "email", "phone", "company", "id_document_last4"})}
+REDACTED = "(personal data, not logged)"
+
+
+def _redact(object_type: str, values: dict[str, Any] | None) -> dict[str, Any] | None:
+    private = PERSONAL.get(object_type)
+    if values is None or not private:
+        return values
+    return {k: (REDACTED if k in private and v is not None else v) for k, v in values.items()}
+
+
 def record(
     session: Session,
     *,
@@ -96,6 +109,7 @@ def record(
     last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
     data: dict[str, Any] = {}
+    before, after = _redact(object_type, before), _redact(object_type, after)
     if before is not None:
         data["before"] = _jsonable(before)
     if after is not None:

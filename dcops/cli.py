@@ -1,4 +1,4 @@
-"""dcops serve | db upgrade | db revision | seed load | seed logins | user create | audit verify | sweep"""
+"""dcops serve | db upgrade | db revision | seed load | seed logins | user create | audit verify | sweep | keys"""
 
 from __future__ import annotations
 
@@ -154,26 +154,66 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
-if __name__ == "__main__":
-    main()
-
-
 @main.command()
 @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Sweep as on this day (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, as GET /api/compliance does.")
 def sweep(on: Any, as_json: bool) -> None:
-    """What needs action today, per rule; exit code 1 when anything does."""
+    """Visitor-data housekeeping (R3), then what needs action today, per rule; exit code 1 when anything does."""
+    from dcops.access.retention import housekeeping
     from dcops.customers.compliance import sweep as run_sweep
 
-    day = on.date() if on else _settings().today()
+    settings = _settings()
+    day = on.date() if on else settings.today()
     with _session() as session:
+        kept = housekeeping(session, day, settings.people_idle_days, settings.visitor_retention_months)
+        session.commit()
         report = run_sweep(session, day)
     if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2))
+        click.echo(json.dumps({**report.as_dict(), "housekeeping": kept.as_dict()}, indent=2))
     else:
+        click.echo(
+            f"Visitor data (R3): {len(kept.deactivated)} deactivated after {settings.people_idle_days} idle days, "
+            f"{len(kept.pseudonymised)} pseudonymised after {settings.visitor_retention_months} months"
+            + (f", {len(kept.kept_for_breach)} kept as evidence in an open breach" if kept.kept_for_breach else "")
+        )
         click.echo(f"Compliance on {day}: {report.count} item(s) need action")
         for section in report.sections:
             click.echo(f"\n{section.title} [{section.rule}]: {len(section.lines) or 'none'}")
             for line in section.lines:
                 click.echo(f"  Art. {line.article} ({line.rule})  {line.subject}: {line.message}  -> {line.link}")
     sys.exit(1 if report.needs_action else 0)
+
+
+@main.group()
+def keys() -> None:
+    """Visit pass signing keys."""
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """The public keys passes are verified with."""
+    from dcops.access.keys import KeyRing
+
+    for key in KeyRing(_settings().data_dir).public_keys().values():
+        info = key.as_dict()
+        state = "current" if info["current"] else f"retired, kept until {info['retire_after']}"
+        click.echo(f"{info['kid']}  {state}")
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Sign new passes with a new key; the old public key is kept until the last pass it signed expires."""
+    from dcops.access.keys import KeyRing
+    from dcops.access.visits import latest_pass_expiry
+    from dcops.db import utcnow
+
+    ring = KeyRing(_settings().data_dir)
+    old, _ = ring.signing_key()
+    with _session() as session:
+        until = latest_pass_expiry(session, old)
+    kid = ring.rotate(until, utcnow())
+    click.echo(f"New signing key {kid.hex()}; {old.hex()} verifies its passes until {until or 'now (none open)'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,6 @@
 """Imports every model so the metadata is complete (for Alembic and for tests)."""
 
+from dcops.access.models import CarryOut, DoorCheck, Inspection, Person, Visit, VisitPass
 from dcops.audit import AuditEvent
 from dcops.auth.models import ApiToken, User
 from dcops.customers.models import (
@@ -21,6 +22,12 @@ metadata = Base.metadata
 
 __all__ = [
     "ApiToken",
+    "CarryOut",
+    "DoorCheck",
+    "Inspection",
+    "Person",
+    "Visit",
+    "VisitPass",
     "AuditEvent",
     "Breach",
     "Contract",

@@ -8,7 +8,7 @@ loading twice changes nothing.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dcops import clock
+from dcops.access import door, people, visits
+from dcops.access.keys import KeyRing
+from dcops.access.models import Person, Visit
+from dcops.access.schemas import ApproveIn, DoorCheckIn, PersonIn, VisitIn
 from dcops.auth.models import User
 from dcops.auth.service import UserIn, create_user
 from dcops.customers import billing, breaches, insurance, liens, written
@@ -44,6 +48,7 @@ from dcops.customers.schemas import (
     PolicyIn,
     PolicyRequestIn,
 )
+from dcops.db import utcnow
 from dcops.documents import DocumentStore
 from dcops.racks import service as racks
 from dcops.racks.models import Hardware, Rack, Room, Site
@@ -98,7 +103,9 @@ def demo_pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def load(db: Session, path: Path, store: DocumentStore, today: date | None = None) -> dict[str, int]:
+def load(
+    db: Session, path: Path, store: DocumentStore, today: date | None = None, keys: KeyRing | None = None
+) -> dict[str, int]:
     today = today or clock.today()
     data = _dates(read(path), today)
     made = {"users": 0, "customers": 0, "contracts": 0, "sites": 0, "rooms": 0, "racks": 0, "hardware": 0}
@@ -139,6 +146,12 @@ def load(db: Session, path: Path, store: DocumentStore, today: date | None = Non
                     racks.create_rack(db, parse(RackIn, {**k, "room_id": room.id}), ACTOR)
                     made["racks"] += 1
 
+    for p in data.get("people", []):
+        customer_id = _first(db, select(Customer.id).where(Customer.name == p.pop("customer")))
+        if _first(db, select(Person.id).where(Person.customer_id == customer_id, Person.name == p["name"])) is None:
+            people.create_person(db, parse(PersonIn, {**p, "customer_id": customer_id}), ACTOR, today)
+            made["people"] = made.get("people", 0) + 1
+
     for r in data.get("records", []):
         customer = _first(db, select(Customer).where(Customer.name == r["customer"]))
         for key, n in _records(db, customer, r, store, today).items():
@@ -166,7 +179,65 @@ def load(db: Session, path: Path, store: DocumentStore, today: date | None = Non
             )
         racks.create_hardware(db, parse(HardwareIn, h), ACTOR, mount_at, installed_on)
         made["hardware"] += 1
+
+    keys = keys or KeyRing(store.root.parent)
+    for v in data.get("visits", []):
+        if _first(db, select(Visit.id).where(Visit.purpose == v["purpose"])) is None:
+            _visit(db, v, today, keys)
+            made["visits"] = made.get("visits", 0) + 1
     return made
+
+
+_MOMENT = re.compile(r"^today([+-]\d+)? (\d\d):(\d\d)$")
+
+
+def _moment(text: str, today: date) -> datetime:
+    """ "today-1 08:00": a local time on a day relative to the load day."""
+    m = _MOMENT.match(text)
+    if not m:
+        raise ValueError(f"seed: {text!r} is not like 'today+1 08:00'")
+    day = today + timedelta(days=int(m.group(1) or 0))
+    return clock.aware(datetime.combine(day, time(int(m.group(2)), int(m.group(3)))))
+
+
+def _visit(db: Session, v: dict[str, Any], today: date, keys: KeyRing) -> None:
+    """A visit taken through the services to the state the demo needs: requested, approved (as of
+    `decided_on`, the day the account manager approved it), denied, cancelled, reprinted, in progress
+    (checked in at the door) or completed."""
+    customer_id = _first(db, select(Customer.id).where(Customer.name == v["customer"]))
+    starts, ends = _moment(v["from"], today), _moment(v["until"], today)
+    body = {
+        "customer_id": customer_id,
+        "purpose": v["purpose"],
+        "starts_at": starts,
+        "ends_at": ends,
+        "room_ids": [_first(db, select(Room.id).where(Room.code == code)) for code in v["rooms"]],
+        "person_ids": [
+            _first(db, select(Person.id).where(Person.customer_id == customer_id, Person.name == name))
+            for name in v["people"]
+        ],
+    }
+    tz = clock.zone().key
+    visit = visits.request_visit(db, parse(VisitIn, body), v.get("requested_by", "tom"), tz)
+    status = v.get("status", "requested")
+    if status == "denied":
+        visits.deny(db, visit, v["note"], "anna")
+    if status in ("requested", "denied"):
+        return
+    decided_on = date.fromisoformat(v.get("decided_on", today.isoformat()))
+    decided_at = min(clock.aware(datetime.combine(decided_on, time(9))), starts - timedelta(hours=1))
+    approval = ApproveIn(a7_override=v.get("a7_override"))
+    visits.approve(db, visit, approval, "anna", decided_on, keys, tz, now=decided_at)
+    if status == "cancelled":
+        visits.cancel(db, visit, "anna")
+    elif status == "reprinted":
+        visits.reprint(db, visit.passes[0], "tom", keys)
+    elif status == "completed":
+        visits.complete(db, visit, "tom")
+    elif status == "in_progress":
+        room_id = body["room_ids"][0]
+        for vp in list(visit.passes):
+            door.check(db, DoorCheckIn(code=vp.code, room_id=room_id), "sara", keys, tz, now=max(starts, utcnow()))
 
 
 def _none_yet(db: Session, model: Any, customer: Customer) -> bool:
@@ -218,6 +289,9 @@ def _records(db: Session, customer: Customer, r: dict[str, Any], store: Document
                 _first(db, select(Room.id).where(Room.site_id == site, Room.code == code)) for code in w.pop("rooms")
             ]
             w["granted_by_id"] = _first(db, select(User.id).where(User.username == w.pop("granted_by")))
+            if "person" in w:
+                name = w.pop("person")
+                w["person_id"] = _first(db, select(Person.id).where(Person.customer_id == cid, Person.name == name))
             written.create_permission(db, parse(PermissionIn, {**w, "customer_id": cid}), ACTOR)
             count("permissions")
     if r.get("lien") and _none_yet(db, Lien, customer):

@@ -22,6 +22,9 @@ def _secret_from_data_dir(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+MIN_RETENTION_MONTHS = 3
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("var")
@@ -32,6 +35,16 @@ class Settings:
     debug: bool = False
     secure_cookies: bool = False
     session_max_age: int = 12 * 3600
+    people_idle_days: int = 365  # people not on any visit for this long are deactivated by the sweep
+    visitor_retention_months: int = 12  # R3: then inactive people and their door checks are pseudonymised
+
+    def __post_init__(self) -> None:
+        if self.visitor_retention_months < MIN_RETENTION_MONTHS:
+            raise ValueError(
+                f"DCOPS_VISITOR_RETENTION_MONTHS must be at least {MIN_RETENTION_MONTHS}: door checks are evidence"
+            )
+        if self.people_idle_days < 1:
+            raise ValueError("DCOPS_PEOPLE_IDLE_DAYS must be at least 1")
 
     def today(self) -> date:
         return clock.today(self.site_timezone)
@@ -50,4 +63,6 @@ class Settings:
             base_url=env.get("DCOPS_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
             debug=env.get("DCOPS_DEBUG", "") in {"1", "true", "yes"},
             secure_cookies=env.get("DCOPS_SECURE_COOKIES", "") in {"1", "true", "yes"},
+            people_idle_days=int(env.get("DCOPS_PEOPLE_IDLE_DAYS", "365")),
+            visitor_retention_months=int(env.get("DCOPS_VISITOR_RETENTION_MONTHS", "12")),
         )

@@ -27,6 +27,8 @@ _PLAIN = [  # msgspec's wording -> what a person at a tablet should read
     (re.compile(r"^Invalid enum value .*$"), "Choose one of the listed values"),
     (re.compile(r"^Invalid RFC3339 encoded date$"), "Must be a date (YYYY-MM-DD)"),
     (re.compile(r"^Expected date, got \w+$"), "Must be a date (YYYY-MM-DD)"),
+    (re.compile(r"^Invalid RFC3339 encoded datetime$"), "Must be a date and time (YYYY-MM-DDTHH:MM)"),
+    (re.compile(r"^Expected datetime, got \w+$"), "Must be a date and time (YYYY-MM-DDTHH:MM)"),
     (re.compile(r"^Expected str, got \w+$"), "Must be text"),
     (re.compile(r"^Expected bool, got \w+$"), "Must be true or false"),
 ]

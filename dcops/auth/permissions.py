@@ -15,6 +15,10 @@ class Perm(StrEnum):
     customers_read = "customers:read"
     customers_write = "customers:write"  # customers, contracts and their standing records
     accounts_read = "accounts:read"  # invoices, payments, notices of default, policy documents, compliance
+    access_read = "access:read"  # visits, people, passes, door checks, who is inside
+    visits_write = "visits:write"  # register people, request visits, escort, reprint passes, log inspections
+    visits_approve = "visits:approve"  # approve or deny visits, override A7 with a written reason
+    door_check = "door:check"  # scan passes at the door
     audit_read = "audit:read"
     users_admin = "users:admin"  # users and API tokens
 
@@ -29,11 +33,25 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.customers_read,
             Perm.customers_write,
             Perm.accounts_read,
+            Perm.access_read,
+            Perm.visits_write,
+            Perm.visits_approve,
             Perm.audit_read,
         }
     ),
-    Role.technician: frozenset({Perm.authenticated, Perm.inventory_read, Perm.inventory_write, Perm.customers_read}),
-    Role.security: frozenset({Perm.authenticated, Perm.inventory_read, Perm.customers_read}),
+    Role.technician: frozenset(
+        {
+            Perm.authenticated,
+            Perm.inventory_read,
+            Perm.inventory_write,
+            Perm.customers_read,
+            Perm.access_read,
+            Perm.visits_write,
+        }
+    ),
+    Role.security: frozenset(
+        {Perm.authenticated, Perm.inventory_read, Perm.customers_read, Perm.access_read, Perm.door_check}
+    ),
 }
 
 

@@ -311,6 +311,8 @@ class WrittenPermission(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date] = mapped_column(Date)
     granted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    # A2: the registered third party a third-party access permission is for (dcops.access.models.Person)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     channel: Mapped[Channel] = mapped_column(StrEnumType(Channel))
     reference: Mapped[str] = mapped_column(String(300))  # e.g. the e-mail's Message-ID or the letter's date
     note: Mapped[str | None] = mapped_column(Text)

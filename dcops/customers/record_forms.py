@@ -9,6 +9,7 @@ from litestar import Request, Router
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dcops.access.models import Person
 from dcops.auth.permissions import Perm
 from dcops.customers import billing, breaches, insurance, written
 from dcops.customers.models import (
@@ -132,6 +133,11 @@ def request_fields(db: Session) -> list[Field]:
     ]
 
 
+def third_parties(db: Session) -> list[tuple[int, str]]:
+    stmt = select(Person).where(Person.third_party.is_(True), Person.active.is_(True)).order_by(Person.name)
+    return [(p.id, f"{p.name} ({p.company or p.customer.name})") for p in db.scalars(stmt)]
+
+
 def permission_fields(db: Session) -> list[Field]:
     rooms = db.execute(
         select(Room.id, Room.code, Site.code.label("site")).join(Room.site).order_by(Site.code, Room.code)
@@ -147,6 +153,13 @@ def permission_fields(db: Session) -> list[Field]:
             help="Third-party access (Art. 13.1, A2) or a change to the server room (Art. 13.4, A4)",
         ),
         Field("covers", "Person or change it covers", "textarea", True, help="For a third party: name and company"),
+        Field(
+            "person_id",
+            "Registered third party",
+            "select",
+            choices=third_parties(db),
+            help="Rule A2: the door honours a third-party permission only for the registered person it names",
+        ),
         Field("room_ids", "Rooms", "multiselect", True, [(r.id, f"{r.site}/{r.code}") for r in rooms]),
         Field("valid_from", "Valid from", "date", True),
         Field("valid_until", "Valid until", "date", True),

@@ -154,6 +154,7 @@ class PermissionOut(msgspec.Struct):
     granted_by_id: int
     channel: Channel
     reference: str
+    person_id: int | None
     note: str | None
     revoked_at: datetime | None
     revoked_by: str | None

@@ -128,4 +128,5 @@ class PermissionIn(msgspec.Struct, kw_only=True):
     granted_by_id: Id
     channel: Channel
     reference: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    person_id: Id | None = None  # A2: the registered third party; the door honours only permissions naming one
     note: str | None = None

@@ -8,8 +8,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from dcops import audit, crud
+from dcops.access.models import Person
 from dcops.auth.models import Role, User
-from dcops.customers.models import Customer, WrittenPermission
+from dcops.customers.models import Customer, PermissionKind, WrittenPermission
 from dcops.customers.schemas import PermissionIn
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
@@ -25,6 +26,12 @@ def _values(db: Session, data: PermissionIn) -> tuple[dict[str, Any], list[Room]
     grantor = db.get(User, data.granted_by_id)
     if grantor is None or grantor.role not in GRANTORS:
         raise ValidationFailed({"granted_by_id": "Written permission is granted by an account manager or admin"})
+    if data.person_id is not None:
+        person = db.get(Person, data.person_id)
+        if person is None or person.customer_id != data.customer_id or not person.third_party:
+            raise ValidationFailed({"person_id": "Choose a registered third party of this customer"})
+        if data.kind is not PermissionKind.third_party_access:
+            raise ValidationFailed({"person_id": "Only a third-party access permission names a person"})
     ids = sorted(set(data.room_ids))
     rooms = list(db.scalars(select(Room).where(Room.id.in_(ids))))
     if len(rooms) != len(ids):

@@ -138,6 +138,8 @@ def open_breaches(facts: CustomerFacts, today: date) -> tuple[Finding, ...]:
     """
     findings: list[Finding] = []
     for b in facts.breaches:
+        if b.occurred_on > today:  # asked as of an earlier day: it had not happened yet
+            continue
         what = f"open breach of Art. {b.article} since {b.occurred_on.isoformat()}: {b.description}"
         if not facts.consumer:
             findings.append(Finding(Reason("S6", "27.4", what), True, b.occurred_on))

@@ -22,7 +22,8 @@ class Field:
 
     name: str
     label: str
-    kind: str = "text"  # text | number | textarea | select | multiselect | checkbox | date | password | email | money
+    # text | number | textarea | select | multiselect | checkbox | date | datetime-local | password | email | money
+    kind: str = "text"
     required: bool = False
     choices: list[tuple[Any, str]] = field(default_factory=list)
     help: str = ""
@@ -35,6 +36,7 @@ def enum_choices(e: type[Enum]) -> list[tuple[str, str]]:
     return [(m.value, m.value.replace("_", " ")) for m in e]
 
 
+_MINUTES = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d$")
 _MONEY = re.compile(r"^(\d+)(?:[.,](\d{1,2}))?$")
 
 
@@ -63,6 +65,8 @@ def normalize(fields: list[Field], data: Mapping[str, Any]) -> dict[str, Any]:
                 errors[f.name] = "Must be an amount like 1210,50 (no thousands separators)"
             else:
                 values[f.name] = str(amount)
+        elif f.kind == "datetime-local" and isinstance(raw, str) and _MINUTES.match(raw.strip()):
+            values[f.name] = raw.strip() + ":00"  # browsers send minutes only; the schema reads seconds
         elif f.kind == "multiselect":
             values[f.name] = [] if raw in (None, "") else ([raw] if isinstance(raw, str) else list(raw))
     if errors:

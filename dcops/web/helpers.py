@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Request
 
+from dcops.access.keys import KeyRing
 from dcops.auth.service import CurrentUser
 from dcops.documents import DocumentStore
 from dcops.web.forms import Field, euros
@@ -25,6 +26,14 @@ def today(request: Request[Any, Any, Any]) -> date:
 
 def documents(request: Request[Any, Any, Any]) -> DocumentStore:
     return DocumentStore(request.app.state.settings.data_dir)
+
+
+def keyring(request: Request[Any, Any, Any]) -> KeyRing:
+    return request.app.state.pass_keys
+
+
+def timezone(request: Request[Any, Any, Any]) -> str:
+    return request.app.state.settings.site_timezone
 
 
 def form_values(obj: Any, fields: list[Field]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ import re
 
 from sqlalchemy import select
 
+from dcops.access.models import DoorCheck, Person, Visit, VisitPass
 from dcops.auth.models import Role, User
 from dcops.customers.models import (
     Breach,
@@ -42,6 +43,10 @@ MODELS = {
     "policies": InsurancePolicy,
     "policy-requests": PolicyRequest,
     "written-permissions": WrittenPermission,
+    "people": Person,
+    "visits": Visit,
+    "passes": VisitPass,
+    "door": DoorCheck,
 }
 
 

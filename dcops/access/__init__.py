@@ -1,0 +1,1 @@
+"""Visitor access: people, visits, signed visit passes, the door check, carry-out, inspections."""

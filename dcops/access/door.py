@@ -1,0 +1,285 @@
+"""The door check: verify the pass, ask the access terms live, log every scan (R1) and check carry-outs.
+
+A check reads a fixed number of statements whatever the data (the door benchmark counts them): the room,
+the pass with its visit, person and customer, the visit's rooms, the customer's standing (three), the
+person's last passage, then the insert and its audit event. A third party adds one (their permissions),
+the first check-in of a visit one (it starts), a check-out with asset tags two (the hardware, the liens).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from dcops import audit, clock
+from dcops.access import codec
+from dcops.access.keys import KeyRing
+from dcops.access.models import (
+    CarryOut,
+    Decision,
+    Direction,
+    DoorCheck,
+    Person,
+    Visit,
+    VisitPass,
+    VisitStatus,
+    visit_room,
+)
+from dcops.access.schemas import DoorCheckIn
+from dcops.access.visits import permissions_of, visitor
+from dcops.customers.liens import liened_customer_ids
+from dcops.customers.models import Contract, CustomerKind
+from dcops.customers.standing import standing_of
+from dcops.db import atomic, utcnow
+from dcops.errors import ValidationFailed
+from dcops.racks.models import Hardware, HardwareStatus, Room
+from dcops.terms import Reason, Service, Verdict
+from dcops.terms.access import PASS, CarriedItem, DoorFacts, door_verdict, may_carry_out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    check: DoorCheck
+    visit_pass: VisitPass | None
+    verdict: Verdict
+
+    @property
+    def allowed(self) -> bool:
+        return self.verdict.allowed
+
+
+def _last_passage(db: Session, person_id: int) -> Direction | None:
+    stmt = (
+        select(DoorCheck.direction)
+        .where(DoorCheck.person_id == person_id, DoorCheck.decision == Decision.allow)
+        .order_by(DoorCheck.id.desc())
+        .limit(1)
+    )
+    return db.scalar(stmt)
+
+
+def _load_pass(db: Session, pass_id: int) -> VisitPass | None:
+    stmt = (
+        select(VisitPass)
+        .options(joinedload(VisitPass.visit).joinedload(Visit.customer), joinedload(VisitPass.person))
+        .where(VisitPass.id == pass_id)
+    )
+    return db.scalars(stmt).first()
+
+
+def _visit_rooms(db: Session, visit_id: int) -> frozenset[str]:
+    stmt = select(Room.code).join(visit_room, visit_room.c.room_id == Room.id).where(visit_room.c.visit_id == visit_id)
+    return frozenset(db.scalars(stmt))
+
+
+def _verdict(
+    db: Session, vp: VisitPass, claims: codec.Claims, room: Room, direction: Direction, now: datetime, timezone: str
+) -> Verdict:
+    visit, person = vp.visit, vp.person
+    local_now = clock.local(now, timezone)
+    perms = permissions_of(db, [person.id], visit.customer_id).get(person.id, ()) if person.third_party else ()
+    facts = DoorFacts(
+        now=local_now,
+        direction=direction.value,
+        room=room.code,
+        valid_from=clock.local(claims.not_before, timezone),
+        valid_until=clock.local(claims.expires, timezone),
+        pass_revoked=vp.revoked,
+        visit_status=visit.status.value,
+        visitor=visitor(person, perms),
+        visit_rooms=_visit_rooms(db, visit.id),
+        customer=visit.customer.name,
+        consumer=visit.customer.kind is CustomerKind.consumer,
+        standing=standing_of(db, visit.customer, local_now.date()),
+        a7_overridden=visit.a7_override is not None,
+        inside=_last_passage(db, person.id) is Direction.check_in,
+    )
+    return door_verdict(facts)
+
+
+def _carried(db: Session, tags: list[str], customer_id: int | None) -> list[tuple[str, Hardware | None, Verdict]]:
+    """Each asset tag with its hardware and verdict (D1, K1, K10, R1)."""
+    wanted = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
+    if not wanted:
+        return []
+    found = {
+        hw.asset_tag: hw
+        for hw in db.scalars(
+            select(Hardware)
+            .options(joinedload(Hardware.contract).joinedload(Contract.customer), joinedload(Hardware.rack))
+            .where(Hardware.asset_tag.in_(wanted))
+        )
+    }
+    liened = liened_customer_ids(db)
+    results = []
+    for tag in wanted:
+        hw = found.get(tag)
+        if customer_id is None:
+            verdict = Verdict.deny(Reason(*PASS, "Nothing leaves without a valid pass"))
+        elif hw is None:
+            verdict = may_carry_out(CarriedItem(tag), "")
+        else:
+            colocation = hw.contract is not None and hw.contract.service is Service.colocation
+            item = CarriedItem(
+                asset_tag=tag,
+                name=hw.name,
+                owner_is_customer=colocation,
+                customer_matches=colocation and hw.contract is not None and hw.contract.customer_id == customer_id,
+                liened=colocation and hw.contract is not None and hw.contract.customer_id in liened,
+                mounted_in=f"{hw.rack.name} U{hw.position}" if hw.rack is not None else None,
+            )
+            verdict = may_carry_out(item, hw.contract.customer.name if hw.contract else "")
+        results.append((tag, hw, verdict))
+    return results
+
+
+def check(
+    db: Session, data: DoorCheckIn, officer: str, keys: KeyRing, timezone: str, now: datetime | None = None
+) -> Outcome:
+    now = now or utcnow()
+    room = db.get(Room, data.room_id)
+    if room is None:
+        raise ValidationFailed({"room_id": f"No room with id {data.room_id}"})
+    scanned = data.code.encode("utf-8", "replace")
+    vp: VisitPass | None = None
+    try:
+        claims = codec.decode(data.code, keys.verifiers(now))
+        vp = _load_pass(db, claims.pass_id)
+        if vp is None:
+            verdict = Verdict.deny(Reason(*PASS, "The pass is not in the records (signed, but never issued here)"))
+        else:
+            verdict = _verdict(db, vp, claims, room, data.direction, now, timezone)
+    except codec.PassUnreadable as exc:
+        verdict = Verdict.deny(Reason(*PASS, str(exc)))
+
+    visit = vp.visit if vp else None
+    person: Person | None = vp.person if vp else None
+    with atomic(db):
+        carried = []
+        if data.direction is Direction.check_out and data.asset_tags:
+            carried = _carried(db, data.asset_tags, visit.customer_id if visit and verdict.allowed else None)
+            refused = [r for _, _, v in carried if not v.allowed for r in v.reasons]
+            if refused:
+                verdict = Verdict.deny(*verdict.reasons, *refused)
+        dc = DoorCheck(
+            at=now,
+            room_id=room.id,
+            direction=data.direction,
+            decision=Decision.allow if verdict.allowed else Decision.deny,
+            reasons=[r.as_dict() for r in verdict.reasons],
+            pass_id=vp.id if vp else None,
+            visit_id=visit.id if visit else None,
+            person_id=person.id if person else None,
+            customer_id=visit.customer_id if visit else None,
+            person_name=person.name if person else None,
+            scanned_sha256=hashlib.sha256(scanned).hexdigest(),
+            scanned_length=len(scanned),
+            officer=officer,
+        )
+        dc.carry_outs = [
+            CarryOut(
+                asset_tag=tag[:50],
+                hardware_id=hw.id if hw else None,
+                decision=Decision.allow if v.allowed else Decision.deny,
+                reasons=[r.as_dict() for r in v.reasons],
+            )
+            for tag, hw, v in carried
+        ]
+        db.add(dc)
+        db.flush()
+        # The log keeps ids, never names (R3): the door check row carries the name until retention ends.
+        audit.record(
+            db,
+            actor=officer,
+            action=f"door check {data.direction.value}",
+            object_type="door check",
+            object_id=dc.id,
+            extra={
+                "decision": dc.decision.value,
+                "room": room.code,
+                "pass_id": dc.pass_id,
+                "visit_id": dc.visit_id,
+                "person_id": dc.person_id,
+                "reasons": dc.reasons,
+                "carry_outs": [{"asset_tag": c.asset_tag, "decision": c.decision.value} for c in dc.carry_outs],
+            },
+        )
+        if verdict.allowed:
+            _after_allowed(db, dc, visit, carried, officer)
+    return Outcome(dc, vp, verdict)
+
+
+def _after_allowed(db: Session, dc: DoorCheck, visit: Visit | None, carried: list, officer: str) -> None:
+    """A visit starts with its first check-in; hardware carried out is recorded as gone."""
+    if visit is not None and dc.direction is Direction.check_in and visit.status is VisitStatus.approved:
+        visit.status = VisitStatus.in_progress
+        audit.record(
+            db,
+            actor=officer,
+            action="update",
+            object_type="visit",
+            object_id=visit.id,
+            before={"status": "approved"},
+            after={"status": "in_progress"},
+        )
+    for _, hw, _ in carried:
+        before = hw.status.value
+        hw.status = HardwareStatus.removed
+        audit.record(
+            db,
+            actor=officer,
+            action="carry out",
+            object_type="hardware",
+            object_id=hw.id,
+            before={"status": before},
+            after={"status": hw.status.value},
+            extra={"door_check_id": dc.id},
+        )
+    db.flush()
+
+
+def inside_now(db: Session) -> list[DoorCheck]:
+    """Who is inside: people whose last allowed passage was a check-in, with that check-in."""
+    latest = (
+        select(func.max(DoorCheck.id))
+        .where(DoorCheck.decision == Decision.allow, DoorCheck.person_id.is_not(None))
+        .group_by(DoorCheck.person_id)
+    )
+    stmt = (
+        select(DoorCheck)
+        .options(
+            joinedload(DoorCheck.person),
+            joinedload(DoorCheck.room),
+            joinedload(DoorCheck.visit).joinedload(Visit.customer),
+        )
+        .where(DoorCheck.id.in_(latest), DoorCheck.direction == Direction.check_in)
+        .order_by(DoorCheck.at)
+    )
+    return list(db.scalars(stmt))
+
+
+def check_query(
+    room_id: int | None = None,
+    decision: Decision | None = None,
+    person_id: int | None = None,
+    visit_id: int | None = None,
+) -> Select[Any]:
+    stmt = (
+        select(DoorCheck)
+        .options(joinedload(DoorCheck.room), selectinload(DoorCheck.carry_outs))
+        .order_by(DoorCheck.id.desc())
+    )
+    for column, value in (
+        (DoorCheck.room_id, room_id),
+        (DoorCheck.decision, decision),
+        (DoorCheck.person_id, person_id),
+        (DoorCheck.visit_id, visit_id),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    return stmt

@@ -1,0 +1,516 @@
+"""Pages for people, visits, passes, the door screen and the technicians' floor view."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from litestar import Controller, Request
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Response, Template
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from dcops import clock, crud
+from dcops.access import door, inspections, people, visits
+from dcops.access.api import answer, day_span, qr_response, window_text
+from dcops.access.models import (
+    OPEN_VISIT,
+    Decision,
+    Direction,
+    DoorCheck,
+    IdDocument,
+    Person,
+    Visit,
+    VisitPass,
+    VisitStatus,
+)
+from dcops.access.schemas import ApproveIn, DoorCheckIn, InspectionIn, PersonIn, VisitIn
+from dcops.auth.models import Role, User
+from dcops.auth.permissions import Perm, allows
+from dcops.customers.models import Breach
+from dcops.customers.record_forms import customer_choices, customer_default
+from dcops.db import utcnow
+from dcops.errors import Conflict, ValidationFailed
+from dcops.racks.models import Room
+from dcops.terms import Denied
+from dcops.validation import parse
+from dcops.web.form_pages import FORM, FormPages, form_router
+from dcops.web.forms import Field, enum_choices, normalize, render, submit
+from dcops.web.helpers import actor, keyring, query_int, timezone, today
+from dcops.web.routes import Db, Form, get, post
+
+READ = {"perm": Perm.access_read}
+WRITE = {"perm": Perm.visits_write}
+APPROVE = {"perm": Perm.visits_approve}
+DOOR = {"perm": Perm.door_check}
+
+
+def room_choices(db: Session) -> list[tuple[int, str]]:
+    return [(r.id, f"{r.code} — {r.name}") for r in db.scalars(select(Room).order_by(Room.code))]
+
+
+# --- people -----------------------------------------------------------------------------------------
+
+
+def person_fields(db: Session) -> list[Field]:
+    return [
+        Field("customer_id", "Customer", "select", True, customer_choices(db)),
+        Field("name", "Name", required=True),
+        Field("email", "E-mail", "email"),
+        Field("phone", "Phone"),
+        Field("third_party", "Third party: not the customer's own staff (written permission needed, A2)", "checkbox"),
+        Field("company", "Company", help="Required for a third party: who they work for"),
+        Field(
+            "competence_confirmed_on",
+            "Competence confirmed on",
+            "date",
+            help="Rule A1: only people confirmed skilled and competent may maintain hardware",
+        ),
+        Field("id_document_type", "ID document", "select", choices=enum_choices(IdDocument)),
+        Field(
+            "id_document_last4",
+            "Last 4 characters of its number",
+            help="Never the whole number, never a copy, never a BSN (rule R3)",
+        ),
+        Field("active", "Active", "checkbox"),
+    ]
+
+
+PEOPLE_FORMS = form_router(
+    FormPages(
+        "/people",
+        "person",
+        Person,
+        PersonIn,
+        person_fields,
+        lambda db, data, who: people.create_person(db, data, who, clock.today()),
+        lambda db, obj, data, who: people.update_person(db, obj, data, who, clock.today()),
+        None,
+        write=Perm.visits_write,
+        label=lambda p: p.name,
+        saved=lambda p: f"/people/{p.id}",
+        deleted=lambda p: "/people",
+        defaults=lambda r: {**customer_default(r), "active": True},
+    )
+)
+
+
+class PeoplePages(Controller):
+    path = "/people"
+
+    @get("/", name="people", opt=READ)
+    def index(
+        self,
+        db: Db,
+        q: FromQuery[str] = "",
+        customer_id: FromQuery[str] = "",
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+    ) -> Template:
+        stmt = people.person_query(query_int(customer_id), q.strip())
+        page = crud.paginate(db, stmt, limit, offset)
+        return render("access/people.html", page=page, q=q, customer_id=customer_id, customers=customer_choices(db))
+
+    @get("/{item_id:int}", name="person", opt=READ)
+    def detail(self, request: Request, db: Db, item_id: FromPath[int]) -> Template:
+        return render("access/person.html", **self._context(request, db, crud.get(db, Person, item_id)))
+
+    def _context(self, request: Request, db: Session, person: Person) -> dict[str, Any]:
+        person_visits = db.scalars(
+            visits.visit_query().join(Visit.people).where(Person.id == person.id).limit(50)
+        ).all()
+        checks = db.scalars(door.check_query(person_id=person.id).limit(50)).all()
+        return {"person": person, "visits": person_visits, "checks": checks, "tz": timezone(request)}
+
+    @post("/{item_id:int}/erase", name="person_erase", opt=WRITE)
+    def erase(self, request: Request, db: Db, item_id: FromPath[int]) -> Any:
+        person = crud.get(db, Person, item_id)
+        try:
+            people.erase(db, person, actor(request))
+        except Conflict as exc:
+            return render("access/person.html", 409, errors={"": str(exc)}, **self._context(request, db, person))
+        return Redirect(f"/people/{person.id}")
+
+
+# --- visits -----------------------------------------------------------------------------------------
+
+
+def visit_fields(db: Session, customer_id: int | None) -> list[Field]:
+    stmt = select(Person).options(joinedload(Person.customer)).where(Person.active.is_(True)).order_by(Person.name)
+    if customer_id is not None:
+        stmt = stmt.where(Person.customer_id == customer_id)
+    choices = [
+        (p.id, f"{p.name} — {p.customer.name}{' (third party)' if p.third_party else ''}") for p in db.scalars(stmt)
+    ]
+    return [
+        Field("customer_id", "Customer", "select", True, customer_choices(db)),
+        Field("purpose", "Purpose", "textarea", True),
+        Field("starts_at", "From", "datetime-local", True),
+        Field("ends_at", "Until", "datetime-local", True, help="At most 14 days after the start"),
+        Field("room_ids", "Rooms", "multiselect", True, room_choices(db)),
+        Field("person_ids", "People", "multiselect", True, choices, help="Registered people of this customer"),
+        Field("escort_required", "Escort required (always for a third party)", "checkbox"),
+    ]
+
+
+class VisitPages(Controller):
+    path = "/visits"
+
+    @get("/", name="visits", opt=READ)
+    def index(
+        self,
+        request: Request,
+        db: Db,
+        status: FromQuery[str] = "",
+        customer_id: FromQuery[str] = "",
+        on: FromQuery[str] = "",
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+    ) -> Template:
+        try:
+            day = date.fromisoformat(on) if on else None
+        except ValueError:
+            day = None
+        valid = status if status in {s.value for s in VisitStatus} else None
+        stmt = visits.visit_query(query_int(customer_id), valid, day_span(day, timezone(request)) if day else None)
+        page = crud.paginate(db, stmt, limit, offset)
+        return render(
+            "access/visits.html",
+            page=page,
+            status=status,
+            statuses=[s.value for s in VisitStatus],
+            customer_id=customer_id,
+            on=on,
+            customers=customer_choices(db),
+            tz=timezone(request),
+            window=window_text,
+        )
+
+    @get("/new", name="visit_new", opt=WRITE)
+    def new(self, request: Request, db: Db) -> Template:
+        cid = query_int(request.query_params.get("customer_id"))
+        start = clock.local(clock.aware(_next_hour(), timezone(request)), timezone(request))
+        values = {
+            "customer_id": cid or "",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
+        }
+        return render(
+            FORM, title="Request a visit", fields=visit_fields(db, cid), values=values, errors={}, cancel="/visits"
+        )
+
+    @post("/new", name="visit_create", opt=WRITE)
+    def create(self, request: Request, db: Db, data: Form) -> Any:
+        fields = visit_fields(db, None)
+        return submit(
+            request,
+            FORM,
+            data,
+            lambda: visits.request_visit(
+                db, parse(VisitIn, normalize(fields, data), form=True), actor(request), timezone(request)
+            ),
+            lambda v: f"/visits/{v.id}",
+            "Visit requested",
+            title="Request a visit",
+            fields=fields,
+            cancel="/visits",
+        )
+
+    def _context(self, request: Request, db: Session, visit: Visit) -> dict[str, Any]:
+        role = request.scope["user"].role
+        ctx: dict[str, Any] = {
+            "visit": visit,
+            "tz": timezone(request),
+            "window": window_text(visit.starts_at, visit.ends_at, timezone(request)),
+            "checks": db.scalars(door.check_query(visit_id=visit.id).limit(100)).all(),
+            "escorts": db.scalars(
+                select(User)
+                .where(User.active, User.role.in_((Role.technician, Role.security)))
+                .order_by(User.display_name)
+            ).all(),
+            "errors": {},
+            "values": {},
+        }
+        if visit.status is VisitStatus.requested and allows(role, Perm.visits_approve):
+            ctx["preview"] = visits.approval(db, visit, today(request), timezone(request))
+        return ctx
+
+    @get("/{item_id:int}", name="visit", opt=READ)
+    def detail(self, request: Request, db: Db, item_id: FromPath[int]) -> Template:
+        return render("access/visit.html", **self._context(request, db, crud.get(db, Visit, item_id)))
+
+    def _act(self, request: Request, db: Session, visit: Visit, action: Any, success: str, posted: dict) -> Any:
+        """Run a decision; on refusal show the visit again with the reasons and what was typed."""
+        values = {k: v for k, v in posted.items() if k != "_csrf_token"}
+        try:
+            action()
+        except Denied as exc:
+            return render(
+                "access/visit.html",
+                403,
+                **{
+                    **self._context(request, db, visit),
+                    "values": values,
+                    "reasons": [r.as_dict() for r in exc.verdict.reasons],
+                },
+            )
+        except ValidationFailed as exc:
+            return render(
+                "access/visit.html",
+                422,
+                **{**self._context(request, db, visit), "values": values, "errors": exc.errors},
+            )
+        except Conflict as exc:
+            return render(
+                "access/visit.html",
+                409,
+                **{**self._context(request, db, visit), "values": values, "errors": {"": str(exc)}},
+            )
+        flash(request, success, category="success")
+        return Redirect(f"/visits/{visit.id}")
+
+    @post("/{item_id:int}/approve", name="visit_approve", opt=APPROVE)
+    def approve(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
+        visit = crud.get(db, Visit, item_id)
+
+        def run() -> None:
+            body = parse(ApproveIn, {"a7_override": data.get("a7_override", "")}, form=True)
+            visits.approve(db, visit, body, actor(request), today(request), keyring(request), timezone(request))
+
+        return self._act(request, db, visit, run, "Visit approved; passes issued", data)
+
+    @post("/{item_id:int}/deny", name="visit_deny", opt=APPROVE)
+    def deny(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
+        visit = crud.get(db, Visit, item_id)
+
+        def run() -> None:
+            note = (data.get("note") or "").strip()
+            if len(note) < 3:
+                raise ValidationFailed({"note": "Say why the visit is denied"})
+            visits.deny(db, visit, note, actor(request))
+
+        return self._act(request, db, visit, run, "Visit denied", data)
+
+    @post("/{item_id:int}/cancel", name="visit_cancel", opt=WRITE)
+    def cancel(self, request: Request, db: Db, item_id: FromPath[int]) -> Any:
+        visit = crud.get(db, Visit, item_id)
+        return self._act(
+            request,
+            db,
+            visit,
+            lambda: visits.cancel(db, visit, actor(request)),
+            "Visit cancelled; its passes are revoked",
+            {},
+        )
+
+    @post("/{item_id:int}/complete", name="visit_complete", opt=WRITE)
+    def complete(self, request: Request, db: Db, item_id: FromPath[int]) -> Any:
+        visit = crud.get(db, Visit, item_id)
+        return self._act(request, db, visit, lambda: visits.complete(db, visit, actor(request)), "Visit completed", {})
+
+    @post("/{item_id:int}/escort", name="visit_escort", opt=WRITE)
+    def escort(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
+        visit = crud.get(db, Visit, item_id)
+        escort_id = query_int(data.get("escort_id"))
+        back = data.get("back") if data.get("back") == "/floor" else None
+        result = self._act(
+            request, db, visit, lambda: visits.set_escort(db, visit, escort_id, actor(request)), "Escort saved", data
+        )
+        return Redirect(back) if back and isinstance(result, Redirect) else result
+
+
+def _next_hour() -> datetime:
+    now = utcnow()
+    return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+
+
+# --- passes -----------------------------------------------------------------------------------------
+
+
+class PassPages(Controller):
+    path = "/passes"
+
+    @get("/{item_id:int}", name="pass", opt=READ)
+    def detail(self, request: Request, db: Db, item_id: FromPath[int]) -> Template:
+        vp = crud.get(db, VisitPass, item_id)
+        tz = timezone(request)
+        return render(
+            "access/pass.html",
+            vp=vp,
+            visit=vp.visit,
+            person=vp.person,
+            window=window_text(vp.valid_from, vp.valid_until, tz),
+            size=request.query_params.get("size", "card"),
+        )
+
+    @get("/{item_id:int}/qr.svg", name="pass_svg", opt=READ, media_type="image/svg+xml")
+    def svg(self, db: Db, item_id: FromPath[int]) -> Response[bytes]:
+        return qr_response(db, item_id, "svg")
+
+    @get("/{item_id:int}/qr.png", name="pass_png", opt=READ, media_type="image/png")
+    def png(self, db: Db, item_id: FromPath[int]) -> Response[bytes]:
+        return qr_response(db, item_id, "png")
+
+    @post("/{item_id:int}/reprint", name="pass_reprint", opt=WRITE)
+    def reprint(self, request: Request, db: Db, item_id: FromPath[int]) -> Any:
+        vp = crud.get(db, VisitPass, item_id)
+        try:
+            new = visits.reprint(db, vp, actor(request), keyring(request))
+        except Conflict as exc:
+            flash(request, str(exc), category="error")
+            return Redirect(f"/visits/{vp.visit_id}")
+        return Redirect(f"/passes/{new.id}")
+
+    @post("/{item_id:int}/revoke", name="pass_revoke", opt=WRITE)
+    def revoke(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
+        vp = crud.get(db, VisitPass, item_id)
+        reason = (data.get("reason") or "").strip() or "revoked at the desk"
+        try:
+            visits.revoke_pass(db, vp, actor(request), reason)
+            flash(request, "Pass revoked", category="success")
+        except Conflict as exc:
+            flash(request, str(exc), category="error")
+        return Redirect(f"/visits/{vp.visit_id}")
+
+
+# --- the door ---------------------------------------------------------------------------------------
+
+TAGS = re.compile(r"[\s,;]+")
+
+
+class DoorPages(Controller):
+    path = "/door"
+
+    @get("/", name="door", opt=DOOR)
+    def screen(self, db: Db) -> Template:
+        return render("access/door.html", rooms=db.scalars(select(Room).order_by(Room.code)).all(), result=None)
+
+    @post("/check", name="door_check", opt=DOOR)
+    def check(self, request: Request, db: Db, data: Form) -> Template:
+        tags = [t for t in TAGS.split(data.get("asset_tags") or "") if t]
+        direction = Direction.check_out if data.get("direction") == "out" else Direction.check_in
+        room_id = query_int(data.get("room_id"))
+        rooms = db.scalars(select(Room).order_by(Room.code)).all()
+        if room_id is None:
+            result = {"error": "Choose the door (room) this screen is at"}
+        else:
+            body = DoorCheckIn(
+                code=str(data.get("code") or ""),
+                room_id=room_id,
+                direction=direction,
+                asset_tags=[t[:50] for t in tags],
+            )
+            try:
+                result = {
+                    "answer": answer(
+                        door.check(db, body, actor(request), keyring(request), timezone(request)), timezone(request)
+                    )
+                }
+            except ValidationFailed as exc:
+                result = {"error": "; ".join(exc.errors.values())}
+        template = "access/_door_result.html" if request.headers.get("hx-request") else "access/door.html"
+        return render(template, rooms=rooms, result=result)
+
+    @get("/log", name="door_log", opt=READ)
+    def log(
+        self,
+        db: Db,
+        decision: FromQuery[str] = "",
+        room_id: FromQuery[str] = "",
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+    ) -> Template:
+        chosen = Decision(decision) if decision in ("allow", "deny") else None
+        stmt = door.check_query(query_int(room_id), chosen)
+        page = crud.paginate(db, stmt, limit, offset)
+        return render("access/door_log.html", page=page, decision=decision, room_id=room_id, rooms=room_choices(db))
+
+    @get("/checks/{item_id:int}", name="door_check_detail", opt=READ)
+    def detail(self, db: Db, item_id: FromPath[int]) -> Template:
+        dc = crud.get(db, DoorCheck, item_id)
+        open_breaches = []
+        if dc.customer_id:
+            open_breaches = db.scalars(
+                select(Breach).where(Breach.customer_id == dc.customer_id, Breach.resolved_on.is_(None))
+            ).all()
+        return render("access/door_check.html", dc=dc, breaches=open_breaches)
+
+    @post("/checks/{item_id:int}/breach", name="door_check_breach", opt={"perm": Perm.customers_write})
+    def link_breach(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Redirect:
+        dc = crud.get(db, DoorCheck, item_id)
+        breach_id = query_int(data.get("breach_id"))
+        breach = db.get(Breach, breach_id) if breach_id else None
+        if breach_id is not None and (breach is None or breach.customer_id != dc.customer_id):
+            raise ValidationFailed({"breach_id": "Choose an open breach of this customer"})
+        crud.update(db, dc, {"breach_id": breach_id}, actor=actor(request))
+        return Redirect(f"/door/checks/{dc.id}")
+
+
+# --- the technicians' floor view (tablet) ------------------------------------------------------------
+
+
+def inspection_fields(db: Session) -> list[Field]:
+    return [
+        Field("room_id", "Room", "select", True, room_choices(db)),
+        Field("findings", "Findings", "textarea", True, help="What you saw; write 'nothing to report' if so"),
+    ]
+
+
+class FloorPage(Controller):
+    path = "/floor"
+
+    def _context(self, request: Request, db: Session) -> dict[str, Any]:
+        tz = timezone(request)
+        day = today(request)
+        start, end = day_span(day, tz)
+        todays = db.scalars(
+            visits.visit_query(day=(start, end)).where(Visit.status.in_((VisitStatus.requested, *OPEN_VISIT)))
+        ).all()
+        upcoming = db.scalars(
+            visits.visit_query(day=(end, end + timedelta(days=7)))
+            .where(Visit.status.in_((VisitStatus.requested, *OPEN_VISIT)), Visit.starts_at >= end)
+            .limit(50)
+        ).all()
+        return {
+            "todays": sorted(todays, key=lambda v: v.starts_at),
+            "upcoming": sorted(upcoming, key=lambda v: v.starts_at),
+            "inside": door.inside_now(db),
+            "inspections": db.scalars(inspections.inspection_query().limit(10)).all(),
+            "fields": inspection_fields(db),
+            "escorts": db.scalars(
+                select(User)
+                .where(User.active, User.role.in_((Role.technician, Role.security)))
+                .order_by(User.display_name)
+            ).all(),
+            "tz": tz,
+            "window": window_text,
+            "values": {},
+            "errors": {},
+        }
+
+    @get("/", name="floor", opt=READ)
+    def view(self, request: Request, db: Db) -> Template:
+        return render("access/floor.html", **self._context(request, db))
+
+    @post("/inspections", name="floor_inspection", opt=WRITE)
+    def inspect(self, request: Request, db: Db, data: Form) -> Any:
+        ctx = self._context(request, db)
+        fields = ctx.pop("fields")
+        return submit(
+            request,
+            "access/floor.html",
+            data,
+            lambda: inspections.log(
+                db, parse(InspectionIn, normalize(fields, data), form=True), actor(request), timezone(request)
+            ),
+            lambda i: "/floor",
+            "Inspection logged (Art. 13.5, rule A5)",
+            fields=fields,
+            **{k: v for k, v in ctx.items() if k not in ("values", "errors")},
+        )
+
+
+ROUTE_HANDLERS = [PEOPLE_FORMS, PeoplePages, VisitPages, PassPages, DoorPages, FloorPage]

@@ -1,0 +1,102 @@
+"""A customer's registered visitors (A1, A2) and their personal data (R3)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, exists, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from dcops import audit, crud
+from dcops.access.models import DoorCheck, Person, VisitPass
+from dcops.access.schemas import PersonIn
+from dcops.customers.models import Breach, Customer
+from dcops.db import atomic, utcnow
+from dcops.errors import Conflict, ValidationFailed
+from dcops.validation import as_dict
+
+REFS = {"customer_id": Customer}
+
+
+def _values(data: PersonIn, person: Person | None, actor: str, today: date) -> dict[str, Any]:
+    if data.third_party and not (data.company or "").strip():
+        raise ValidationFailed({"company": "A third party's own company is required (rule A2)"})
+    if data.competence_confirmed_on and data.competence_confirmed_on > today:
+        raise ValidationFailed({"competence_confirmed_on": "Competence cannot be confirmed for a future day"})
+    if data.id_document_last4 and not data.id_document_type:
+        raise ValidationFailed({"id_document_type": "Say which document the last characters are from"})
+    values = as_dict(data)
+    before = person.competence_confirmed_on if person else None
+    if data.competence_confirmed_on != before:
+        values["competence_confirmed_by"] = actor if data.competence_confirmed_on else None
+    return values
+
+
+def create_person(db: Session, data: PersonIn, actor: str, today: date) -> Person:
+    return crud.create(db, Person, _values(data, None, actor, today), actor=actor, refs=REFS)
+
+
+def update_person(db: Session, person: Person, data: PersonIn, actor: str, today: date) -> Person:
+    if person.pseudonymised_at is not None:
+        raise Conflict("This person's data was erased; register them again if they return")
+    if data.customer_id != person.customer_id:
+        raise ValidationFailed({"customer_id": "A person stays with their customer; register them anew instead"})
+    return crud.update(db, person, _values(data, person, actor, today), actor=actor, refs=REFS)
+
+
+def under_open_breach(db: Session, person_id: int) -> bool:
+    """R3's exception: a door check of theirs is evidence in a breach that is still open."""
+    stmt = select(
+        exists().where(DoorCheck.person_id == person_id, DoorCheck.breach_id == Breach.id, Breach.resolved_on.is_(None))
+    )
+    return bool(db.scalar(stmt))
+
+
+def pseudonym(person_id: int) -> str:
+    return f"Visitor #{person_id} (erased)"
+
+
+def pseudonymise(db: Session, person: Person, actor: str, why: str) -> None:
+    """Name and contact replaced, open passes revoked, door checks keep only the pseudonym (R3)."""
+    now = utcnow()
+    with atomic(db):
+        person.name = pseudonym(person.id)
+        person.email = person.phone = person.company = person.id_document_last4 = None
+        person.id_document_type = None
+        person.active = False
+        person.pseudonymised_at = now
+        db.execute(
+            update(VisitPass)
+            .where(VisitPass.person_id == person.id, VisitPass.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_by=actor, revoke_reason=why)
+        )
+        db.execute(update(DoorCheck).where(DoorCheck.person_id == person.id).values(person_name=person.name))
+        db.flush()
+        audit.record(
+            db, actor=actor, action="pseudonymise", object_type="person", object_id=person.id, extra={"why": why}
+        )
+
+
+def erase(db: Session, person: Person, actor: str) -> Person:
+    """Erasure on request (R3): at once, unless their door checks are evidence in an open breach."""
+    if person.pseudonymised_at is not None:
+        raise Conflict("This person's data was already erased")
+    if under_open_breach(db, person.id):
+        raise Conflict(
+            "A door check of this person is evidence in an open breach: their data is kept until it is resolved "
+            "(Annex 1, rule R3)"
+        )
+    pseudonymise(db, person, actor, "erased on request")
+    return person
+
+
+def person_query(customer_id: int | None = None, q: str = "", active: bool | None = None) -> Select[Any]:
+    stmt = select(Person).options(joinedload(Person.customer)).order_by(Person.name, Person.id)
+    if customer_id is not None:
+        stmt = stmt.where(Person.customer_id == customer_id)
+    if q:
+        stmt = stmt.where(Person.name.ilike(f"%{q}%"))
+    if active is not None:
+        stmt = stmt.where(Person.active.is_(active))
+    return stmt
