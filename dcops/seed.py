@@ -237,7 +237,10 @@ def _visit(db: Session, v: dict[str, Any], today: date, keys: KeyRing) -> None:
     elif status == "in_progress":
         room_id = body["room_ids"][0]
         for vp in list(visit.passes):
-            door.check(db, DoorCheckIn(code=vp.code, room_id=room_id), "sara", keys, tz, now=max(starts, utcnow()))
+            checked = DoorCheckIn(code=vp.code, room_id=room_id)
+            outcome = door.check(db, checked, "sara", keys, tz, now=max(starts, utcnow()))
+            if not outcome.allowed:
+                raise ValueError(f"seed: check-in for {v['purpose']!r} refused: {outcome.verdict.reasons}")
 
 
 def _none_yet(db: Session, model: Any, customer: Customer) -> bool:

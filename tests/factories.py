@@ -7,6 +7,7 @@ from datetime import date
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
+from dcops.access.models import Person
 from dcops.auth.models import Role, User
 from dcops.auth.service import hash_password
 from dcops.customers.models import (
@@ -177,6 +178,17 @@ class NoticeFactory(Base):
     recorded_by = "test"
 
 
+class PersonFactory(Base):
+    class Meta:
+        model = Person
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"Visitor {n}")
+    competence_confirmed_on = date(2025, 1, 1)
+    competence_confirmed_by = "test"
+    active = True
+
+
 ALL = [
     UserFactory,
     CustomerFactory,
@@ -190,4 +202,5 @@ ALL = [
     PaymentFactory,
     BreachFactory,
     NoticeFactory,
+    PersonFactory,
 ]

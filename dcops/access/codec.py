@@ -74,7 +74,7 @@ def decode(text: str, keys: Mapping[bytes, Ed25519PublicKey]) -> Claims:
         header = cbor2.loads(protected)
     except Exception as exc:
         raise PassUnreadable("The pass cannot be read (damaged header)") from exc
-    if not isinstance(header, dict) or header.get(ALG) != EDDSA or not isinstance(header.get(KID), bytes):
+    if not isinstance(header, Mapping) or header.get(ALG) != EDDSA or not isinstance(header.get(KID), bytes):
         raise PassUnreadable("The pass is not signed the way dcops signs passes")
     kid = header[KID]
     key = keys.get(kid)
@@ -91,7 +91,9 @@ def _sign1_parts(message: object) -> tuple[bytes, bytes, bytes]:
     if not (isinstance(message, cbor2.CBORTag) and message.tag == COSE_SIGN1_TAG):
         raise PassUnreadable("The pass cannot be read (not a signed message)")
     parts = message.value
-    if not (isinstance(parts, list) and len(parts) == 4 and all(isinstance(parts[i], bytes) for i in (0, 2, 3))):
+    if not (
+        isinstance(parts, list | tuple) and len(parts) == 4 and all(isinstance(parts[i], bytes) for i in (0, 2, 3))
+    ):
         raise PassUnreadable("The pass cannot be read (malformed signed message)")
     return parts[0], parts[2], parts[3]
 
@@ -100,7 +102,7 @@ def _claims(payload: bytes, kid: bytes) -> Claims:
     try:
         c = cbor2.loads(payload)
         rooms = c[ROOMS]
-        if not (isinstance(rooms, list) and all(isinstance(r, str) for r in rooms)):
+        if not (isinstance(rooms, list | tuple) and all(isinstance(r, str) for r in rooms)):
             raise TypeError("rooms")
         return Claims(
             pass_id=_int(c[PASS_ID]),

@@ -4,7 +4,7 @@ access terms (D2, K2, A1, A2, A7), with one signed pass per person on approval."
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -51,7 +51,8 @@ def _people(db: Session, ids: list[int], customer_id: int) -> list[Person]:
 
 
 def request_visit(db: Session, data: VisitIn, actor: str, timezone: str) -> Visit:
-    starts, ends = clock.aware(data.starts_at, timezone), clock.aware(data.ends_at, timezone)
+    starts = clock.aware(data.starts_at, timezone).astimezone(UTC)
+    ends = clock.aware(data.ends_at, timezone).astimezone(UTC)
     errors = visit_window(starts, ends)
     if errors:
         raise ValidationFailed(errors)

@@ -72,7 +72,7 @@ def _responsibility(facts: VisitFacts) -> Verdict:
     missing = sorted(facts.rooms - covered)
     if not missing:
         return Verdict.allow()
-    colocation = any(c.colocation for c in facts.contracts)
+    colocation = any(c.colocation for c in facts.contracts) or not facts.contracts
     rule, article = ("K2", "12.3") if colocation else ("D2", "11.3")
     return Verdict.deny(
         Reason(

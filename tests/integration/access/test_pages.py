@@ -1,0 +1,125 @@
+"""The access screens over HTML: the door, the visit desk, the floor view, the printable pass, the CLI."""
+
+import io
+import json
+import re
+
+import zxingcpp
+from click.testing import CliRunner
+from PIL import Image
+from sqlalchemy import select
+
+from dcops.access.models import Inspection, Visit
+from dcops.auth.models import Role
+from dcops.cli import main
+from tests.factories import InvoiceFactory, PersonFactory
+from tests.integration.test_seed_and_schema import DEMO
+
+
+def test_the_door_screen_answers_a_scan_in_place(world, login):
+    guard = login(Role.security)
+    code = world.approved()["passes"][0]["code"]
+    page = guard.get("/door")
+    assert page.status_code == 200 and 'id="code"' in page.text and world.room.code in page.text
+    r = guard.form(
+        "/door/check", {"code": code, "room_id": world.room.id, "direction": "in"}, headers={"HX-Request": "true"}
+    )
+    assert r.status_code == 200 and "ALLOW" in r.text and world.person.name in r.text and "<html" not in r.text
+    r = guard.form("/door/check", {"code": "DC1:forged", "room_id": world.room.id, "direction": "in"})
+    assert r.status_code == 200 and "DENY" in r.text and "Art. 13.1 (rule A1)" in r.text and "<html" in r.text
+    r = guard.form("/door/check", {"code": code, "room_id": "", "direction": "in"}, headers={"HX-Request": "true"})
+    assert "Choose the door" in r.text
+
+
+def test_technicians_do_not_run_the_door(login):
+    assert login(Role.technician).get("/door").status_code == 403
+
+
+def test_the_desk_sees_the_refusal_before_approving_and_overrides_a7_with_a_reason(world, login, db):
+    desk = login(Role.account_manager)
+    InvoiceFactory(contract=world.contract, issue_date=world.contract.start_date)
+    vid = world.desk.post("/api/visits", json=world.visit()).json()["id"]
+    page = desk.get(f"/visits/{vid}")
+    assert "Art. 13.7 (rule A7)" in page.text and "Approve with override" in page.text
+    r = desk.form(f"/visits/{vid}/approve", {"a7_override": ""})
+    assert r.status_code == 403 and "Art. 13.7 (rule A7)" in r.text
+    r = desk.form(f"/visits/{vid}/approve", {"a7_override": "Hi"})
+    assert r.status_code == 422 and "Hi</textarea>" in r.text  # what was typed stays
+    r = desk.form(f"/visits/{vid}/approve", {"a7_override": "Emergency power work agreed"})
+    assert r.status_code == 200 and "A7 overridden" in r.text and "Emergency power work agreed" in r.text
+    assert db.get(Visit, vid).status.value == "approved"
+
+
+def test_requesting_a_visit_keeps_what_was_typed_on_error(world, login):
+    tech = login(Role.technician)
+    form = tech.get(f"/visits/new?customer_id={world.customer.id}")
+    assert form.status_code == 200 and world.person.name in form.text
+    data = {
+        "customer_id": world.customer.id,
+        "purpose": "Swap a PSU",
+        "starts_at": "2030-01-01T09:00",
+        "ends_at": "2030-01-20T09:00",
+        "room_ids": world.room.id,
+        "person_ids": world.person.id,
+    }
+    r = tech.form("/visits/new", data)
+    assert r.status_code == 422 and "14 days" in r.text and "Swap a PSU" in r.text
+    r = tech.form("/visits/new", {**data, "ends_at": "2030-01-01T12:00"})
+    assert r.status_code == 200 and "Visit requested" in r.text and "requested" in r.text
+
+
+def test_the_floor_shows_who_is_inside_and_logs_an_inspection(world, login, db):
+    tech = login(Role.technician)
+    code = world.approved()["passes"][0]["code"]
+    world.scan(code)
+    page = tech.get("/floor")
+    assert page.status_code == 200 and world.person.name in page.text and "Inside now (1)" in page.text
+    r = tech.form("/floor/inspections", {"room_id": world.room.id, "findings": ""})
+    assert r.status_code == 422 and "required" in r.text
+    r = tech.form("/floor/inspections", {"room_id": world.room.id, "findings": "Cage A07 intact"})
+    assert r.status_code == 200 and "rule A5" in r.text
+    assert db.scalars(select(Inspection)).one().inspected_by == tech.user.username
+
+
+def test_escort_assigned_from_the_floor(world, login, db):
+    tech = login(Role.technician)
+    third = PersonFactory(customer=world.customer, third_party=True, company="Acme")
+    visit = world.desk.post("/api/visits", json=world.visit(person_ids=[third.id])).json()
+    r = tech.form(f"/visits/{visit['id']}/escort", {"escort_id": tech.user.id, "back": "/floor"})
+    assert r.status_code == 200 and r.url.path == "/floor"
+    assert db.get(Visit, visit["id"]).escort_id == tech.user.id
+
+
+def test_the_printable_pass_carries_its_qr(world, login):
+    desk = login(Role.account_manager)
+    p = world.approved()["passes"][0]
+    page = desk.get(f"/passes/{p['id']}?size=a6")
+    assert page.status_code == 200 and "VISITOR" in page.text and world.person.name in page.text
+    assert f'src="/passes/{p["id"]}/qr.svg"' in page.text and 'class="pass a6"' in page.text
+    png = desk.get(f"/passes/{p['id']}/qr.png")
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))
+    assert [f.text for f in found] == [p["code"]]
+
+
+def test_erasing_a_person_from_their_page(world, login, db):
+    desk = login(Role.account_manager)
+    r = desk.form(f"/people/{world.person.id}/erase")
+    assert r.status_code == 200 and "(erased)" in r.text
+    db.refresh(world.person)
+    assert world.person.pseudonymised_at is not None and world.person.email is None
+
+
+def test_sweep_housekeeping_and_key_rotation_from_the_cli(tmp_path, monkeypatch):
+    monkeypatch.setenv("DCOPS_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DCOPS_DATABASE_URL", raising=False)
+    run = CliRunner().invoke
+    assert run(main, ["db", "upgrade"]).exit_code == 0
+    assert run(main, ["seed", "load", str(DEMO)]).exit_code == 0
+    r = run(main, ["sweep", "--json"])
+    assert json.loads(r.output)["housekeeping"] == {"deactivated": [], "pseudonymised": [], "kept": []}
+    before = run(main, ["keys", "list"]).output
+    r = run(main, ["keys", "rotate"])
+    assert r.exit_code == 0 and "New signing key" in r.output
+    old = re.match(r"^([0-9a-f]{16})", before).group(1)
+    after = run(main, ["keys", "list"]).output
+    assert f"{old}  retired, kept until" in after and after.count("current") == 1

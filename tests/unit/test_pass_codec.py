@@ -1,0 +1,162 @@
+"""The visit pass codec (COSE_Sign1, Ed25519, base45, DC1:), its keys and its QR."""
+
+import os
+import stat
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import zxingcpp
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PIL import Image
+
+from dcops.access import codec, qr
+from dcops.access.keys import KeyRing, key_id
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+CLAIMS = codec.Claims(
+    pass_id=4711, not_before=NOW - timedelta(hours=1), expires=NOW + timedelta(hours=8), rooms=("ZAAL-A", "ZAAL-B")
+)
+
+
+@pytest.fixture
+def key():
+    private = Ed25519PrivateKey.generate()
+    return key_id(private.public_key()), private
+
+
+def test_round_trip_keeps_every_claim(key):
+    kid, private = key
+    text = codec.encode(CLAIMS, private, kid)
+    assert text.startswith("DC1:") and len(text) < 250
+    got = codec.verify(text, {kid: private.public_key()}, NOW)
+    assert (got.pass_id, got.not_before, got.expires, got.rooms, got.kid) == (
+        4711,
+        CLAIMS.not_before,
+        CLAIMS.expires,
+        ("ZAAL-A", "ZAAL-B"),
+        kid,
+    )
+
+
+def test_the_text_is_qr_alphanumeric_only(key):
+    text = codec.encode(CLAIMS, key[1], key[0])
+    assert set(text) <= set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
+
+
+@pytest.mark.parametrize("position", [10, 60, 120, -3])
+def test_a_tampered_character_is_refused(key, position):
+    kid, private = key
+    text = codec.encode(CLAIMS, private, kid)
+    chars = list(text)
+    chars[position] = "A" if chars[position] != "A" else "B"
+    with pytest.raises(codec.PassUnreadable):
+        codec.decode("".join(chars), {kid: private.public_key()})
+
+
+def test_wrong_key_under_the_same_id_is_a_forgery(key):
+    kid, private = key
+    forger = Ed25519PrivateKey.generate()
+    text = codec.encode(CLAIMS, forger, kid)  # claims our key id
+    with pytest.raises(codec.PassUnreadable, match="forged or altered"):
+        codec.decode(text, {kid: private.public_key()})
+
+
+def test_unknown_key_id_is_refused(key):
+    other = Ed25519PrivateKey.generate()
+    text = codec.encode(CLAIMS, other, key_id(other.public_key()))
+    with pytest.raises(codec.PassUnreadable, match="unknown key"):
+        codec.decode(text, {key[0]: key[1].public_key()})
+
+
+def test_expired_and_not_yet_valid_are_refused(key):
+    kid, private = key
+    text = codec.encode(CLAIMS, private, kid)
+    keys = {kid: private.public_key()}
+    with pytest.raises(codec.PassUnreadable, match="expired"):
+        codec.verify(text, keys, CLAIMS.expires + timedelta(seconds=1))
+    with pytest.raises(codec.PassUnreadable, match="not valid before"):
+        codec.verify(text, keys, CLAIMS.not_before - timedelta(seconds=1))
+    assert codec.verify(text, keys, CLAIMS.expires).pass_id == 4711  # the last second still counts
+
+
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ("HC1:6BFOXN%TS3DH0YOJ58S", "prefix"),
+        ("DC1:", "damaged"),
+        ("DC1:::::", "damaged"),
+        ("DC1:%%%%%%%%%%%%", "damaged"),
+        ("DC1:" + "0" * 90, "damaged|signed message"),
+        ("", "prefix"),
+        ("\x00\xff garbage \u2603", "prefix"),
+        ("DC1:" + "A" * (1024 * 1024), "too long"),
+    ],
+)
+def test_garbage_is_refused_with_a_reason(key, text, why):
+    with pytest.raises(codec.PassUnreadable, match=why):
+        codec.decode(text, {key[0]: key[1].public_key()})
+
+
+def test_valid_cbor_that_is_not_a_cose_message_is_refused(key):
+    import base45
+    import cbor2
+
+    for message in ([1, 2, 3], cbor2.CBORTag(18, [b"", {}, b"", b""]), cbor2.CBORTag(18, "x"), {"a": 1}):
+        text = "DC1:" + base45.b45encode(cbor2.dumps(message)).decode()
+        with pytest.raises(codec.PassUnreadable):
+            codec.decode(text, {key[0]: key[1].public_key()})
+
+
+def test_a_scanner_s_trailing_newline_is_tolerated(key):
+    text = codec.encode(CLAIMS, key[1], key[0])
+    assert codec.decode(text + "\r\n", {key[0]: key[1].public_key()}).pass_id == 4711
+
+
+# --- keys ------------------------------------------------------------------------------------------
+
+
+def test_keys_are_made_once_private_0600_and_published(tmp_path):
+    ring = KeyRing(tmp_path)
+    kid, private = ring.signing_key()
+    assert kid == key_id(private.public_key()) and len(kid) == 8
+    assert ring.signing_key()[0] == kid  # kept, not remade
+    mode = stat.S_IMODE(os.stat(tmp_path / "pass-keys" / f"{kid.hex()}.key").st_mode)
+    assert mode == 0o600
+    published = [k.as_dict() for k in ring.public_keys().values()]
+    assert published == [
+        {**published[0], "kid": kid.hex(), "kty": "OKP", "crv": "Ed25519", "current": True, "retire_after": None}
+    ]
+    assert "d" not in published[0]  # never the private half
+
+
+def test_rotation_keeps_old_passes_verifiable_until_they_expire(tmp_path):
+    ring = KeyRing(tmp_path)
+    old, old_private = ring.signing_key()
+    text = codec.encode(CLAIMS, old_private, old)
+    new = ring.rotate(CLAIMS.expires, NOW)
+    assert new != old and ring.signing_key()[0] == new
+    assert not (tmp_path / "pass-keys" / f"{old.hex()}.key").exists()  # the old key signs no more
+    fresh = KeyRing(tmp_path)  # another worker reading the same directory
+    assert codec.verify(text, fresh.verifiers(NOW), NOW).pass_id == 4711
+    assert old not in fresh.verifiers(CLAIMS.expires + timedelta(seconds=1))
+    fresh.rotate(None, CLAIMS.expires + timedelta(days=1))  # pruned once its passes have expired
+    assert old not in fresh.public_keys()
+
+
+# --- QR --------------------------------------------------------------------------------------------
+
+
+def test_the_qr_is_level_q_alphanumeric_at_most_version_13_and_decodes(key, tmp_path):
+    many_rooms = codec.Claims(2**40, CLAIMS.not_before, CLAIMS.expires, tuple(f"ZAAL-{c}" for c in "ABCDEFGH"))
+    text = codec.encode(many_rooms, key[1], key[0])
+    assert qr.version(text) <= qr.MAX_VERSION
+    (tmp_path / "pass.png").write_bytes(qr.png(text))
+    found = zxingcpp.read_barcodes(Image.open(tmp_path / "pass.png"))
+    assert len(found) == 1 and found[0].format == zxingcpp.BarcodeFormat.QRCode
+    assert found[0].text == text and found[0].ec_level == "Q"
+    assert codec.decode(found[0].text, {key[0]: key[1].public_key()}).rooms == many_rooms.rooms
+
+
+def test_a_text_too_long_for_version_13_is_refused():
+    with pytest.raises(ValueError, match="at most 13"):
+        qr.version("DC1:" + "A" * 600)

@@ -1,0 +1,201 @@
+"""Access rules D2, K2, A1, A2, A7 at approval and at the door; carry-out (D1, K1, K10, R1)."""
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from dcops.terms.access import (
+    CarriedItem,
+    DoorFacts,
+    Permission,
+    Responsibility,
+    VisitFacts,
+    Visitor,
+    door_verdict,
+    may_approve,
+    may_carry_out,
+    visit_window,
+)
+from dcops.terms.standing import CustomerFacts, OpenBreach, UnpaidInvoice, standing
+
+DAY = date(2026, 11, 24)
+ROOMS = frozenset({"ZAAL-A"})
+GOOD = standing(CustomerFacts(consumer=False), DAY)
+OWN = Visitor("Pieter", active=True, competent=True, third_party=False)
+COLO = Responsibility(colocation=True, maintains=True, rooms=frozenset({"ZAAL-A", "ZAAL-B"}))
+FACTS = VisitFacts("Hollandse", False, GOOD, ROOMS, DAY, DAY, (OWN,), (COLO,))
+
+
+def rules(verdict):
+    return [r.rule for r in verdict.reasons]
+
+
+def in_default(consumer=False):
+    facts = CustomerFacts(consumer=consumer, unpaid=(UnpaidInvoice(1, "C-1", DAY - timedelta(days=40), 100),))
+    return standing(facts, DAY)
+
+
+def test_a_competent_own_visitor_with_a_maintaining_contract_is_approved():
+    answer = may_approve(FACTS)
+    assert answer.verdict(override=False).allowed and answer.overridable.allowed
+
+
+def test_k2_no_contract_making_the_customer_maintain_in_that_room():
+    answer = may_approve(replace(FACTS, contracts=(replace(COLO, maintains=False),)))
+    assert rules(answer.blocking) == ["K2"] and "ZAAL-A" in answer.blocking.reasons[0].message
+    answer = may_approve(replace(FACTS, rooms=frozenset({"ZAAL-C"})))
+    assert rules(answer.blocking) == ["K2"]
+
+
+def test_d2_for_a_dedicated_only_customer():
+    dedicated = Responsibility(colocation=False, maintains=False, rooms=ROOMS)
+    answer = may_approve(replace(FACTS, contracts=(dedicated,)))
+    assert [(r.rule, r.article) for r in answer.blocking.reasons] == [("D2", "11.3")]
+    assert may_approve(replace(FACTS, contracts=(replace(dedicated, maintains=True),))).blocking.allowed
+
+
+def test_a1_inactive_or_not_competent():
+    for v in (replace(OWN, active=False), replace(OWN, competent=False)):
+        assert rules(may_approve(replace(FACTS, visitors=(v,))).blocking) == ["A1"]
+
+
+def test_a2_third_party_needs_permission_for_person_days_and_rooms():
+    third = replace(OWN, label="Jan", third_party=True)
+    assert rules(may_approve(replace(FACTS, visitors=(third,))).blocking) == ["A2"]
+    whole = Permission(DAY, DAY + timedelta(days=3), False, ROOMS)
+    ok = replace(FACTS, visitors=(replace(third, permissions=(whole,)),), last_day=DAY + timedelta(days=3))
+    assert may_approve(ok).blocking.allowed
+    assert not may_approve(replace(ok, last_day=DAY + timedelta(days=4))).blocking.allowed  # ends before the visit
+    assert not may_approve(replace(ok, rooms=frozenset({"ZAAL-A", "ZAAL-B"}))).blocking.allowed  # not that room
+    revoked = replace(third, permissions=(replace(whole, revoked=True),))
+    assert not may_approve(replace(ok, visitors=(revoked,))).blocking.allowed
+
+
+def test_a7_refuses_a_failing_business_and_only_a_consumer_in_default():
+    answer = may_approve(replace(FACTS, standing=in_default()))
+    assert answer.blocking.allowed and rules(answer.overridable) == ["A7"]
+    assert not answer.verdict(override=False).allowed and answer.verdict(override=True).allowed
+    consumer_overdue = standing(
+        CustomerFacts(consumer=True, unpaid=(UnpaidInvoice(1, "C-1", DAY - timedelta(days=40), 100),)), DAY
+    )
+    assert not consumer_overdue.in_default
+    assert may_approve(replace(FACTS, consumer=True, standing=consumer_overdue)).overridable.allowed
+    breach = standing(CustomerFacts(consumer=False, breaches=(OpenBreach(1, "13.4", DAY, "cage"),)), DAY)
+    assert rules(may_approve(replace(FACTS, standing=breach)).overridable) == ["A7"]
+
+
+def test_every_failing_reason_is_given_at_once():
+    answer = may_approve(
+        replace(
+            FACTS,
+            contracts=(),
+            visitors=(replace(OWN, competent=False), replace(OWN, label="Jan", third_party=True)),
+            standing=in_default(),
+        )
+    )
+    assert rules(answer.verdict(override=False)) == ["K2", "A1", "A2", "A7"]
+    assert rules(answer.verdict(override=True)) == ["K2", "A1", "A2"]  # the override lifts A7 only
+
+
+def test_a_visit_lasts_at_most_14_days():
+    start = datetime(2026, 11, 24, 8, 0)
+    assert visit_window(start, start + timedelta(days=14)) == {}
+    assert "ends_at" in visit_window(start, start + timedelta(days=14, seconds=1))
+    assert "ends_at" in visit_window(start, start)
+
+
+def test_a_breach_recorded_after_the_day_asked_does_not_count_yet():
+    later = CustomerFacts(consumer=False, breaches=(OpenBreach(1, "13.4", DAY, "cage"),))
+    assert not standing(later, DAY - timedelta(days=1)).fails and standing(later, DAY).fails
+
+
+# --- the door ------------------------------------------------------------------------------------------
+
+TZ = ZoneInfo("Europe/Amsterdam")
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=TZ)
+DOOR = DoorFacts(
+    now=NOW,
+    direction="in",
+    room="ZAAL-A",
+    valid_from=NOW - timedelta(hours=2),
+    valid_until=NOW + timedelta(hours=6),
+    pass_revoked=False,
+    visit_status="approved",
+    visitor=OWN,
+    visit_rooms=ROOMS,
+    customer="Hollandse",
+    consumer=False,
+    standing=GOOD,
+    a7_overridden=False,
+    inside=False,
+)
+
+
+def test_the_door_allows_a_good_pass():
+    assert door_verdict(DOOR).allowed and door_verdict(replace(DOOR, visit_status="in_progress")).allowed
+
+
+@pytest.mark.parametrize(
+    "change, rule, words",
+    [
+        ({"now": NOW - timedelta(hours=3)}, "A1", "valid from 2026-11-24 08:00"),
+        ({"now": NOW + timedelta(hours=7)}, "A1", "expired at 2026-11-24 16:00"),
+        ({"pass_revoked": True}, "A1", "revoked"),
+        ({"visit_status": "cancelled"}, "A1", "cancelled"),
+        ({"visitor": replace(OWN, active=False)}, "A1", "no longer registered"),
+        ({"visitor": replace(OWN, competent=False)}, "A1", "not been confirmed competent"),
+        ({"visitor": replace(OWN, third_party=True)}, "A2", "without written permission"),
+        ({"room": "ZAAL-B"}, "A1", "for ZAAL-A, not ZAAL-B"),
+        ({"standing": in_default()}, "A7", "in default"),
+        ({"inside": True}, "A1", "anti-passback"),
+    ],
+)
+def test_each_door_check_refuses_with_its_rule(change, rule, words):
+    verdict = door_verdict(replace(DOOR, **change))
+    assert not verdict.allowed and [r.rule for r in verdict.reasons] == [rule]
+    assert words in verdict.reasons[0].message
+
+
+def test_the_door_lists_reasons_in_the_screen_s_order_and_honours_an_a7_override():
+    verdict = door_verdict(
+        replace(DOOR, pass_revoked=True, room="ZAAL-B", standing=in_default(), inside=True, now=NOW + timedelta(days=1))
+    )
+    assert [r.message.split(" ")[1] for r in verdict.reasons][:2] == ["pass", "pass"]
+    assert rules(verdict) == ["A1", "A1", "A1", "A7", "A1"]
+    assert door_verdict(replace(DOOR, standing=in_default(), a7_overridden=True)).allowed
+
+
+def test_leaving_is_never_refused_once_the_pass_is_known():
+    assert door_verdict(replace(DOOR, direction="out", standing=in_default(), pass_revoked=True)).allowed
+
+
+def test_a_third_party_permission_must_hold_on_the_day_for_the_door_s_room():
+    permitted = replace(OWN, third_party=True, permissions=(Permission(DAY, DAY, False, ROOMS),))
+    assert door_verdict(replace(DOOR, visitor=permitted)).allowed
+    assert not door_verdict(
+        replace(DOOR, visitor=permitted, now=NOW + timedelta(days=1), valid_until=NOW + timedelta(days=2))
+    ).allowed
+
+
+# --- carry-out ------------------------------------------------------------------------------------------
+
+ITEM = CarriedItem("GRV-0100", "srv-1", owner_is_customer=True, customer_matches=True)
+
+
+@pytest.mark.parametrize(
+    "item, expected",
+    [
+        (ITEM, []),
+        (CarriedItem("NOPE"), ["R1"]),
+        (replace(ITEM, owner_is_customer=False, customer_matches=False), ["D1"]),
+        (replace(ITEM, customer_matches=False), ["K1"]),
+        (replace(ITEM, liened=True), ["K10"]),
+        (replace(ITEM, mounted_in="A06 U12"), ["R1"]),
+        (replace(ITEM, liened=True, mounted_in="A06 U12"), ["K10", "R1"]),
+    ],
+)
+def test_carry_out(item, expected):
+    verdict = may_carry_out(item, "Hollandse")
+    assert verdict.allowed is (expected == []) and rules(verdict) == expected
