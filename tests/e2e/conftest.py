@@ -31,8 +31,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("e2e")
+def live_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live server's data directory: its database and pass keys, for tests that set up or read state."""
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_data: Path) -> Iterator[str]:
+    data = live_data
     url = f"sqlite:///{data / 'dcops.sqlite3'}"
     migrate.upgrade(url)
     engine = make_engine(url)
@@ -89,6 +95,20 @@ def tablet(browser, live_server):  # type: ignore[no-untyped-def]
     page.goto("/login")
     page.fill("#username", "tom")
     page.fill("#password", "demo-tech-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def door(browser, live_server):  # type: ignore[no-untyped-def]
+    """The door's tablet, signed in as the demo security officer."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server)
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#username", "sara")
+    page.fill("#password", "demo-security-2026")
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server}/")
     yield page
