@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
-from litestar import Litestar, Response, Router
+from litestar import Litestar, Request, Response, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -40,7 +40,7 @@ from dcops.customers.records_pages import (
     PolicyPages,
     PolicyRequestPages,
 )
-from dcops.db import make_engine, make_sessionmaker, provide_db
+from dcops.db import make_engine, make_sessionmaker, request_session
 from dcops.racks.api import ROUTERS as RACK_API
 from dcops.racks.pages import FORM_ROUTERS as RACK_FORMS
 from dcops.racks.pages import HardwarePages, RackPages, RoomPages, SitePages
@@ -77,8 +77,9 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         session_maker = make_sessionmaker(engine)
     maker = session_maker
 
-    def db_dependency(state: State) -> Any:
-        yield from provide_db(state.session_maker)
+    async def db_dependency(state: State, request: Request) -> AsyncIterator[Session]:
+        with request_session(state.session_maker, write=request.method not in ("GET", "HEAD", "OPTIONS")) as db:
+            yield db
 
     async def dispose(app: Litestar) -> None:
         if engine is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,7 +83,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A writing request takes the write lock up front: a deferred transaction that reads first and
+        # then writes cannot wait for another writer (SQLite answers SQLITE_BUSY at once), so eight door
+        # scanners at a time would get "busy" instead of queueing behind busy_timeout.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -103,13 +106,24 @@ def make_sessionmaker(bind: Any, **kwargs: Any) -> sessionmaker[Session]:
     return sessionmaker(bind=bind, expire_on_commit=False, **kwargs)
 
 
-def provide_db(session_maker: sessionmaker[Session]) -> Generator[Session, None, None]:
+WRITE = "dcops_write"
+
+
+@contextmanager
+def request_session(session_maker: sessionmaker[Session], write: bool = False) -> Iterator[Session]:
     """One session per request: commit when the handler returned, roll back when it raised.
 
-    The cleanup runs before the response is sent, so a failed commit becomes an error response
-    instead of a success the database never kept.
+    The app runs this around the handler on the event loop (an async dependency), so the commit happens
+    before anything is sent: a failed commit becomes an error response instead of a success the database
+    never kept. It must not run in the handlers' thread pool: handlers waiting there for the write lock
+    would starve the very commit that releases it.
     """
-    session = session_maker()
+    bind = session_maker.kw.get("bind")
+    if write and isinstance(bind, Engine):
+        # Begins lazily, in the handler's thread: waiting for the lock here would block the event loop.
+        session = session_maker(bind=bind.execution_options(**{WRITE: True}))
+    else:
+        session = session_maker()
     try:
         yield session
         session.commit()

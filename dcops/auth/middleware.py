@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio.to_thread
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -22,7 +23,8 @@ class AuthMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        scope["user"] = _resolve(scope)
+        # Database work stays off the event loop, like the handlers' (dcops.web.routes).
+        scope["user"] = await anyio.to_thread.run_sync(_resolve, scope)
         await next_app(scope, receive, send)
 
 

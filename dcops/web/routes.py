@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from sqlalchemy.orm import Session
 
-Db: TypeAlias = NamedDependency[Session]  # the request's session (dcops.db.provide_db)
+Db: TypeAlias = NamedDependency[Session]  # the request's session (dcops.db.request_session)
 Form: TypeAlias = URLEncodedBody[dict[str, Any]]  # an HTML form post: strings, a list where a name repeats
 
 get = partial(litestar.get, sync_to_thread=True)
