@@ -78,7 +78,9 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
     maker = session_maker
 
     async def db_dependency(state: State, request: Request) -> AsyncIterator[Session]:
-        with request_session(state.session_maker, write=request.method not in ("GET", "HEAD", "OPTIONS")) as db:
+        reads_first = request.route_handler.opt.get("reads_first", False)
+        write = request.method not in ("GET", "HEAD", "OPTIONS") and not reads_first
+        with request_session(state.session_maker, write=write) as db:
             yield db
 
     async def dispose(app: Litestar) -> None:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, String, func, select, text
+from sqlalchemy import JSON, BigInteger, String, func, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dcops.db import Base, utcnow
@@ -84,6 +84,11 @@ PERSONAL = {"person": frozenset({"name", "email", "phone", "company", "id_docume
 REDACTED = "(personal data, not logged)"
 
 
+_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+_LAST = select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+_INSERT = insert(AuditEvent)
+
+
 def _redact(object_type: str, values: dict[str, Any] | None) -> dict[str, Any] | None:
     private = PERSONAL.get(object_type)
     if values is None or not private:
@@ -101,12 +106,13 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append an event in the caller's transaction: it commits or rolls back with the change itself."""
+) -> None:
+    """Append an event in the caller's transaction: it commits or rolls back with the change itself.
+    Statements are built once and the row is inserted without the unit of work: this runs on every write."""
     if session.get_bind().dialect.name == "postgresql":
         # Serialise appenders so two transactions never chain onto the same predecessor.
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_KEY})
-    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+        session.execute(_CHAIN_LOCK, {"k": _CHAIN_LOCK_KEY})
+    last = session.execute(_LAST).first()
     seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
     data: dict[str, Any] = {}
     before, after = _redact(object_type, before), _redact(object_type, after)
@@ -118,20 +124,18 @@ def record(
         data.update(_jsonable(extra))
     # Microsecond precision is what both databases keep, so the hash survives a round trip.
     at = utcnow()
-    event = AuditEvent(
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        data=data,
-        prev_hash=prev,
-    )
-    event.hash = event_hash(seq, at, actor, action, object_type, str(object_id), data, prev)
-    session.add(event)
-    session.flush()
-    return event
+    row = {
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "data": data,
+        "prev_hash": prev,
+        "hash": event_hash(seq, at, actor, action, object_type, str(object_id), data, prev),
+    }
+    session.execute(_INSERT, [row])
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ READ = {"perm": Perm.access_read}
 WRITE = {"perm": Perm.visits_write}
 APPROVE = {"perm": Perm.visits_approve}
 DOOR = {"perm": Perm.door_check}
+DOOR_CHECK = {**DOOR, "reads_first": True}  # the check reads first, then takes the write lock briefly
 
 
 class ReasonOut(msgspec.Struct):
@@ -316,7 +317,7 @@ def revoke_pass(request: Request, db: Db, item_id: FromPath[int], data: JSONBody
 @post(
     "/checks",
     name="api.door.check",
-    opt=DOOR,
+    opt=DOOR_CHECK,
     description="Every scan is recorded, readable or not; the answer is 201 with `allowed` true or false and "
     "every reason. At check-out, `asset_tags` are checked for carry-out (D1, K1, K10).",
 )

@@ -40,8 +40,7 @@ def _resolve(scope: Scope) -> CurrentUser | None:
             scheme, _, secret = authorization.partition(" ")
             if scheme.lower() != "bearer" or not secret:
                 return None
-            user = user_for_token(db, secret.strip())
-            return CurrentUser.of(user, via_token=True) if user else None
+            return user_for_token(db, secret.strip())
         user = db.get(User, uid)
         # A deactivated account loses its open sessions at its next request.
         return CurrentUser.of(user) if user is not None and user.active else None

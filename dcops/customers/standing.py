@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from dcops.customers.models import Breach, Contract, Customer, CustomerKind, DefaultNotice, Invoice, Payment
@@ -48,47 +48,69 @@ def unpaid_invoices(customer_id: int | None = None) -> Select[Any]:
     return stmt if customer_id is None else stmt.where(Invoice.customer_id == customer_id)
 
 
+_OPEN_BREACHES = (
+    select(
+        Breach.id,
+        Breach.customer_id,
+        Breach.article,
+        Breach.occurred_on,
+        Breach.description,
+        Customer.kind,
+        Customer.name,
+    )
+    .join(Customer, Customer.id == Breach.customer_id)
+    .where(Breach.resolved_on.is_(None))
+)
+# Notices matter only for consumers (S3, S6); a business is in default without one.
+_CONSUMER_NOTICES = (
+    select(
+        DefaultNotice.customer_id,
+        DefaultNotice.sent_on,
+        DefaultNotice.term_days,
+        DefaultNotice.invoice_id,
+        DefaultNotice.breach_id,
+    )
+    .join(Customer, Customer.id == DefaultNotice.customer_id)
+    .where(Customer.kind == CustomerKind.consumer)
+)
+_CID = bindparam("cid")
+# Built once: the door asks for one customer's standing on every scan.
+_QUERIES = {
+    "all": (
+        unpaid_invoices().where(Invoice.due_date < bindparam("today")),
+        _OPEN_BREACHES,
+        _CONSUMER_NOTICES,
+    ),
+    "one": (
+        unpaid_invoices().where(Invoice.due_date < bindparam("today"), Invoice.customer_id == _CID),
+        _OPEN_BREACHES.where(Breach.customer_id == _CID),
+        _CONSUMER_NOTICES.where(DefaultNotice.customer_id == _CID),
+    ),
+}
+
+
 def _facts(db: Session, customer_id: int | None, today: date) -> tuple[dict[int, CustomerFacts], dict[int, str]]:
     """The facts of every customer with something overdue or an open breach, and their names.
 
     Invoices not yet past their due date cannot put anyone in default (S2, S3), so they are not read:
     the sweep then handles the few customers with something overdue, not every customer with an invoice.
     """
+    unpaid_stmt, breach_stmt, notice_stmt = _QUERIES["all" if customer_id is None else "one"]
+    params = {"today": today, "cid": customer_id}
     kinds: dict[int, CustomerKind] = {}
     names: dict[int, str] = {}
     unpaid: dict[int, list[UnpaidInvoice]] = defaultdict(list)
-    for row in db.execute(unpaid_invoices(customer_id).where(Invoice.due_date < today)):
+    for row in db.execute(unpaid_stmt, params):
         kinds[row.customer_id], names[row.customer_id] = row.kind, row.name
         unpaid[row.customer_id].append(UnpaidInvoice(row.id, row.number, row.due_date, row.outstanding))
 
-    open_stmt = (
-        select(
-            Breach.id,
-            Breach.customer_id,
-            Breach.article,
-            Breach.occurred_on,
-            Breach.description,
-            Customer.kind,
-            Customer.name,
-        )
-        .join(Customer, Customer.id == Breach.customer_id)
-        .where(Breach.resolved_on.is_(None))
-    )
     breaches: dict[int, list[OpenBreach]] = defaultdict(list)
-    for row in db.execute(open_stmt if customer_id is None else open_stmt.where(Breach.customer_id == customer_id)):
+    for row in db.execute(breach_stmt, params):
         kinds[row.customer_id], names[row.customer_id] = row.kind, row.name
         breaches[row.customer_id].append(OpenBreach(row.id, row.article, row.occurred_on, row.description))
 
-    # Notices matter only for consumers (S3, S6); a business is in default without one.
-    notice_stmt = (
-        select(DefaultNotice)
-        .join(Customer, Customer.id == DefaultNotice.customer_id)
-        .where(Customer.kind == CustomerKind.consumer)
-    )
-    if customer_id is not None:
-        notice_stmt = notice_stmt.where(DefaultNotice.customer_id == customer_id)
     notices: dict[int, list[Notice]] = defaultdict(list)
-    for n in db.scalars(notice_stmt):
+    for n in db.execute(notice_stmt, params):
         notices[n.customer_id].append(Notice(n.sent_on, n.term_days, n.invoice_id, n.breach_id))
 
     facts = {

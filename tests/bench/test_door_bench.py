@@ -33,6 +33,7 @@ from dcops.settings import Settings
 from tests.conftest import Client
 
 CHECKS = int(os.environ.get("DCOPS_BENCH_CHECKS", "10000"))
+WORKERS = int(os.environ.get("DCOPS_BENCH_WORKERS", "1"))
 DEMO = Path(__file__).resolve().parents[2] / "seed" / "demo.yaml"
 TZ = "Europe/Amsterdam"
 
@@ -96,6 +97,8 @@ def _serve(data: Path, port: int) -> subprocess.Popen:
         "--no-access-log",
         "--log-level",
         "warning",
+        "--workers",
+        str(WORKERS),
     ]
     proc = subprocess.Popen(cmd, env=env)
     deadline = time.monotonic() + 20
@@ -182,7 +185,7 @@ def test_door_checks_against_a_running_server(tmp_path):
         server.terminate()
         server.wait(10)
     check_in, check_out = _statements(tmp_path, token, room_id, codes[0])
-    print(f"\ndoor checks, SQLite, one uvicorn worker, {CHECKS} checks per client (valid passes, in/out):")
+    print(f"\ndoor checks, SQLite, {WORKERS} uvicorn worker(s), {CHECKS} checks per client (valid passes, in/out):")
     for clients, n, p50, p99, rate in rows:
         print(f"  {clients} client(s): {n} checks, p50 {p50:.2f} ms, p99 {p99:.2f} ms, {rate:.0f} checks/s")
     print(f"  statements per HTTP check (token lookup included): check-in {check_in}, check-out {check_out}")
