@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from dcops import audit, crud
 from dcops.auth.models import ApiToken, Role, User
-from dcops.db import atomic, utcnow
+from dcops.db import atomic, begin_write, utcnow
 from dcops.errors import Conflict, ValidationFailed
 
 _hasher = PasswordHasher()
@@ -160,6 +160,7 @@ def user_for_token(db: Session, secret: str) -> CurrentUser | None:
     now = utcnow()
     # Record use at most every few minutes, not a write on every API call.
     if last_used is None or now - last_used > timedelta(minutes=5):
+        begin_write(db)  # its own short write transaction: a read upgraded to a write could not wait its turn
         db.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.commit()
     return CurrentUser(*user, via_token=True)

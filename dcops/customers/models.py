@@ -16,6 +16,7 @@ from dcops.terms.insurance import Policy, policy_ending_soon, request_overdue
 from dcops.terms.written import expiring_soon
 
 if TYPE_CHECKING:
+    from dcops.access.models import Person
     from dcops.auth.models import User
     from dcops.racks.models import Room
 
@@ -322,6 +323,7 @@ class WrittenPermission(Base):
 
     customer: Mapped[Customer] = relationship()
     granted_by: Mapped[User] = relationship()
+    person: Mapped[Person | None] = relationship()
     rooms: Mapped[list[Room]] = relationship(secondary=permission_room, order_by="Room.code")
 
     @property

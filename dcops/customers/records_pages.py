@@ -452,6 +452,7 @@ class PermissionPages(Controller):
             props=[
                 _customer_prop(w.customer),
                 ("Covers", w.covers, None),
+                *([("Registered person", w.person.name, f"/people/{w.person_id}")] if w.person else []),
                 ("Rule", rule, None),
                 ("Rooms", ", ".join(f"{r.site.code}/{r.code}" for r in w.rooms), None),
                 ("Valid", f"{w.valid_from} – {w.valid_until}", None),

@@ -8,6 +8,10 @@ from litestar.response import Template
 from sqlalchemy import func, select
 
 from dcops import crud
+from dcops.access.api import day_span
+from dcops.access.door import inside_now
+from dcops.access.models import OPEN_VISIT, Visit, VisitStatus
+from dcops.access.visits import visit_query
 from dcops.audit import AuditEvent
 from dcops.auth.permissions import Perm, allows
 from dcops.customers.compliance import sweep
@@ -16,7 +20,7 @@ from dcops.customers.standing import standings
 from dcops.racks import service as racks
 from dcops.racks.models import Hardware, HardwareStatus
 from dcops.web.forms import render
-from dcops.web.helpers import today
+from dcops.web.helpers import timezone, today
 from dcops.web.routes import Db, get
 
 
@@ -40,6 +44,22 @@ class DashboardPage(Controller):
         # Account managers get the day's compliance work; everyone sees how many customers fail (S6).
         report = sweep(db, day) if allows(request.scope["user"].role, Perm.accounts_read) else None
         failing = sum(1 for _, st in standings(db, day).values() if st.fails)
+        access = None
+        if allows(request.scope["user"].role, Perm.access_read):
+            span = day_span(day, timezone(request))
+            access = {
+                "visits": db.scalar(
+                    select(func.count()).select_from(
+                        visit_query(day=span).where(Visit.status.in_(OPEN_VISIT)).order_by(None).subquery()
+                    )
+                )
+                or 0,
+                "requested": db.scalar(
+                    select(func.count()).select_from(Visit).where(Visit.status == VisitStatus.requested)
+                )
+                or 0,
+                "inside": len(inside_now(db)),
+            }
         return render(
             "dashboard.html",
             counts=counts,
@@ -48,6 +68,8 @@ class DashboardPage(Controller):
             fullest=fullest,
             failing=failing,
             report=report,
+            access=access,
+            today_iso=day.isoformat(),
         )
 
 
