@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -22,3 +22,16 @@ def aware(value: datetime, timezone: str | None = None) -> datetime:
 
 def local(value: datetime, timezone: str | None = None) -> datetime:
     return value.astimezone(zone(timezone))
+
+
+def day_span(day: date, timezone: str | None = None) -> tuple[datetime, datetime]:
+    """The local calendar day as an aware [start, end) pair."""
+    start = datetime.combine(day, time.min, zone(timezone))
+    return start, start + timedelta(days=1)
+
+
+def window_text(starts: datetime, ends: datetime, timezone: str | None = None) -> str:
+    """ "2026-11-24 09:00 – 17:00", or with the end's date when it falls on another day."""
+    a, b = local(starts, timezone), local(ends, timezone)
+    end = b.strftime("%H:%M") if a.date() == b.date() else b.strftime("%Y-%m-%d %H:%M")
+    return f"{a.strftime('%Y-%m-%d %H:%M')} – {end}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -153,16 +153,10 @@ def answer(outcome: door.Outcome, tz: str) -> DoorAnswer:
         customer=visit.customer.name if visit else None,
         visit_id=visit.id if visit else None,
         purpose=visit.purpose if visit else None,
-        window=window_text(visit.starts_at, visit.ends_at, tz) if visit else None,
+        window=clock.window_text(visit.starts_at, visit.ends_at, tz) if visit else None,
         escort_required=bool(visit and visit.escort_required),
         a7_override=visit.a7_override if visit else None,
     )
-
-
-def window_text(starts: datetime, ends: datetime, tz: str) -> str:
-    a, b = clock.local(starts, tz), clock.local(ends, tz)
-    end = b.strftime("%H:%M") if a.date() == b.date() else b.strftime("%Y-%m-%d %H:%M")
-    return f"{a.strftime('%Y-%m-%d %H:%M')} – {end}"
 
 
 # --- people -----------------------------------------------------------------------------------------
@@ -211,16 +205,11 @@ def list_visits(
     limit: FromQuery[int] = 50,
     offset: FromQuery[int] = 0,
 ) -> Page:
-    span = day_span(on, timezone(request)) if on else None
+    span = clock.day_span(on, timezone(request)) if on else None
     stmt = visits.visit_query(customer_id, status.value if status else None, span)
     stmt = stmt.options(joinedload(Visit.passes))
     page = crud.paginate(db, stmt, limit, offset)
     return Page([_visit_out(v) for v in page.items], page.total, page.limit, page.offset)
-
-
-def day_span(day: date, tz: str) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time.min, clock.zone(tz))
-    return start, start + timedelta(days=1)
 
 
 @get("/{item_id:int}", name="api.visits.detail", opt=READ)

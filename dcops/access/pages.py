@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from dcops import clock, crud
 from dcops.access import door, inspections, people, visits
-from dcops.access.api import answer, day_span, qr_response, window_text
+from dcops.access.api import answer, qr_response
 from dcops.access.models import (
     OPEN_VISIT,
     Decision,
@@ -138,6 +138,12 @@ class PeoplePages(Controller):
 # --- visits -----------------------------------------------------------------------------------------
 
 
+def escort_choices(db: Session) -> list[User]:
+    """Who can walk a visitor around: active technicians and security officers."""
+    roles = (Role.technician, Role.security)
+    return list(db.scalars(select(User).where(User.active, User.role.in_(roles)).order_by(User.display_name)))
+
+
 def visit_fields(db: Session, customer_id: int | None) -> list[Field]:
     stmt = select(Person).options(joinedload(Person.customer)).where(Person.active.is_(True)).order_by(Person.name)
     if customer_id is not None:
@@ -175,7 +181,9 @@ class VisitPages(Controller):
         except ValueError:
             day = None
         valid = status if status in {s.value for s in VisitStatus} else None
-        stmt = visits.visit_query(query_int(customer_id), valid, day_span(day, timezone(request)) if day else None)
+        stmt = visits.visit_query(
+            query_int(customer_id), valid, clock.day_span(day, timezone(request)) if day else None
+        )
         page = crud.paginate(db, stmt, limit, offset)
         return render(
             "access/visits.html",
@@ -186,7 +194,7 @@ class VisitPages(Controller):
             on=on,
             customers=customer_choices(db),
             tz=timezone(request),
-            window=window_text,
+            window=clock.window_text,
         )
 
     @get("/new", name="visit_new", opt=WRITE)
@@ -224,13 +232,9 @@ class VisitPages(Controller):
         ctx: dict[str, Any] = {
             "visit": visit,
             "tz": timezone(request),
-            "window": window_text(visit.starts_at, visit.ends_at, timezone(request)),
+            "window": clock.window_text(visit.starts_at, visit.ends_at, timezone(request)),
             "checks": db.scalars(door.check_query(visit_id=visit.id).limit(100)).all(),
-            "escorts": db.scalars(
-                select(User)
-                .where(User.active, User.role.in_((Role.technician, Role.security)))
-                .order_by(User.display_name)
-            ).all(),
+            "escorts": escort_choices(db),
             "errors": {},
             "values": {},
         }
@@ -342,7 +346,7 @@ class PassPages(Controller):
             vp=vp,
             visit=vp.visit,
             person=vp.person,
-            window=window_text(vp.valid_from, vp.valid_until, tz),
+            window=clock.window_text(vp.valid_from, vp.valid_until, tz),
             size=request.query_params.get("size", "card"),
         )
 
@@ -465,7 +469,7 @@ class FloorPage(Controller):
     def _context(self, request: Request, db: Session) -> dict[str, Any]:
         tz = timezone(request)
         day = today(request)
-        start, end = day_span(day, tz)
+        start, end = clock.day_span(day, tz)
         todays = db.scalars(
             visits.visit_query(day=(start, end)).where(Visit.status.in_((VisitStatus.requested, *OPEN_VISIT)))
         ).all()
@@ -480,13 +484,9 @@ class FloorPage(Controller):
             "inside": door.inside_now(db),
             "inspections": db.scalars(inspections.inspection_query().limit(10)).all(),
             "fields": inspection_fields(db),
-            "escorts": db.scalars(
-                select(User)
-                .where(User.active, User.role.in_((Role.technician, Role.security)))
-                .order_by(User.display_name)
-            ).all(),
+            "escorts": escort_choices(db),
             "tz": tz,
-            "window": window_text,
+            "window": clock.window_text,
             "values": {},
             "errors": {},
         }

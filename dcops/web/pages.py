@@ -7,8 +7,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy import func, select
 
-from dcops import crud
-from dcops.access.api import day_span
+from dcops import clock, crud
 from dcops.access.door import inside_now
 from dcops.access.models import OPEN_VISIT, Visit, VisitStatus
 from dcops.access.visits import visit_query
@@ -46,7 +45,7 @@ class DashboardPage(Controller):
         failing = sum(1 for _, st in standings(db, day).values() if st.fails)
         access = None
         if allows(request.scope["user"].role, Perm.access_read):
-            span = day_span(day, timezone(request))
+            span = clock.day_span(day, timezone(request))
             access = {
                 "visits": db.scalar(
                     select(func.count()).select_from(

@@ -123,3 +123,23 @@ def test_sweep_housekeeping_and_key_rotation_from_the_cli(tmp_path, monkeypatch)
     old = re.match(r"^([0-9a-f]{16})", before).group(1)
     after = run(main, ["keys", "list"]).output
     assert f"{old}  retired, kept until" in after and after.count("current") == 1
+
+
+def test_the_dashboard_shows_access_today(world, login):
+    code = world.approved()["passes"][0]["code"]
+    world.scan(code)
+    guard = login(Role.security).get("/").text
+    assert "people inside now" in guard and 'href="/door"' in guard
+    tech = login(Role.technician).get("/").text
+    assert "approved visits today" in tech and "open the door check" not in tech
+
+
+def test_the_door_log_lists_and_filters_checks(world, login):
+    code = world.approved()["passes"][0]["code"]
+    world.scan(code)
+    world.scan("garbage")
+    desk = login(Role.account_manager)
+    page = desk.get("/door/log?decision=deny")
+    assert page.status_code == 200 and "unreadable pass" in page.text and world.person.name not in page.text
+    r = world.desk.get("/api/door/checks", params={"decision": "allow"}).json()
+    assert r["total"] == 1 and r["items"][0]["person_id"] == world.person.id
