@@ -87,16 +87,22 @@ def browser() -> Iterator:
         b.close()
 
 
+def _signed_in(browser, base_url: str, username: str, password: str, **context_args):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=base_url, **context_args)
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+    return context, page
+
+
 @pytest.fixture
 def tablet(browser, live_server):  # type: ignore[no-untyped-def]
     """A 10-inch tablet in portrait, signed in as the demo technician."""
-    context = browser.new_context(viewport={"width": 800, "height": 1280}, has_touch=True, base_url=live_server)
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", "tom")
-    page.fill("#password", "demo-tech-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
+    viewport = {"width": 800, "height": 1280}
+    context, page = _signed_in(browser, live_server, "tom", "demo-tech-2026", viewport=viewport, has_touch=True)
     yield page
     context.close()
 
@@ -104,13 +110,8 @@ def tablet(browser, live_server):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def door(browser, live_server):  # type: ignore[no-untyped-def]
     """The door's tablet, signed in as the demo security officer."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server)
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", "sara")
-    page.fill("#password", "demo-security-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
+    viewport = {"width": 1280, "height": 800}
+    context, page = _signed_in(browser, live_server, "sara", "demo-security-2026", viewport=viewport)
     yield page
     context.close()
 
@@ -118,12 +119,7 @@ def door(browser, live_server):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def desk(browser, live_server):  # type: ignore[no-untyped-def]
     """A desktop browser signed in as the demo account manager."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=live_server)
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", "anna")
-    page.fill("#password", "demo-account-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
+    viewport = {"width": 1366, "height": 900}
+    context, page = _signed_in(browser, live_server, "anna", "demo-account-2026", viewport=viewport)
     yield page
     context.close()

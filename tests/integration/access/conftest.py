@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from dcops import clock
 from dcops.auth.models import Role
 from dcops.db import utcnow
 from dcops.racks.models import RackKind
@@ -42,6 +43,23 @@ class World:
         r = self.desk.post(f"/api/visits/{r.json()['id']}/approve", json={})
         assert r.status_code == 200, r.text
         return r.json()
+
+    def grant(self, person: Any, days: int = 1, **kw: Any) -> Any:
+        """A written third-party access permission for `person` in this world's room, from yesterday."""
+        body = {
+            "customer_id": self.customer.id,
+            "kind": "third_party_access",
+            "covers": f"{person.name} ({person.company})",
+            "person_id": person.id,
+            "room_ids": [self.room.id],
+            "valid_from": (clock.today() - timedelta(days=1)).isoformat(),
+            "valid_until": (clock.today() + timedelta(days=days)).isoformat(),
+            "granted_by_id": self.desk.user.id,
+            "channel": "email",
+            "reference": "<grant@example.com>",
+            **kw,
+        }
+        return self.desk.post("/api/written-permissions", json=body)
 
     def scan(self, code: str, direction: str = "in", room: Any = None, **kw: Any) -> dict[str, Any]:
         body = {"code": code, "room_id": (room or self.room).id, "direction": direction, **kw}

@@ -103,21 +103,7 @@ def test_a_person_deactivated_or_no_longer_competent_is_denied(world, db):
 
 def test_a_third_party_whose_permission_was_revoked_is_denied(world, db):
     third = PersonFactory(customer=world.customer, third_party=True, company="Acme")
-    grant = world.desk.post(
-        "/api/written-permissions",
-        json={
-            "customer_id": world.customer.id,
-            "kind": "third_party_access",
-            "covers": "Acme",
-            "person_id": third.id,
-            "room_ids": [world.room.id],
-            "valid_from": TODAY.isoformat(),
-            "valid_until": (TODAY + timedelta(days=1)).isoformat(),
-            "granted_by_id": world.desk.user.id,
-            "channel": "email",
-            "reference": "r",
-        },
-    ).json()
+    grant = world.grant(third).json()
     visit = world.approved(person_ids=[third.id])
     assert world.scan(visit["passes"][0]["code"])["escort_required"] is True
     world.scan(visit["passes"][0]["code"], direction="out")

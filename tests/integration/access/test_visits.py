@@ -85,42 +85,14 @@ def test_a1_refused_for_a_visitor_not_confirmed_competent(world):
 def test_a2_refused_for_a_third_party_without_permission_then_allowed_with_it(world, db):
     third = PersonFactory(customer=world.customer, third_party=True, company="Acme")
     assert rules(_refused(world, person_ids=[third.id])) == ["A2"]
-    grant = world.desk.post(
-        "/api/written-permissions",
-        json={
-            "customer_id": world.customer.id,
-            "kind": "third_party_access",
-            "covers": "Acme fibre work",
-            "person_id": third.id,
-            "room_ids": [world.room.id],
-            "valid_from": (TODAY - timedelta(days=1)).isoformat(),
-            "valid_until": (TODAY + timedelta(days=1)).isoformat(),
-            "granted_by_id": world.desk.user.id,
-            "channel": "email",
-            "reference": "<x@example.com>",
-        },
-    )
+    grant = world.grant(third)
     assert grant.status_code == 201, grant.text
     assert world.approved(person_ids=[third.id])["status"] == "approved"
 
 
 def test_a_permission_names_a_third_party_of_that_customer(world):
     own = world.person  # not a third party
-    r = world.desk.post(
-        "/api/written-permissions",
-        json={
-            "customer_id": world.customer.id,
-            "kind": "third_party_access",
-            "covers": "x",
-            "person_id": own.id,
-            "room_ids": [world.room.id],
-            "valid_from": TODAY.isoformat(),
-            "valid_until": TODAY.isoformat(),
-            "granted_by_id": world.desk.user.id,
-            "channel": "email",
-            "reference": "r",
-        },
-    )
+    r = world.grant(own)
     assert r.status_code == 422 and "third party" in r.json()["errors"]["person_id"]
 
 
