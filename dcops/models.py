@@ -16,16 +16,19 @@ from dcops.customers.models import (
     WrittenPermission,
 )
 from dcops.db import Base
-from dcops.racks.models import Hardware, Rack, RackUnit, Room, Site
+from dcops.racks.models import Cable, CableEnd, Hardware, Port, Rack, RackUnit, Room, Site
 
 metadata = Base.metadata
 
 __all__ = [
     "ApiToken",
+    "Cable",
+    "CableEnd",
     "CarryOut",
     "DoorCheck",
     "Inspection",
     "Person",
+    "Port",
     "Visit",
     "VisitPass",
     "AuditEvent",

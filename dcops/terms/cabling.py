@@ -1,0 +1,61 @@
+"""Cabling (Art. 13.3, rule A3): in shared racks and under the floors the supplier cables; the customer
+cables only inside its own private rack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dcops.terms.verdict import Reason, Verdict
+
+
+class Route(StrEnum):
+    in_rack = "in_rack"
+    overhead = "overhead"
+    underfloor = "underfloor"
+    between_rooms = "between_rooms"
+
+
+class Installer(StrEnum):
+    supplier = "supplier"
+    customer = "customer"
+
+
+@dataclass(frozen=True)
+class CableEnd:
+    """Where one end of a cable is: the rack, whether it is private and to whom it is let."""
+
+    rack: str | None  # None: the hardware is not in a rack
+    rack_id: int | None
+    private: bool
+    let_to: int | None  # customer id of a private rack
+
+
+def may_cable(installer: Installer, route: Route, a: CableEnd, b: CableEnd, customer_id: int | None) -> Verdict:
+    """A3: a cable the customer installs must have both ends in one private rack let to that customer and
+    stay in the rack; every other cable is installed by the supplier."""
+    if installer is Installer.supplier:
+        return Verdict.allow()
+    reasons: list[Reason] = []
+    for name, end in (("A", a), ("B", b)):
+        if end.rack is None:
+            reasons.append(Reason("A3", "13.3", f"The {name} end is not in a rack: only the supplier cables it"))
+        elif not end.private:
+            reasons.append(
+                Reason("A3", "13.3", f"The {name} end is in shared rack {end.rack}: only the supplier cables there")
+            )
+        elif customer_id is None or end.let_to != customer_id:
+            reasons.append(
+                Reason("A3", "13.3", f"The {name} end is in private rack {end.rack}, not let to this customer")
+            )
+    if a.rack_id is not None and b.rack_id is not None and a.rack_id != b.rack_id:
+        reasons.append(Reason("A3", "13.3", f"The cable runs between racks {a.rack} and {b.rack}: supplier only"))
+    if route is not Route.in_rack:
+        reasons.append(
+            Reason(
+                "A3",
+                "13.3",
+                f"The route is {route.value.replace('_', ' ')}: only cabling inside the rack is the customer's",
+            )
+        )
+    return Verdict.deny(*reasons) if reasons else Verdict.allow()
