@@ -10,8 +10,8 @@ from litestar import Request, Response, Router
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.orm import joinedload
 
-from dcops import clock, crud
-from dcops.access import door, inspections, people, qr, visits
+from dcops import clock, crud, qr
+from dcops.access import door, inspections, people, visits
 from dcops.access.models import Decision, Direction, DoorCheck, IdDocument, Person, Visit, VisitPass, VisitStatus
 from dcops.access.schemas import (
     ApproveIn,

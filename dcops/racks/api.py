@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from dcops import crud
 from dcops.auth.permissions import Perm
 from dcops.racks import service
+from dcops.racks.cables_api import add_ports
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackStatus, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.terms import Owner
@@ -172,7 +173,7 @@ ROUTERS: list[Router] = [
             service.delete_hardware,
             schema_create=HardwareCreateIn,
             filters=("q", "site_id", "room_id", "rack_id", "customer_id", "status", "owner"),
-            extra_handlers=[mount, move, unmount],
+            extra_handlers=[mount, move, unmount, add_ports],
         )
     ),
 ]

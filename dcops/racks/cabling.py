@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, Select, cast, delete, literal, null, or_, select, union_all
+from sqlalchemy import Integer, Select, cast, delete, inspect, literal, null, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -287,6 +287,7 @@ class Hop:
 def trace(db: Session, start: Port) -> list[Hop]:
     """From a port along cables and patch-panel pass-throughs to the far end, in three statements whatever
     the number of hops: a recursive query finds the path, then its ports and cables are read at once."""
+    start_id = inspect(start).identity[0]  # without a reload, even if the session expired it
     ends = select(CableEnd.port_id.label("src"), CableEnd.cable_id).subquery()
     other = select(CableEnd.port_id.label("dst"), CableEnd.cable_id).subquery()
     edges = union_all(
@@ -300,10 +301,10 @@ def trace(db: Session, start: Port) -> list[Hop]:
         ),
     ).subquery("edge")
     path = select(
-        literal(start.id).label("port_id"),
-        literal(0).label("prev"),
-        literal(None).label("cable_id"),
-        literal(0).label("depth"),
+        cast(literal(start_id), Integer).label("port_id"),
+        cast(literal(0), Integer).label("prev"),
+        cast(null(), Integer).label("cable_id"),
+        cast(literal(0), Integer).label("depth"),
     ).cte("path", recursive=True)
     step = (
         select(edges.c.dst, path.c.port_id, edges.c.cable_id, path.c.depth + 1)

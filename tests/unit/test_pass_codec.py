@@ -9,7 +9,8 @@ import zxingcpp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
-from dcops.access import codec, qr
+from dcops import qr
+from dcops.access import codec
 from dcops.access.keys import KeyRing, key_id
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
