@@ -42,6 +42,7 @@ from dcops.customers.records_pages import (
 )
 from dcops.db import make_engine, make_sessionmaker, request_session
 from dcops.racks.api import ROUTERS as RACK_API
+from dcops.racks.cable_pages import CABLE_PAGES
 from dcops.racks.cables_api import ROUTERS as CABLE_API
 from dcops.racks.pages import FORM_ROUTERS as RACK_FORMS
 from dcops.racks.pages import HardwarePages, RackPages, RoomPages, SitePages
@@ -139,6 +140,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
             *CUSTOMER_API,
             *RECORDS_API,
             *ACCESS_PAGES,
+            *CABLE_PAGES,
             *ACCESS_API,
         ],
         dependencies={"db": Provide(db_dependency)},

@@ -50,9 +50,10 @@ from dcops.customers.schemas import (
 )
 from dcops.db import utcnow
 from dcops.documents import DocumentStore
+from dcops.racks import cabling
 from dcops.racks import service as racks
-from dcops.racks.models import Hardware, Rack, Room, Site
-from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn
+from dcops.racks.models import Cable, Hardware, Port, Rack, Room, Site
+from dcops.racks.schemas import CableIn, HardwareIn, MountIn, PortsIn, RackIn, RoomIn, SiteIn
 from dcops.validation import parse
 
 ACTOR = "seed"
@@ -179,6 +180,22 @@ def load(
             )
         racks.create_hardware(db, parse(HardwareIn, h), ACTOR, mount_at, installed_on)
         made["hardware"] += 1
+
+    for p in data.get("ports", []):
+        hw = _first(db, select(Hardware).where(Hardware.asset_tag == p.pop("hardware")))
+        if _first(db, select(Port.id).where(Port.hardware_id == hw.id)) is None:
+            made["ports"] = made.get("ports", 0) + len(cabling.create_ports(db, hw, parse(PortsIn, p), ACTOR))
+    for c in data.get("cables", []):
+        if _first(db, select(Cable.id).where(Cable.label == c["label"])) is None:
+            for end in ("a", "b"):
+                tag, port = c.pop(end)
+                c[f"{end}_port_id"] = _first(
+                    db, select(Port.id).join(Hardware).where(Hardware.asset_tag == tag, Port.name == port)
+                )
+            if "customer" in c:
+                c["customer_id"] = _first(db, select(Customer.id).where(Customer.name == c.pop("customer")))
+            cabling.create_cable(db, parse(CableIn, c), ACTOR)
+            made["cables"] = made.get("cables", 0) + 1
 
     keys = keys or KeyRing(store.root.parent)
     for v in data.get("visits", []):

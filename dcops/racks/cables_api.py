@@ -190,9 +190,15 @@ def label_svg(request: Request, db: Db, kind: FromPath[str], item_id: FromPath[i
 
 @get("/", name="api.labels.list", opt=READ, description="Label texts and URLs: kind with ids=1,2 or rack_id.")
 def label_list(
-    request: Request, db: Db, kind: FromQuery[str], ids: FromQuery[str] = "", rack_id: FromQuery[int | None] = None
+    request: Request,
+    db: Db,
+    kind: FromQuery[str] = "hardware",
+    ids: FromQuery[str] = "",
+    rack_id: FromQuery[int | None] = None,
 ) -> list[dict[str, Any]]:
     wanted = [int(x) for x in ids.split(",") if x.strip().isdigit()]
+    if not wanted and rack_id is None:
+        return []
     found = labels.labels(db, kind, request.app.state.settings.base_url, wanted or None, rack_id)
     return [{"kind": x.kind, "id": x.id, "title": x.title, "lines": list(x.lines), "url": x.url} for x in found]
 

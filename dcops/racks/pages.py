@@ -15,7 +15,7 @@ from dcops.auth.permissions import Perm, allows
 from dcops.customers.liens import liened_customer_ids
 from dcops.customers.models import Contract, Customer
 from dcops.errors import NotFound, ValidationFailed
-from dcops.racks import elevation, forms, service, units
+from dcops.racks import cabling, elevation, forms, service, units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.terms import Owner
@@ -163,6 +163,7 @@ class RackPages(Controller):
             liened=liened,
             free=free,
             describe=units.describe_units,
+            cables=db.scalars(cabling.cable_query(rack_id=rack.id).limit(200)).unique().all(),
         )
 
     @get("/{rack_id:int}/elevation.svg", name="rack_svg", opt=READ)
@@ -265,7 +266,12 @@ class HardwarePages(Controller):
 
     @get("/{hardware_id:int}", name="hardware", opt=READ)
     def view(self, db: Db, hardware_id: FromPath[int]) -> Template:
-        return render("racks/hardware.html", hw=_hardware(db, hardware_id), liened=liened_customer_ids(db))
+        return render(
+            "racks/hardware.html",
+            hw=_hardware(db, hardware_id),
+            liened=liened_customer_ids(db),
+            ports=cabling.ports_of(db, hardware_id),
+        )
 
     @get("/{hardware_id:int}/{action:str}", name="hardware_place", opt=WRITE)
     def place_form(

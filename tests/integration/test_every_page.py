@@ -18,7 +18,7 @@ from dcops.customers.models import (
     WrittenPermission,
 )
 from dcops.documents import DocumentStore
-from dcops.racks.models import Hardware, Rack, Room, Site
+from dcops.racks.models import Cable, Hardware, Port, Rack, Room, Site
 from dcops.seed import load
 from tests.integration.auth.test_permissions import routes
 from tests.integration.test_seed_and_schema import DEMO
@@ -47,6 +47,8 @@ MODELS = {
     "visits": Visit,
     "passes": VisitPass,
     "door": DoorCheck,
+    "cables": Cable,
+    "ports": Port,
 }
 
 
@@ -62,7 +64,7 @@ def test_every_get_route_renders(app, login, api, db, settings):
             continue
         resource = path.strip("/").split("/")[1 if path.startswith("/api/") else 0]
         concrete = re.sub(r"\{[a-z_]+:int\}", str(ids.get(resource, ids["hardware"])), path)
-        concrete = concrete.replace("{action:str}", "move")
+        concrete = concrete.replace("{action:str}", "move").replace("{kind:str}", "hardware")
         client = token if path.startswith("/api/") else page
         r = client.get(concrete)
         seen += 1

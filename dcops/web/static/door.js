@@ -1,6 +1,5 @@
 // The door screen: the scan field keeps focus (a handheld scanner types the code and Enter), the door is
-// remembered on this device, the answer resets for the next scan, and the camera scans where there is one
-// (the browser's BarcodeDetector, else the vendored jsQR decoding video frames).
+// remembered on this device, the answer resets for the next scan, and the camera scans (qrscan.js).
 (function () {
   "use strict";
   const form = document.getElementById("door-form");
@@ -39,55 +38,17 @@
     }, RESET_MS);
   });
 
-  async function decoder() {
-    if ("BarcodeDetector" in window) {
-      const formats = await window.BarcodeDetector.getSupportedFormats();
-      if (formats.includes("qr_code")) {
-        const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-        return async (source) => ((await detector.detect(source))[0] || {}).rawValue || null;
-      }
-    }
-    const canvas = document.createElement("canvas");
-    const ctx = canvas.getContext("2d", { willReadFrequently: true });
-    return async (source) => {
-      canvas.width = source.videoWidth;
-      canvas.height = source.videoHeight;
-      ctx.drawImage(source, 0, 0);
-      const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
-      const found = window.jsQR(img.data, img.width, img.height, { inversionAttempts: "dontInvert" });
-      return found ? found.data : null;
-    };
-  }
-
-  async function scanWithCamera() {
-    let stream;
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
-    } catch (err) {
-      result.innerHTML = '<p class="door-idle">No camera available here (' + err.name + '): use the scanner.</p>';
-      return;
-    }
-    const stop = () => { stream.getTracks().forEach((t) => t.stop()); video.hidden = true; camera.disabled = false; };
+  function scanWithCamera() {
     camera.disabled = true;
-    video.hidden = false;
-    video.srcObject = stream;
-    await video.play();
-    const detect = await decoder();
-    const started = Date.now();
-    const tick = async () => {
-      if (Date.now() - started > 30000) return stop();
-      if (video.readyState >= 2) {
-        const text = await detect(video);
-        if (text) {
-          stop();
-          code.value = text;
-          form.requestSubmit();
-          return;
-        }
-      }
-      requestAnimationFrame(tick);
-    };
-    tick();
+    window.dcopsScan(video, (text) => {
+      camera.disabled = false;
+      code.value = text;
+      form.requestSubmit();
+    }, (message) => {
+      camera.disabled = false;
+      result.innerHTML = '<p class="door-idle"></p>';
+      result.firstChild.textContent = message + ": use the scanner.";
+    });
   }
   if (camera) camera.addEventListener("click", scanWithCamera);
 })();
