@@ -28,7 +28,7 @@ from dcops.auth.permissions import Perm
 from dcops.customers.models import Breach
 from dcops.errors import ValidationFailed
 from dcops.web.helpers import actor, keyring, query_int, timezone, today
-from dcops.web.resource import Page, Resource, out, router
+from dcops.web.resource import Page, ReasonOut, Resource, out, router
 from dcops.web.routes import Db, get, post
 
 READ = {"perm": Perm.access_read}
@@ -36,12 +36,6 @@ WRITE = {"perm": Perm.visits_write}
 APPROVE = {"perm": Perm.visits_approve}
 DOOR = {"perm": Perm.door_check}
 DOOR_CHECK = {**DOOR, "reads_first": True}  # the check reads first, then takes the write lock briefly
-
-
-class ReasonOut(msgspec.Struct):
-    rule: str
-    article: str
-    message: str
 
 
 class PersonOut(msgspec.Struct):

@@ -46,7 +46,7 @@ from dcops.documents import MAX_BYTES
 from dcops.errors import ValidationFailed
 from dcops.validation import parse
 from dcops.web.helpers import actor, documents, query_int, today
-from dcops.web.resource import Page, Resource, out, router
+from dcops.web.resource import Page, ReasonOut, Resource, out, router
 from dcops.web.routes import Db, delete, get, post
 
 READ = {"perm": Perm.customers_read}
@@ -158,12 +158,6 @@ class PermissionOut(msgspec.Struct):
     note: str | None
     revoked_at: datetime | None
     revoked_by: str | None
-
-
-class ReasonOut(msgspec.Struct):
-    rule: str
-    article: str
-    message: str
 
 
 class StandingOut(msgspec.Struct):

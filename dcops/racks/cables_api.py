@@ -21,7 +21,7 @@ from dcops.racks.schemas import CableIn, PortIn, PortsIn
 from dcops.racks.trace_svg import render as trace_svg
 from dcops.terms.cabling import Installer, Route
 from dcops.web.helpers import actor, query_int, today
-from dcops.web.resource import Resource, out, router
+from dcops.web.resource import ReasonOut, Resource, out, router
 from dcops.web.routes import Db, get, post
 
 READ = {"perm": Perm.inventory_read}
@@ -53,12 +53,6 @@ class CableOut(msgspec.Struct):
     installed_at: date | None
     status: CableStatus
     notes: str | None
-
-
-class ReasonOut(msgspec.Struct):
-    rule: str
-    article: str
-    message: str
 
 
 class VerdictOut(msgspec.Struct):

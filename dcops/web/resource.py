@@ -39,6 +39,14 @@ class Resource:
     extra_handlers: list[Any] = field(default_factory=list)
 
 
+class ReasonOut(msgspec.Struct):
+    """One reason of a verdict, as every API answers it: the rule, its article, what it says here."""
+
+    rule: str
+    article: str
+    message: str
+
+
 class Page(msgspec.Struct):
     items: list[Any]
     total: int
