@@ -16,7 +16,19 @@ from dcops.customers.models import (
     WrittenPermission,
 )
 from dcops.db import Base
-from dcops.racks.models import Cable, CableEnd, Hardware, Port, Rack, RackUnit, Room, Site
+from dcops.racks.models import (
+    Cable,
+    CableEnd,
+    HandBack,
+    Hardware,
+    Port,
+    Rack,
+    RackUnit,
+    Relocation,
+    RelocationItem,
+    Room,
+    Site,
+)
 
 metadata = Base.metadata
 
@@ -36,6 +48,7 @@ __all__ = [
     "Contract",
     "Customer",
     "DefaultNotice",
+    "HandBack",
     "Hardware",
     "InsurancePolicy",
     "Invoice",
@@ -44,6 +57,8 @@ __all__ = [
     "PolicyRequest",
     "Rack",
     "RackUnit",
+    "Relocation",
+    "RelocationItem",
     "Room",
     "Site",
     "User",

@@ -219,6 +219,34 @@ def _expiring_permissions(db: Session, today: date) -> Section:
     return section
 
 
+def _relocations(db: Session, today: date) -> list[Section]:
+    from dcops.racks import relocations  # the racks build on customers; the overview reads both
+    from dcops.terms.relocation import customer_deadline
+
+    late = Section("moves", "K5", "Customers past their 14 days to move (Art. 12.4)")
+    for o in relocations.overdue_requests(db, today):
+        assert o.requested_on is not None
+        due = customer_deadline(o.requested_on)
+        done = " (breach recorded)" if o.breach_id else ": record the breach (S4)"
+        late.lines.append(
+            Line("K5", "12.4", o.customer.name, f"asked {o.requested_on}, due {due}{done}", f"/relocations/{o.id}", due)
+        )
+    spaces = Section("hand-backs", "A6", "Vacated spaces to inspect (Art. 13.6)")
+    for hb in relocations.open_hand_backs(db):
+        who = hb.customer.name if hb.customer else "—"
+        spaces.lines.append(
+            Line(
+                "A6",
+                "13.6",
+                who,
+                f"{hb.rack.room.site.code}/{hb.rack.room.code}/{hb.rack.name} {hb.units} vacated {hb.vacated_on}",
+                f"/hand-backs/{hb.id}",
+                hb.vacated_on,
+            )
+        )
+    return [late, spaces]
+
+
 def sweep(db: Session, today: date) -> Report:
     return Report(
         today,
@@ -229,5 +257,6 @@ def sweep(db: Session, today: date) -> Report:
             _requests(db, today),
             _ending_policies(db, today),
             _expiring_permissions(db, today),
+            *_relocations(db, today),
         ],
     )

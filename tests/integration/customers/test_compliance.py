@@ -99,7 +99,7 @@ def test_sweep_query_count_does_not_grow_with_the_data(db, count_statements):
     _world(20)
     counter = count_statements()
     large = sweep(db, TODAY)
-    assert counter.count == small_count <= 8
+    assert counter.count == small_count <= 10  # two more since the relocations (K5, A6)
     assert sum(len(s.lines) for s in large.sections) > 5 * sum(len(s.lines) for s in small.sections)
 
 

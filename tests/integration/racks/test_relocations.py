@@ -1,0 +1,219 @@
+"""Relocation orders through the API: equivalence (K3/D3), the windows (K4, K5, K6, D3), atomic execution,
+liens (K10), K8 supplier actions, and hand-backs (A6) on the compliance overview."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from dcops import clock
+from dcops.auth.models import Role
+from dcops.customers.models import Breach, Lien
+from dcops.racks.models import HandBack, Hardware, RackKind, RackUnit
+from dcops.racks.schemas import MountIn
+from dcops.racks.service import mount
+from dcops.terms import Service
+from tests.factories import ContractFactory, CustomerFactory, HardwareFactory, RackFactory, RoomFactory, SiteFactory
+
+TODAY = clock.today()
+D = timedelta(days=1)
+
+
+def _mounted(db, rack, position, **kw):
+    hw = HardwareFactory(**kw)
+    mount(db, hw, MountIn(rack_id=rack.id, position=position), "t")
+    return hw
+
+
+@pytest.fixture
+def plan(api, db):
+    customer = CustomerFactory()
+    contract = ContractFactory(customer=customer)
+    room = RoomFactory()
+    a = RackFactory(room=room, name="RA", power_budget_w=5000)
+    b = RackFactory(room=room, name="RB", power_budget_w=5000)
+    hw = _mounted(db, a, 10, contract=contract, name="srv-move", power_draw_w=1800, u_height=2)
+    return SimpleNamespace(
+        am=api(Role.account_manager),
+        tech=api(Role.technician),
+        customer=customer,
+        contract=contract,
+        room=room,
+        a=a,
+        b=b,
+        hw=hw,
+    )
+
+
+def _order(p, **kw):
+    body = {
+        "customer_id": p.customer.id,
+        "kind": "colocation_move",
+        "reason": "Room A is being rebuilt",
+        "items": [{"hardware_id": p.hw.id, "target_rack_id": p.b.id, "target_position": 20}],
+        **kw,
+    }
+    return p.am.post("/api/relocations", json=body)
+
+
+def _scheduled(p, **kw):
+    order = _order(p, **kw).json()
+    p.am.post(
+        f"/api/relocations/{order['id']}/consult",
+        json={"consulted_on": TODAY.isoformat(), "consulted_with": "Eva", "outcome": "Agreed"},
+    )
+    r = p.am.post(f"/api/relocations/{order['id']}/schedule", json={"planned_on": TODAY.isoformat()})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_an_order_is_checked_for_equivalence_with_figures(plan, db):
+    _mounted(db, plan.b, 30, power_draw_w=4000)  # RB now has 1,000 W left
+    r = _order(plan)
+    assert r.status_code == 403
+    assert "RB has 1,000 W left, srv-move draws 1,800 W" in [x["message"] for x in r.json()["reasons"]]
+    private = RackFactory(room=plan.room, kind=RackKind.private, customer=plan.customer, name="RP")
+    r = _order(plan, items=[{"hardware_id": plan.hw.id, "target_rack_id": private.id, "target_position": 1}])
+    assert r.status_code == 403 and "shared rack; RP is not" in r.json()["reasons"][0]["message"]
+
+
+def test_k4_scheduling_inside_the_window_and_outside_with_written_agreement(plan):
+    order = _order(plan).json()
+    assert order["status"] == "draft" and "K7" in order["costs"]
+    r = plan.am.post(f"/api/relocations/{order['id']}/schedule", json={"planned_on": TODAY.isoformat()})
+    assert r.status_code == 403 and r.json()["reasons"][0]["rule"] == "K4"
+    consulted = TODAY - 2 * D
+    r = plan.am.post(
+        f"/api/relocations/{order['id']}/consult",
+        json={"consulted_on": consulted.isoformat(), "consulted_with": "Eva", "outcome": "Fine"},
+    )
+    assert r.json()["window_until"] == (consulted + 14 * D).isoformat()
+    r = plan.am.post(f"/api/relocations/{order['id']}/schedule", json={"planned_on": (consulted + 15 * D).isoformat()})
+    assert r.status_code == 403 and "outside the window" in r.json()["reasons"][0]["message"]
+    r = plan.am.post(
+        f"/api/relocations/{order['id']}/schedule",
+        json={"planned_on": (consulted + 15 * D).isoformat(), "agreement_note": "E-mail of Eva, 3 Nov"},
+    )
+    assert r.status_code == 200 and r.json()["status"] == "scheduled"
+    assert (
+        plan.tech.post(f"/api/relocations/{order['id']}/schedule", json={"planned_on": TODAY.isoformat()}).status_code
+        == 403
+    )  # technicians carry out, account managers plan
+
+
+def test_execution_moves_the_hardware_and_opens_a_hand_back(plan, db):
+    order = _order(plan).json()
+    r = plan.tech.post(f"/api/relocations/{order['id']}/execute")
+    assert r.status_code == 403 and r.json()["reasons"][0]["rule"] == "K4"  # not scheduled yet
+    order = _scheduled(plan)
+    r = plan.tech.post(f"/api/relocations/{order['id']}/execute")
+    assert r.status_code == 200 and r.json()["status"] == "done" and r.json()["items"][0]["done_at"]
+    db.refresh(plan.hw)
+    assert (plan.hw.rack_id, plan.hw.position) == (plan.b.id, 20)
+    hb = db.scalars(select(HandBack)).one()
+    assert (hb.rack_id, hb.units, hb.customer_id) == (plan.a.id, "U10–U11", plan.customer.id)
+    report = plan.am.get("/api/compliance").json()
+    spaces = next(s for s in report["sections"] if s["key"] == "hand-backs")
+    assert spaces["lines"][0]["rule"] == "A6" and "RA U10–U11" in spaces["lines"][0]["message"]
+    r = plan.tech.post(f"/api/hand-backs/{hb.id}/inspect", json={"as_received": False})
+    assert r.status_code == 422
+    r = plan.tech.post(f"/api/hand-backs/{hb.id}/inspect", json={"as_received": False, "findings": "Rails missing"})
+    assert r.status_code == 200 and r.json()["inspected_by"] == plan.tech.user.username
+    r = plan.am.post(f"/api/hand-backs/{hb.id}/breach")
+    assert r.status_code == 200 and db.get(Breach, r.json()["breach_id"]).article == "13.6"
+
+
+def test_a_failing_item_leaves_nothing_half_moved(plan, db):
+    second = _mounted(db, plan.a, 1, contract=plan.contract, name="srv-two")
+    order = _scheduled(
+        plan,
+        items=[
+            {"hardware_id": plan.hw.id, "target_rack_id": plan.b.id, "target_position": 20},
+            {"hardware_id": second.id, "target_rack_id": plan.b.id, "target_position": 30},
+        ],
+    )
+    _mounted(db, plan.b, 30, name="squatter")  # the second target is taken after planning
+    r = plan.tech.post(f"/api/relocations/{order['id']}/execute")
+    assert r.status_code == 403 and "no free U30" in r.json()["reasons"][0]["message"]
+    db.expire_all()
+    assert db.get(Hardware, plan.hw.id).rack_id == plan.a.id  # the first item was rolled back too
+    assert db.scalars(select(RackUnit.rack_id).where(RackUnit.hardware_id == plan.hw.id)).first() == plan.a.id
+    assert db.scalars(select(HandBack)).all() == []
+
+
+def test_a_lien_blocks_a_move_to_another_datacenter_but_not_within_the_building(plan, db):
+    db.add(Lien(customer_id=plan.customer.id, placed_on=TODAY, placed_by="anna", grounds="S6"))
+    db.flush()
+    elsewhere = RackFactory(room=RoomFactory(site=SiteFactory()), name="AMS-1", power_budget_w=5000)
+    order = _scheduled(
+        plan,
+        other_site_allowed=True,
+        items=[{"hardware_id": plan.hw.id, "target_rack_id": elsewhere.id, "target_position": 1}],
+    )
+    r = plan.tech.post(f"/api/relocations/{order['id']}/execute")
+    assert r.status_code == 403 and r.json()["reasons"][0]["rule"] == "K10"
+    order = _scheduled(plan)
+    assert plan.tech.post(f"/api/relocations/{order['id']}/execute").status_code == 200
+
+
+def test_another_datacenter_only_when_the_order_says_so(plan):
+    elsewhere = RackFactory(room=RoomFactory(site=SiteFactory()), name="AMS-2")
+    r = _order(plan, items=[{"hardware_id": plan.hw.id, "target_rack_id": elsewhere.id, "target_position": 1}])
+    assert r.status_code == 403 and "does not name another datacenter" in r.json()["reasons"][0]["message"]
+
+
+def test_k6_an_emergency_needs_its_reason_and_skips_the_window(plan, db):
+    r = _order(plan, emergency=True)
+    assert r.status_code == 422 and "emergency_reason" in r.json()["errors"]
+    order = _order(plan, emergency=True, emergency_reason="Water leak above rack RA").json()
+    r = plan.tech.post(f"/api/relocations/{order['id']}/execute")
+    assert r.status_code == 200 and r.json()["emergency_reason"] == "Water leak above rack RA"
+
+
+def test_k5_the_customer_s_deadline_and_the_breach_in_one_step(plan, db):
+    order = _order(plan, customer_executes=True).json()
+    r = plan.am.post(f"/api/relocations/{order['id']}/request", json={"requested_on": (TODAY - 15 * D).isoformat()})
+    assert r.json()["customer_deadline"] == (TODAY - D).isoformat()
+    late = next(s for s in plan.am.get("/api/compliance").json()["sections"] if s["key"] == "moves")
+    assert late["lines"][0]["rule"] == "K5" and late["lines"][0]["link"] == f"/relocations/{order['id']}"
+    r = plan.am.post(f"/api/relocations/{order['id']}/breach")
+    assert r.status_code == 201 and db.get(Breach, r.json()["breach_id"]).article == "12.4"
+    assert plan.am.post(f"/api/relocations/{order['id']}/breach").status_code == 409
+
+
+def test_d3_a_reassignment_waits_for_its_plan_of_approach(plan, db):
+    dedicated = ContractFactory(customer=plan.customer, service=Service.dedicated)
+    old = _mounted(db, plan.a, 30, contract=dedicated, name="ded-old")
+    new = _mounted(db, plan.b, 30, contract=None, name="ded-new")
+    body = {"kind": "dedicated_reassignment", "items": [{"hardware_id": old.id, "replacement_id": new.id}]}
+    order = _order(plan, **body).json()
+    r = plan.tech.post(f"/api/relocations/{order['id']}/execute")
+    assert r.status_code == 403 and r.json()["reasons"][0]["rule"] == "D3"
+    plan.am.post(
+        f"/api/relocations/{order['id']}/plan",
+        json={
+            "plan_text": "Migrate the VMs, then swap",
+            "plan_agreed_on": TODAY.isoformat(),
+            "plan_agreed_with": "Eva",
+        },
+    )
+    r = plan.tech.post(f"/api/relocations/{order['id']}/execute")
+    assert r.status_code == 200
+    db.refresh(old), db.refresh(new)
+    assert (old.contract_id, new.contract_id) == (None, dedicated.id)
+
+
+def test_k8_a_supplier_action_is_recorded_with_its_reason(plan, db):
+    order = _order(
+        plan,
+        kind="supplier_action",
+        action="switch_off",
+        emergency=True,
+        emergency_reason="Overheating PSU",
+        items=[{"hardware_id": plan.hw.id}],
+    ).json()
+    assert order["reason"] and order["action"] == "switch_off"
+    assert plan.tech.post(f"/api/relocations/{order['id']}/execute").status_code == 200
+    db.refresh(plan.hw)
+    assert plan.hw.rack_id == plan.a.id  # switched off where it stands
