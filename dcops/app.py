@@ -46,6 +46,7 @@ from dcops.racks.cable_pages import CABLE_PAGES
 from dcops.racks.cables_api import ROUTERS as CABLE_API
 from dcops.racks.pages import FORM_ROUTERS as RACK_FORMS
 from dcops.racks.pages import HardwarePages, RackPages, RoomPages, SitePages
+from dcops.racks.relocation_pages import RELOCATION_PAGES
 from dcops.racks.relocations_api import ROUTERS as RELOCATION_API
 from dcops.settings import Settings
 from dcops.web.pages import AuditPages, DashboardPage
@@ -143,6 +144,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
             *RECORDS_API,
             *ACCESS_PAGES,
             *CABLE_PAGES,
+            *RELOCATION_PAGES,
             *ACCESS_API,
         ],
         dependencies={"db": Provide(db_dependency)},

@@ -51,9 +51,22 @@ from dcops.customers.schemas import (
 from dcops.db import utcnow
 from dcops.documents import DocumentStore
 from dcops.racks import cabling
+from dcops.racks import relocations as moves
 from dcops.racks import service as racks
-from dcops.racks.models import Cable, Hardware, Port, Rack, Room, Site
-from dcops.racks.schemas import CableIn, HardwareIn, MountIn, PortsIn, RackIn, RoomIn, SiteIn
+from dcops.racks.models import Cable, Hardware, Port, Rack, Relocation, Room, Site
+from dcops.racks.schemas import (
+    CableIn,
+    ConsultIn,
+    HardwareIn,
+    MountIn,
+    PortsIn,
+    RackIn,
+    RelocationIn,
+    RequestIn,
+    RoomIn,
+    ScheduleIn,
+    SiteIn,
+)
 from dcops.validation import parse
 
 ACTOR = "seed"
@@ -197,12 +210,47 @@ def load(
             cabling.create_cable(db, parse(CableIn, c), ACTOR)
             made["cables"] = made.get("cables", 0) + 1
 
+    for r in data.get("relocations", []):
+        if _first(db, select(Relocation.id).where(Relocation.reason == r["reason"])) is None:
+            _relocation(db, r, today)
+            made["relocations"] = made.get("relocations", 0) + 1
+
     keys = keys or KeyRing(store.root.parent)
     for v in data.get("visits", []):
         if _first(db, select(Visit.id).where(Visit.purpose == v["purpose"])) is None:
             _visit(db, v, today, keys)
             made["visits"] = made.get("visits", 0) + 1
     return made
+
+
+def _relocation(db: Session, r: dict[str, Any], today: date) -> None:
+    """An order taken through the services to the state the demo needs."""
+    tag = lambda t: _first(db, select(Hardware.id).where(Hardware.asset_tag == t))  # noqa: E731
+    items = []
+    for i in r["items"]:
+        item: dict[str, Any] = {"hardware_id": tag(i["hardware"])}
+        if "rack" in i:
+            item["target_rack_id"] = _first(db, select(Rack.id).where(Rack.name == i["rack"]))
+            item["target_position"] = i["position"]
+        if "replacement" in i:
+            item["replacement_id"] = tag(i["replacement"])
+        items.append(item)
+    body = {k: r[k] for k in ("kind", "reason", "emergency", "emergency_reason", "customer_executes") if k in r}
+    body["customer_id"] = _first(db, select(Customer.id).where(Customer.name == r["customer"]))
+    order = moves.create_order(db, parse(RelocationIn, {**body, "items": items}), "anna")
+    if "consulted_on" in r:
+        consulted = {"consulted_on": r["consulted_on"], "consulted_with": "the customer's contact", "outcome": "Agreed"}
+        moves.consult(db, order, parse(ConsultIn, consulted), "anna")
+    if "requested_on" in r:
+        moves.request_move(db, order, parse(RequestIn, {"requested_on": r["requested_on"]}), "anna")
+    if "planned_on" in r:
+        moves.schedule(db, order, parse(ScheduleIn, {"planned_on": r["planned_on"]}), "anna")
+    if r.get("execute") == "first":
+        moves.execute_item(db, order, order.items[0], "tom", today)
+    elif r.get("execute") == "all":
+        moves.execute_all(db, order, "tom", today)
+    if r.get("cancel"):
+        moves.cancel(db, order, "anna")
 
 
 _MOMENT = re.compile(r"^today([+-]\d+)? (\d\d):(\d\d)$")

@@ -32,7 +32,13 @@ def _ownership(hw: Hardware) -> str:
 
 
 def render(
-    rack: Rack, hardware: Sequence[Hardware], face: Face, *, can_mount: bool = False, liened: Collection[int] = ()
+    rack: Rack,
+    hardware: Sequence[Hardware],
+    face: Face,
+    *,
+    can_mount: bool = False,
+    liened: Collection[int] = (),
+    moving: Collection[int] = (),
 ) -> str:
     """SVG for one face. `hardware` is what is mounted in the rack (either face; filtered here).
     Hardware of customers in `liened` is marked LIEN: it may not leave (K10)."""
@@ -60,6 +66,8 @@ def render(
         retained = hw.retained(liened)
         if retained:
             title += " — retained under a lien (Art. 12.9, rule K10)"
+        if hw.id in moving:
+            title += " — a move is planned (relocation order)"
         stroke = ' stroke="#c62828" stroke-width="3"' if retained else ""
         out.append(
             f'<a href="/hardware/{hw.id}"><g class="el-device">'
@@ -69,7 +77,9 @@ def render(
         )
         if retained:
             out.append(f'<text x="{x0 + w - 8}" y="{top + 16}" text-anchor="end" class="el-lien">LIEN</text>')
-        if h >= 2 * UNIT_PX or (hw.u_height == 1 and not retained):
+        elif hw.id in moving:
+            out.append(f'<text x="{x0 + w - 8}" y="{top + 16}" text-anchor="end" class="el-move">MOVE</text>')
+        if h >= 2 * UNIT_PX or (hw.u_height == 1 and not retained and hw.id not in moving):
             sub_y = top + (34 if h >= 2 * UNIT_PX else 16)
             sub_x = x0 + 8 if h >= 2 * UNIT_PX else x0 + w - 8
             anchor = "start" if h >= 2 * UNIT_PX else "end"

@@ -17,6 +17,7 @@ from dcops.customers.models import Contract, Customer
 from dcops.errors import NotFound, ValidationFailed
 from dcops.racks import cabling, elevation, forms, service, units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, Room, Site
+from dcops.racks.relocations import pending_hardware_ids
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.terms import Owner
 from dcops.validation import parse
@@ -134,8 +135,11 @@ class RoomPages(Controller):
         usage = service.rack_usage(db, room_id=room.id)
         mounted = service.mounted_hardware(db, [u.rack.id for u in usage])
         can_mount, liened = _can_write(request), liened_customer_ids(db)
+        moving = pending_hardware_ids(db)
         svgs = {
-            u.rack.id: elevation.render(u.rack, mounted[u.rack.id], face, can_mount=can_mount, liened=liened)
+            u.rack.id: elevation.render(
+                u.rack, mounted[u.rack.id], face, can_mount=can_mount, liened=liened, moving=moving
+            )
             for u in usage
         }
         return render("racks/room.html", room=room, usage=usage, svgs=svgs, face=face)
@@ -152,7 +156,8 @@ class RackPages(Controller):
         rack = usage[0].rack
         hardware = service.mounted_hardware(db, [rack.id])[rack.id]
         can_mount, liened = _can_write(request), liened_customer_ids(db)
-        svgs = {f: elevation.render(rack, hardware, f, can_mount=can_mount, liened=liened) for f in Face}
+        moving = pending_hardware_ids(db)
+        svgs = {f: elevation.render(rack, hardware, f, can_mount=can_mount, liened=liened, moving=moving) for f in Face}
         free = units.free_by_face(rack.u_height, [(h.position, h.u_height, h.face, h.full_depth) for h in hardware])
         return render(
             "racks/rack.html",

@@ -18,7 +18,7 @@ from dcops.customers.models import (
     WrittenPermission,
 )
 from dcops.documents import DocumentStore
-from dcops.racks.models import Cable, Hardware, Port, Rack, Room, Site
+from dcops.racks.models import Cable, HandBack, Hardware, Port, Rack, Relocation, Room, Site
 from dcops.seed import load
 from tests.integration.auth.test_permissions import routes
 from tests.integration.test_seed_and_schema import DEMO
@@ -49,6 +49,8 @@ MODELS = {
     "door": DoorCheck,
     "cables": Cable,
     "ports": Port,
+    "relocations": Relocation,
+    "hand-backs": HandBack,
 }
 
 

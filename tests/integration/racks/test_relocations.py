@@ -217,3 +217,34 @@ def test_k8_a_supplier_action_is_recorded_with_its_reason(plan, db):
     assert plan.tech.post(f"/api/relocations/{order['id']}/execute").status_code == 200
     db.refresh(plan.hw)
     assert plan.hw.rack_id == plan.a.id  # switched off where it stands
+
+
+def test_pages_plan_show_windows_and_calendar(plan, login, db):
+    desk = login(Role.account_manager)
+    data = {
+        "customer_id": plan.customer.id,
+        "kind": "colocation_move",
+        "action": "move",
+        "reason": "Rebuild",
+        "hardware_id": plan.hw.id,
+        "target_rack_id": plan.b.id,
+        "target_position": "",
+        "target_face": "front",
+    }
+    r = desk.form("/relocations/new", data)
+    assert r.status_code == 422 and "Rebuild" in r.text and "target rack and position" in r.text
+    r = desk.form("/relocations/new", {**data, "target_position": 20})
+    assert r.status_code == 200 and "Relocation planned" in r.text and "meets the original" in r.text
+    order_id = int(r.url.path.rsplit("/", 1)[1])
+    r = desk.form(f"/relocations/{order_id}/schedule", {"planned_on": TODAY.isoformat()})
+    assert r.status_code == 403 and "Art. 12.4 (rule K4)" in r.text
+    desk.form(
+        f"/relocations/{order_id}/consult",
+        {"consulted_on": TODAY.isoformat(), "consulted_with": "Eva", "outcome": "Fine by them"},
+    )
+    page = desk.get(f"/relocations/{order_id}").text
+    assert f"until <strong>{(TODAY + 14 * D).isoformat()}</strong>" in page and "K7" in page
+    month = desk.get(f"/relocations?view=month&on={TODAY.isoformat()}").text
+    assert f'data-day="{(TODAY + 14 * D).isoformat()}"' in month or (TODAY + 14 * D).month != TODAY.month
+    week = desk.get(f"/relocations?view=week&on={TODAY.isoformat()}").text
+    assert "cal-day" in week

@@ -1,0 +1,369 @@
+"""Relocation pages: the account managers' list and calendar of orders with their windows and deadlines,
+an order's page with each step, the technicians' moves of the day, and hand-back inspections."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dcops import crud
+from dcops.auth.permissions import Perm, allows
+from dcops.customers.record_forms import customer_choices
+from dcops.errors import Conflict, ValidationFailed
+from dcops.racks import relocations
+from dcops.racks.models import (
+    HandBack,
+    Hardware,
+    Rack,
+    Relocation,
+    RelocationItem,
+    RelocationKind,
+    RelocationStatus,
+    Room,
+)
+from dcops.racks.relocations_api import order_out
+from dcops.racks.schemas import ConsultIn, HandBackIn, ItemIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
+from dcops.terms import Denied
+from dcops.terms.relocation import customer_overdue
+from dcops.validation import parse
+from dcops.web.forms import Field, enum_choices, normalize, render, submit
+from dcops.web.helpers import actor, query_int, today
+from dcops.web.routes import Db, Form, get, post
+
+READ = {"perm": Perm.inventory_read}
+PLAN = {"perm": Perm.customers_write}
+CARRY = {"perm": Perm.inventory_write}
+ORDER = "racks/relocation.html"
+
+
+def order_fields(db: Session) -> list[Field]:
+    hardware = [(h.id, f"{h.name} ({h.asset_tag})") for h in db.scalars(select(Hardware).order_by(Hardware.name))]
+    racks = [(r.id, r.name) for r in db.scalars(select(Rack).order_by(Rack.name))]
+    return [
+        Field("customer_id", "Customer", "select", True, customer_choices(db)),
+        Field(
+            "kind",
+            "Kind",
+            "select",
+            True,
+            enum_choices(RelocationKind),
+            help="Colocation move (K3), dedicated reassignment (D3) or the supplier's own action (K8)",
+        ),
+        Field(
+            "action", "Action", "select", True, [("move", "move"), ("switch_off", "switch off"), ("remove", "remove")]
+        ),
+        Field("reason", "Reason", "textarea", True),
+        Field("hardware_id", "Hardware", "select", True, hardware),
+        Field("target_rack_id", "Target rack", "select", choices=racks),
+        Field("target_position", "Target position (lowest unit)", "number", min=1),
+        Field("target_face", "Target face", "select", True, [("front", "front"), ("rear", "rear")]),
+        Field("replacement_id", "Replacement hardware (D3)", "select", choices=hardware),
+        Field("other_site_allowed", "The move may go to another datacenter", "checkbox"),
+        Field("customer_executes", "The customer moves it itself (K5: within 14 days of our request)", "checkbox"),
+        Field("emergency", "Emergency (K6: no consultation or window)", "checkbox"),
+        Field("emergency_reason", "Emergency reason", "textarea", help="Required for an emergency (Art. 12.7)"),
+    ]
+
+
+ITEM_FIELDS = ("hardware_id", "target_rack_id", "target_position", "target_face", "replacement_id")
+
+
+def _order_in(fields: list[Field], data: dict[str, Any]) -> RelocationIn:
+    """The form holds one item; the API takes several. Errors of the order and the item come together."""
+    values = normalize(fields, data)
+    item_values = {k: values.pop(k) for k in ITEM_FIELDS if k in values}
+    errors: dict[str, str] = {}
+    item = order = None
+    try:
+        item = parse(ItemIn, item_values, form=True)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    try:
+        order = parse(RelocationIn, {**values, "items": [{"hardware_id": 1}]}, form=True)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors or order is None or item is None:
+        raise ValidationFailed(errors)
+    return msgspec.structs.replace(order, items=[item])
+
+
+def _calendar(orders: list[Relocation], first: date, last: date) -> dict[date, list[tuple[str, Relocation]]]:
+    """Per day: orders planned then, supplier windows ending then (K4) and customer deadlines (K5)."""
+    days: dict[date, list[tuple[str, Relocation]]] = {}
+    for o in orders:
+        out = order_out(o)
+        for day, what in (
+            (o.planned_on, "planned"),
+            (out.window_until, "K4 window ends"),
+            (out.customer_deadline, "K5 deadline"),
+        ):
+            if day is not None and first <= day <= last:
+                days.setdefault(day, []).append((what, o))
+    return days
+
+
+class RelocationPages(Controller):
+    path = "/relocations"
+
+    @get("/", name="relocations", opt=READ)
+    def index(
+        self,
+        request: Request,
+        db: Db,
+        view: FromQuery[str] = "list",
+        status: FromQuery[str] = "",
+        customer_id: FromQuery[str] = "",
+        room_id: FromQuery[str] = "",
+        on: FromQuery[str] = "",
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+    ) -> Template:
+        valid = status if status in {s.value for s in RelocationStatus} else None
+        stmt = relocations.order_query(query_int(customer_id), valid, query_int(room_id))
+        ctx: dict[str, Any] = {
+            "view": view,
+            "status": status,
+            "customer_id": customer_id,
+            "room_id": room_id,
+            "statuses": [s.value for s in RelocationStatus],
+            "customers": customer_choices(db),
+            "rooms": [(r.id, r.code) for r in db.scalars(select(Room).order_by(Room.code))],
+            "on": on,
+        }
+        if view in ("week", "month"):
+            try:
+                anchor = date.fromisoformat(on) if on else today(request)
+            except ValueError:
+                anchor = today(request)
+            if view == "week":
+                first = anchor - timedelta(days=anchor.weekday())
+                last = first + timedelta(days=6)
+            else:
+                first = anchor.replace(day=1)
+                last = anchor.replace(day=calendar.monthrange(anchor.year, anchor.month)[1])
+            grid_start = first - timedelta(days=first.weekday())
+            days = [grid_start + timedelta(days=i) for i in range((last - grid_start).days + 1 + (6 - last.weekday()))]
+            span = last - first + timedelta(days=1)
+            ctx.update(
+                days=days,
+                first=first,
+                last=last,
+                events=_calendar(list(db.scalars(stmt)), first, last),
+                prev=(first - span).isoformat()
+                if view == "week"
+                else (first - timedelta(days=1)).replace(day=1).isoformat(),
+                next=(last + timedelta(days=1)).isoformat(),
+                today=today(request),
+            )
+            return render("racks/relocations_calendar.html", **ctx)
+        page = crud.paginate(db, stmt, limit, offset)
+        return render("racks/relocations.html", page=page, **ctx)
+
+    @get("/today", name="moves_today", opt=READ)
+    def moves_today(self, request: Request, db: Db) -> Template:
+        """The technicians' tablet: what to move today."""
+        day = today(request)
+        orders = [
+            o
+            for o in db.scalars(relocations.order_query())
+            if o.status in relocations.OPEN
+            and (o.planned_on == day or o.emergency or o.customer_executes or o.status is RelocationStatus.in_progress)
+        ]
+        return render("racks/moves_today.html", orders=orders, today=day)
+
+    @get("/new", name="relocation_new", opt=PLAN)
+    def new(self, db: Db) -> Template:
+        return render(
+            "forms/generic.html",
+            title="Plan a relocation",
+            fields=order_fields(db),
+            values={"kind": "colocation_move", "action": "move", "target_face": "front"},
+            errors={},
+            cancel="/relocations",
+        )
+
+    @post("/new", name="relocation_create", opt=PLAN)
+    def create(self, request: Request, db: Db, data: Form) -> Any:
+        fields = order_fields(db)
+        return submit(
+            request,
+            "forms/generic.html",
+            data,
+            lambda: relocations.create_order(db, _order_in(fields, data), actor(request)),
+            lambda o: f"/relocations/{o.id}",
+            "Relocation planned",
+            title="Plan a relocation",
+            fields=fields,
+            cancel="/relocations",
+        )
+
+    def _context(self, request: Request, db: Session, order: Relocation) -> dict[str, Any]:
+        day = today(request)
+        return {
+            "order": order,
+            "view": order_out(order),
+            "today": day,
+            "errors": {},
+            "values": {},
+            "reasons": [],
+            "overdue": customer_overdue(order.requested_on, order.status is RelocationStatus.done, day),
+            "checks": {i.id: relocations.check_item(db, order, i) for i in order.items if i.done_at is None},
+            "can_plan": allows(request.scope["user"].role, Perm.customers_write),
+        }
+
+    @get("/{item_id:int}", name="relocation", opt=READ)
+    def detail(self, request: Request, db: Db, item_id: FromPath[int]) -> Template:
+        return render(ORDER, **self._context(request, db, crud.get(db, Relocation, item_id)))
+
+    def _step(self, request: Request, db: Session, item_id: int, data: dict[str, Any], run: Any, done: str) -> Any:
+        order = crud.get(db, Relocation, item_id)
+        values = {k: v for k, v in data.items() if k != "_csrf_token"}
+        try:
+            run(order)
+        except Denied as exc:
+            ctx = {
+                **self._context(request, db, order),
+                "values": values,
+                "reasons": [r.as_dict() for r in exc.verdict.reasons],
+            }
+            return render(ORDER, 403, **ctx)
+        except ValidationFailed as exc:
+            return render(ORDER, 422, **{**self._context(request, db, order), "values": values, "errors": exc.errors})
+        except Conflict as exc:
+            return render(
+                ORDER, 409, **{**self._context(request, db, order), "values": values, "errors": {"": str(exc)}}
+            )
+        flash(request, done, category="success")
+        return Redirect(data.get("back") if data.get("back") == "/relocations/today" else f"/relocations/{item_id}")
+
+    @post("/{item_id:int}/consult", opt=PLAN)
+    def consult(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
+        return self._step(
+            request,
+            db,
+            item_id,
+            data,
+            lambda o: relocations.consult(db, o, parse(ConsultIn, data, form=True), actor(request)),
+            "Consultation recorded",
+        )
+
+    @post("/{item_id:int}/request", opt=PLAN)
+    def request_move(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
+        return self._step(
+            request,
+            db,
+            item_id,
+            data,
+            lambda o: relocations.request_move(db, o, parse(RequestIn, data, form=True), actor(request)),
+            "Request to the customer recorded",
+        )
+
+    @post("/{item_id:int}/plan", opt=PLAN)
+    def plan(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
+        return self._step(
+            request,
+            db,
+            item_id,
+            data,
+            lambda o: relocations.agree_plan(db, o, parse(PlanIn, data, form=True), actor(request)),
+            "Plan of approach recorded",
+        )
+
+    @post("/{item_id:int}/schedule", opt=PLAN)
+    def schedule(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
+        return self._step(
+            request,
+            db,
+            item_id,
+            data,
+            lambda o: relocations.schedule(db, o, parse(ScheduleIn, data, form=True), actor(request)),
+            "Move scheduled",
+        )
+
+    @post("/{item_id:int}/cancel", opt=PLAN)
+    def cancel(self, request: Request, db: Db, item_id: FromPath[int]) -> Any:
+        return self._step(
+            request, db, item_id, {}, lambda o: relocations.cancel(db, o, actor(request)), "Order cancelled"
+        )
+
+    @post("/{item_id:int}/breach", opt=PLAN)
+    def breach(self, request: Request, db: Db, item_id: FromPath[int]) -> Any:
+        return self._step(
+            request,
+            db,
+            item_id,
+            {},
+            lambda o: relocations.record_k5_breach(db, o, actor(request), today(request)),
+            "Breach of Art. 12.4 recorded (K5)",
+        )
+
+    @post("/{item_id:int}/execute", opt=CARRY)
+    def execute(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
+        line = query_int(data.get("item_id"))
+
+        def run(order: Relocation) -> None:
+            if line is None:
+                relocations.execute_all(db, order, actor(request), today(request))
+                return
+            item = crud.get(db, RelocationItem, line)
+            if item.relocation_id != order.id:
+                raise ValidationFailed({"item_id": "Not an item of this order"})
+            relocations.execute_item(db, order, item, actor(request), today(request))
+
+        return self._step(request, db, item_id, data, run, "Moved")
+
+
+class HandBackPages(Controller):
+    path = "/hand-backs"
+
+    @get("/", name="hand_backs", opt=READ)
+    def index(self, db: Db) -> Template:
+        return render("racks/hand_backs.html", items=relocations.open_hand_backs(db))
+
+    @get("/{item_id:int}", name="hand_back", opt=READ)
+    def detail(self, db: Db, item_id: FromPath[int]) -> Template:
+        return render(
+            "racks/hand_back.html", hb=crud.get(db, HandBack, item_id), fields=_hb_fields(), values={}, errors={}
+        )
+
+    @post("/{item_id:int}/inspect", opt=CARRY)
+    def inspect(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
+        hb = crud.get(db, HandBack, item_id)
+        return submit(
+            request,
+            "racks/hand_back.html",
+            data,
+            lambda: relocations.inspect_hand_back(
+                db, hb, parse(HandBackIn, data, form=True), actor(request), today(request)
+            ),
+            lambda h: f"/hand-backs/{h.id}",
+            "Inspection recorded (A6)",
+            hb=hb,
+            fields=_hb_fields(),
+        )
+
+    @post("/{item_id:int}/breach", opt=PLAN)
+    def breach(self, request: Request, db: Db, item_id: FromPath[int]) -> Redirect:
+        made = relocations.hand_back_breach(db, crud.get(db, HandBack, item_id), actor(request))
+        flash(request, "Breach of Art. 13.6 recorded", category="success")
+        return Redirect(f"/breaches/{made.id}")
+
+
+def _hb_fields() -> list[Field]:
+    return [
+        Field("as_received", "Handed back as it was received", "checkbox"),
+        Field("findings", "Findings", "textarea", help="Required when it was not handed back as received"),
+        Field("inspected_on", "Inspected on", "date"),
+    ]
+
+
+RELOCATION_PAGES = [RelocationPages, HandBackPages]

@@ -1,0 +1,36 @@
+"""A technician carries out today's scheduled move on the tablet: the hardware lands in its new rack, the
+order is done, and the vacated space waits for its hand-back inspection."""
+
+from playwright.sync_api import expect
+
+
+def test_technician_carries_out_a_scheduled_move(tablet):
+    page = tablet
+    page.goto("/relocations/today")
+    card = page.locator(".card.move", has_text="Power work on A01")
+    expect(card).to_contain_text("hh-web-07")
+    expect(card).to_contain_text("A01 U8 → A04 U20")
+    card.locator("button:text-is('Carry out')").click()
+    expect(page.locator(".alert.success")).to_contain_text("Moved")
+    expect(page.locator(".card.move", has_text="Power work on A01")).to_have_count(0)  # done: off today's list
+    page.goto("/hardware?q=hh-web-07")
+    page.click("a:text-is('hh-web-07')")
+    expect(page.locator("dl.props")).to_contain_text("A04")
+    page.goto("/hand-backs")
+    expect(page.locator("table")).to_contain_text("A01 U8–U9")
+    page.click("tr:has-text('A01 U8–U9') >> text=Inspect")
+    page.check("#f-as_received")
+    page.click("button:text('Record inspection')")
+    expect(page.locator("dl.props")).to_contain_text("as received")
+
+
+def test_the_emergency_shows_its_reason_and_the_elevation_marks_pending_moves(tablet):
+    page = tablet
+    page.goto("/relocations/today")
+    expect(page.locator(".card.move", has_text="Cooling failure")).to_contain_text("Water from the cooling unit")
+    page.goto("/relocations?view=month")
+    expect(page.locator(".cal")).to_be_visible()
+    page.goto("/hardware?q=hh-web-01")
+    page.click("a:text-is('hh-web-01')")
+    page.click("dl.props a:has-text('A01')")
+    expect(page.locator("svg.elevation").first).to_contain_text("MOVE")
