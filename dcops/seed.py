@@ -225,7 +225,10 @@ def load(
 
 def _relocation(db: Session, r: dict[str, Any], today: date) -> None:
     """An order taken through the services to the state the demo needs."""
-    tag = lambda t: _first(db, select(Hardware.id).where(Hardware.asset_tag == t))  # noqa: E731
+
+    def tag(asset_tag: str) -> int:
+        return _first(db, select(Hardware.id).where(Hardware.asset_tag == asset_tag))
+
     items = []
     for i in r["items"]:
         item: dict[str, Any] = {"hardware_id": tag(i["hardware"])}

@@ -35,7 +35,6 @@ from dcops.customers.record_forms import customer_choices, customer_default
 from dcops.db import utcnow
 from dcops.errors import Conflict, ValidationFailed
 from dcops.racks.models import Room
-from dcops.terms import Denied
 from dcops.validation import parse
 from dcops.web.form_pages import FORM, FormPages, form_router
 from dcops.web.forms import Field, enum_choices, normalize, render, submit
@@ -235,8 +234,6 @@ class VisitPages(Controller):
             "window": clock.window_text(visit.starts_at, visit.ends_at, timezone(request)),
             "checks": db.scalars(door.check_query(visit_id=visit.id).limit(100)).all(),
             "escorts": escort_choices(db),
-            "errors": {},
-            "values": {},
         }
         if visit.status is VisitStatus.requested and allows(role, Perm.visits_approve):
             ctx["preview"] = visits.approval(db, visit, today(request), timezone(request))
@@ -244,37 +241,21 @@ class VisitPages(Controller):
 
     @get("/{item_id:int}", name="visit", opt=READ)
     def detail(self, request: Request, db: Db, item_id: FromPath[int]) -> Template:
-        return render("access/visit.html", **self._context(request, db, crud.get(db, Visit, item_id)))
+        return render(
+            "access/visit.html", values={}, errors={}, **self._context(request, db, crud.get(db, Visit, item_id))
+        )
 
     def _act(self, request: Request, db: Session, visit: Visit, action: Any, success: str, posted: dict) -> Any:
         """Run a decision; on refusal show the visit again with the reasons and what was typed."""
-        values = {k: v for k, v in posted.items() if k != "_csrf_token"}
-        try:
-            action()
-        except Denied as exc:
-            return render(
-                "access/visit.html",
-                403,
-                **{
-                    **self._context(request, db, visit),
-                    "values": values,
-                    "reasons": [r.as_dict() for r in exc.verdict.reasons],
-                },
-            )
-        except ValidationFailed as exc:
-            return render(
-                "access/visit.html",
-                422,
-                **{**self._context(request, db, visit), "values": values, "errors": exc.errors},
-            )
-        except Conflict as exc:
-            return render(
-                "access/visit.html",
-                409,
-                **{**self._context(request, db, visit), "values": values, "errors": {"": str(exc)}},
-            )
-        flash(request, success, category="success")
-        return Redirect(f"/visits/{visit.id}")
+        return submit(
+            request,
+            "access/visit.html",
+            posted,
+            action,
+            lambda _: f"/visits/{visit.id}",
+            success,
+            page=lambda: self._context(request, db, visit),
+        )
 
     @post("/{item_id:int}/approve", name="visit_approve", opt=APPROVE)
     def approve(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
@@ -483,22 +464,19 @@ class FloorPage(Controller):
             "upcoming": sorted(upcoming, key=lambda v: v.starts_at),
             "inside": door.inside_now(db),
             "inspections": db.scalars(inspections.inspection_query().limit(10)).all(),
-            "fields": inspection_fields(db),
             "escorts": escort_choices(db),
             "tz": tz,
             "window": clock.window_text,
-            "values": {},
-            "errors": {},
         }
 
     @get("/", name="floor", opt=READ)
     def view(self, request: Request, db: Db) -> Template:
-        return render("access/floor.html", **self._context(request, db))
+        fields = inspection_fields(db)
+        return render("access/floor.html", values={}, errors={}, fields=fields, **self._context(request, db))
 
     @post("/inspections", name="floor_inspection", opt=WRITE)
     def inspect(self, request: Request, db: Db, data: Form) -> Any:
-        ctx = self._context(request, db)
-        fields = ctx.pop("fields")
+        fields = inspection_fields(db)
         return submit(
             request,
             "access/floor.html",
@@ -508,8 +486,8 @@ class FloorPage(Controller):
             ),
             lambda i: "/floor",
             "Inspection logged (Art. 13.5, rule A5)",
+            page=lambda: self._context(request, db),
             fields=fields,
-            **{k: v for k, v in ctx.items() if k not in ("values", "errors")},
         )
 
 

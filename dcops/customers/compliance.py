@@ -24,9 +24,11 @@ from dcops.customers.models import (
     WrittenPermission,
 )
 from dcops.customers.standing import standings
+from dcops.racks import relocations
 from dcops.racks.models import Hardware, HardwareStatus
 from dcops.terms import Service
 from dcops.terms.insurance import POLICY_ENDING_DAYS, REQUEST_ANSWER_DAYS
+from dcops.terms.relocation import customer_deadline
 from dcops.terms.written import EXPIRING_DAYS
 
 
@@ -220,9 +222,6 @@ def _expiring_permissions(db: Session, today: date) -> Section:
 
 
 def _relocations(db: Session, today: date) -> list[Section]:
-    from dcops.racks import relocations  # the racks build on customers; the overview reads both
-    from dcops.terms.relocation import customer_deadline
-
     late = Section("moves", "K5", "Customers past their 14 days to move (Art. 12.4)")
     for o in relocations.overdue_requests(db, today):
         assert o.requested_on is not None

@@ -13,6 +13,7 @@ from dcops.customers.models import Contract, Customer
 from dcops.db import Base, StrEnumType, utcnow
 from dcops.terms import Owner, hardware_owner
 from dcops.terms.cabling import Installer, Route
+from dcops.terms.relocation import customer_deadline, supplier_window
 from dcops.terms.verdict import Reason
 
 MAX_RACK_HEIGHT = 60
@@ -281,6 +282,24 @@ class Relocation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer] = relationship()
+
+    @property
+    def window_from(self) -> date | None:
+        """K4: the supplier may carry the move out from the consultation ..."""
+        return supplier_window(self.consulted_on)[0] if self.consulted_on else None
+
+    @property
+    def window_until(self) -> date | None:
+        """... until 14 days after it."""
+        return supplier_window(self.consulted_on)[1] if self.consulted_on else None
+
+    @property
+    def customer_deadline(self) -> date | None:
+        """K5: the customer moves it within 14 days of the request."""
+        return customer_deadline(self.requested_on) if self.requested_on else None
+
+    costs = "Each party bears its own costs of this move; it creates no charge (Art. 12.5, rule K7)."
+
     items: Mapped[list[RelocationItem]] = relationship(
         back_populates="relocation", order_by="RelocationItem.id", cascade="all, delete-orphan"
     )

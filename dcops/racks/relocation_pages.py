@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from dcops import crud
 from dcops.auth.permissions import Perm, allows
 from dcops.customers.record_forms import customer_choices
-from dcops.errors import Conflict, ValidationFailed
+from dcops.errors import ValidationFailed
 from dcops.racks import relocations
 from dcops.racks.models import (
     HandBack,
@@ -30,9 +30,7 @@ from dcops.racks.models import (
     RelocationStatus,
     Room,
 )
-from dcops.racks.relocations_api import order_out
 from dcops.racks.schemas import ConsultIn, HandBackIn, ItemIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
-from dcops.terms import Denied
 from dcops.terms.relocation import customer_overdue
 from dcops.validation import parse
 from dcops.web.forms import Field, enum_choices, normalize, render, submit
@@ -100,11 +98,10 @@ def _calendar(orders: list[Relocation], first: date, last: date) -> dict[date, l
     """Per day: orders planned then, supplier windows ending then (K4) and customer deadlines (K5)."""
     days: dict[date, list[tuple[str, Relocation]]] = {}
     for o in orders:
-        out = order_out(o)
         for day, what in (
             (o.planned_on, "planned"),
-            (out.window_until, "K4 window ends"),
-            (out.customer_deadline, "K5 deadline"),
+            (o.window_until, "K4 window ends"),
+            (o.customer_deadline, "K5 deadline"),
         ):
             if day is not None and first <= day <= last:
                 days.setdefault(day, []).append((what, o))
@@ -210,11 +207,7 @@ class RelocationPages(Controller):
         day = today(request)
         return {
             "order": order,
-            "view": order_out(order),
             "today": day,
-            "errors": {},
-            "values": {},
-            "reasons": [],
             "overdue": customer_overdue(order.requested_on, order.status is RelocationStatus.done, day),
             "checks": {i.id: relocations.check_item(db, order, i) for i in order.items if i.done_at is None},
             "can_plan": allows(request.scope["user"].role, Perm.customers_write),
@@ -222,28 +215,21 @@ class RelocationPages(Controller):
 
     @get("/{item_id:int}", name="relocation", opt=READ)
     def detail(self, request: Request, db: Db, item_id: FromPath[int]) -> Template:
-        return render(ORDER, **self._context(request, db, crud.get(db, Relocation, item_id)))
+        return render(ORDER, values={}, errors={}, **self._context(request, db, crud.get(db, Relocation, item_id)))
 
     def _step(self, request: Request, db: Session, item_id: int, data: dict[str, Any], run: Any, done: str) -> Any:
+        """One step of the order; on refusal the order's page again, with the reasons and what was typed."""
         order = crud.get(db, Relocation, item_id)
-        values = {k: v for k, v in data.items() if k != "_csrf_token"}
-        try:
-            run(order)
-        except Denied as exc:
-            ctx = {
-                **self._context(request, db, order),
-                "values": values,
-                "reasons": [r.as_dict() for r in exc.verdict.reasons],
-            }
-            return render(ORDER, 403, **ctx)
-        except ValidationFailed as exc:
-            return render(ORDER, 422, **{**self._context(request, db, order), "values": values, "errors": exc.errors})
-        except Conflict as exc:
-            return render(
-                ORDER, 409, **{**self._context(request, db, order), "values": values, "errors": {"": str(exc)}}
-            )
-        flash(request, done, category="success")
-        return Redirect(data.get("back") if data.get("back") == "/relocations/today" else f"/relocations/{item_id}")
+        back = data.get("back") if data.get("back") == "/relocations/today" else f"/relocations/{item_id}"
+        return submit(
+            request,
+            ORDER,
+            data,
+            lambda: run(order),
+            lambda _: back,
+            done,
+            page=lambda: self._context(request, db, order),
+        )
 
     @post("/{item_id:int}/consult", opt=PLAN)
     def consult(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:

@@ -45,7 +45,6 @@ from dcops.terms.relocation import (
 from dcops.validation import as_dict
 
 OPEN = (RelocationStatus.draft, RelocationStatus.consulted, RelocationStatus.scheduled, RelocationStatus.in_progress)
-COSTS = "Each party bears its own costs of this move; it creates no charge (Art. 12.5, rule K7)."
 
 
 # --- equivalence (K3/D3) ------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from dcops.errors import ValidationFailed
 from dcops.racks import relocations
 from dcops.racks.models import Face, HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus
 from dcops.racks.schemas import ConsultIn, HandBackIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
-from dcops.terms.relocation import customer_deadline, supplier_window
 from dcops.web.helpers import actor, today
 from dcops.web.resource import Page, out
 from dcops.web.routes import Db, get, post
@@ -65,7 +64,7 @@ class RelocationOut(msgspec.Struct):
     window_from: date | None  # K4: the supplier may carry the move out from ...
     window_until: date | None  # ... until this day
     customer_deadline: date | None  # K5
-    costs: str = relocations.COSTS  # K7
+    costs: str  # K7
 
 
 class HandBackOut(msgspec.Struct):
@@ -83,25 +82,7 @@ class HandBackOut(msgspec.Struct):
 
 
 def order_out(o: Relocation) -> RelocationOut:
-    window = supplier_window(o.consulted_on) if o.consulted_on else (None, None)
-    base = msgspec.structs.asdict(out(_Fields, o))
-    return RelocationOut(
-        **base,
-        items=[out(ItemOut, i) for i in o.items],
-        window_from=window[0],
-        window_until=window[1],
-        customer_deadline=customer_deadline(o.requested_on) if o.requested_on else None,
-    )
-
-
-_Fields = msgspec.defstruct(
-    "_Fields",
-    [
-        (f.name, f.type)
-        for f in msgspec.structs.fields(RelocationOut)
-        if f.name not in ("items", "window_from", "window_until", "customer_deadline", "costs")
-    ],
-)
+    return out(RelocationOut, o)
 
 
 def _order(db: Db, item_id: int) -> Relocation:

@@ -85,19 +85,24 @@ def submit(
     action: Callable[[], Any],
     redirect: Callable[[Any], str],
     success: str,
+    page: Callable[[], dict[str, Any]] | None = None,
     **context: Any,
 ) -> Template | Redirect:
-    """Post/redirect/get on success; on refusal the same form again, with every value kept."""
+    """Post/redirect/get on success; on refusal the same form again, with every value kept.
+
+    `page` builds the rest of the page's context only when it is shown again (a detail page with forms)."""
     values = {k: v for k, v in posted.items() if k != "_csrf_token"}
+
+    def again(status: int, **extra: Any) -> Template:
+        return render(template, status, values=values, **{"errors": {}, **extra}, **(page() if page else {}), **context)
+
     try:
         result = action()
     except ValidationFailed as exc:
-        return render(template, 422, values=values, errors=exc.errors, **context)
+        return again(422, errors=exc.errors)
     except Conflict as exc:
-        return render(template, 409, values=values, errors={exc.field or "": str(exc)}, **context)
+        return again(409, errors={exc.field or "": str(exc)})
     except Denied as exc:
-        return render(
-            template, 403, values=values, errors={}, reasons=[r.as_dict() for r in exc.verdict.reasons], **context
-        )
+        return again(403, reasons=[r.as_dict() for r in exc.verdict.reasons])
     flash(request, success, category="success")
     return Redirect(path=redirect(result))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -39,7 +39,7 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
     def configure(engine: Engine) -> None:
         env = engine.engine
         env.filters.update(local=local, day=day)
-        env.globals.update(can=can, query=query, money=money, timedelta=timedelta)
+        env.globals.update(can=can, query=query, money=money)
         env.trim_blocks = True
         env.lstrip_blocks = True
 
