@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from litestar import Litestar, Request, Response, Router
+from litestar import Litestar, Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -16,6 +16,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
+from litestar.response import File
 from litestar.static_files import create_static_files_router
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +27,8 @@ from dcops.access.pages import ROUTE_HANDLERS as ACCESS_PAGES
 from dcops.auth.middleware import AuthMiddleware, permission_guard
 from dcops.auth.pages import LoginPages, UserPages
 from dcops.auth.permissions import Perm
+from dcops.cabling.api import ROUTERS as CABLE_API
+from dcops.cabling.pages import CABLE_PAGES
 from dcops.customers.api import ROUTERS as CUSTOMER_API
 from dcops.customers.pages import FORM_ROUTERS as CUSTOMER_FORMS
 from dcops.customers.pages import ContractPages, CustomerPages
@@ -41,13 +44,11 @@ from dcops.customers.records_pages import (
     PolicyRequestPages,
 )
 from dcops.db import make_engine, make_sessionmaker, request_session
+from dcops.moves.api import ROUTERS as RELOCATION_API
+from dcops.moves.pages import RELOCATION_PAGES
 from dcops.racks.api import ROUTERS as RACK_API
-from dcops.racks.cable_pages import CABLE_PAGES
-from dcops.racks.cables_api import ROUTERS as CABLE_API
 from dcops.racks.pages import FORM_ROUTERS as RACK_FORMS
 from dcops.racks.pages import HardwarePages, RackPages, RoomPages, SitePages
-from dcops.racks.relocation_pages import RELOCATION_PAGES
-from dcops.racks.relocations_api import ROUTERS as RELOCATION_API
 from dcops.settings import Settings
 from dcops.web.pages import AuditPages, DashboardPage
 from dcops.web.problems import EXCEPTION_HANDLERS
@@ -66,6 +67,12 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",  # the door and tablet screens are never to be framed by another site
     "Referrer-Policy": "same-origin",
 }
+
+
+@get("/favicon.ico", opt={"perm": Perm.public}, include_in_schema=False, cache=86400)
+async def favicon() -> File:
+    """Browsers ask for /favicon.ico whatever the page links to."""
+    return File(STATIC / "favicon.ico", media_type="image/vnd.microsoft.icon", content_disposition_type="inline")
 
 
 async def _security_headers(response: Response) -> Response:
@@ -107,7 +114,8 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         version=__version__,
         path="/schema",
         render_plugins=[SwaggerRenderPlugin()],
-        openapi_router=Router(path="/schema", route_handlers=[], opt={"perm": Perm.authenticated}),
+        # The schema describes the API and holds no data: readable without signing in, for client generators.
+        openapi_router=Router(path="/schema", route_handlers=[], opt={"perm": Perm.public}),
         components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
         security=[{"bearer": []}],
         description="Bearer tokens are created by admins under Users. Refusals come back as problem+json "
@@ -117,6 +125,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
     return Litestar(
         route_handlers=[
             static,
+            favicon,
             LoginPages,
             DashboardPage,
             SitePages,

@@ -17,7 +17,6 @@ def _settings() -> Settings:
 
 
 def _session():  # type: ignore[no-untyped-def]
-    import dcops.models  # noqa: F401  every mapper, so relationships between packages resolve
     from dcops.db import make_engine, make_sessionmaker
 
     engine = make_engine(_settings().database_url)

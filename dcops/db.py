@@ -125,6 +125,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def make_sessionmaker(bind: Any, **kwargs: Any) -> sessionmaker[Session]:
+    # Models name other packages' models by class name only; every one must be known before the first query.
+    import dcops.models  # noqa: F401
+
     return sessionmaker(bind=bind, expire_on_commit=False, **kwargs)
 
 

@@ -3,6 +3,7 @@
 from dcops.access.models import CarryOut, DoorCheck, Inspection, Person, Visit, VisitPass
 from dcops.audit import AuditEvent
 from dcops.auth.models import ApiToken, User
+from dcops.cabling.models import Cable, CableEnd, Port
 from dcops.customers.models import (
     Breach,
     Contract,
@@ -16,19 +17,8 @@ from dcops.customers.models import (
     WrittenPermission,
 )
 from dcops.db import Base
-from dcops.racks.models import (
-    Cable,
-    CableEnd,
-    HandBack,
-    Hardware,
-    Port,
-    Rack,
-    RackUnit,
-    Relocation,
-    RelocationItem,
-    Room,
-    Site,
-)
+from dcops.moves.models import HandBack, Relocation, RelocationItem
+from dcops.racks.models import Hardware, Rack, RackUnit, Room, Site
 
 metadata = Base.metadata
 

@@ -23,6 +23,9 @@ from dcops.access.models import Person, Visit
 from dcops.access.schemas import ApproveIn, DoorCheckIn, PersonIn, VisitIn
 from dcops.auth.models import User
 from dcops.auth.service import UserIn, create_user
+from dcops.cabling import service as cabling
+from dcops.cabling.models import Cable, Port
+from dcops.cabling.schemas import CableIn, PortsIn
 from dcops.customers import billing, breaches, insurance, liens, written
 from dcops.customers import service as customers
 from dcops.customers.models import (
@@ -50,23 +53,12 @@ from dcops.customers.schemas import (
 )
 from dcops.db import utcnow
 from dcops.documents import DocumentStore
-from dcops.racks import cabling
-from dcops.racks import relocations as moves
+from dcops.moves import service as moves
+from dcops.moves.models import Relocation
+from dcops.moves.schemas import ConsultIn, RelocationIn, RequestIn, ScheduleIn
 from dcops.racks import service as racks
-from dcops.racks.models import Cable, Hardware, Port, Rack, Relocation, Room, Site
-from dcops.racks.schemas import (
-    CableIn,
-    ConsultIn,
-    HardwareIn,
-    MountIn,
-    PortsIn,
-    RackIn,
-    RelocationIn,
-    RequestIn,
-    RoomIn,
-    ScheduleIn,
-    SiteIn,
-)
+from dcops.racks.models import Hardware, Rack, Room, Site
+from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn
 from dcops.validation import parse
 
 ACTOR = "seed"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from dcops.access.models import Person
+from dcops.access.models import Person, Visit
 from dcops.auth.models import Role, User
 from dcops.auth.service import hash_password
 from dcops.customers.models import (
@@ -189,6 +189,17 @@ class PersonFactory(Base):
     active = True
 
 
+class VisitFactory(Base):
+    class Meta:
+        model = Visit
+
+    customer = factory.SubFactory(CustomerFactory)
+    purpose = factory.Sequence(lambda n: f"Maintenance {n}")
+    starts_at = datetime(2026, 3, 2, 8, tzinfo=UTC)
+    ends_at = datetime(2026, 3, 2, 17, tzinfo=UTC)
+    requested_by = "test"
+
+
 ALL = [
     UserFactory,
     CustomerFactory,
@@ -203,4 +214,5 @@ ALL = [
     BreachFactory,
     NoticeFactory,
     PersonFactory,
+    VisitFactory,
 ]

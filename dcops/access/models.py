@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcops.customers.models import Breach, Customer
 from dcops.db import Base, StrEnumType, utcnow
-from dcops.racks.models import Hardware, Room
+
+if TYPE_CHECKING:
+    from dcops.customers.models import Breach, Customer
+    from dcops.racks.models import Hardware, Room
 
 
 class IdDocument(StrEnum):

@@ -33,7 +33,7 @@ from dcops.customers.schemas import (
 from dcops.customers.standing import unpaid_invoices
 from dcops.racks.models import Room, Site
 from dcops.terms.standing import BREACH_ARTICLES
-from dcops.web.form_pages import FormPages, form_router
+from dcops.web.form_pages import FormPages, back_to, form_router
 from dcops.web.forms import Field, enum_choices
 from dcops.web.helpers import today
 
@@ -234,6 +234,7 @@ FORM_ROUTERS: list[Router] = [
             label=lambda n: f"of {n.sent_on}",
             saved=_to_customer,
             deleted=_to_customer,
+            back=back_to("/invoices", invoice_id="/invoices/{}", breach_id="/breaches/{}", customer_id="/customers/{}"),
             defaults=lambda r: {
                 **customer_default(r),
                 "invoice_id": r.query_params.get("invoice_id", ""),
@@ -259,6 +260,7 @@ FORM_ROUTERS: list[Router] = [
             saved=lambda b: f"/breaches/{b.id}",
             deleted=_to_customer,
             defaults=lambda r: {**customer_default(r), "occurred_on": today(r)},
+            back=back_to("/customers", customer_id="/customers/{}"),
         )
     ),
     form_router(
@@ -276,6 +278,7 @@ FORM_ROUTERS: list[Router] = [
             saved=lambda q: f"/policy-requests/{q.id}",
             deleted=_to_customer,
             defaults=lambda r: {**customer_default(r), "requested_on": today(r), "channel": "email"},
+            back=back_to("/customers", customer_id="/customers/{}"),
             deletable=lambda q: q.policy_id is None,
         )
     ),
@@ -294,6 +297,7 @@ FORM_ROUTERS: list[Router] = [
             saved=lambda w: f"/written-permissions/{w.id}",
             deleted=_to_customer,
             defaults=_permission_defaults,
+            back=back_to("/customers", customer_id="/customers/{}"),
             deletable=lambda w: False,
         )
     ),

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from dcops import crud
 from dcops.auth.permissions import Perm
+from dcops.cabling.api import add_ports
 from dcops.racks import service
-from dcops.racks.cables_api import add_ports
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackStatus, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.terms import Owner

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from dcops.cabling.models import Cable, Port
+from dcops.cabling.service import cable_query
 from dcops.errors import NotFound, ValidationFailed
-from dcops.racks.cabling import cable_query
-from dcops.racks.models import Cable, Hardware, Port, Rack, Room
+from dcops.racks.models import Hardware, Rack, Room
 
 KINDS = ("rack", "hardware", "cable")
 SIZES = {"56x32": (56, 32), "25x10": (25, 10)}  # mm: the common label, and the cable flag

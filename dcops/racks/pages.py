@@ -12,16 +12,17 @@ from sqlalchemy.orm import Session, joinedload
 
 from dcops import crud
 from dcops.auth.permissions import Perm, allows
+from dcops.cabling import service as cabling
 from dcops.customers.liens import liened_customer_ids
 from dcops.customers.models import Contract, Customer
 from dcops.errors import NotFound, ValidationFailed
-from dcops.racks import cabling, elevation, forms, service, units
+from dcops.moves.service import pending_hardware_ids
+from dcops.racks import elevation, forms, service, units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, Room, Site
-from dcops.racks.relocations import pending_hardware_ids
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.terms import Owner
 from dcops.validation import parse
-from dcops.web.form_pages import FORM, FormPages, form_router
+from dcops.web.form_pages import FORM, FormPages, back_to, form_router
 from dcops.web.forms import render, submit
 from dcops.web.helpers import actor, query_int, today
 from dcops.web.routes import Db, Form, get, post
@@ -65,6 +66,7 @@ FORM_ROUTERS: list[Router] = [
             saved=lambda r: f"/rooms/{r.id}",
             deleted=lambda r: "/sites",
             defaults=lambda r: _query(r, "site_id"),
+            back=back_to("/sites"),
         )
     ),
     form_router(
@@ -87,6 +89,7 @@ FORM_ROUTERS: list[Router] = [
                 "status": "active",
                 "power_budget_w": 0,
             },
+            back=back_to("/sites", room_id="/rooms/{}"),
         )
     ),
     form_router(

@@ -17,17 +17,7 @@ from dcops.customers.models import Contract, Customer
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
 from dcops.racks import units
-from dcops.racks.models import (
-    Face,
-    Hardware,
-    HardwareStatus,
-    Rack,
-    RackKind,
-    RackStatus,
-    RackUnit,
-    Room,
-    Site,
-)
+from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackStatus, RackUnit, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.terms import Denied, Owner, Service
 from dcops.terms.lien import may_leave

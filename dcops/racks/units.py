@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 
-from dcops.racks.models import Face
+MAX_RACK_HEIGHT = 60
+
+
+class Face(StrEnum):
+    front = "front"
+    rear = "rear"
 
 
 def span(position: int, u_height: int) -> range:

@@ -42,12 +42,30 @@ class FormPages:
     write: Perm = Perm.inventory_write
     defaults: Callable[[Request], dict[str, Any]] = field(default=lambda request: {})
     deletable: Callable[[Any], bool] = field(default=lambda obj: True)
+    # Where Cancel on a new form leads: the list at `path` unless the record kind has none (see back_to).
+    back: Callable[[Request], str] | None = None
+
+
+def back_to(default: str, **parents: str) -> Callable[[Request], str]:
+    """Cancel returns to the parent the form was opened from (`customer_id=3` -> "/customers/3"), else `default`.
+
+    `parents` maps a query parameter to the parent's path with `{}` for its id, in order of preference."""
+
+    def back(request: Request) -> str:
+        for name, path in parents.items():
+            value = request.query_params.get(name, "")
+            if value.isdigit() and len(value) <= 18:
+                return path.format(int(value))
+        return default
+
+    return back
 
 
 def form_router(spec: FormPages) -> Router:
     opt = {"perm": spec.write}
     noun = spec.noun
     new_title = f"New {noun}"
+    back = spec.back or (lambda request: spec.path)
 
     def edit_context(obj: Any, db: Session) -> dict[str, Any]:
         return {
@@ -60,7 +78,12 @@ def form_router(spec: FormPages) -> Router:
     @get("/new", name=f"{noun}_new", opt=opt)
     def new(request: Request, db: Db) -> Template:
         return render(
-            FORM, title=new_title, fields=spec.fields(db), values=spec.defaults(request), errors={}, cancel=spec.path
+            FORM,
+            title=new_title,
+            fields=spec.fields(db),
+            values=spec.defaults(request),
+            errors={},
+            cancel=back(request),
         )
 
     @post("/new", name=f"{noun}_create", opt=opt)
@@ -75,7 +98,7 @@ def form_router(spec: FormPages) -> Router:
             f"{noun.capitalize()} created",
             title=new_title,
             fields=fields,
-            cancel=spec.path,
+            cancel=back(request),
         )
 
     @get("/{item_id:int}/edit", name=f"{noun}_edit", opt=opt)

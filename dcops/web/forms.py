@@ -74,8 +74,9 @@ def normalize(fields: list[Field], data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def render(template: str, status: int = 200, **context: Any) -> Template:
-    return Template(template_name=template, context=context, status_code=status, media_type=MediaType.HTML)
+def render(template: str, status_code: int = 200, /, **context: Any) -> Template:
+    """The page's context is free to hold a `status` (a list filter): the response status is positional."""
+    return Template(template_name=template, context=context, status_code=status_code, media_type=MediaType.HTML)
 
 
 def submit(

@@ -196,4 +196,5 @@ def test_sweep_on_10k_customers_and_500k_hardware(db, count_statements):
         print(f"    {s.key:<12} {len(s.lines):6,}")
     ms = [t * 1000 for t in times]
     print(f"  median of {RUNS}: {statistics.median(ms):.0f} ms (min {min(ms):.0f}, max {max(ms):.0f})")
-    assert statements <= 8 and report.needs_action
+    # Ten sections since the relocations (K5 overdue, A6 hand-backs): one statement each beyond standing, at any size.
+    assert statements <= 10 and report.needs_action

@@ -14,13 +14,15 @@ from sqlalchemy.orm import Session, joinedload
 
 from dcops import clock, crud
 from dcops.auth.permissions import Perm
+from dcops.cabling import service
+from dcops.cabling.api import label_response, record_breach
+from dcops.cabling.models import Cable, CableEnd, CableStatus, Port, PortKind
+from dcops.cabling.schemas import CableIn, PortsIn
+from dcops.cabling.trace_svg import render as trace_svg
 from dcops.customers.record_forms import customer_choices
 from dcops.errors import ValidationFailed
-from dcops.racks import cabling, labels
-from dcops.racks.cables_api import label_response, record_breach
-from dcops.racks.models import Cable, CableEnd, CableStatus, Hardware, Port, PortKind, Rack
-from dcops.racks.schemas import CableIn, PortsIn
-from dcops.racks.trace_svg import render as trace_svg
+from dcops.racks import labels
+from dcops.racks.models import Hardware, Rack
 from dcops.terms.cabling import Installer, Route
 from dcops.validation import parse
 from dcops.web.forms import Field, enum_choices, normalize, render, submit
@@ -29,7 +31,7 @@ from dcops.web.routes import Db, Form, get, post
 
 READ = {"perm": Perm.inventory_read}
 WRITE = {"perm": Perm.inventory_write}
-CABLE_FORM = "racks/cable_form.html"
+CABLE_FORM = "cabling/cable_form.html"
 
 
 def port_choices(db: Session, hardware_id: int | None = None, keep: tuple[int, ...] = ()) -> list[tuple[int, str]]:
@@ -102,16 +104,16 @@ class CablePages(Controller):
         limit: FromQuery[int] = 50,
         offset: FromQuery[int] = 0,
     ) -> Template:
-        page = crud.paginate(db, cabling.cable_query(query_int(rack_id), None, q.strip()), limit, offset)
+        page = crud.paginate(db, service.cable_query(query_int(rack_id), None, q.strip()), limit, offset)
         rack = db.get(Rack, query_int(rack_id)) if query_int(rack_id) else None
-        return render("racks/cables.html", page=page, q=q, rack=rack)
+        return render("cabling/cables.html", page=page, q=q, rack=rack)
 
     @get("/{item_id:int}", name="cable", opt=READ)
     def detail(self, db: Db, item_id: FromPath[int]) -> Template:
-        cable = db.scalars(cabling.cable_query().where(Cable.id == item_id)).first()
+        cable = db.scalars(service.cable_query().where(Cable.id == item_id)).first()
         if cable is None:
             crud.get(db, Cable, item_id)
-        return render("racks/cable.html", cable=cable)
+        return render("cabling/cable.html", cable=cable)
 
     @get("/new", name="cable_new", opt=WRITE)
     def new(self, db: Db, a_hardware: FromQuery[str] = "") -> Template:
@@ -133,7 +135,7 @@ class CablePages(Controller):
             request,
             CABLE_FORM,
             data,
-            lambda: cabling.create_cable(db, _parse(fields, data), actor(request)),
+            lambda: service.create_cable(db, _parse(fields, data), actor(request)),
             lambda c: f"/cables/{c.id}",
             "Cable recorded",
             title="Log cable work",
@@ -145,11 +147,11 @@ class CablePages(Controller):
     def check(self, db: Db, data: Form) -> Template:
         """The A3 verdict on the form as it stands, shown before saving (htmx)."""
         try:
-            verdict = cabling.verdict(db, _parse(cable_fields(db), data))
+            verdict = service.verdict(db, _parse(cable_fields(db), data))
             answer = {"allowed": verdict.allowed, "reasons": [r.as_dict() for r in verdict.reasons]}
         except ValidationFailed:
             answer = None
-        return render("racks/_a3.html", answer=answer)
+        return render("cabling/_a3.html", answer=answer)
 
     @post("/breach", name="cable_breach", opt=WRITE)
     def breach(self, request: Request, db: Db, data: Form) -> Any:
@@ -193,7 +195,7 @@ class CablePages(Controller):
             request,
             CABLE_FORM,
             data,
-            lambda: cabling.update_cable(db, cable, _parse(fields, data), actor(request)),
+            lambda: service.update_cable(db, cable, _parse(fields, data), actor(request)),
             lambda c: f"/cables/{c.id}",
             "Cable saved",
             title=f"Edit cable {cable.label}",
@@ -235,7 +237,7 @@ class PortPages(Controller):
             request,
             "forms/generic.html",
             data,
-            lambda: cabling.create_ports(db, hw, parse(PortsIn, data, form=True), actor(request)),
+            lambda: service.create_ports(db, hw, parse(PortsIn, data, form=True), actor(request)),
             lambda _: f"/hardware/{hw.id}",
             "Ports added",
             title=f"Add ports to {hw.name}",
@@ -246,8 +248,8 @@ class PortPages(Controller):
     @get("/{item_id:int}/trace", name="port_trace", opt=READ)
     def trace(self, db: Db, item_id: FromPath[int]) -> Template:
         port = crud.get(db, Port, item_id)
-        hops = cabling.trace(db, port)
-        return render("racks/trace.html", port=port, hops=hops, svg=trace_svg(hops))
+        hops = service.trace(db, port)
+        return render("cabling/trace.html", port=port, hops=hops, svg=trace_svg(hops))
 
 
 class LabelPages(Controller):

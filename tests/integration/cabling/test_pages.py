@@ -3,13 +3,15 @@ one-tap breach, traces, label sheets and the label scanner."""
 
 import re
 
+from dcops.cabling.schemas import CableIn, PortsIn
 from sqlalchemy import select
 
 from dcops.auth.models import Role
+from dcops.cabling import service as cabling
+from dcops.cabling.models import Cable, PortKind
 from dcops.customers.models import Breach
-from dcops.racks import cabling
-from dcops.racks.models import Cable, PortKind, RackKind
-from dcops.racks.schemas import CableIn, MountIn, PortsIn
+from dcops.racks.models import RackKind
+from dcops.racks.schemas import MountIn
 from dcops.racks.service import mount
 from tests.factories import ContractFactory, CustomerFactory, HardwareFactory, RackFactory, RoomFactory
 

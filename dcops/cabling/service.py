@@ -12,21 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from dcops import audit, crud
+from dcops.cabling.models import Cable, CableEnd, CableStatus, Port, PortKind, PortSide
+from dcops.cabling.schemas import CableIn, PortIn, PortsIn
 from dcops.customers.models import Customer
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
-from dcops.racks.models import (
-    Cable,
-    CableEnd,
-    CableStatus,
-    Hardware,
-    Port,
-    PortKind,
-    PortSide,
-    Rack,
-    RackKind,
-)
-from dcops.racks.schemas import CableIn, PortIn, PortsIn
+from dcops.racks.models import Hardware, Rack, RackKind
 from dcops.terms import Denied, Verdict
 from dcops.terms.cabling import CableEnd as End
 from dcops.terms.cabling import may_cable

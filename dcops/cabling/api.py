@@ -12,13 +12,15 @@ from sqlalchemy import select
 
 from dcops import crud, qr
 from dcops.auth.permissions import Perm
+from dcops.cabling import service
+from dcops.cabling.models import Cable, CableStatus, Port, PortKind, PortSide
+from dcops.cabling.schemas import CableIn, PortIn, PortsIn
+from dcops.cabling.trace_svg import render as trace_svg
 from dcops.customers import breaches
 from dcops.customers.schemas import BreachIn
 from dcops.errors import ValidationFailed
-from dcops.racks import cabling, labels
-from dcops.racks.models import Cable, CableStatus, Hardware, Port, PortKind, PortSide
-from dcops.racks.schemas import CableIn, PortIn, PortsIn
-from dcops.racks.trace_svg import render as trace_svg
+from dcops.racks import labels
+from dcops.racks.models import Hardware
 from dcops.terms.cabling import Installer, Route
 from dcops.web.helpers import actor, query_int, today
 from dcops.web.resource import ReasonOut, Resource, out, router
@@ -86,7 +88,7 @@ def _ports_query(p: dict[str, str]) -> Any:
 )
 def add_ports(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[PortsIn]) -> list[PortOut]:
     hw = crud.get(db, Hardware, item_id)
-    return [out(PortOut, p) for p in cabling.create_ports(db, hw, data, actor(request))]
+    return [out(PortOut, p) for p in service.create_ports(db, hw, data, actor(request))]
 
 
 @get(
@@ -108,13 +110,13 @@ def trace(db: Db, item_id: FromPath[int]) -> list[HopOut]:
             cable_id=h.cable.id if h.cable else None,
             cable_label=h.cable.label if h.cable else None,
         )
-        for h in cabling.trace(db, crud.get(db, Port, item_id))
+        for h in service.trace(db, crud.get(db, Port, item_id))
     ]
 
 
 @get("/{item_id:int}/trace.svg", name="api.ports.trace_svg", opt=READ, media_type="image/svg+xml")
 def trace_image(db: Db, item_id: FromPath[int]) -> Response[str]:
-    return Response(trace_svg(cabling.trace(db, crud.get(db, Port, item_id))), media_type="image/svg+xml")
+    return Response(trace_svg(service.trace(db, crud.get(db, Port, item_id))), media_type="image/svg+xml")
 
 
 @post(
@@ -125,7 +127,7 @@ def trace_image(db: Db, item_id: FromPath[int]) -> Response[str]:
     description="Rule A3 (Art. 13.3) on a cable as it would be recorded, without recording it.",
 )
 def check_cable(db: Db, data: JSONBody[CableIn]) -> VerdictOut:
-    v = cabling.verdict(db, data)
+    v = service.verdict(db, data)
     return VerdictOut(v.allowed, [ReasonOut(**r.as_dict()) for r in v.reasons])
 
 
@@ -140,7 +142,7 @@ def cable_breach(request: Request, db: Db, data: JSONBody[CableIn]) -> dict[str,
 
 
 def record_breach(db: Any, data: CableIn, who: str, day: date) -> Any:
-    verdict = cabling.verdict(db, data)
+    verdict = service.verdict(db, data)
     if verdict.allowed or data.customer_id is None:
         raise ValidationFailed({"installed_by": "Only a cable the customer laid against rule A3 is a breach"})
     a, b = db.get(Port, data.a_port_id), db.get(Port, data.b_port_id)
@@ -198,7 +200,7 @@ def label_list(
 
 
 def _cables_query(p: dict[str, str]) -> Any:
-    return cabling.cable_query(query_int(p.get("rack_id")), query_int(p.get("hardware_id")), p.get("q", "").strip())
+    return service.cable_query(query_int(p.get("rack_id")), query_int(p.get("hardware_id")), p.get("q", "").strip())
 
 
 ROUTERS = [
@@ -209,9 +211,9 @@ ROUTERS = [
             PortIn,
             PortOut,
             _ports_query,
-            cabling.create_port,
-            cabling.update_port,
-            cabling.delete_port,
+            service.create_port,
+            service.update_port,
+            service.delete_port,
             filters=("hardware_id",),
             extra_handlers=[trace, trace_image],
         )
@@ -223,9 +225,9 @@ ROUTERS = [
             CableIn,
             CableOut,
             _cables_query,
-            cabling.create_cable,
-            cabling.update_cable,
-            cabling.delete_cable,
+            service.create_cable,
+            service.update_cable,
+            service.delete_cable,
             filters=("rack_id", "hardware_id", "q"),
             extra_handlers=[check_cable, cable_breach],
         )

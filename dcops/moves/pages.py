@@ -19,18 +19,10 @@ from dcops import crud
 from dcops.auth.permissions import Perm, allows
 from dcops.customers.record_forms import customer_choices
 from dcops.errors import ValidationFailed
-from dcops.racks import relocations
-from dcops.racks.models import (
-    HandBack,
-    Hardware,
-    Rack,
-    Relocation,
-    RelocationItem,
-    RelocationKind,
-    RelocationStatus,
-    Room,
-)
-from dcops.racks.schemas import ConsultIn, HandBackIn, ItemIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
+from dcops.moves import service
+from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus
+from dcops.moves.schemas import ConsultIn, HandBackIn, ItemIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
+from dcops.racks.models import Hardware, Rack, Room
 from dcops.terms.relocation import customer_overdue
 from dcops.validation import parse
 from dcops.web.forms import Field, enum_choices, normalize, render, submit
@@ -40,7 +32,7 @@ from dcops.web.routes import Db, Form, get, post
 READ = {"perm": Perm.inventory_read}
 PLAN = {"perm": Perm.customers_write}
 CARRY = {"perm": Perm.inventory_write}
-ORDER = "racks/relocation.html"
+ORDER = "moves/relocation.html"
 
 
 def order_fields(db: Session) -> list[Field]:
@@ -125,7 +117,7 @@ class RelocationPages(Controller):
         offset: FromQuery[int] = 0,
     ) -> Template:
         valid = status if status in {s.value for s in RelocationStatus} else None
-        stmt = relocations.order_query(query_int(customer_id), valid, query_int(room_id))
+        stmt = service.order_query(query_int(customer_id), valid, query_int(room_id))
         ctx: dict[str, Any] = {
             "view": view,
             "status": status,
@@ -161,9 +153,9 @@ class RelocationPages(Controller):
                 next=(last + timedelta(days=1)).isoformat(),
                 today=today(request),
             )
-            return render("racks/relocations_calendar.html", **ctx)
+            return render("moves/relocations_calendar.html", **ctx)
         page = crud.paginate(db, stmt, limit, offset)
-        return render("racks/relocations.html", page=page, **ctx)
+        return render("moves/relocations.html", page=page, **ctx)
 
     @get("/today", name="moves_today", opt=READ)
     def moves_today(self, request: Request, db: Db) -> Template:
@@ -171,11 +163,11 @@ class RelocationPages(Controller):
         day = today(request)
         orders = [
             o
-            for o in db.scalars(relocations.order_query())
-            if o.status in relocations.OPEN
+            for o in db.scalars(service.order_query())
+            if o.status in service.OPEN
             and (o.planned_on == day or o.emergency or o.customer_executes or o.status is RelocationStatus.in_progress)
         ]
-        return render("racks/moves_today.html", orders=orders, today=day)
+        return render("moves/moves_today.html", orders=orders, today=day)
 
     @get("/new", name="relocation_new", opt=PLAN)
     def new(self, db: Db) -> Template:
@@ -195,7 +187,7 @@ class RelocationPages(Controller):
             request,
             "forms/generic.html",
             data,
-            lambda: relocations.create_order(db, _order_in(fields, data), actor(request)),
+            lambda: service.create_order(db, _order_in(fields, data), actor(request)),
             lambda o: f"/relocations/{o.id}",
             "Relocation planned",
             title="Plan a relocation",
@@ -209,7 +201,7 @@ class RelocationPages(Controller):
             "order": order,
             "today": day,
             "overdue": customer_overdue(order.requested_on, order.status is RelocationStatus.done, day),
-            "checks": {i.id: relocations.check_item(db, order, i) for i in order.items if i.done_at is None},
+            "checks": {i.id: service.check_item(db, order, i) for i in order.items if i.done_at is None},
             "can_plan": allows(request.scope["user"].role, Perm.customers_write),
         }
 
@@ -238,7 +230,7 @@ class RelocationPages(Controller):
             db,
             item_id,
             data,
-            lambda o: relocations.consult(db, o, parse(ConsultIn, data, form=True), actor(request)),
+            lambda o: service.consult(db, o, parse(ConsultIn, data, form=True), actor(request)),
             "Consultation recorded",
         )
 
@@ -249,7 +241,7 @@ class RelocationPages(Controller):
             db,
             item_id,
             data,
-            lambda o: relocations.request_move(db, o, parse(RequestIn, data, form=True), actor(request)),
+            lambda o: service.request_move(db, o, parse(RequestIn, data, form=True), actor(request)),
             "Request to the customer recorded",
         )
 
@@ -260,7 +252,7 @@ class RelocationPages(Controller):
             db,
             item_id,
             data,
-            lambda o: relocations.agree_plan(db, o, parse(PlanIn, data, form=True), actor(request)),
+            lambda o: service.agree_plan(db, o, parse(PlanIn, data, form=True), actor(request)),
             "Plan of approach recorded",
         )
 
@@ -271,15 +263,13 @@ class RelocationPages(Controller):
             db,
             item_id,
             data,
-            lambda o: relocations.schedule(db, o, parse(ScheduleIn, data, form=True), actor(request)),
+            lambda o: service.schedule(db, o, parse(ScheduleIn, data, form=True), actor(request)),
             "Move scheduled",
         )
 
     @post("/{item_id:int}/cancel", opt=PLAN)
     def cancel(self, request: Request, db: Db, item_id: FromPath[int]) -> Any:
-        return self._step(
-            request, db, item_id, {}, lambda o: relocations.cancel(db, o, actor(request)), "Order cancelled"
-        )
+        return self._step(request, db, item_id, {}, lambda o: service.cancel(db, o, actor(request)), "Order cancelled")
 
     @post("/{item_id:int}/breach", opt=PLAN)
     def breach(self, request: Request, db: Db, item_id: FromPath[int]) -> Any:
@@ -288,7 +278,7 @@ class RelocationPages(Controller):
             db,
             item_id,
             {},
-            lambda o: relocations.record_k5_breach(db, o, actor(request), today(request)),
+            lambda o: service.record_k5_breach(db, o, actor(request), today(request)),
             "Breach of Art. 12.4 recorded (K5)",
         )
 
@@ -298,12 +288,12 @@ class RelocationPages(Controller):
 
         def run(order: Relocation) -> None:
             if line is None:
-                relocations.execute_all(db, order, actor(request), today(request))
+                service.execute_all(db, order, actor(request), today(request))
                 return
             item = crud.get(db, RelocationItem, line)
             if item.relocation_id != order.id:
                 raise ValidationFailed({"item_id": "Not an item of this order"})
-            relocations.execute_item(db, order, item, actor(request), today(request))
+            service.execute_item(db, order, item, actor(request), today(request))
 
         return self._step(request, db, item_id, data, run, "Moved")
 
@@ -313,12 +303,12 @@ class HandBackPages(Controller):
 
     @get("/", name="hand_backs", opt=READ)
     def index(self, db: Db) -> Template:
-        return render("racks/hand_backs.html", items=relocations.open_hand_backs(db))
+        return render("moves/hand_backs.html", items=service.open_hand_backs(db))
 
     @get("/{item_id:int}", name="hand_back", opt=READ)
     def detail(self, db: Db, item_id: FromPath[int]) -> Template:
         return render(
-            "racks/hand_back.html", hb=crud.get(db, HandBack, item_id), fields=_hb_fields(), values={}, errors={}
+            "moves/hand_back.html", hb=crud.get(db, HandBack, item_id), fields=_hb_fields(), values={}, errors={}
         )
 
     @post("/{item_id:int}/inspect", opt=CARRY)
@@ -326,9 +316,9 @@ class HandBackPages(Controller):
         hb = crud.get(db, HandBack, item_id)
         return submit(
             request,
-            "racks/hand_back.html",
+            "moves/hand_back.html",
             data,
-            lambda: relocations.inspect_hand_back(
+            lambda: service.inspect_hand_back(
                 db, hb, parse(HandBackIn, data, form=True), actor(request), today(request)
             ),
             lambda h: f"/hand-backs/{h.id}",
@@ -339,7 +329,7 @@ class HandBackPages(Controller):
 
     @post("/{item_id:int}/breach", opt=PLAN)
     def breach(self, request: Request, db: Db, item_id: FromPath[int]) -> Redirect:
-        made = relocations.hand_back_breach(db, crud.get(db, HandBack, item_id), actor(request))
+        made = service.hand_back_breach(db, crud.get(db, HandBack, item_id), actor(request))
         flash(request, "Breach of Art. 13.6 recorded", category="success")
         return Redirect(f"/breaches/{made.id}")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from dcops.moves.schemas import ConsultIn, HandBackIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -16,22 +17,10 @@ from dcops.customers.models import Breach, Customer, WrittenPermission
 from dcops.customers.schemas import BreachIn
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
+from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus
 from dcops.racks import service, units
-from dcops.racks.models import (
-    Face,
-    HandBack,
-    Hardware,
-    HardwareStatus,
-    Rack,
-    RackKind,
-    RackUnit,
-    Relocation,
-    RelocationItem,
-    RelocationKind,
-    RelocationStatus,
-    Room,
-)
-from dcops.racks.schemas import ConsultIn, HandBackIn, MountIn, PlanIn, RelocationIn, RequestIn, ScheduleIn, UnmountIn
+from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackUnit, Room
+from dcops.racks.schemas import MountIn, UnmountIn
 from dcops.terms import Denied, Reason, Service, Verdict
 from dcops.terms.relocation import (
     Original,

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from dcops import crud
 from dcops.auth.permissions import Perm
 from dcops.errors import ValidationFailed
-from dcops.racks import relocations
-from dcops.racks.models import Face, HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus
-from dcops.racks.schemas import ConsultIn, HandBackIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
+from dcops.moves import service
+from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus
+from dcops.moves.schemas import ConsultIn, HandBackIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
+from dcops.racks.models import Face
 from dcops.web.helpers import actor, today
 from dcops.web.resource import Page, out
 from dcops.web.routes import Db, get, post
@@ -98,7 +99,7 @@ def list_orders(
     limit: FromQuery[int] = 50,
     offset: FromQuery[int] = 0,
 ) -> Page:
-    stmt = relocations.order_query(customer_id, status.value if status else None, room_id)
+    stmt = service.order_query(customer_id, status.value if status else None, room_id)
     page = crud.paginate(db, stmt, limit, offset)
     return Page([order_out(o) for o in page.items], page.total, page.limit, page.offset)
 
@@ -115,22 +116,22 @@ def order_detail(db: Db, item_id: FromPath[int]) -> RelocationOut:
     description="Refused with every shortfall (K3/D3) when a target does not reasonably meet the original.",
 )
 def create_order(request: Request, db: Db, data: JSONBody[RelocationIn]) -> RelocationOut:
-    return order_out(relocations.create_order(db, data, actor(request)))
+    return order_out(service.create_order(db, data, actor(request)))
 
 
 @post("/{item_id:int}/consult", name="api.relocations.consult", opt=PLAN, status_code=200)
 def consult(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[ConsultIn]) -> RelocationOut:
-    return order_out(relocations.consult(db, _order(db, item_id), data, actor(request)))
+    return order_out(service.consult(db, _order(db, item_id), data, actor(request)))
 
 
 @post("/{item_id:int}/request", name="api.relocations.request", opt=PLAN, status_code=200)
 def request_move(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[RequestIn]) -> RelocationOut:
-    return order_out(relocations.request_move(db, _order(db, item_id), data, actor(request)))
+    return order_out(service.request_move(db, _order(db, item_id), data, actor(request)))
 
 
 @post("/{item_id:int}/plan", name="api.relocations.plan", opt=PLAN, status_code=200)
 def agree_plan(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[PlanIn]) -> RelocationOut:
-    return order_out(relocations.agree_plan(db, _order(db, item_id), data, actor(request)))
+    return order_out(service.agree_plan(db, _order(db, item_id), data, actor(request)))
 
 
 @post(
@@ -141,12 +142,12 @@ def agree_plan(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[
     description="Refused (K4) outside the 14 days after the consultation unless the customer agreed in writing.",
 )
 def schedule(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[ScheduleIn]) -> RelocationOut:
-    return order_out(relocations.schedule(db, _order(db, item_id), data, actor(request)))
+    return order_out(service.schedule(db, _order(db, item_id), data, actor(request)))
 
 
 @post("/{item_id:int}/cancel", name="api.relocations.cancel", opt=PLAN, status_code=200)
 def cancel(request: Request, db: Db, item_id: FromPath[int]) -> RelocationOut:
-    return order_out(relocations.cancel(db, _order(db, item_id), actor(request)))
+    return order_out(service.cancel(db, _order(db, item_id), actor(request)))
 
 
 @post(
@@ -157,7 +158,7 @@ def cancel(request: Request, db: Db, item_id: FromPath[int]) -> RelocationOut:
     description="Every open item in one transaction: one refused, nothing moved.",
 )
 def execute(request: Request, db: Db, item_id: FromPath[int]) -> RelocationOut:
-    return order_out(relocations.execute_all(db, _order(db, item_id), actor(request), today(request)))
+    return order_out(service.execute_all(db, _order(db, item_id), actor(request), today(request)))
 
 
 @post("/{item_id:int}/items/{line_id:int}/execute", name="api.relocations.execute_item", opt=CARRY, status_code=200)
@@ -166,7 +167,7 @@ def execute_item(request: Request, db: Db, item_id: FromPath[int], line_id: From
     item = crud.get(db, RelocationItem, line_id)
     if item.relocation_id != order.id:
         raise ValidationFailed({"item": f"Item {line_id} is not on order {order.id}"})
-    relocations.execute_item(db, order, item, actor(request), today(request))
+    service.execute_item(db, order, item, actor(request), today(request))
     return order_out(order)
 
 
@@ -178,7 +179,7 @@ def execute_item(request: Request, db: Db, item_id: FromPath[int], line_id: From
 )
 def k5_breach(request: Request, db: Db, item_id: FromPath[int]) -> RelocationOut:
     order = _order(db, item_id)
-    relocations.record_k5_breach(db, order, actor(request), today(request))
+    service.record_k5_breach(db, order, actor(request), today(request))
     return order_out(order)
 
 
@@ -196,13 +197,13 @@ def list_hand_backs(
 @post("/{item_id:int}/inspect", name="api.hand_backs.inspect", opt=CARRY, status_code=200)
 def inspect(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[HandBackIn]) -> HandBackOut:
     hb = crud.get(db, HandBack, item_id)
-    return out(HandBackOut, relocations.inspect_hand_back(db, hb, data, actor(request), today(request)))
+    return out(HandBackOut, service.inspect_hand_back(db, hb, data, actor(request), today(request)))
 
 
 @post("/{item_id:int}/breach", name="api.hand_backs.breach", opt=PLAN, status_code=200)
 def hand_back_breach(request: Request, db: Db, item_id: FromPath[int]) -> HandBackOut:
     hb = crud.get(db, HandBack, item_id)
-    relocations.hand_back_breach(db, hb, actor(request))
+    service.hand_back_breach(db, hb, actor(request))
     return out(HandBackOut, hb)
 
 

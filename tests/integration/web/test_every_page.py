@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from dcops.access.models import DoorCheck, Person, Visit, VisitPass
 from dcops.auth.models import Role, User
+from dcops.cabling.models import Cable, Port
 from dcops.customers.models import (
     Breach,
     Contract,
@@ -18,7 +19,8 @@ from dcops.customers.models import (
     WrittenPermission,
 )
 from dcops.documents import DocumentStore
-from dcops.racks.models import Cable, HandBack, Hardware, Port, Rack, Relocation, Room, Site
+from dcops.moves.models import HandBack, Relocation
+from dcops.racks.models import Hardware, Rack, Room, Site
 from dcops.seed import load
 from tests.integration.auth.test_permissions import routes
 from tests.integration.test_seed_and_schema import DEMO

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from dcops import clock
 from dcops.auth.models import Role
 from dcops.customers.models import Breach, Lien
-from dcops.racks.models import HandBack, Hardware, RackKind, RackUnit
+from dcops.moves.models import HandBack
+from dcops.racks.models import Hardware, RackKind, RackUnit
 from dcops.racks.schemas import MountIn
 from dcops.racks.service import mount
 from dcops.terms import Service

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from dcops.racks.cabling import Hop
+from dcops.cabling.service import Hop
 
 W, BOX, GAP = 360, 54, 58
 COLOURS = {
