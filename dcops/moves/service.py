@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from dcops.moves.schemas import ConsultIn, HandBackIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -18,6 +17,7 @@ from dcops.customers.schemas import BreachIn
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
 from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus
+from dcops.moves.schemas import ConsultIn, HandBackIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
 from dcops.racks import service, units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackUnit, Room
 from dcops.racks.schemas import MountIn, UnmountIn

@@ -1,5 +1,5 @@
 """A technician carries out today's scheduled move on the tablet: the hardware lands in its new rack, the
-order is done, and the vacated space waits for its hand-back inspection."""
+order is done, and the vacated space waits for its hand-back inspection (A6)."""
 
 from playwright.sync_api import expect
 

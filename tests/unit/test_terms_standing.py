@@ -91,6 +91,7 @@ BREACH = OpenBreach(7, "13.4", date(2026, 4, 1), "cage door removed")
 
 
 def test_s6_an_open_breach_makes_a_business_fail_from_the_day_it_occurred():
+    """S4/S6: a recorded breach (article, date, description) makes a business fail from the day it occurred."""
     st = standing(CustomerFacts(consumer=False, breaches=(BREACH,)), date(2026, 4, 1))
     assert st.fails and not st.in_default and st.since == date(2026, 4, 1)
     assert st.reasons[0].rule == "S6" and "Art. 13.4" in st.reasons[0].message

@@ -154,6 +154,7 @@ def test_leaving_is_recorded_even_after_the_customer_fell_into_default(world, db
 
 
 def test_every_scan_is_a_door_check_and_an_audit_event_without_names(world, db):
+    """R1: every scan, readable or not, is a door check and an audit event; R3: the log keeps ids, not names."""
     code = world.approved()["passes"][0]["code"]
     world.scan(code)
     world.scan("garbage")

@@ -1,4 +1,4 @@
-"""The hash-chained audit log: appended with the change, verifiable, and tamper-evident."""
+"""The hash-chained audit log (Art. 31.3, rule R1): appended with the change, verifiable, and tamper-evident."""
 
 import pytest
 from sqlalchemy import select, text, update

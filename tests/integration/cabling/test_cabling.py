@@ -5,7 +5,6 @@ from types import SimpleNamespace
 
 import pytest
 import zxingcpp
-from dcops.cabling.schemas import CableIn, PortIn
 from PIL import Image
 from sqlalchemy import delete, func, select
 
@@ -14,6 +13,7 @@ from dcops.auth.models import Role
 from dcops.cabling import service
 from dcops.cabling import service as cabling
 from dcops.cabling.models import Cable, CableEnd, Port, PortKind
+from dcops.cabling.schemas import CableIn, PortIn
 from dcops.customers.models import Breach
 from dcops.db import make_sessionmaker
 from dcops.errors import Conflict
@@ -105,6 +105,7 @@ def test_a3_the_customer_cables_only_inside_its_own_private_rack(floor, db):
 
 
 def test_a_refused_customer_cable_becomes_a_breach_in_one_step(floor, db):
+    """A3/S4: a customer cable refused under A3 is recorded as a breach of Art. 13.3 in one step."""
     x = _ports(floor.c, _mounted(floor.private, 1, contract=floor.contract))[0]
     s = _ports(floor.c, _mounted(floor.shared, 1))[0]
     body = {

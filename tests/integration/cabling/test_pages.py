@@ -3,12 +3,12 @@ one-tap breach, traces, label sheets and the label scanner."""
 
 import re
 
-from dcops.cabling.schemas import CableIn, PortsIn
 from sqlalchemy import select
 
 from dcops.auth.models import Role
 from dcops.cabling import service as cabling
 from dcops.cabling.models import Cable, PortKind
+from dcops.cabling.schemas import CableIn, PortsIn
 from dcops.customers.models import Breach
 from dcops.racks.models import RackKind
 from dcops.racks.schemas import MountIn

@@ -77,6 +77,7 @@ def test_lien_blocks_removal_outbound_move_and_hand_over_but_not_work_inside(api
 
 
 def test_dedicated_hardware_is_the_suppliers_and_not_retained(api, db):
+    """D1: dedicated hardware is the supplier's property, so a lien on the customer (K10) does not retain it."""
     dedicated = ContractFactory(service=Service.dedicated)
     BreachFactory(customer=dedicated.customer)
     hw = _mounted(db, dedicated)

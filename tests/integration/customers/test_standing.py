@@ -12,6 +12,7 @@ DAY = timedelta(days=1)
 
 
 def test_invoice_due_date_follows_the_contract_and_payments_count(api):
+    """S1: the due date is the issue date plus the contract's payment term; partial payments count."""
     c = api(Role.account_manager)
     k = ContractFactory(payment_term_days=30)
     r = c.post(
@@ -80,6 +81,7 @@ def test_a_notice_concerns_exactly_one_invoice_or_breach_of_that_customer(api):
 
 
 def test_breach_makes_a_business_fail_until_resolved(api, db):
+    """S4: a breach is recorded with article, date and description and stays open until resolved; S6 while open."""
     c = api(Role.account_manager)
     cust = CustomerFactory()
     r = c.post(
