@@ -10,13 +10,13 @@ from sqlalchemy import delete, func, select
 
 from dcops.audit import AuditEvent
 from dcops.auth.models import Role
-from dcops.cabling import service
 from dcops.cabling import service as cabling
 from dcops.cabling.models import Cable, CableEnd, Port, PortKind
 from dcops.cabling.schemas import CableIn, PortIn
 from dcops.customers.models import Breach
 from dcops.db import make_sessionmaker
 from dcops.errors import Conflict
+from dcops.racks import service
 from dcops.racks.models import Hardware, Rack, RackKind, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn
 from dcops.racks.service import mount
