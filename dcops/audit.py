@@ -6,8 +6,6 @@ removing or reordering any stored event breaks the chain from that point on.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,8 +16,8 @@ from sqlalchemy import JSON, BigInteger, String, func, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dcops.db import Base, utcnow
+from dcops.terms.records import GENESIS, Event, event_hash, link_problem
 
-GENESIS = "0" * 64
 # Arbitrary constant naming the chain's advisory lock on PostgreSQL.
 _CHAIN_LOCK_KEY = 0x0DC0_A0D1
 
@@ -52,27 +50,6 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def event_hash(
-    seq: int, at: datetime, actor: str, action: str, object_type: str, object_id: str, data: Any, prev_hash: str
-) -> str:
-    canonical = json.dumps(
-        {
-            "seq": seq,
-            "at": at.isoformat(timespec="microseconds"),
-            "actor": actor,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "data": data,
-            "prev_hash": prev_hash,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def snapshot(obj: Any, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
     """The audit-relevant state of an object, for "before" and "after"."""
     return {f: _jsonable(getattr(obj, f)) for f in fields}
@@ -81,6 +58,7 @@ def snapshot(obj: Any, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
 # R3: personal data stays out of the append-only log, which can never be erased. The log keeps that the
 # field changed, not its value; the record itself is pseudonymised when the retention period ends.
 PERSONAL = {"person": frozenset({"name", "email", "phone", "company", "id_document_last4"})}
+THIRD_PARTY = frozenset({"covers"})
 REDACTED = "(personal data, not logged)"
 
 
@@ -91,6 +69,8 @@ _INSERT = insert(AuditEvent)
 
 def _redact(object_type: str, values: dict[str, Any] | None) -> dict[str, Any] | None:
     private = PERSONAL.get(object_type)
+    if values is not None and object_type == "written permission" and values.get("kind") != "room_change":
+        private = THIRD_PARTY  # a third party's permission names the person in its text
     if values is None or not private:
         return values
     return {k: (REDACTED if k in private and v is not None else v) for k, v in values.items()}
@@ -157,13 +137,9 @@ def verify(session: Session, batch: int = 5000) -> ChainReport:
         if not rows:
             return ChainReport(True, checked)
         for ev in rows:
-            if ev.seq != expected_seq:
-                return ChainReport(False, checked, ev.seq, f"event {expected_seq} is missing")
-            if ev.prev_hash != prev:
-                return ChainReport(False, checked, ev.seq, "previous-hash link does not match")
-            actual = event_hash(ev.seq, ev.at, ev.actor, ev.action, ev.object_type, ev.object_id, ev.data, ev.prev_hash)
-            if actual != ev.hash:
-                return ChainReport(False, checked, ev.seq, "content does not match its hash")
+            fields = (ev.action, ev.object_type, ev.object_id, ev.data, ev.prev_hash, ev.hash)
+            if problem := link_problem(Event(ev.seq, ev.at, ev.actor, *fields), expected_seq, prev):
+                return ChainReport(False, checked, ev.seq, problem)
             prev, expected_seq, checked, last_seq = ev.hash, ev.seq + 1, checked + 1, ev.seq
             session.expunge(ev)
 

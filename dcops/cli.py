@@ -165,7 +165,9 @@ def sweep(on: Any, as_json: bool) -> None:
     settings = _settings()
     day = on.date() if on else settings.today()
     with _session() as session:
-        kept = housekeeping(session, day, settings.people_idle_days, settings.visitor_retention_months)
+        kept = housekeeping(
+            session, day, settings.people_idle_days, settings.visitor_retention_months, settings.site_timezone
+        )
         session.commit()
         report = run_sweep(session, day)
     if as_json:

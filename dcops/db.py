@@ -149,11 +149,20 @@ def request_session(session_maker: sessionmaker[Session], write: bool = False) -
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
+        keep_follow_up(session, exc)
         raise
     finally:
         session.close()
+
+
+def keep_follow_up(session: Session, exc: BaseException) -> None:
+    """After a refusal was rolled back, record what the refusal itself leads to (dcops.terms.Denied.follow_up)."""
+    follow_up = getattr(exc, "follow_up", None)
+    if follow_up is not None:
+        follow_up()
+        session.commit()
 
 
 def begin_write(session: Session) -> None:

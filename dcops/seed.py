@@ -54,8 +54,8 @@ from dcops.customers.schemas import (
 from dcops.db import utcnow
 from dcops.documents import DocumentStore
 from dcops.moves import service as moves
-from dcops.moves.models import Relocation
-from dcops.moves.schemas import ConsultIn, RelocationIn, RequestIn, ScheduleIn
+from dcops.moves.models import Relocation, RelocationItem
+from dcops.moves.schemas import ConsultIn, DirectIn, RelocationIn, RequestIn, ScheduleIn
 from dcops.racks import service as racks
 from dcops.racks.models import Hardware, Rack, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn
@@ -171,6 +171,8 @@ def load(
         contract = h.pop("contract", None)
         if contract:
             h["contract_id"] = _first(db, select(Contract.id).where(Contract.number == contract))
+        if planned := h.pop("planned_rack", None):
+            h["planned_rack_id"] = _first(db, select(Rack.id).where(Rack.name == planned))
         mount_at = None
         if place.get("rack"):
             rack_id = _first(
@@ -206,6 +208,14 @@ def load(
         if _first(db, select(Relocation.id).where(Relocation.reason == r["reason"])) is None:
             _relocation(db, r, today)
             made["relocations"] = made.get("relocations", 0) + 1
+    for m in data.get("direct_moves", []):
+        hw = _first(db, select(Hardware).where(Hardware.asset_tag == m.pop("hardware")))
+        done = select(RelocationItem.id).where(RelocationItem.hardware_id == hw.id, RelocationItem.done_at.is_not(None))
+        if _first(db, done.join(Relocation).where(Relocation.kind == m["basis"])) is None:
+            if "rack" in m:
+                m["rack_id"] = _first(db, select(Rack.id).where(Rack.name == m.pop("rack")))
+            moves.move_now(db, hw, parse(DirectIn, m), "tom", today)
+            made["relocations"] = made.get("relocations", 0) + 1
 
     keys = keys or KeyRing(store.root.parent)
     for v in data.get("visits", []):
@@ -230,7 +240,8 @@ def _relocation(db: Session, r: dict[str, Any], today: date) -> None:
         if "replacement" in i:
             item["replacement_id"] = tag(i["replacement"])
         items.append(item)
-    body = {k: r[k] for k in ("kind", "reason", "emergency", "emergency_reason", "customer_executes") if k in r}
+    keys = ("kind", "action", "reason", "emergency", "emergency_reason", "customer_executes")
+    body = {k: r[k] for k in keys if k in r}
     body["customer_id"] = _first(db, select(Customer.id).where(Customer.name == r["customer"]))
     order = moves.create_order(db, parse(RelocationIn, {**body, "items": items}), "anna")
     if "consulted_on" in r:
@@ -239,7 +250,7 @@ def _relocation(db: Session, r: dict[str, Any], today: date) -> None:
     if "requested_on" in r:
         moves.request_move(db, order, parse(RequestIn, {"requested_on": r["requested_on"]}), "anna")
     if "planned_on" in r:
-        moves.schedule(db, order, parse(ScheduleIn, {"planned_on": r["planned_on"]}), "anna")
+        moves.schedule(db, order, parse(ScheduleIn, {"planned_on": r["planned_on"], **r.get("message", {})}), "anna")
     if r.get("execute") == "first":
         moves.execute_item(db, order, order.items[0], "tom", today)
     elif r.get("execute") == "all":
@@ -269,6 +280,7 @@ def _visit(db: Session, v: dict[str, Any], today: date, keys: KeyRing) -> None:
     body = {
         "customer_id": customer_id,
         "purpose": v["purpose"],
+        "purpose_kind": v.get("purpose_kind", "maintain"),
         "starts_at": starts,
         "ends_at": ends,
         "room_ids": [_first(db, select(Room.id).where(Room.code == code)) for code in v["rooms"]],
@@ -321,10 +333,11 @@ def _records(db: Session, customer: Customer, r: dict[str, Any], store: Document
             i["contract_id"] = _first(db, select(Contract.id).where(Contract.number == i.pop("contract")))
             invoice = billing.create_invoice(db, parse(InvoiceIn, i), ACTOR)
             for p in payments:
-                billing.add_payment(db, invoice, parse(PaymentIn, p), ACTOR)
+                billing.add_payment(db, invoice, parse(PaymentIn, p), ACTOR, today)
             count("invoices")
     if _none_yet(db, Breach, customer):
         for b in r.get("breaches", []):
+            b["contract_id"] = _first(db, select(Contract.id).where(Contract.number == b.pop("contract")))
             breaches.create_breach(db, parse(BreachIn, {**b, "customer_id": cid}), ACTOR)
             count("breaches")
     if _none_yet(db, DefaultNotice, customer):
@@ -332,7 +345,7 @@ def _records(db: Session, customer: Customer, r: dict[str, Any], store: Document
             invoice = n.pop("invoice", None)
             if invoice:
                 n["invoice_id"] = _first(db, select(Invoice.id).where(Invoice.number == invoice))
-            billing.create_notice(db, parse(NoticeIn, {**n, "customer_id": cid}), ACTOR)
+            billing.create_notice(db, parse(NoticeIn, {**n, "customer_id": cid}), ACTOR, today)
             count("notices")
     if _none_yet(db, InsurancePolicy, customer):
         for p in r.get("policies", []):
@@ -358,6 +371,11 @@ def _records(db: Session, customer: Customer, r: dict[str, Any], store: Document
             written.create_permission(db, parse(PermissionIn, {**w, "customer_id": cid}), ACTOR)
             count("permissions")
     if r.get("lien") and _none_yet(db, Lien, customer):
+        then_paid = r["lien"].pop("then_paid", None)
         liens.place_lien(db, parse(LienIn, {**r["lien"], "customer_id": cid}), ACTOR, today)
         count("liens")
+        if then_paid:  # K10: paying the last due amount ends the lien by itself
+            invoice = _first(db, select(Invoice).where(Invoice.number == then_paid))
+            paid = {"paid_on": today.isoformat(), "amount_cents": invoice.outstanding_cents, "reference": "settled"}
+            billing.add_payment(db, invoice, parse(PaymentIn, paid), ACTOR, today)
     return made

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,27 +35,35 @@ def _label(url: str) -> str:
     return "sqlite" if url.startswith("sqlite") else "postgresql"
 
 
-@pytest.fixture(scope="session", params=_database_urls(), ids=_label)
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A fresh database per run, brought to the newest schema by the migrations themselves."""
-    url: str = request.param
+@contextmanager
+def fresh_database(url: str, folder: Path) -> Iterator[str]:
+    """A new, empty database on the server `url` names ("sqlite": a file in `folder`), dropped afterwards."""
     admin: Engine | None = None
     if url == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        url = f"sqlite:///{folder / f'{uuid.uuid4().hex[:10]}.sqlite3'}"
     else:
         name = f"dcops_test_{uuid.uuid4().hex[:10]}"
         admin = create_engine(url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = make_url(url).set(database=name).render_as_string(hide_password=False)
-    eng = make_engine(url)
-    migrate.upgrade(url)
-    yield eng
-    eng.dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-        admin.dispose()
+    try:
+        yield url
+    finally:
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+            admin.dispose()
+
+
+@pytest.fixture(scope="session", params=_database_urls(), ids=_label)
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A fresh database per run, brought to the newest schema by the migrations themselves."""
+    with fresh_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        eng = make_engine(url)
+        migrate.upgrade(url)
+        yield eng
+        eng.dispose()
 
 
 @pytest.fixture

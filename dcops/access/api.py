@@ -27,6 +27,7 @@ from dcops.access.schemas import (
 from dcops.auth.permissions import Perm
 from dcops.customers.models import Breach
 from dcops.errors import ValidationFailed
+from dcops.terms.access import Purpose
 from dcops.web.helpers import actor, keyring, query_int, timezone, today
 from dcops.web.resource import Page, ReasonOut, Resource, out, router
 from dcops.web.routes import Db, get, post
@@ -73,6 +74,7 @@ class VisitOut(msgspec.Struct):
     id: int
     customer_id: int
     purpose: str
+    purpose_kind: Purpose
     starts_at: datetime
     ends_at: datetime
     status: VisitStatus
@@ -86,6 +88,7 @@ class VisitOut(msgspec.Struct):
     decided_at: datetime | None
     decision_note: str | None
     a7_override: str | None
+    contract_ids: list[int] | None  # the contracts the visit was approved for (S6, A7)
     passes: list[PassOut]
 
 

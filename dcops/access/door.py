@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -99,11 +99,14 @@ def _facts(
         standing=standing_of(db, visit.customer, local_now.date()),
         a7_overridden=visit.a7_override is not None,
         inside=False,  # read under the write lock (see check)
+        contracts=frozenset(visit.contract_ids) if visit.contract_ids is not None else None,
     )
 
 
-def _carried(db: Session, tags: list[str], customer_id: int | None) -> list[tuple[str, Hardware | None, Verdict]]:
-    """Each asset tag with its hardware and verdict (D1, K1, K10, R1)."""
+def _carried(
+    db: Session, tags: list[str], customer_id: int | None, today: date
+) -> list[tuple[str, Hardware | None, Verdict]]:
+    """Each asset tag with its hardware and verdict (D1, K1, K10, P7)."""
     wanted = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
     if not wanted:
         return []
@@ -115,7 +118,7 @@ def _carried(db: Session, tags: list[str], customer_id: int | None) -> list[tupl
             .where(Hardware.asset_tag.in_(wanted))
         )
     }
-    liened = liened_customer_ids(db)
+    liened = liened_customer_ids(db, today)
     results = []
     for tag in wanted:
         hw = found.get(tag)
@@ -130,7 +133,7 @@ def _carried(db: Session, tags: list[str], customer_id: int | None) -> list[tupl
                 name=hw.name,
                 owner_is_customer=colocation,
                 customer_matches=colocation and hw.contract is not None and hw.contract.customer_id == customer_id,
-                liened=colocation and hw.contract is not None and hw.contract.customer_id in liened,
+                liened=hw.retained(liened),
                 mounted_in=f"{hw.rack.name} U{hw.position}" if hw.rack is not None else None,
             )
             verdict = may_carry_out(item, hw.contract.customer.name if hw.contract else "")
@@ -169,7 +172,8 @@ def check(
             verdict = door_verdict(replace(facts, inside=_last_passage(db, person.id) is Direction.check_in))
         carried = []
         if data.direction is Direction.check_out and data.asset_tags:
-            carried = _carried(db, data.asset_tags, visit.customer_id if visit and verdict.allowed else None)
+            day = clock.local(now, timezone).date()
+            carried = _carried(db, data.asset_tags, visit.customer_id if visit and verdict.allowed else None, day)
             refused = [r for _, _, v in carried if not v.allowed for r in v.reasons]
             if refused:
                 verdict = Verdict.deny(*verdict.reasons, *refused)

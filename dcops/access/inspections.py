@@ -13,12 +13,14 @@ from dcops.access.schemas import InspectionIn
 from dcops.db import utcnow
 from dcops.errors import ValidationFailed
 from dcops.racks.models import Room
+from dcops.terms.access import may_log_inspection
 
 
 def log(db: Session, data: InspectionIn, actor: str, timezone: str) -> Inspection:
     at = clock.aware(data.inspected_at, timezone) if data.inspected_at else utcnow()
-    if at > utcnow():
-        raise ValidationFailed({"inspected_at": "An inspection is logged once it took place, not ahead"})
+    verdict = may_log_inspection(at, utcnow())
+    if not verdict.allowed:
+        raise ValidationFailed({"inspected_at": str(verdict.reasons[0])})
     values = {"room_id": data.room_id, "findings": data.findings, "inspected_at": at, "inspected_by": actor}
     return crud.create(db, Inspection, values, actor=actor, refs={"room_id": Room})
 

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, Index, S
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcops.db import Base, StrEnumType, utcnow
+from dcops.terms.access import Purpose
 
 if TYPE_CHECKING:
     from dcops.customers.models import Breach, Customer
@@ -89,6 +90,10 @@ class Visit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
     purpose: Mapped[str] = mapped_column(Text)
+    purpose_kind: Mapped[Purpose] = mapped_column(StrEnumType(Purpose), default=Purpose.maintain)  # D2/K2
+    # S6/A7: the contracts the visit was approved for (those that make it needed); a breach under another
+    # contract does not stop it at the door. None: approved before dcops recorded them (any contract counts).
+    contract_ids: Mapped[list[int] | None] = mapped_column(JSON)
     starts_at: Mapped[datetime] = mapped_column()
     ends_at: Mapped[datetime] = mapped_column()
     status: Mapped[VisitStatus] = mapped_column(StrEnumType(VisitStatus), default=VisitStatus.requested)

@@ -35,6 +35,7 @@ from dcops.customers.record_forms import customer_choices, customer_default
 from dcops.db import utcnow
 from dcops.errors import Conflict, ValidationFailed
 from dcops.racks.models import Room
+from dcops.terms.access import Purpose
 from dcops.validation import parse
 from dcops.web.form_pages import FORM, FormPages, form_router
 from dcops.web.forms import Field, enum_choices, normalize, render, submit
@@ -143,6 +144,15 @@ def escort_choices(db: Session) -> list[User]:
     return list(db.scalars(select(User).where(User.active, User.role.in_(roles)).order_by(User.display_name)))
 
 
+PURPOSES = [
+    (Purpose.install.value, "install its hardware"),
+    (Purpose.maintain.value, "maintain its hardware"),
+    (Purpose.move.value, "move its hardware (K5)"),
+    (Purpose.remove.value, "take its hardware out"),
+    (Purpose.other.value, "something else (no access: D2/K2)"),
+]
+
+
 def visit_fields(db: Session, customer_id: int | None) -> list[Field]:
     stmt = select(Person).options(joinedload(Person.customer)).where(Person.active.is_(True)).order_by(Person.name)
     if customer_id is not None:
@@ -152,6 +162,15 @@ def visit_fields(db: Session, customer_id: int | None) -> list[Field]:
     ]
     return [
         Field("customer_id", "Customer", "select", True, customer_choices(db)),
+        Field(
+            "purpose_kind",
+            "What the visit is for",
+            "select",
+            True,
+            PURPOSES,
+            help="Access is given only when needed to install or maintain the customer's own hardware "
+            "(Art. 11.3 / 12.3, rules D2/K2)",
+        ),
         Field("purpose", "Purpose", "textarea", True),
         Field("starts_at", "From", "datetime-local", True),
         Field("ends_at", "Until", "datetime-local", True, help="At most 14 days after the start"),

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session, joinedload
 from dcops import audit, crud
 from dcops.access.models import DoorCheck, Person, VisitPass
 from dcops.access.schemas import PersonIn
-from dcops.customers.models import Breach, Customer
+from dcops.customers.models import Breach, Customer, WrittenPermission
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
+from dcops.terms.personal_data import may_erase
 from dcops.validation import as_dict
 
 REFS = {"customer_id": Customer}
@@ -72,6 +73,12 @@ def pseudonymise(db: Session, person: Person, actor: str, why: str) -> None:
             .values(revoked_at=now, revoked_by=actor, revoke_reason=why)
         )
         db.execute(update(DoorCheck).where(DoorCheck.person_id == person.id).values(person_name=person.name))
+        # A written permission for this third party names them in its text: the pseudonym replaces that too.
+        db.execute(
+            update(WrittenPermission)
+            .where(WrittenPermission.person_id == person.id)
+            .values(covers=f"Third-party access for {person.name}")
+        )
         db.flush()
         audit.record(
             db, actor=actor, action="pseudonymise", object_type="person", object_id=person.id, extra={"why": why}
@@ -82,11 +89,9 @@ def erase(db: Session, person: Person, actor: str) -> Person:
     """Erasure on request (R3): at once, unless their door checks are evidence in an open breach."""
     if person.pseudonymised_at is not None:
         raise Conflict("This person's data was already erased")
-    if under_open_breach(db, person.id):
-        raise Conflict(
-            "A door check of this person is evidence in an open breach: their data is kept until it is resolved "
-            "(Annex 1, rule R3)"
-        )
+    verdict = may_erase(under_open_breach(db, person.id))
+    if not verdict.allowed:
+        raise Conflict(str(verdict.reasons[0]))
     pseudonymise(db, person, actor, "erased on request")
     return person
 

@@ -4,24 +4,18 @@ inactive people (and their door checks) once the retention period has passed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from dcops import crud
+from dcops import clock, crud
 from dcops.access.models import DoorCheck, Person, Visit, visit_person
 from dcops.access.people import pseudonymise
 from dcops.customers.models import Breach
+from dcops.terms.personal_data import retention_cutoff
 
 SWEEPER = "dcops sweep"
-
-
-def months_before(day: date, months: int) -> date:
-    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
-    m += 1
-    last = (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)).day
-    return date(y, m, min(day.day, last))
 
 
 @dataclass(frozen=True)
@@ -34,8 +28,9 @@ class Housekeeping:
         return {"deactivated": self.deactivated, "pseudonymised": self.pseudonymised, "kept": self.kept_for_breach}
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, UTC)
+def _midnight(day: date, timezone: str | None) -> datetime:
+    """The start of `day` at the site (Europe/Amsterdam), where the retention period is counted."""
+    return datetime.combine(day, time.min, clock.zone(timezone))
 
 
 def _last_use() -> object:
@@ -49,14 +44,16 @@ def _last_use() -> object:
     return func.coalesce(latest, Person.created_at)
 
 
-def housekeeping(db: Session, today: date, idle_days: int, retention_months: int) -> Housekeeping:
+def housekeeping(
+    db: Session, today: date, idle_days: int, retention_months: int, timezone: str | None = None
+) -> Housekeeping:
     last_use = _last_use()
     idle = list(
         db.scalars(
             select(Person).where(
                 Person.active.is_(True),
                 Person.pseudonymised_at.is_(None),
-                last_use < _midnight(today - timedelta(days=idle_days)),
+                last_use < _midnight(today - timedelta(days=idle_days), timezone),
             )
         )
     )
@@ -69,7 +66,7 @@ def housekeeping(db: Session, today: date, idle_days: int, retention_months: int
     expired = select(Person).where(
         Person.active.is_(False),
         Person.pseudonymised_at.is_(None),
-        last_use < _midnight(months_before(today, retention_months)),
+        last_use < _midnight(retention_cutoff(today, retention_months), timezone),
     )
     kept = list(db.scalars(select(Person.id).where(Person.id.in_(expired.with_only_columns(Person.id)), in_breach)))
     gone = list(db.scalars(expired.where(~in_breach)))

@@ -9,6 +9,7 @@ import msgspec
 
 from dcops.access.models import Direction, IdDocument
 from dcops.customers.schemas import Email, Id
+from dcops.terms.access import Purpose
 
 Text200 = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Reason = Annotated[str, msgspec.Meta(min_length=3, max_length=2000, description="a written reason")]
@@ -39,6 +40,7 @@ class PersonIn(msgspec.Struct, kw_only=True):
 class VisitIn(msgspec.Struct, kw_only=True):
     customer_id: Id
     purpose: Annotated[str, msgspec.Meta(min_length=3, max_length=2000)]
+    purpose_kind: Purpose = Purpose.maintain  # D2/K2: access is for installing or maintaining its own hardware
     starts_at: datetime  # without a zone: the site's local time
     ends_at: datetime
     room_ids: Annotated[list[Id], msgspec.Meta(min_length=1)]

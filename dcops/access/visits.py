@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from dcops import audit, clock, crud
@@ -20,9 +20,20 @@ from dcops.customers.models import Contract, ContractStatus, Customer, CustomerK
 from dcops.customers.standing import standing_of
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
-from dcops.racks.models import Hardware, Rack, RackKind, Room
+from dcops.moves.models import Relocation, RelocationItem
+from dcops.moves.service import OPEN as OPEN_ORDER
+from dcops.racks.models import Hardware, HardwareStatus, Rack, RackKind, Room
 from dcops.terms import Denied, Service
-from dcops.terms.access import Approval, Permission, Responsibility, VisitFacts, Visitor, may_approve, visit_window
+from dcops.terms.access import (
+    Approval,
+    Permission,
+    Responsibility,
+    VisitFacts,
+    Visitor,
+    contracts_concerned,
+    may_approve,
+    visit_window,
+)
 
 # --- request ----------------------------------------------------------------------------------------
 
@@ -66,6 +77,7 @@ def request_visit(db: Session, data: VisitIn, actor: str, timezone: str) -> Visi
             {
                 "customer_id": data.customer_id,
                 "purpose": data.purpose,
+                "purpose_kind": data.purpose_kind,
                 "starts_at": starts,
                 "ends_at": ends,
                 # A2: a third party is always escorted
@@ -102,19 +114,34 @@ def _active_contracts(db: Session, customer_id: int, first: date, last: date) ->
 
 def responsibilities(db: Session, customer_id: int, first: date, last: date) -> tuple[Responsibility, ...]:
     """D2/K2: per active contract, whether it makes the customer install or maintain hardware, and the rooms
-    where that hardware stands (for colocation also the rooms of private racks let to the customer)."""
+    where that hardware is, is booked or is planned to go: where it stands, where unmounted hardware is
+    planned, the targets of moves the customer carries out itself (K5), and for colocation the rooms of
+    private racks let to the customer."""
     contracts = _active_contracts(db, customer_id, first, last)
     if not contracts:
         return ()
+    ids = [c.id for c in contracts]
     hw_rooms: dict[int, set[str]] = defaultdict(set)
-    stmt = (
-        select(Hardware.contract_id, Room.code)
-        .join(Rack, Rack.id == Hardware.rack_id)
-        .join(Room, Room.id == Rack.room_id)
-        .where(Hardware.contract_id.in_([c.id for c in contracts]))
-        .distinct()
+    rack = select(Rack.id, Room.code).join(Room, Room.id == Rack.room_id).subquery()
+    where_it_is = (
+        select(Hardware.contract_id, rack.c.code)
+        .join(rack, rack.c.id == func.coalesce(Hardware.rack_id, Hardware.planned_rack_id))
+        .where(Hardware.contract_id.in_(ids), Hardware.status != HardwareStatus.removed)
     )
-    for contract_id, code in db.execute(stmt):
+    k5_targets = (
+        select(Hardware.contract_id, rack.c.code)
+        .select_from(RelocationItem)
+        .join(Relocation, Relocation.id == RelocationItem.relocation_id)
+        .join(Hardware, Hardware.id == RelocationItem.hardware_id)
+        .join(rack, rack.c.id == RelocationItem.target_rack_id)
+        .where(
+            Hardware.contract_id.in_(ids),
+            Relocation.customer_executes.is_(True),
+            Relocation.status.in_(OPEN_ORDER),
+            RelocationItem.done_at.is_(None),
+        )
+    )
+    for contract_id, code in db.execute(where_it_is.union(k5_targets)):
         hw_rooms[contract_id].add(code)
     private = set(
         db.scalars(
@@ -128,6 +155,7 @@ def responsibilities(db: Session, customer_id: int, first: date, last: date) -> 
             colocation=c.service is Service.colocation,
             maintains=c.customer_maintains_hardware,
             rooms=frozenset(hw_rooms[c.id] | (private if c.service is Service.colocation else set())),
+            contract_id=c.id,
         )
         for c in contracts
     )
@@ -163,10 +191,10 @@ def visitor(person: Person, permissions: tuple[Permission, ...]) -> Visitor:
     )
 
 
-def approval(db: Session, visit: Visit, today: date, timezone: str) -> Approval:
+def approval_facts(db: Session, visit: Visit, today: date, timezone: str) -> VisitFacts:
     first, last = clock.local(visit.starts_at, timezone).date(), clock.local(visit.ends_at, timezone).date()
     perms = permissions_of(db, visit.person_ids, visit.customer_id)
-    facts = VisitFacts(
+    return VisitFacts(
         customer=visit.customer.name,
         consumer=visit.customer.kind is CustomerKind.consumer,
         standing=standing_of(db, visit.customer, today),
@@ -175,8 +203,12 @@ def approval(db: Session, visit: Visit, today: date, timezone: str) -> Approval:
         last_day=last,
         visitors=tuple(visitor(p, perms.get(p.id, ())) for p in visit.people),
         contracts=responsibilities(db, visit.customer_id, first, last),
+        purpose=visit.purpose_kind,
     )
-    return may_approve(facts)
+
+
+def approval(db: Session, visit: Visit, today: date, timezone: str) -> Approval:
+    return may_approve(approval_facts(db, visit, today, timezone))
 
 
 # --- decisions --------------------------------------------------------------------------------------
@@ -210,14 +242,17 @@ def approve(
             raise Conflict(f"This visit is {visit.status.value.replace('_', ' ')}; only a requested visit is approved")
         if visit.ends_at <= (now or utcnow()):
             raise Conflict("This visit's window has passed; request a new visit")
-        answer = approval(db, visit, today, timezone)
+        facts = approval_facts(db, visit, today, timezone)
+        answer = may_approve(facts)
         override = bool(data.a7_override)
         if override and answer.overridable.allowed:
             raise ValidationFailed({"a7_override": "Nothing to override: the customer's standing allows access"})
         verdict = answer.verdict(override)
         if not verdict.allowed:
             raise Denied(verdict)
-        _decide(db, visit, actor, {"status": VisitStatus.approved, "a7_override": data.a7_override}, now)
+        concerned = sorted(contracts_concerned(facts.contracts, facts.rooms))
+        values = {"status": VisitStatus.approved, "a7_override": data.a7_override, "contract_ids": concerned}
+        _decide(db, visit, actor, values, now)
         for person in visit.people:
             issue_pass(db, visit, person, actor, keys)
     return visit

@@ -151,8 +151,10 @@ def record_breach(db: Any, data: CableIn, who: str, day: date) -> Any:
         f"from {a.label} to {b.label} ({data.route.value.replace('_', ' ')}): "
         + "; ".join(r.message for r in verdict.reasons)
     )
+    ends = [a.hardware.contract_id, b.hardware.contract_id]
     body = BreachIn(
         customer_id=data.customer_id,
+        contract_id=breaches.contract_for(db, data.customer_id, ends),
         article="13.3",
         occurred_on=data.installed_at or day,
         description=description,

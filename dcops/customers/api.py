@@ -23,6 +23,9 @@ class CustomerOut(msgspec.Struct):
     name: str
     kind: CustomerKind
     kvk_number: str | None
+    country: str
+    registration_number: str | None
+    vat_number: str | None
     email: str | None
     phone: str | None
     address: str | None
@@ -42,6 +45,10 @@ class ContractOut(msgspec.Struct):
     status: ContractStatus
     owner: Owner
     notes: str | None
+    spec_cpu_cores: int | None
+    spec_memory_gb: int | None
+    spec_storage_gb: int | None
+    spec_network_mbps: int | None
 
 
 def _customer_query(p: dict[str, str]) -> Select[Any]:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from dcops import audit, crud
-from dcops.customers.models import Breach, Contract, Customer, DefaultNotice, Invoice, Payment
+from dcops import audit, clock, crud
+from dcops.customers import liens
+from dcops.customers.models import Breach, Contract, Customer, CustomerKind, DefaultNotice, Invoice, Payment
 from dcops.customers.schemas import InvoiceIn, NoticeIn, PaymentIn
 from dcops.customers.standing import outstanding_cents
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
 from dcops.money import amount
-from dcops.terms.standing import due_date
+from dcops.terms.standing import due_date, notice_problems
 from dcops.validation import as_dict
 
 
@@ -35,25 +37,32 @@ def create_invoice(db: Session, data: InvoiceIn, actor: str) -> Invoice:
     return crud.create(db, Invoice, _invoice_values(db, data), actor=actor, unique=(("number",),))
 
 
-def update_invoice(db: Session, invoice: Invoice, data: InvoiceIn, actor: str) -> Invoice:
+def update_invoice(db: Session, invoice: Invoice, data: InvoiceIn, actor: str, today: date | None = None) -> Invoice:
     values = _invoice_values(db, data, invoice)
     if values["amount_cents"] < invoice.paid_cents:
         raise ValidationFailed({"amount_cents": f"Payments of {amount(invoice.paid_cents)} are already recorded"})
     if invoice.payments and values["customer_id"] != invoice.customer_id:
         raise ValidationFailed({"contract_id": "Payments are recorded; the invoice cannot move to another customer"})
-    return crud.update(db, invoice, values, actor=actor, unique=(("number",),))
+    with atomic(db):
+        updated = crud.update(db, invoice, values, actor=actor, unique=(("number",),))
+        liens.end_if_paid(db, updated.customer_id, today or clock.today())
+    return updated
 
 
-def delete_invoice(db: Session, invoice: Invoice, actor: str) -> None:
+def delete_invoice(db: Session, invoice: Invoice, actor: str, today: date | None = None) -> None:
     if invoice.payments:
         raise Conflict(f"Payments are recorded on invoice {invoice.number}; it cannot be deleted")
     if db.scalar(select(func.count()).where(DefaultNotice.invoice_id == invoice.id)):
         raise Conflict(f"A notice of default refers to invoice {invoice.number}; it cannot be deleted")
-    crud.delete(db, invoice, actor=actor)
+    with atomic(db):
+        customer_id = invoice.customer_id
+        crud.delete(db, invoice, actor=actor)
+        liens.end_if_paid(db, customer_id, today or clock.today())
 
 
-def add_payment(db: Session, invoice: Invoice, data: PaymentIn, actor: str) -> Payment:
-    """Partial payments count (S2/S3 look at what is still open); paying more than is open is refused."""
+def add_payment(db: Session, invoice: Invoice, data: PaymentIn, actor: str, today: date | None = None) -> Payment:
+    """Partial payments count (S2/S3 look at what is still open); paying more than is open is refused.
+    The payment that leaves nothing due unpaid ends a lien in the same transaction (K10)."""
     with atomic(db):
         # Lock the invoice so two payments booked at once cannot both fit the same open amount.
         db.execute(select(Invoice.id).where(Invoice.id == invoice.id).with_for_update())
@@ -76,6 +85,7 @@ def add_payment(db: Session, invoice: Invoice, data: PaymentIn, actor: str) -> P
             after=crud.state(payment),
         )
         db.refresh(invoice, ["payments"])
+        liens.end_if_paid(db, invoice.customer_id, today or clock.today())
     return payment
 
 
@@ -90,29 +100,46 @@ def delete_payment(db: Session, payment: Payment, actor: str) -> None:
         )
 
 
-def _notice_values(db: Session, data: NoticeIn, actor: str | None) -> dict[str, Any]:
+def _notice_values(db: Session, data: NoticeIn, actor: str | None, today: date) -> dict[str, Any]:
+    """S3: a notice counts only when sent after the due date (or the breach), with a consumer's term of at least
+    14 days; one that would not count is refused here, so the record never suggests a default that is none."""
     if (data.invoice_id is None) == (data.breach_id is None):
         raise ValidationFailed({"invoice_id": "Choose the one invoice or breach the notice is about"})
+    customer = db.get(Customer, data.customer_id)
+    if customer is None:
+        raise ValidationFailed({"customer_id": f"No customer with id {data.customer_id}"})
+    due = occurred = None
     if data.invoice_id is not None:
         invoice = db.get(Invoice, data.invoice_id)
         if invoice is None or invoice.customer_id != data.customer_id:
             raise ValidationFailed({"invoice_id": "Not an invoice of this customer"})
+        if invoice.outstanding_cents <= 0:
+            raise ValidationFailed({"invoice_id": f"Invoice {invoice.number} is paid: there is nothing to demand"})
+        due = invoice.due_date
     if data.breach_id is not None:
         breach = db.get(Breach, data.breach_id)
         if breach is None or breach.customer_id != data.customer_id:
             raise ValidationFailed({"breach_id": "Not a breach of this customer"})
+        occurred = breach.occurred_on
+    consumer = customer.kind is CustomerKind.consumer
+    if errors := notice_problems(consumer, data.sent_on, data.term_days, today, due=due, occurred=occurred):
+        raise ValidationFailed(errors)
     values = as_dict(data)
     if actor is not None:
         values["recorded_by"] = actor
     return values
 
 
-def create_notice(db: Session, data: NoticeIn, actor: str) -> DefaultNotice:
-    return crud.create(db, DefaultNotice, _notice_values(db, data, actor), actor=actor, refs={"customer_id": Customer})
+def create_notice(db: Session, data: NoticeIn, actor: str, today: date | None = None) -> DefaultNotice:
+    values = _notice_values(db, data, actor, today or clock.today())
+    return crud.create(db, DefaultNotice, values, actor=actor, refs={"customer_id": Customer})
 
 
-def update_notice(db: Session, notice: DefaultNotice, data: NoticeIn, actor: str) -> DefaultNotice:
-    return crud.update(db, notice, _notice_values(db, data, None), actor=actor, refs={"customer_id": Customer})
+def update_notice(
+    db: Session, notice: DefaultNotice, data: NoticeIn, actor: str, today: date | None = None
+) -> DefaultNotice:
+    values = _notice_values(db, data, None, today or clock.today())
+    return crud.update(db, notice, values, actor=actor, refs={"customer_id": Customer})
 
 
 def delete_notice(db: Session, notice: DefaultNotice, actor: str) -> None:

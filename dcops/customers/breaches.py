@@ -8,13 +8,45 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from dcops import crud
-from dcops.customers.models import Breach, Customer, DefaultNotice
+from dcops.customers.models import Breach, Contract, ContractStatus, Customer, DefaultNotice
 from dcops.customers.schemas import BreachIn, ResolveIn
 from dcops.errors import Conflict, ValidationFailed
+from dcops.terms import Service
 from dcops.validation import as_dict
 
 
+def _contract(db: Session, data: BreachIn) -> None:
+    """S5: a breach belongs to the contract it occurred under; S6 counts it there first."""
+    if data.contract_id is None:
+        if db.scalar(select(func.count()).where(Contract.customer_id == data.customer_id)):
+            raise ValidationFailed({"contract_id": "Choose the contract the breach occurred under (rule S5)"})
+        return
+    contract = db.get(Contract, data.contract_id)
+    if contract is None or contract.customer_id != data.customer_id:
+        raise ValidationFailed({"contract_id": "Not a contract of this customer"})
+
+
+def contract_for(db: Session, customer_id: int, candidates: list[int | None]) -> int | None:
+    """S5: the contract a breach found by dcops occurred under: that of the customer's hardware involved, else its
+    active colocation contract, else its first contract (None for a customer without one)."""
+    mine = set(db.scalars(select(Contract.id).where(Contract.customer_id == customer_id)))
+    for cid in candidates:
+        if cid in mine:
+            return cid
+    active = db.scalars(
+        select(Contract.id)
+        .where(Contract.customer_id == customer_id)
+        .order_by(
+            (Contract.status == ContractStatus.active).desc(),
+            (Contract.service == Service.colocation).desc(),
+            Contract.id,
+        )
+    ).first()
+    return active
+
+
 def create_breach(db: Session, data: BreachIn, actor: str) -> Breach:
+    _contract(db, data)
     values = {**as_dict(data), "recorded_by": actor}
     return crud.create(db, Breach, values, actor=actor, refs={"customer_id": Customer})
 
@@ -22,6 +54,8 @@ def create_breach(db: Session, data: BreachIn, actor: str) -> Breach:
 def update_breach(db: Session, breach: Breach, data: BreachIn, actor: str) -> Breach:
     if breach.resolved_on is not None and data.occurred_on > breach.resolved_on:
         raise ValidationFailed({"occurred_on": f"It was resolved on {breach.resolved_on.isoformat()}"})
+    if data.contract_id is not None or breach.contract_id is not None:
+        _contract(db, data)
     return crud.update(db, breach, as_dict(data), actor=actor, refs={"customer_id": Customer})
 
 

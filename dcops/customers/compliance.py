@@ -23,12 +23,14 @@ from dcops.customers.models import (
     PolicyRequest,
     WrittenPermission,
 )
-from dcops.customers.standing import standings
+from dcops.customers.standing import GOOD, standings
 from dcops.moves import service as relocations
 from dcops.racks.models import Hardware, HardwareStatus
 from dcops.terms import Service
 from dcops.terms.insurance import POLICY_ENDING_DAYS, REQUEST_ANSWER_DAYS
+from dcops.terms.lien import in_force as lien_in_force
 from dcops.terms.relocation import customer_deadline
+from dcops.terms.standing import Standing
 from dcops.terms.written import EXPIRING_DAYS
 
 
@@ -88,10 +90,13 @@ def _customer(cid: int) -> str:
     return f"/customers/{cid}"
 
 
-def _standing_sections(db: Session, today: date) -> list[Section]:
-    failing = Section("failing", "S6", "Customers failing to perform (Art. 13.7, 27.4)")
-    notices = Section("notices", "S3", "Consumers to send a notice of default (Art. 23.6)")
-    for cid, (name, st) in sorted(standings(db, today).items(), key=lambda kv: kv[1][0]):
+Standings = dict[int, tuple[str, Standing]]
+
+
+def _standing_sections(all_standings: Standings) -> list[Section]:
+    failing = Section("failing", "S6", "Customers failing to perform (Art. 13.7, 12.9)")
+    notices = Section("notices", "S3", "Notices of default to send (Art. 23.6)")
+    for cid, (name, st) in sorted(all_standings.items(), key=lambda kv: kv[1][0]):
         if st.fails:
             causes = "; ".join(f"{f.reason.rule}: {f.reason.message}" for f in st.findings if f.failing)
             failing.lines.append(
@@ -105,9 +110,10 @@ def _standing_sections(db: Session, today: date) -> list[Section]:
     return [failing, notices]
 
 
-def _customer_hardware(customer_id: Any, outer: Any) -> Any:
-    """How many colocation items (the customer's own, K1) of `customer_id` are on site, for each `outer` row."""
-    return (
+def _customer_hardware(customer_id: Any, outer: Any, own: bool = False) -> Any:
+    """How many colocation items of `customer_id` are on site, for each `outer` row; `own`: only those the customer
+    owns itself (not a third party's, K1), which a lien can retain (K10)."""
+    stmt = (
         select(func.count(Hardware.id))
         .join(Contract, Contract.id == Hardware.contract_id)
         .where(
@@ -115,22 +121,27 @@ def _customer_hardware(customer_id: Any, outer: Any) -> Any:
             Contract.service == Service.colocation,
             Hardware.status != HardwareStatus.removed,
         )
-        .correlate(outer)
-        .scalar_subquery()
     )
+    if own:
+        stmt = stmt.where(Hardware.third_party_owner.is_(None))
+    return stmt.correlate(outer).scalar_subquery()
 
 
-def _liens(db: Session) -> Section:
-    retained = _customer_hardware(Lien.customer_id, Lien)
+def _liens(db: Session, all_standings: Standings) -> Section:
+    retained = _customer_hardware(Lien.customer_id, Lien, own=True)
     rows = db.execute(
-        select(Lien.id, Lien.placed_on, Lien.placed_by, Customer.name, retained.label("retained"))
+        select(Lien.id, Lien.customer_id, Lien.placed_on, Lien.placed_by, Customer.name, retained.label("retained"))
         .join(Customer, Customer.id == Lien.customer_id)
         .where(Lien.released_at.is_(None))
         .order_by(Lien.placed_on)
     )
-    section = Section("liens", "K10", "Liens standing: hardware retained (Art. 12.9)")
+    section = Section("liens", "K10", "Liens: hardware retained while something due is unpaid (Art. 12.9)")
     for r in rows:
-        msg = f"lien placed {r.placed_on} by {r.placed_by}; {r.retained} hardware item(s) may not leave"
+        standing = all_standings.get(r.customer_id, (r.name, GOOD))[1]
+        if lien_in_force(True, standing):
+            msg = f"lien placed {r.placed_on} by {r.placed_by}; {r.retained} hardware item(s) may not leave"
+        else:
+            msg = f"lien placed {r.placed_on} is not in force: the customer does not fail with something due unpaid"
         section.lines.append(Line("K10", "12.9", r.name, msg, f"/liens/{r.id}", r.placed_on))
     return section
 
@@ -247,11 +258,12 @@ def _relocations(db: Session, today: date) -> list[Section]:
 
 
 def sweep(db: Session, today: date) -> Report:
+    all_standings = standings(db, today)
     return Report(
         today,
         [
-            *_standing_sections(db, today),
-            _liens(db),
+            *_standing_sections(all_standings),
+            _liens(db, all_standings),
             _uninsured(db, today),
             _requests(db, today),
             _ending_policies(db, today),

@@ -9,12 +9,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from dcops import crud
-from dcops.customers.models import Customer, InsurancePolicy, PolicyRequest
+from dcops.customers.models import Channel, Customer, InsurancePolicy, PolicyRequest
 from dcops.customers.schemas import PolicyIn, PolicyRequestIn
 from dcops.db import atomic
 from dcops.documents import DocumentStore
 from dcops.errors import Conflict, ValidationFailed
-from dcops.terms import Denied
+from dcops.terms import Denied, Reason, Verdict
 from dcops.terms.insurance import Policy, may_install
 from dcops.validation import as_dict
 
@@ -83,15 +83,44 @@ def delete_policy(db: Session, policy: InsurancePolicy, actor: str) -> None:
         crud.delete(db, policy, actor=actor)
 
 
-def check_may_install(db: Session, customer: Customer, on: date) -> None:
-    """K9: refuse new colocation hardware unless a policy on file is valid on the day."""
+INSTALLER = "dcops"
+
+
+def check_may_install(db: Session, customer: Customer, on: date, hardware: str = "new hardware") -> None:
+    """K9: new colocation hardware is installed once a policy valid on the day is on file (house rule). Without
+    one the installation is refused and dcops makes the supplier's request for the policy ("op eerste
+    verzoek"), recorded even though the refusal undoes everything else (the refusal's follow-up)."""
     policies = tuple(
         Policy(p.valid_from, p.valid_until)
         for p in db.scalars(select(InsurancePolicy).where(InsurancePolicy.customer_id == customer.id))
     )
     verdict = may_install(customer.name, policies, on)
-    if not verdict.allowed:
-        raise Denied(verdict)
+    if verdict.allowed:
+        return
+    customer_id = customer.id
+    open_request = db.scalars(
+        select(PolicyRequest).where(PolicyRequest.customer_id == customer_id, PolicyRequest.policy_id.is_(None))
+    ).first()
+    if open_request is not None:
+        note = f"The policy was requested on {open_request.requested_on.isoformat()}; install once it is on file"
+        raise Denied(Verdict.deny(*verdict.reasons, Reason("K9", "12.8", note)))
+
+    def request_policy() -> None:
+        """Runs on the same session after the refused installation was undone."""
+        if db.scalars(
+            select(PolicyRequest.id).where(PolicyRequest.customer_id == customer_id, PolicyRequest.policy_id.is_(None))
+        ).first():
+            return  # someone asked in the meantime
+        body = PolicyRequestIn(
+            customer_id=customer_id,
+            requested_on=on,
+            channel=Channel.email,
+            note=f"Requested by dcops: {hardware} is to be installed without a valid policy on file (Art. 12.8)",
+        )
+        create_request(db, body, INSTALLER)
+
+    note = f"dcops records the request for the policy today ({on.isoformat()}); install once it is on file"
+    raise Denied(Verdict.deny(*verdict.reasons, Reason("K9", "12.8", note)), follow_up=request_policy)
 
 
 def create_request(db: Session, data: PolicyRequestIn, actor: str) -> PolicyRequest:

@@ -3,7 +3,7 @@ insurance, written permissions)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -13,7 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dcops.db import Base, StrEnumType, utcnow
 from dcops.terms import Owner, Service, hardware_owner
 from dcops.terms.insurance import Policy, policy_ending_soon, request_overdue
-from dcops.terms.written import expiring_soon
+from dcops.terms.standing import Notice
+from dcops.terms.written import Channel, expiring_soon
 
 if TYPE_CHECKING:
     from dcops.access.models import Person
@@ -34,12 +35,22 @@ class ContractStatus(StrEnum):
 
 class Customer(Base):
     __tablename__ = "customer"
-    __table_args__ = (CheckConstraint("kind = 'consumer' OR kvk_number IS NOT NULL", name="business_has_kvk"),)
+    __table_args__ = (
+        # Art. 1.4: a business is identified by its KvK number, or abroad by its registration or VAT number.
+        CheckConstraint(
+            "kind = 'consumer' OR kvk_number IS NOT NULL"
+            " OR (country <> 'NL' AND (registration_number IS NOT NULL OR vat_number IS NOT NULL))",
+            name="business_identified",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[CustomerKind] = mapped_column(StrEnumType(CustomerKind))
     kvk_number: Mapped[str | None] = mapped_column(String(8))
+    country: Mapped[str] = mapped_column(String(2), default="NL")  # ISO 3166-1 alpha-2
+    registration_number: Mapped[str | None] = mapped_column(String(40))  # a foreign business's register number
+    vat_number: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(Text)
@@ -67,6 +78,11 @@ class Contract(Base):
     payment_term_days: Mapped[int] = mapped_column(default=14)
     status: Mapped[ContractStatus] = mapped_column(StrEnumType(ContractStatus), default=ContractStatus.active)
     notes: Mapped[str | None] = mapped_column(Text)
+    # D3: the agreed specification of dedicated hardware; a replacement must reasonably meet it.
+    spec_cpu_cores: Mapped[int | None] = mapped_column()
+    spec_memory_gb: Mapped[int | None] = mapped_column()
+    spec_storage_gb: Mapped[int | None] = mapped_column()
+    spec_network_mbps: Mapped[int | None] = mapped_column()
 
     customer: Mapped[Customer] = relationship(back_populates="contracts")
 
@@ -76,12 +92,6 @@ class Contract(Base):
 
 
 # --- standing: invoices, notices of default, breaches, liens (Art. 23, 27, 12.9) --------------------
-
-
-class Channel(StrEnum):
-    letter = "letter"
-    email = "email"
-    portal = "portal"
 
 
 class Invoice(Base):
@@ -166,7 +176,8 @@ class DefaultNotice(Base):
 
     @property
     def term_ends(self) -> date:
-        return self.sent_on + timedelta(days=self.term_days)
+        """S3: the term runs from the day after sending, when the notice reaches the customer."""
+        return Notice(self.sent_on, self.term_days).term_ends
 
 
 class Breach(Base):
@@ -177,6 +188,8 @@ class Breach(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    # S5: the contract it occurred under (S6 counts it there first); empty on breaches recorded before.
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id", ondelete="RESTRICT"), index=True)
     article: Mapped[str] = mapped_column(String(20))
     occurred_on: Mapped[date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text)
@@ -188,6 +201,7 @@ class Breach(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer] = relationship()
+    contract: Mapped[Contract | None] = relationship()
 
     @property
     def open(self) -> bool:
@@ -195,7 +209,9 @@ class Breach(Base):
 
 
 class Lien(Base):
-    """K10: the supplier retains a failing customer's hardware. At most one stands per customer."""
+    """K10: the supplier retains a failing customer's hardware. At most one is open per customer; it is in force
+    while the customer fails with something due unpaid, and ends by itself (released by "dcops") once nothing
+    due is unpaid."""
 
     __tablename__ = "lien"
     __table_args__ = (
@@ -222,8 +238,14 @@ class Lien(Base):
     customer: Mapped[Customer] = relationship()
 
     @property
-    def standing(self) -> bool:
+    def open(self) -> bool:
+        """Placed and not released; whether it is in force today depends on the standing (K10)."""
         return self.released_at is None
+
+    @property
+    def ended_by_itself(self) -> bool:
+        """K10: nothing due was unpaid any more, so dcops ended it in the transaction that made it so."""
+        return self.released_by == "dcops"
 
 
 # --- insurance (Art. 12.8, K9) ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from dcops import crud
 from dcops.auth.permissions import Perm
 from dcops.customers import service
-from dcops.customers.liens import liened_customer_ids, standing_lien
+from dcops.customers.liens import in_force, liened_customer_ids, open_lien
 from dcops.customers.models import Contract, ContractStatus, Customer, CustomerKind
 from dcops.customers.records_pages import customer_records
 from dcops.customers.schemas import ContractIn, CustomerIn
@@ -31,7 +31,10 @@ CUSTOMER = [
     Field(
         "kind", "Kind", "select", True, enum_choices(CustomerKind), help="Several rules differ for consumers (Art. 1.4)"
     ),
-    Field("kvk_number", "KvK number", help="8 digits; required for a business"),
+    Field("country", "Country", help="Two letters (ISO 3166), NL for the Netherlands"),
+    Field("kvk_number", "KvK number", help="8 digits; required for a Dutch business (Art. 1.4)"),
+    Field("registration_number", "Registration number", help="A business abroad: its number in its own register"),
+    Field("vat_number", "VAT number", help="With its country prefix, e.g. BE0123456789"),
     Field("contact_name", "Contact person"),
     Field("email", "E-mail", "email"),
     Field("phone", "Phone"),
@@ -64,8 +67,15 @@ def contract_fields(db: Session) -> list[Field]:
             help="Invoices are due this many days after their date (Art. 23.2, rule S1)",
         ),
         Field("status", "Status", "select", True, enum_choices(ContractStatus)),
+        Field("spec_cpu_cores", "Specification: CPU cores", "number", min=1, help=SPEC_HELP),
+        Field("spec_memory_gb", "Specification: memory (GB)", "number", min=1, help=SPEC_HELP),
+        Field("spec_storage_gb", "Specification: storage (GB)", "number", min=1, help=SPEC_HELP),
+        Field("spec_network_mbps", "Specification: network (Mbit/s)", "number", min=1, help=SPEC_HELP),
         Field("notes", "Notes", "textarea"),
     ]
+
+
+SPEC_HELP = "Dedicated hosting: what the hardware must offer; a replacement must meet it (Art. 11.4, rule D3)"
 
 
 FORM_ROUTERS: list[Router] = [
@@ -83,7 +93,7 @@ FORM_ROUTERS: list[Router] = [
             label=lambda c: c.name,
             saved=lambda c: f"/customers/{c.id}",
             deleted=lambda c: "/customers",
-            defaults=lambda r: {"kind": "business"},
+            defaults=lambda r: {"kind": "business", "country": "NL"},
         )
     ),
     form_router(
@@ -127,7 +137,8 @@ class CustomerPages(Controller):
         k = CustomerKind(kind) if kind in CustomerKind.__members__ else None
         page = crud.paginate(db, service.customer_query(q.strip(), k), limit, offset)
         failing = {cid for cid, (_, st) in standings(db, today(request)).items() if st.fails}
-        return render("customers/list.html", page=page, q=q, kind=kind, failing=failing, liened=liened_customer_ids(db))
+        liened = liened_customer_ids(db, today(request))
+        return render("customers/list.html", page=page, q=q, kind=kind, failing=failing, liened=liened)
 
     @get("/{customer_id:int}", name="customer", opt=READ)
     def view(self, request: Request, db: Db, customer_id: FromPath[int]) -> Template:
@@ -147,7 +158,8 @@ class CustomerPages(Controller):
             hardware_count=hardware,
             racks=racks,
             standing=standing_of(db, customer, today(request)),
-            lien=standing_lien(db, customer.id),
+            lien=open_lien(db, customer.id),
+            lien_in_force=in_force(db, customer.id, today(request)),
             **customer_records(request, db, customer),
         )
 
@@ -161,7 +173,7 @@ class ContractPages(Controller):
         return render("customers/contracts.html", page=crud.paginate(db, stmt, limit, offset), q=q)
 
     @get("/{contract_id:int}", name="contract", opt=READ)
-    def view(self, db: Db, contract_id: FromPath[int]) -> Template:
+    def view(self, request: Request, db: Db, contract_id: FromPath[int]) -> Template:
         contract = crud.get(db, Contract, contract_id)
         hardware = db.scalars(
             select(Hardware)
@@ -169,4 +181,5 @@ class ContractPages(Controller):
             .options(joinedload(Hardware.rack))
             .order_by(Hardware.name)
         ).all()
-        return render("customers/contract.html", contract=contract, hardware=hardware, liened=liened_customer_ids(db))
+        liened = liened_customer_ids(db, today(request))
+        return render("customers/contract.html", contract=contract, hardware=hardware, liened=liened)

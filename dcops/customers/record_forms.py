@@ -31,6 +31,7 @@ from dcops.customers.schemas import (
     PolicyRequestIn,
 )
 from dcops.customers.standing import unpaid_invoices
+from dcops.racks.forms import contract_choices
 from dcops.racks.models import Room, Site
 from dcops.terms.standing import BREACH_ARTICLES
 from dcops.web.form_pages import FormPages, back_to, form_router
@@ -117,6 +118,14 @@ def breach_fields(db: Session) -> list[Field]:
         Field("customer_id", "Customer", "select", True, customer_choices(db)),
         Field(
             "article", "Article breached", "select", True, [(a, f"Art. {a} — {t}") for a, t in BREACH_ARTICLES.items()]
+        ),
+        Field(
+            "contract_id",
+            "Under contract",
+            "select",
+            choices=contract_choices(db),
+            help="The contract it occurred under: the customer fails there first; under its other contracts once a "
+            "notice of default about it expired (rules S5, S6)",
         ),
         Field("occurred_on", "Occurred on", "date", True),
         Field("description", "What happened", "textarea", True),

@@ -11,6 +11,7 @@ from litestar import Request, Response, Router
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 from sqlalchemy import Select
+from sqlalchemy.orm import Session
 
 from dcops import crud
 from dcops.auth.permissions import Perm
@@ -94,6 +95,7 @@ class NoticeOut(msgspec.Struct):
 class BreachOut(msgspec.Struct):
     id: int
     customer_id: int
+    contract_id: int | None  # S5: the contract it occurred under (empty on breaches recorded before)
     article: str
     occurred_on: date
     description: str
@@ -114,6 +116,8 @@ class LienOut(msgspec.Struct):
     released_at: datetime | None
     released_by: str | None
     release_note: str | None
+    ended_by_itself: bool
+    in_force: bool = False  # K10, today: placed, not released, the customer fails with something due unpaid
 
 
 class PolicyOut(msgspec.Struct):
@@ -168,6 +172,7 @@ class StandingOut(msgspec.Struct):
     since: date | None
     reasons: list[ReasonOut]
     lien_id: int | None
+    lien_in_force: bool
 
 
 def _customer_filter(p: dict[str, str]) -> int | None:
@@ -180,7 +185,7 @@ def _customer_filter(p: dict[str, str]) -> int | None:
 @post("/{item_id:int}/payments", name="api.invoices.pay", opt=WRITE, status_code=201)
 def add_payment(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[PaymentIn]) -> InvoiceOut:
     invoice = crud.get(db, Invoice, item_id)
-    billing.add_payment(db, invoice, data, actor(request))
+    billing.add_payment(db, invoice, data, actor(request), today(request))
     return out(InvoiceOut, invoice)
 
 
@@ -206,8 +211,14 @@ def resolve(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[Res
 # --- liens: placed and released, never edited or deleted --------------------------------------------
 
 
-@get("/", name="api.liens.list", opt=READ, description="Filters: customer_id, standing=true.")
+def lien_out(db: Session, lien: Lien, today: date) -> LienOut:
+    found = out(LienOut, lien)
+    return msgspec.structs.replace(found, in_force=lien.open and liens.in_force(db, lien.customer_id, today))
+
+
+@get("/", name="api.liens.list", opt=READ, description="Filters: customer_id, standing=true (not released).")
 def list_liens(
+    request: Request,
     db: Db,
     customer_id: FromQuery[int | None] = None,
     standing: FromQuery[bool] = False,
@@ -215,17 +226,23 @@ def list_liens(
     offset: FromQuery[int] = 0,
 ) -> Page:
     page = crud.paginate(db, liens.lien_query(customer_id, standing), limit, offset)
-    return Page([out(LienOut, x) for x in page.items], page.total, page.limit, page.offset)
+    day = today(request)
+    return Page([lien_out(db, x, day) for x in page.items], page.total, page.limit, page.offset)
 
 
 @get("/{item_id:int}", name="api.liens.detail", opt=READ)
-def lien_detail(db: Db, item_id: FromPath[int]) -> LienOut:
-    return out(LienOut, crud.get(db, Lien, item_id))
+def lien_detail(request: Request, db: Db, item_id: FromPath[int]) -> LienOut:
+    return lien_out(db, crud.get(db, Lien, item_id), today(request))
 
 
-@post("/", name="api.liens.place", opt=WRITE, description="Refused (rule K10) unless the customer fails (S6).")
+@post(
+    "/",
+    name="api.liens.place",
+    opt=WRITE,
+    description="Refused (rule K10) unless the customer fails (S6) with an amount due and unpaid.",
+)
 def place_lien(request: Request, db: Db, data: JSONBody[LienIn]) -> LienOut:
-    return out(LienOut, liens.place_lien(db, data, actor(request), today(request)))
+    return lien_out(db, liens.place_lien(db, data, actor(request), today(request)), today(request))
 
 
 @post(
@@ -233,10 +250,10 @@ def place_lien(request: Request, db: Db, data: JSONBody[LienIn]) -> LienOut:
     name="api.liens.release",
     opt=WRITE,
     status_code=200,
-    description="Refused (rule K10) while anything is unpaid, due or not.",
+    description="The supplier gives up the lien. It also ends by itself once nothing due is unpaid (rule K10).",
 )
 def release_lien(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[ReleaseIn]) -> LienOut:
-    return out(LienOut, liens.release_lien(db, crud.get(db, Lien, item_id), data, actor(request)))
+    return lien_out(db, liens.release_lien(db, crud.get(db, Lien, item_id), data, actor(request)), today(request))
 
 
 # --- insurance policies: metadata as JSON, the document as a multipart upload ----------------------
@@ -305,7 +322,7 @@ def customer_standing(request: Request, db: Db, customer_id: FromPath[int]) -> S
     customer = crud.get(db, Customer, customer_id)
     day = today(request)
     st = standing_of(db, customer, day)
-    lien = liens.standing_lien(db, customer.id)
+    lien = liens.open_lien(db, customer.id)
     return StandingOut(
         customer.id,
         day,
@@ -314,6 +331,7 @@ def customer_standing(request: Request, db: Db, customer_id: FromPath[int]) -> S
         st.since,
         [ReasonOut(**r.as_dict()) for r in st.reasons],
         lien.id if lien else None,
+        lien is not None and liens.in_force(db, customer.id, day),
     )
 
 

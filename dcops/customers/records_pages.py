@@ -144,7 +144,11 @@ class InvoicePages(Controller):
             RECORD,
             data,
             lambda: billing.add_payment(
-                db, invoice, parse(PaymentIn, normalize(ctx["form"]["fields"], data), form=True), actor(request)
+                db,
+                invoice,
+                parse(PaymentIn, normalize(ctx["form"]["fields"], data), form=True),
+                actor(request),
+                today(request),
             ),
             lambda p: f"/invoices/{invoice.id}",
             "Payment recorded",
@@ -176,6 +180,11 @@ class BreachPages(Controller):
             "props": [
                 _customer_prop(breach.customer),
                 ("Article", f"Art. {breach.article} — {BREACH_ARTICLES.get(breach.article, '')}", None),
+                (
+                    "Under contract",
+                    breach.contract.number if breach.contract else "not recorded (counts for every contract)",
+                    f"/contracts/{breach.contract_id}" if breach.contract_id else None,
+                ),
                 ("Occurred on", breach.occurred_on, None),
                 ("What happened", breach.description, None),
                 ("Evidence", breach.evidence, None),
@@ -258,9 +267,15 @@ class LienPages(Controller):
 
     def _context(self, request: Request, db: Session, lien: Lien) -> dict[str, Any]:
         can_write = allows(request.scope["user"].role, Perm.customers_write)
+        if not lien.open:
+            badge = ("ended by itself: nothing due unpaid", "ok") if lien.ended_by_itself else ("released", "ok")
+        elif liens.in_force(db, lien.customer_id, today(request)):
+            badge = ("in force", "lien")
+        else:
+            badge = ("placed, not in force today", "open")
         return {
             "title": f"Lien on {lien.customer.name}",
-            "badges": [("standing", "lien") if lien.standing else ("released", "ok")],
+            "badges": [badge],
             "props": [
                 _customer_prop(lien.customer),
                 ("Placed", f"{lien.placed_on} by {lien.placed_by}", None),
@@ -280,12 +295,13 @@ class LienPages(Controller):
             ],
             "form": {
                 "title": "Release",
-                "intro": "Released only when nothing is unpaid any more, due or not (Art. 12.9, rule K10).",
+                "intro": "The lien ends by itself once nothing due is unpaid; invoices not yet due do not keep it "
+                "(Art. 12.9, rule K10). The supplier may also give it up sooner.",
                 "action": f"/liens/{lien.id}/release",
                 "fields": [Field("note", "Note", "textarea")],
                 "button": "Release lien",
             }
-            if can_write and lien.standing
+            if can_write and lien.open
             else None,
         }
 

@@ -21,10 +21,21 @@ Email = Annotated[
 ]
 
 
+Country = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code, e.g. NL")]
+
+
 class CustomerIn(msgspec.Struct, kw_only=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     kind: CustomerKind
     kvk_number: KvK | None = None
+    country: Country = "NL"
+    registration_number: Annotated[str, msgspec.Meta(min_length=1, max_length=40)] | None = None
+    vat_number: (
+        Annotated[
+            str, msgspec.Meta(pattern=r"^[A-Z]{2}[A-Z0-9+*]{2,13}$", description="a VAT number with its country prefix")
+        ]
+        | None
+    ) = None
     email: Email | None = None
     phone: Annotated[str, msgspec.Meta(max_length=40)] | None = None
     address: str | None = None
@@ -42,6 +53,11 @@ class ContractIn(msgspec.Struct, kw_only=True):
     payment_term_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 14
     status: ContractStatus = ContractStatus.active
     notes: str | None = None
+    # D3: the agreed specification of dedicated hardware
+    spec_cpu_cores: Annotated[int, msgspec.Meta(ge=1, le=100_000)] | None = None
+    spec_memory_gb: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)] | None = None
+    spec_storage_gb: Annotated[int, msgspec.Meta(ge=1, le=100_000_000)] | None = None
+    spec_network_mbps: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)] | None = None
 
 
 Cents = Annotated[int, msgspec.Meta(ge=1, le=10**13, description="an amount in cents, more than zero")]
@@ -84,6 +100,7 @@ class BreachIn(msgspec.Struct, kw_only=True):
     article: Article
     occurred_on: date
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    contract_id: Id | None = None  # S5: the contract it occurred under; required when the customer has one
     evidence: str | None = None
 
 

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from dcops import crud
-from dcops.customers.models import Contract, Customer, CustomerKind
+from dcops import clock, crud
+from dcops.customers.models import Contract, ContractStatus, Customer, CustomerKind
 from dcops.customers.schemas import ContractIn, CustomerIn
+from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
+from dcops.moves.models import HandBack, Vacater
 from dcops.racks.models import Hardware, Rack
+from dcops.terms import Service
 from dcops.validation import as_dict
 
 
 def _customer_rules(values: dict[str, Any]) -> dict[str, Any]:
-    if values["kind"] == CustomerKind.business and not values.get("kvk_number"):
-        raise ValidationFailed({"kvk_number": "A business customer needs its KvK number (8 digits)"})
+    """Art. 1.4: a business is identified in its own register: a Dutch one by its KvK number, a foreign one by
+    its registration or VAT number. A consumer has neither."""
+    values = {**values, "country": (values.get("country") or "NL").upper()}
     if values["kind"] == CustomerKind.consumer:
-        values["kvk_number"] = None
+        return {**values, "kvk_number": None, "registration_number": None, "vat_number": None}
+    if values.get("country", "NL") == "NL":
+        if not values.get("kvk_number"):
+            raise ValidationFailed({"kvk_number": "A Dutch business needs its KvK number (8 digits)"})
+    elif not (values.get("registration_number") or values.get("vat_number")):
+        raise ValidationFailed(
+            {"registration_number": "A business abroad needs its registration number or its VAT number"}
+        )
     return values
 
 
@@ -51,7 +63,9 @@ def create_contract(db: Session, data: ContractIn, actor: str) -> Contract:
     )
 
 
-def update_contract(db: Session, contract: Contract, data: ContractIn, actor: str) -> Contract:
+def update_contract(
+    db: Session, contract: Contract, data: ContractIn, actor: str, today: date | None = None
+) -> Contract:
     values = _contract_rules(as_dict(data))
     hardware = db.scalar(select(func.count()).where(Hardware.contract_id == contract.id))
     if hardware and values["customer_id"] != contract.customer_id:
@@ -64,7 +78,43 @@ def update_contract(db: Session, contract: Contract, data: ContractIn, actor: st
                 "(Art. 11.2, rule D1 / Art. 12.2, rule K1) and cannot change"
             }
         )
-    return crud.update(db, contract, values, actor=actor, unique=(("number",),), refs={"customer_id": Customer})
+    ending = values["status"] is ContractStatus.ended and contract.status is not ContractStatus.ended
+    with atomic(db):
+        updated = crud.update(db, contract, values, actor=actor, unique=(("number",),), refs={"customer_id": Customer})
+        if ending:
+            _hand_back_racks(db, updated, today or clock.today())
+    return updated
+
+
+def _hand_back_racks(db: Session, contract: Contract, today: date) -> None:
+    """A6, Art. 13.6: at the end of the contract the customer hands back the space as it was provided. Private racks
+    let to it are handed back when no other active colocation contract keeps them."""
+    if contract.service is not Service.colocation:
+        return
+    others = db.scalar(
+        select(func.count()).where(
+            Contract.customer_id == contract.customer_id,
+            Contract.id != contract.id,
+            Contract.service == Service.colocation,
+            Contract.status == ContractStatus.active,
+        )
+    )
+    if others:
+        return
+    for rack in db.scalars(select(Rack).where(Rack.customer_id == contract.customer_id)):
+        db.add(
+            HandBack(
+                rack_id=rack.id,
+                units=f"the whole rack ({rack.u_height}U)",
+                customer_id=contract.customer_id,
+                contract_id=contract.id,
+                vacated_on=contract.end_date or today,
+                vacated_by=Vacater.customer,
+                cause="contract_end",
+                intake_state=rack.intake_state,
+            )
+        )
+    db.flush()
 
 
 def delete_contract(db: Session, contract: Contract, actor: str) -> None:

@@ -8,7 +8,6 @@ relies on that.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -55,14 +54,18 @@ _OPEN_BREACHES = (
         Breach.article,
         Breach.occurred_on,
         Breach.description,
+        Breach.contract_id,
+        Contract.number.label("contract"),
         Customer.kind,
         Customer.name,
     )
     .join(Customer, Customer.id == Breach.customer_id)
+    .outerjoin(Contract, Contract.id == Breach.contract_id)
     .where(Breach.resolved_on.is_(None))
 )
-# Notices matter only for consumers (S3, S6); a business is in default without one.
-_CONSUMER_NOTICES = (
+# Notices about invoices matter only for consumers (S3): a business is in default without one. Notices about
+# breaches matter for everyone: once expired, a breach counts under all of the customer's contracts (S6).
+_NOTICES = (
     select(
         DefaultNotice.customer_id,
         DefaultNotice.sent_on,
@@ -71,7 +74,7 @@ _CONSUMER_NOTICES = (
         DefaultNotice.breach_id,
     )
     .join(Customer, Customer.id == DefaultNotice.customer_id)
-    .where(Customer.kind == CustomerKind.consumer)
+    .where((Customer.kind == CustomerKind.consumer) | DefaultNotice.breach_id.is_not(None))
 )
 _CID = bindparam("cid")
 # Built once: the door asks for one customer's standing on every scan.
@@ -79,12 +82,12 @@ _QUERIES = {
     "all": (
         unpaid_invoices().where(Invoice.due_date < bindparam("today")),
         _OPEN_BREACHES,
-        _CONSUMER_NOTICES,
+        _NOTICES,
     ),
     "one": (
         unpaid_invoices().where(Invoice.due_date < bindparam("today"), Invoice.customer_id == _CID),
         _OPEN_BREACHES.where(Breach.customer_id == _CID),
-        _CONSUMER_NOTICES.where(DefaultNotice.customer_id == _CID),
+        _NOTICES.where(DefaultNotice.customer_id == _CID),
     ),
 }
 
@@ -102,12 +105,14 @@ def _facts(db: Session, customer_id: int | None, today: date) -> tuple[dict[int,
     unpaid: dict[int, list[UnpaidInvoice]] = defaultdict(list)
     for row in db.execute(unpaid_stmt, params):
         kinds[row.customer_id], names[row.customer_id] = row.kind, row.name
-        unpaid[row.customer_id].append(UnpaidInvoice(row.id, row.number, row.due_date, row.outstanding))
+        unpaid[row.customer_id].append(UnpaidInvoice(row.id, row.number, row.due_date, row.outstanding, row.currency))
 
     breaches: dict[int, list[OpenBreach]] = defaultdict(list)
     for row in db.execute(breach_stmt, params):
         kinds[row.customer_id], names[row.customer_id] = row.kind, row.name
-        breaches[row.customer_id].append(OpenBreach(row.id, row.article, row.occurred_on, row.description))
+        breaches[row.customer_id].append(
+            OpenBreach(row.id, row.article, row.occurred_on, row.description, row.contract_id, row.contract)
+        )
 
     notices: dict[int, list[Notice]] = defaultdict(list)
     for n in db.execute(notice_stmt, params):
@@ -131,22 +136,12 @@ def standings(db: Session, today: date) -> dict[int, tuple[str, Standing]]:
     return {cid: (names[cid], standing(f, today)) for cid, f in facts.items()}
 
 
-def standing_of(db: Session, customer: Customer, today: date) -> Standing:
-    facts = _facts(db, customer.id, today)[0].get(customer.id)
+def standing_of(db: Session, customer: Customer | int, today: date) -> Standing:
+    customer_id = customer if isinstance(customer, int) else customer.id
+    facts = _facts(db, customer_id, today)[0].get(customer_id)
     return GOOD if facts is None else standing(facts, today)
 
 
 def fails(db: Session, customer: Customer, today: date) -> bool:
-    """S6: the single answer to "does this customer fail to perform today?"."""
+    """S6: the single answer to "does this customer fail to perform today (under any contract)?"."""
     return standing_of(db, customer, today).fails
-
-
-def unpaid_by_currency(db: Session, customer_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
-    """Everything still open per customer and currency, due or not (what K10's release waits for)."""
-    stmt = unpaid_invoices()
-    if customer_ids is not None:
-        stmt = stmt.where(Invoice.customer_id.in_(list(customer_ids)))
-    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in db.execute(stmt):
-        totals[row.customer_id][row.currency] += row.outstanding
-    return {cid: dict(per) for cid, per in totals.items()}

@@ -13,9 +13,10 @@ from dcops import crud
 from dcops.auth.permissions import Perm
 from dcops.errors import ValidationFailed
 from dcops.moves import service
-from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus
+from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus, Vacater
 from dcops.moves.schemas import ConsultIn, HandBackIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
 from dcops.racks.models import Face
+from dcops.terms.written import Channel
 from dcops.web.helpers import actor, today
 from dcops.web.resource import Page, out
 from dcops.web.routes import Db, get, post
@@ -55,7 +56,10 @@ class RelocationOut(msgspec.Struct):
     customer_executes: bool
     requested_on: date | None
     planned_on: date | None
-    agreement_permission_id: int | None
+    message_from: str | None  # R2: the customer's own written message (agreement to a date, or its request)
+    message_on: date | None
+    message_channel: Channel | None
+    message_reference: str | None
     agreement_note: str | None
     plan_text: str | None
     plan_agreed_on: date | None
@@ -73,8 +77,12 @@ class HandBackOut(msgspec.Struct):
     rack_id: int
     units: str
     customer_id: int | None
+    contract_id: int | None
     relocation_id: int | None
     vacated_on: date
+    vacated_by: Vacater  # A6: only a space the customer vacated can be its breach
+    cause: str
+    intake_state: str | None
     inspected_by: str | None
     inspected_on: date | None
     as_received: bool | None
@@ -139,7 +147,8 @@ def agree_plan(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[
     name="api.relocations.schedule",
     opt=PLAN,
     status_code=200,
-    description="Refused (K4) outside the 14 days after the consultation unless the customer agreed in writing.",
+    description="Refused (K4) outside the 14 days after the consultation unless the customer agreed in writing: "
+    "message_from, message_on, message_channel and message_reference record its own message (R2).",
 )
 def schedule(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[ScheduleIn]) -> RelocationOut:
     return order_out(service.schedule(db, _order(db, item_id), data, actor(request)))
@@ -155,7 +164,8 @@ def cancel(request: Request, db: Db, item_id: FromPath[int]) -> RelocationOut:
     name="api.relocations.execute",
     opt=CARRY,
     status_code=200,
-    description="Every open item in one transaction: one refused, nothing moved.",
+    description="Every open item in one transaction: one refused, nothing moved. A supplier's move is carried out "
+    "on its planned date (K4), a customer's own move once it was asked (K5), an emergency at once (K6).",
 )
 def execute(request: Request, db: Db, item_id: FromPath[int]) -> RelocationOut:
     return order_out(service.execute_all(db, _order(db, item_id), actor(request), today(request)))

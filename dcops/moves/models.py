@@ -12,7 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcops.db import Base, StrEnumType, utcnow
 from dcops.racks.units import Face
-from dcops.terms.relocation import customer_deadline, supplier_window
+from dcops.terms.relocation import customer_deadline, move_costs, supplier_window
+from dcops.terms.written import Channel
 
 if TYPE_CHECKING:
     from dcops.customers.models import Customer
@@ -23,6 +24,14 @@ class RelocationKind(StrEnum):
     colocation_move = "colocation_move"  # K3: customer hardware to another place
     dedicated_reassignment = "dedicated_reassignment"  # D3: other supplier hardware for the customer
     supplier_action = "supplier_action"  # K8: switched off, removed or moved when the supplier judges it necessary
+    customer_request = "customer_request"  # K8: moved, unmounted or removed at the customer's recorded request
+
+
+class Vacater(StrEnum):
+    """A6: who vacated a space. Only a space the customer vacated can be a breach of the customer's."""
+
+    customer = "customer"
+    supplier = "supplier"
 
 
 class RelocationStatus(StrEnum):
@@ -53,10 +62,13 @@ class Relocation(Base):
     customer_executes: Mapped[bool] = mapped_column(default=False)  # K5: the customer maintains and moves it
     requested_on: Mapped[date | None] = mapped_column(Date)  # K5: the supplier's request
     planned_on: Mapped[date | None] = mapped_column(Date)
-    agreement_permission_id: Mapped[int | None] = mapped_column(
-        ForeignKey("written_permission.id", ondelete="RESTRICT")
-    )
-    agreement_note: Mapped[str | None] = mapped_column(Text)  # a recorded written agreement to another date
+    # R2: the customer's own written message: its agreement to a date outside the K4 window, or its request
+    # (customer_request). Who sent it, when, by what channel, and the reference that identifies it.
+    message_from: Mapped[str | None] = mapped_column(String(200))
+    message_on: Mapped[date | None] = mapped_column(Date)
+    message_channel: Mapped[Channel | None] = mapped_column(StrEnumType(Channel))
+    message_reference: Mapped[str | None] = mapped_column(String(300))
+    agreement_note: Mapped[str | None] = mapped_column(Text)  # a note beside it; on its own it is no agreement
     plan_text: Mapped[str | None] = mapped_column(Text)  # D3: the plan of approach
     plan_agreed_on: Mapped[date | None] = mapped_column(Date)
     plan_agreed_with: Mapped[str | None] = mapped_column(String(200))
@@ -77,11 +89,16 @@ class Relocation(Base):
         return supplier_window(self.consulted_on)[1] if self.consulted_on else None
 
     @property
+    def written_message(self) -> bool:
+        """R2: a message of the customer's own, with sender, date, channel and reference."""
+        return bool(self.message_from and self.message_on and self.message_channel and self.message_reference)
+
+    @property
     def customer_deadline(self) -> date | None:
         """K5: the customer moves it within 14 days of the request."""
         return customer_deadline(self.requested_on) if self.requested_on else None
 
-    costs = "Each party bears its own costs of this move; it creates no charge (Art. 12.5, rule K7)."
+    costs = f"{move_costs().message} (Art. 12.5, rule K7)."
 
     items: Mapped[list[RelocationItem]] = relationship(
         back_populates="relocation", order_by="RelocationItem.id", cascade="all, delete-orphan"
@@ -120,8 +137,12 @@ class HandBack(Base):
     rack_id: Mapped[int] = mapped_column(ForeignKey("rack.id", ondelete="RESTRICT"), index=True)
     units: Mapped[str] = mapped_column(String(100))  # "U10–U11"
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id", ondelete="SET NULL"), index=True)
     relocation_id: Mapped[int | None] = mapped_column(ForeignKey("relocation.id", ondelete="SET NULL"), index=True)
     vacated_on: Mapped[date] = mapped_column(Date)
+    vacated_by: Mapped[Vacater] = mapped_column(StrEnumType(Vacater), default=Vacater.customer)
+    cause: Mapped[str] = mapped_column(String(20), default="move")  # move | removal | contract_end
+    intake_state: Mapped[str | None] = mapped_column(Text)  # how the space was provided (empty: not recorded)
     inspected_by: Mapped[str | None] = mapped_column(String(100))
     inspected_on: Mapped[date | None] = mapped_column(Date)
     as_received: Mapped[bool | None] = mapped_column()
@@ -134,3 +155,7 @@ class HandBack(Base):
     @property
     def open(self) -> bool:
         return self.inspected_on is None
+
+    @property
+    def customer_vacated(self) -> bool:
+        return self.vacated_by is Vacater.customer

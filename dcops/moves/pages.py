@@ -45,11 +45,17 @@ def order_fields(db: Session) -> list[Field]:
             "Kind",
             "select",
             True,
-            enum_choices(RelocationKind),
-            help="Colocation move (K3), dedicated reassignment (D3) or the supplier's own action (K8)",
+            [c for c in enum_choices(RelocationKind) if c[0] != RelocationKind.customer_request.value],
+            help="Colocation move (K3), dedicated reassignment (D3) or the supplier's own action (K8); a customer's "
+            "own request is recorded from the hardware's page",
         ),
         Field(
-            "action", "Action", "select", True, [("move", "move"), ("switch_off", "switch off"), ("remove", "remove")]
+            "action",
+            "Action",
+            "select",
+            True,
+            [("move", "move"), ("switch_off", "switch off"), ("unmount", "unmount (keep here)"), ("remove", "remove")],
+            help="Switching off, unmounting and removing are supplier actions (K8)",
         ),
         Field("reason", "Reason", "textarea", True),
         Field("hardware_id", "Hardware", "select", True, hardware),
@@ -58,7 +64,13 @@ def order_fields(db: Session) -> list[Field]:
         Field("target_face", "Target face", "select", True, [("front", "front"), ("rear", "rear")]),
         Field("replacement_id", "Replacement hardware (D3)", "select", choices=hardware),
         Field("other_site_allowed", "The move may go to another datacenter", "checkbox"),
-        Field("customer_executes", "The customer moves it itself (K5: within 14 days of our request)", "checkbox"),
+        Field(
+            "customer_executes",
+            "The customer moves it itself (K5: within 14 days of our request)",
+            "checkbox",
+            help="Only where its contract makes the customer maintain its hardware; the supplier then moves it only "
+            "in an emergency (Art. 12.4)",
+        ),
         Field("emergency", "Emergency (K6: no consultation or window)", "checkbox"),
         Field("emergency_reason", "Emergency reason", "textarea", help="Required for an emergency (Art. 12.7)"),
     ]
@@ -163,9 +175,10 @@ class RelocationPages(Controller):
         day = today(request)
         orders = [
             o
-            for o in db.scalars(service.order_query())
-            if o.status in service.OPEN
-            and (o.planned_on == day or o.emergency or o.customer_executes or o.status is RelocationStatus.in_progress)
+            for o in db.scalars(service.order_query(open_only=True))
+            if service.may_execute(o, day).allowed
+            and o.kind is not RelocationKind.dedicated_reassignment
+            or (o.kind is RelocationKind.dedicated_reassignment and o.plan_agreed_on is not None)
         ]
         return render("moves/moves_today.html", orders=orders, today=day)
 
@@ -203,6 +216,7 @@ class RelocationPages(Controller):
             "overdue": customer_overdue(order.requested_on, order.status is RelocationStatus.done, day),
             "checks": {i.id: service.check_item(db, order, i) for i in order.items if i.done_at is None},
             "can_plan": allows(request.scope["user"].role, Perm.customers_write),
+            "can_execute": service.may_execute(order, day) if order.status in service.OPEN else None,
         }
 
     @get("/{item_id:int}", name="relocation", opt=READ)

@@ -1,6 +1,7 @@
 """Relocation orders: planned by account managers inside the contract's windows (K4–K6, D3), checked for
-equivalence (K3/D3) when planned and again when carried out, executed by technicians through the mount
-service in one transaction, and every vacated space handed back (A6)."""
+equivalence (K3/D3) when planned and again when carried out, executed through the mount service in one
+transaction, and every vacated space handed back (A6). Colocation hardware changes rack or leaves only here
+(K8): through an order, a supplier action with its reason, or the customer's recorded request."""
 
 from __future__ import annotations
 
@@ -12,28 +13,48 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from dcops import audit, crud
 from dcops.customers import breaches
-from dcops.customers.models import Breach, Customer, WrittenPermission
+from dcops.customers.models import Breach, Customer
 from dcops.customers.schemas import BreachIn
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
-from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus
-from dcops.moves.schemas import ConsultIn, HandBackIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
+from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus, Vacater
+from dcops.moves.schemas import (
+    MESSAGE_FIELDS,
+    ConsultIn,
+    DirectIn,
+    HandBackIn,
+    PlanIn,
+    RelocationIn,
+    RequestIn,
+    ScheduleIn,
+)
 from dcops.racks import service, units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackUnit, Room
 from dcops.racks.schemas import MountIn, UnmountIn
 from dcops.terms import Denied, Reason, Service, Verdict
 from dcops.terms.relocation import (
     Original,
+    Specification,
     Target,
-    customer_deadline,
+    breach_day,
     customer_overdue,
     equivalent,
+    may_carry_out_on,
+    may_customer_execute,
     may_schedule,
     may_start_reassignment,
+    may_supplier_move,
+    meets_specification,
+)
+from dcops.terms.relocation import (
+    hand_back_breach as hand_back_is_breach,
 )
 from dcops.validation import as_dict
 
 OPEN = (RelocationStatus.draft, RelocationStatus.consulted, RelocationStatus.scheduled, RelocationStatus.in_progress)
+PLANNING = OPEN  # an order can be (re)planned until it is done or cancelled
+# Orders the customer's own side carries out or asks for: the space is the customer's to hand back (A6).
+BY_CUSTOMER = (RelocationKind.customer_request,)
 
 
 # --- equivalence (K3/D3) ------------------------------------------------------------------------------
@@ -80,21 +101,36 @@ def check_item(db: Session, order: Relocation, item: RelocationItem) -> Verdict:
         reasons = []
         if new.contract_id is not None:
             reasons.append(f"{new.name} is already assigned under contract {new.contract.number}")
-        if new.u_height < hw.u_height:
-            reasons.append(f"{new.name} is {new.u_height}U, smaller than {hw.name} ({hw.u_height}U)")
         orig, repl = _original(hw, hw.rack), _original(new, new.rack)
         if new.rack is None:
             reasons.append(f"{new.name} is not mounted")
         elif orig.site != repl.site and not order.other_site_allowed:
             reasons.append(f"{new.name} is in {repl.site}, not {orig.site}: the order does not name another datacenter")
-        return Verdict.deny(*(Reason("D3", "11.4", r) for r in reasons)) if reasons else Verdict.allow()
-    if item.target_rack_id is None:
-        return Verdict.allow()  # switching off or removing: there is no new place to compare
+        spec = _specification(hw)
+        return Verdict.combine(
+            Verdict.deny(*(Reason("D3", "11.4", r) for r in reasons)) if reasons else Verdict.allow(),
+            meets_specification(spec[0], spec[1], new.name, _offered(new)),
+        )
+    if item.target_rack_id is None or order.kind is RelocationKind.customer_request:
+        # Switching off or removing has no new place to compare; a place the customer asked for is its choice.
+        return Verdict.allow()
     rack = db.get(Rack, item.target_rack_id)
     if rack is None:
         raise ValidationFailed({"items": f"No rack with id {item.target_rack_id}"})
     target = _target(db, hw, rack, item.target_position or 1, item.target_face or Face.front)
     return equivalent(_original(hw, item.from_rack), target, order.other_site_allowed)
+
+
+def _specification(hw: Hardware) -> tuple[str, Specification]:
+    """D3: what the contract of the original hardware agreed it must offer (not its height)."""
+    c = hw.contract
+    if c is None:
+        return "", Specification()
+    return c.number, Specification(c.spec_cpu_cores, c.spec_memory_gb, c.spec_storage_gb, c.spec_network_mbps)
+
+
+def _offered(hw: Hardware) -> Specification:
+    return Specification(hw.cpu_cores, hw.memory_gb, hw.storage_gb, hw.network_mbps)
 
 
 def _check_all(db: Session, order: Relocation) -> None:
@@ -142,18 +178,38 @@ def _items(db: Session, data: RelocationIn) -> list[RelocationItem]:
         )
     if errors:
         raise ValidationFailed({"items": "; ".join(errors)})
+    _who_moves(data, [i.hardware for i in items])
     return items
+
+
+def _maintained(hardware: list[Hardware]) -> dict[str, bool]:
+    return {hw.name: bool(hw.contract and hw.contract.customer_maintains_hardware) for hw in hardware}
+
+
+def _who_moves(data: RelocationIn, hardware: list[Hardware]) -> None:
+    """K5: the customer moves what it maintains itself, and nothing else; the supplier moves such hardware only
+    in an emergency, also when it judges a move necessary (K8). Switching off or removing is no move."""
+    if data.customer_executes and data.kind is not RelocationKind.colocation_move:
+        raise ValidationFailed({"customer_executes": "Only a colocation move is carried out by the customer (K5)"})
+    if data.kind is RelocationKind.dedicated_reassignment or data.action != "move":
+        return
+    if data.customer_executes:
+        verdict = may_customer_execute(_maintained(hardware))
+    else:
+        verdict = may_supplier_move(_maintained(hardware), data.emergency)
+    if not verdict.allowed:
+        raise Denied(verdict)
 
 
 def create_order(db: Session, data: RelocationIn, actor: str) -> Relocation:
     if data.emergency and not data.emergency_reason:
         raise ValidationFailed({"emergency_reason": "An emergency move records why (Art. 12.7, rule K6)"})
-    if (
-        data.kind is RelocationKind.supplier_action
-        and data.action != "move"
-        and any(i.target_rack_id for i in data.items)
-    ):
-        raise ValidationFailed({"items": "Switching off or removing has no target"})
+    if data.kind is RelocationKind.customer_request:
+        raise ValidationFailed({"kind": "A customer's request is recorded with its message on the hardware page"})
+    if data.action != "move" and any(i.target_rack_id for i in data.items):
+        raise ValidationFailed({"items": "Switching off, unmounting or removing has no target"})
+    if data.action != "move" and data.kind is not RelocationKind.supplier_action:
+        raise ValidationFailed({"action": "Only a supplier action switches off, unmounts or removes (K8)"})
     if db.get(Customer, data.customer_id) is None:
         raise ValidationFailed({"customer_id": f"No customer with id {data.customer_id}"})
     with atomic(db):
@@ -223,27 +279,24 @@ def agree_plan(db: Session, order: Relocation, data: PlanIn, actor: str) -> Relo
 
 
 def schedule(db: Session, order: Relocation, data: ScheduleIn, actor: str) -> Relocation:
-    _require(order, *OPEN[:3])
-    agreed = bool(data.agreement_note)
-    if data.agreement_permission_id is not None:
-        permission = db.get(WrittenPermission, data.agreement_permission_id)
-        if permission is None or permission.customer_id != order.customer_id or permission.revoked:
-            raise ValidationFailed({"agreement_permission_id": "Choose a written permission of this customer"})
-        agreed = True
-    verdict = may_schedule(data.planned_on, order.consulted_on, order.emergency or order.customer_executes, agreed)
+    """K4: the planned date, inside the window after the consultation, or on another day the customer agreed to in
+    a message of its own (R2). Planning again (a move not carried out on its day) follows the same rule."""
+    _require(order, *PLANNING)
+    if errors := data.missing():
+        raise ValidationFailed(errors)
+    verdict = may_schedule(data.planned_on, order.consulted_on, order.emergency, data.given, order.customer_executes)
     if not verdict.allowed:
         raise Denied(verdict)
+    message = {k: getattr(data, k) for k in MESSAGE_FIELDS}
     with atomic(db):
         _check_all(db, order)
+        status = (
+            RelocationStatus.in_progress if order.status is RelocationStatus.in_progress else RelocationStatus.scheduled
+        )
         return crud.update(
             db,
             order,
-            {
-                "planned_on": data.planned_on,
-                "agreement_permission_id": data.agreement_permission_id,
-                "agreement_note": data.agreement_note,
-                "status": RelocationStatus.scheduled,
-            },
+            {"planned_on": data.planned_on, **message, "agreement_note": data.agreement_note, "status": status},
             actor=actor,
         )
 
@@ -258,25 +311,32 @@ def cancel(db: Session, order: Relocation, actor: str) -> Relocation:
 # --- carrying out -------------------------------------------------------------------------------------
 
 
+def may_execute(order: Relocation, today: date) -> Verdict:
+    """Whether the order can be carried out today: K4 on its planned date, K5 once the customer was asked, D3 with
+    its plan agreed, K6 at once; a supplier action (K8) and a customer's request whenever they are recorded."""
+    if order.kind is RelocationKind.dedicated_reassignment:
+        return may_start_reassignment(order.plan_agreed_on, order.emergency, today)
+    if order.kind in (RelocationKind.supplier_action, RelocationKind.customer_request):
+        return Verdict.allow()
+    if order.customer_executes and not order.emergency:
+        if order.requested_on is None:
+            return Verdict.deny(Reason("K5", "12.4", "Ask the customer to move first: its 14 days start then"))
+        return Verdict.allow(Reason("K5", "12.4", "the customer moves its own hardware"))
+    if order.consulted_on is None and not order.emergency:
+        return Verdict.deny(
+            Reason("K4", "12.4", "Consult the customer and schedule the move first (or record an emergency, K6)")
+        )
+    if order.status not in (RelocationStatus.scheduled, RelocationStatus.in_progress) and not order.emergency:
+        return may_carry_out_on(None, today, False)
+    return may_carry_out_on(order.planned_on, today, order.emergency)
+
+
 def _may_execute(order: Relocation, today: date) -> None:
     if order.status in (RelocationStatus.done, RelocationStatus.cancelled):
         raise Conflict(f"This order is {order.status.value}")
-    if order.kind is RelocationKind.dedicated_reassignment:
-        verdict = may_start_reassignment(order.plan_agreed_on, order.emergency, today)
-        if not verdict.allowed:
-            raise Denied(verdict)
-    elif (
-        not order.emergency
-        and order.status is not RelocationStatus.scheduled
-        and order.status is not RelocationStatus.in_progress
-    ):
-        raise Denied(Verdict.deny(_unscheduled(order)))
-
-
-def _unscheduled(order: Relocation) -> Reason:
-    if order.consulted_on is None:
-        return Reason("K4", "12.4", "Consult the customer and schedule the move first (or record an emergency, K6)")
-    return Reason("K4", "12.4", "Schedule the move inside its window first (or record an emergency, K6)")
+    verdict = may_execute(order, today)
+    if not verdict.allowed:
+        raise Denied(verdict)
 
 
 def execute_item(db: Session, order: Relocation, item: RelocationItem, actor: str, today: date) -> RelocationItem:
@@ -290,12 +350,16 @@ def execute_item(db: Session, order: Relocation, item: RelocationItem, actor: st
         if not verdict.allowed:
             raise Denied(verdict)
         hw = item.hardware
-        vacated = (hw.rack_id, hw.position, hw.u_height) if hw.rack_id else None
+        basis = f"relocation #{order.id} ({order.kind.value.replace('_', ' ')})"
+        hand_back = _hand_back(order, hw, today) if hw.rack_id else None
         if item.replacement_id is not None:
             _reassign(db, hw, item, actor)
-            vacated = None  # the customer keeps a server in place; the old one stays mounted as the supplier's
-        elif order.action == "remove":
-            service.unmount(db, hw, UnmountIn(status=HardwareStatus.removed), actor)  # K10 is checked there
+            hand_back = None  # the customer keeps a server in place; the old one stays mounted as the supplier's
+        elif order.action in ("remove", "unmount"):
+            status = HardwareStatus.removed if order.action == "remove" else HardwareStatus.planned
+            service.unmount(db, hw, UnmountIn(status=status), actor, basis, today)  # K10 is checked there
+            if hand_back is not None:
+                hand_back.cause = "removal"
         elif order.action == "switch_off":
             audit.record(
                 db,
@@ -305,21 +369,12 @@ def execute_item(db: Session, order: Relocation, item: RelocationItem, actor: st
                 object_id=hw.id,
                 extra={"relocation_id": order.id, "reason": order.reason},
             )
-            vacated = None
+            hand_back = None
         else:
             target = MountIn(rack_id=item.target_rack_id, position=item.target_position, face=item.target_face)
-            service.move(db, hw, target, actor)  # a move to another site checks the lien (K10)
-        if vacated is not None:
-            rack_id, position, height = vacated
-            db.add(
-                HandBack(
-                    rack_id=rack_id,
-                    units=units.describe_units(units.span(position, height)),
-                    customer_id=order.customer_id,
-                    relocation_id=order.id,
-                    vacated_on=today,
-                )
-            )
+            service.move(db, hw, target, actor, basis, today)  # a move to another site checks the lien (K10)
+        if hand_back is not None:
+            db.add(hand_back)
         crud.update(db, item, {"done_at": utcnow(), "done_by": actor}, actor=actor)
         done = all(i.done_at for i in order.items)
         crud.update(db, order, {"status": RelocationStatus.done if done else RelocationStatus.in_progress}, actor=actor)
@@ -335,6 +390,87 @@ def execute_all(db: Session, order: Relocation, actor: str, today: date) -> Relo
     return order
 
 
+def _hand_back(order: Relocation, hw: Hardware, today: date) -> HandBack:
+    """A6: the space `hw` leaves, to be inspected against how it was provided. The customer hands back what it
+    vacated itself (its own move under K5, its request); a space the supplier vacated is no breach of its."""
+    rack = hw.rack
+    assert rack is not None and hw.position is not None
+    by_customer = order.kind in BY_CUSTOMER or (order.customer_executes and not order.emergency)
+    intake = hw.intake_state or (rack.intake_state if rack.kind is RackKind.private else None)
+    return HandBack(
+        rack_id=rack.id,
+        units=units.describe_units(units.span(hw.position, hw.u_height)),
+        customer_id=order.customer_id,
+        contract_id=hw.contract_id,
+        relocation_id=order.id,
+        vacated_on=today,
+        vacated_by=Vacater.customer if by_customer else Vacater.supplier,
+        cause="move",
+        intake_state=intake,
+    )
+
+
+def move_now(db: Session, hw: Hardware, data: DirectIn, actor: str, today: date) -> Relocation:
+    """K8: colocation hardware moved, unmounted or removed outside a planned relocation, as a recorded supplier
+    action (with its reason) or at the customer's recorded request (its written message, R2), in one step."""
+    errors = data.missing()
+    if data.basis is None:
+        errors["basis"] = "Say on what basis: the customer's recorded request or a supplier action (rule K8)"
+    if data.basis == "customer_request" and not data.given:
+        errors.update(
+            (k, "The customer's request is recorded with who sent it, when, how and its reference")
+            for k in MESSAGE_FIELDS
+            if getattr(data, k) is None
+        )
+    if data.basis == "supplier_action" and not data.reason:
+        errors["reason"] = "A supplier action records why the supplier judges it necessary (Art. 12.7, rule K8)"
+    if data.action == "move" and (data.rack_id is None or data.position is None):
+        errors["rack_id"] = "A move needs a target rack and position"
+    if errors:
+        raise ValidationFailed(errors)
+    if hw.contract is None:
+        raise ValidationFailed({"": f"{hw.name} is under no contract: move it directly"})
+    if data.basis == "supplier_action" and data.action == "move":
+        verdict = may_supplier_move(_maintained([hw]), data.emergency)  # K5: the customer moves what it maintains
+        if not verdict.allowed:
+            raise Denied(verdict)
+    kind = RelocationKind.customer_request if data.basis == "customer_request" else RelocationKind.supplier_action
+    reason = data.reason or f"At the customer's request ({data.message_channel}, {data.message_reference})"
+    target = (data.rack_id, data.position, data.face) if data.action == "move" else (None, None, None)
+    with atomic(db):
+        order = crud.create(
+            db,
+            Relocation,
+            {
+                "customer_id": hw.contract.customer_id,
+                "kind": kind,
+                "action": data.action,
+                "reason": reason,
+                "emergency": data.emergency and kind is RelocationKind.supplier_action,
+                "emergency_reason": data.reason if data.emergency and kind is RelocationKind.supplier_action else None,
+                "status": RelocationStatus.scheduled,
+                "planned_on": today,
+                "other_site_allowed": True,  # the customer asked for it, or the supplier judged it necessary
+                **{k: getattr(data, k) for k in MESSAGE_FIELDS},
+                "created_by": actor,
+            },
+            actor=actor,
+        )
+        item = RelocationItem(
+            hardware=hw,
+            from_rack_id=hw.rack_id,
+            from_position=hw.position,
+            from_face=hw.face,
+            target_rack_id=target[0],
+            target_position=target[1],
+            target_face=target[2],
+        )
+        order.items = [item]
+        db.flush()
+        execute_item(db, order, item, actor, today)
+    return order
+
+
 def _reassign(db: Session, old: Hardware, item: RelocationItem, actor: str) -> None:
     """D3: the replacement takes over the contract; the old hardware stays the supplier's (D1)."""
     new = db.get(Hardware, item.replacement_id)
@@ -347,7 +483,8 @@ def _reassign(db: Session, old: Hardware, item: RelocationItem, actor: str) -> N
 
 
 def record_k5_breach(db: Session, order: Relocation, actor: str, today: date) -> Breach:
-    """K5: the customer did not move within 14 days of the request: a breach of Art. 12.4 in one step."""
+    """K5: the customer did not move within 14 days of the request: a breach of Art. 12.4 from the day after
+    its deadline, under the contract of the hardware concerned, in one step."""
     if not customer_overdue(order.requested_on, order.status is RelocationStatus.done, today):
         raise Conflict("The customer's 14 days have not passed (or the move is done)")
     if order.breach_id is not None:
@@ -355,8 +492,9 @@ def record_k5_breach(db: Session, order: Relocation, actor: str, today: date) ->
     assert order.requested_on is not None
     body = BreachIn(
         customer_id=order.customer_id,
+        contract_id=breaches.contract_for(db, order.customer_id, [i.hardware.contract_id for i in order.items]),
         article="12.4",
-        occurred_on=customer_deadline(order.requested_on),
+        occurred_on=breach_day(order.requested_on),
         description=f"Hardware not moved within 14 days of the request of {order.requested_on} "
         f"(relocation #{order.id}: {order.reason[:200]})",
     )
@@ -385,13 +523,17 @@ def inspect_hand_back(db: Session, hb: HandBack, data: HandBackIn, actor: str, t
 
 
 def hand_back_breach(db: Session, hb: HandBack, actor: str) -> Breach:
-    """A6: a space not handed back as received is a breach of Art. 13.6."""
-    if hb.as_received is not False or hb.customer_id is None:
+    """A6: a space the customer vacated and did not hand back as received is a breach of Art. 13.6."""
+    if hb.customer_id is None:
         raise Conflict("Only a failed hand-back of a customer's space is recorded as a breach")
+    verdict = hand_back_is_breach(hb.customer_vacated, hb.as_received)
+    if not verdict.allowed:
+        raise Denied(verdict)
     if hb.breach_id is not None:
         raise Conflict("A breach was recorded for this hand-back already")
     body = BreachIn(
         customer_id=hb.customer_id,
+        contract_id=breaches.contract_for(db, hb.customer_id, [hb.contract_id]),
         article="13.6",
         occurred_on=hb.inspected_on or hb.vacated_on,
         description=f"Space {hb.rack.name} {hb.units} not handed back as received: {hb.findings}",
@@ -405,7 +547,13 @@ def hand_back_breach(db: Session, hb: HandBack, actor: str) -> Breach:
 # --- queries ------------------------------------------------------------------------------------------
 
 
-def order_query(customer_id: int | None = None, status: str | None = None, room_id: int | None = None) -> Select[Any]:
+def order_query(
+    customer_id: int | None = None,
+    status: str | None = None,
+    room_id: int | None = None,
+    hardware_id: int | None = None,
+    open_only: bool = False,
+) -> Select[Any]:
     stmt = (
         select(Relocation)
         .options(
@@ -427,6 +575,12 @@ def order_query(customer_id: int | None = None, status: str | None = None, room_
             .where(Rack.room_id == room_id)
         )
         stmt = stmt.where(Relocation.id.in_(in_room))
+    if hardware_id is not None:
+        stmt = stmt.where(
+            Relocation.id.in_(select(RelocationItem.relocation_id).where(RelocationItem.hardware_id == hardware_id))
+        )
+    if open_only:
+        stmt = stmt.where(Relocation.status.in_(OPEN))
     return stmt
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session
 from dcops import crud
 from dcops.auth.permissions import Perm
 from dcops.cabling.api import add_ports
+from dcops.moves import service as moves
+from dcops.moves.schemas import DirectIn, MoveIn, UnmountBasisIn
 from dcops.racks import service
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackStatus, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
@@ -46,6 +49,8 @@ class RackOut(msgspec.Struct):
     customer_id: int | None
     power_budget_w: int
     status: RackStatus
+    intake_state: str | None
+    intake_on: date | None
 
 
 class HardwareOut(msgspec.Struct):
@@ -64,6 +69,14 @@ class HardwareOut(msgspec.Struct):
     contract_id: int | None
     owner: Owner
     notes: str | None
+    third_party_owner: str | None
+    planned_rack_id: int | None
+    first_installed_on: date | None
+    intake_state: str | None
+    cpu_cores: int | None
+    memory_gb: int | None
+    storage_gb: int | None
+    network_mbps: int | None
 
 
 class HardwareCreateIn(HardwareIn, kw_only=True):
@@ -119,14 +132,33 @@ def mount(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[Mount
     return out(HardwareOut, service.mount(db, crud.get(db, Hardware, item_id), data, actor(request), today(request)))
 
 
-@post("/{item_id:int}/move", name="api.hardware.move", opt=WRITE, status_code=200)
-def move(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[MountIn]) -> HardwareOut:
-    return out(HardwareOut, service.move(db, crud.get(db, Hardware, item_id), data, actor(request)))
+BASIS = (
+    " The customer's own colocation hardware needs a basis (rule K8): `basis` customer_request with the customer's "
+    "message (message_from, message_on, message_channel, message_reference), or supplier_action with its `reason`; "
+    "it is recorded as a one-step relocation order."
+)
 
 
-@post("/{item_id:int}/unmount", name="api.hardware.unmount", opt=WRITE, status_code=200)
-def unmount(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[UnmountIn]) -> HardwareOut:
-    return out(HardwareOut, service.unmount(db, crud.get(db, Hardware, item_id), data, actor(request)))
+@post("/{item_id:int}/move", name="api.hardware.move", opt=WRITE, status_code=200, description="Move." + BASIS)
+def move(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[MoveIn]) -> HardwareOut:
+    hw = crud.get(db, Hardware, item_id)
+    if service.colocation(hw):
+        direct = DirectIn(**msgspec.structs.asdict(data), action="move")
+        moves.move_now(db, hw, direct, actor(request), today(request))
+        return out(HardwareOut, hw)
+    target = MountIn(rack_id=data.rack_id, position=data.position, face=data.face)
+    return out(HardwareOut, service.move(db, hw, target, actor(request)))
+
+
+@post("/{item_id:int}/unmount", name="api.hardware.unmount", opt=WRITE, status_code=200, description="Unmount." + BASIS)
+def unmount(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[UnmountBasisIn]) -> HardwareOut:
+    hw = crud.get(db, Hardware, item_id)
+    if service.colocation(hw):
+        fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "status"}
+        direct = DirectIn(**fields, action="remove" if data.status == "removed" else "unmount")
+        moves.move_now(db, hw, direct, actor(request), today(request))
+        return out(HardwareOut, hw)
+    return out(HardwareOut, service.unmount(db, hw, UnmountIn(status=HardwareStatus(data.status)), actor(request)))
 
 
 ROUTERS: list[Router] = [

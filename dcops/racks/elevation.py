@@ -18,7 +18,7 @@ TOP_PX = 26
 def _fill(hw: Hardware) -> str:
     if hw.contract is None:
         return "#cfd8dc"  # supplier infrastructure
-    return "#90caf9" if hw.owner is Owner.customer else "#ffcc80"
+    return "#ffcc80" if hw.owner is Owner.supplier else "#90caf9"  # the customer provides it (K1), owned or leased
 
 
 def _ownership(hw: Hardware) -> str:

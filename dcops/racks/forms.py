@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from dcops.customers.models import Contract, Customer
 from dcops.racks.models import MAX_RACK_HEIGHT, Face, HardwareStatus, Rack, RackKind, RackStatus, Room, Site
+from dcops.terms.written import Channel
 from dcops.web.forms import Field, enum_choices
 
 SITE = [
@@ -46,6 +47,13 @@ def rack_fields(db: Session) -> list[Field]:
         ),
         Field("power_budget_w", "Power budget (W)", "number", min=0),
         Field("status", "Status", "select", True, enum_choices(RackStatus)),
+        Field(
+            "intake_state",
+            "State when let (intake)",
+            "textarea",
+            help="Recorded when the rack is let to a customer, to compare with at its hand-back (Art. 13.6, rule A6); "
+            "left empty: provided empty, as it stands",
+        ),
     ]
 
 
@@ -71,8 +79,27 @@ def hardware_fields(db: Session) -> list[Field]:
             help="Decides ownership: dedicated → supplier property (D1), colocation → customer's (K1). "
             "None: supplier infrastructure.",
         ),
+        Field(
+            "third_party_owner",
+            "Owned by a third party",
+            help="Colocation hardware the customer leases or finances: its owner. It is never retained (K1, K10)",
+        ),
+        Field(
+            "planned_rack_id",
+            "Planned rack",
+            "select",
+            choices=rack_choices(db),
+            help="Where it is to be installed: the customer may visit that room to install it (Art. 12.3, rule K2)",
+        ),
+        Field("cpu_cores", "CPU cores", "number", min=1, help=SPEC_HELP),
+        Field("memory_gb", "Memory (GB)", "number", min=1, help=SPEC_HELP),
+        Field("storage_gb", "Storage (GB)", "number", min=1, help=SPEC_HELP),
+        Field("network_mbps", "Network (Mbit/s)", "number", min=1, help=SPEC_HELP),
         Field("notes", "Notes", "textarea"),
     ]
+
+
+SPEC_HELP = "A dedicated server's specification: a replacement must meet its contract's (Art. 11.4, rule D3)"
 
 
 def rack_choices(db: Session) -> list[tuple[int, str]]:
@@ -93,6 +120,37 @@ def mount_fields(db: Session) -> list[Field]:
         Field("position", "Lowest unit (U)", "number", True, min=1, max=MAX_RACK_HEIGHT),
         Field("face", "Face", "select", True, enum_choices(Face)),
     ]
+
+
+INTAKE = Field(
+    "intake_state",
+    "The space as provided (intake)",
+    "textarea",
+    help="A first installation records how the units were provided, to compare with at the hand-back (Art. 13.6, "
+    "rule A6); left empty: provided empty",
+)
+
+# K8: colocation hardware changes rack or leaves only with a recorded basis.
+BASIS = [
+    Field(
+        "basis",
+        "On what basis",
+        "select",
+        True,
+        [
+            ("customer_request", "the customer asked for it (its written message, R2)"),
+            ("supplier_action", "the supplier judges it necessary (Art. 12.7, rule K8)"),
+        ],
+        help="The customer's own colocation hardware changes rack or leaves only through a relocation order, a "
+        "supplier action with its reason, or the customer's recorded request (rule K8)",
+    ),
+    Field("message_from", "Customer's message: from"),
+    Field("message_on", "Customer's message: sent on", "date"),
+    Field("message_channel", "Customer's message: channel", "select", choices=enum_choices(Channel)),
+    Field("message_reference", "Customer's message: reference", help="e.g. the e-mail's Message-ID or ticket number"),
+    Field("reason", "Supplier action: reason", "textarea"),
+    Field("emergency", "Supplier action: emergency (K6)", "checkbox"),
+]
 
 
 UNMOUNT = [

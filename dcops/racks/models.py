@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcops.db import Base, StrEnumType
@@ -77,6 +78,9 @@ class Rack(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
     power_budget_w: Mapped[int] = mapped_column(default=0)
     status: Mapped[RackStatus] = mapped_column(StrEnumType(RackStatus), default=RackStatus.active)
+    # A6: how a private rack was when it was let to its customer, to compare with when it is handed back.
+    intake_state: Mapped[str | None] = mapped_column(Text)
+    intake_on: Mapped[date | None] = mapped_column(Date)
 
     room: Mapped[Room] = relationship(back_populates="racks")
     customer: Mapped[Customer | None] = relationship()
@@ -104,6 +108,7 @@ class Hardware(Base):
             " OR (rack_id IS NOT NULL AND position IS NOT NULL AND face IS NOT NULL)",
             name="placed_whole",
         ),
+        CheckConstraint("rack_id IS NULL OR planned_rack_id IS NULL", name="planned_until_placed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,13 +125,27 @@ class Hardware(Base):
     status: Mapped[HardwareStatus] = mapped_column(StrEnumType(HardwareStatus), default=HardwareStatus.planned)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id", ondelete="RESTRICT"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
+    # K1: leased or financed colocation hardware is owned by this third party, not the customer (K10 spares it).
+    third_party_owner: Mapped[str | None] = mapped_column(String(200))
+    # K2: where unmounted hardware is to be installed; the customer may visit that room to install it.
+    planned_rack_id: Mapped[int | None] = mapped_column(ForeignKey("rack.id", ondelete="SET NULL"), index=True)
+    # K9: the day it was first installed; mounting it again later is not a new installation.
+    first_installed_on: Mapped[date | None] = mapped_column(Date)
+    # A6: the space as provided when this hardware was first installed, to compare with at its hand-back.
+    intake_state: Mapped[str | None] = mapped_column(Text)
+    # D3: what a dedicated server offers, compared with the contract's specification on reassignment.
+    cpu_cores: Mapped[int | None] = mapped_column()
+    memory_gb: Mapped[int | None] = mapped_column()
+    storage_gb: Mapped[int | None] = mapped_column()
+    network_mbps: Mapped[int | None] = mapped_column()
 
-    rack: Mapped[Rack | None] = relationship()
+    rack: Mapped[Rack | None] = relationship(foreign_keys=[rack_id])
+    planned_rack: Mapped[Rack | None] = relationship(foreign_keys=[planned_rack_id])
     contract: Mapped[Contract | None] = relationship()
 
     @property
     def ownership(self) -> tuple[Owner, Reason | None]:
-        return hardware_owner(self.contract.service if self.contract else None)
+        return hardware_owner(self.contract.service if self.contract else None, self.third_party_owner)
 
     @property
     def owner(self) -> Owner:
@@ -137,7 +156,8 @@ class Hardware(Base):
         return self.contract.customer if self.contract else None
 
     def retained(self, liened: Collection[int]) -> bool:
-        """K10: customer-owned hardware whose owner is under a standing lien (`liened`: those customers' ids)."""
+        """K10: the customer's own hardware while a lien on it is in force (`liened`: those customers' ids).
+        Hardware a third party owns is never retained (K1)."""
         return self.owner is Owner.customer and self.contract is not None and self.contract.customer_id in liened
 
     @property

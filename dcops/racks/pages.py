@@ -16,6 +16,8 @@ from dcops.cabling import service as cabling
 from dcops.customers.liens import liened_customer_ids
 from dcops.customers.models import Contract, Customer
 from dcops.errors import NotFound, ValidationFailed
+from dcops.moves import service as moves
+from dcops.moves.schemas import DirectIn
 from dcops.moves.service import pending_hardware_ids
 from dcops.racks import elevation, forms, service, units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, Room, Site
@@ -137,7 +139,7 @@ class RoomPages(Controller):
             raise NotFound("room", room_id)
         usage = service.rack_usage(db, room_id=room.id)
         mounted = service.mounted_hardware(db, [u.rack.id for u in usage])
-        can_mount, liened = _can_write(request), liened_customer_ids(db)
+        can_mount, liened = _can_write(request), liened_customer_ids(db, today(request))
         moving = pending_hardware_ids(db)
         svgs = {
             u.rack.id: elevation.render(
@@ -158,7 +160,7 @@ class RackPages(Controller):
             raise NotFound("rack", rack_id)
         rack = usage[0].rack
         hardware = service.mounted_hardware(db, [rack.id])[rack.id]
-        can_mount, liened = _can_write(request), liened_customer_ids(db)
+        can_mount, liened = _can_write(request), liened_customer_ids(db, today(request))
         moving = pending_hardware_ids(db)
         svgs = {f: elevation.render(rack, hardware, f, can_mount=can_mount, liened=liened, moving=moving) for f in Face}
         free = units.free_by_face(rack.u_height, [(h.position, h.u_height, h.face, h.full_depth) for h in hardware])
@@ -175,10 +177,12 @@ class RackPages(Controller):
         )
 
     @get("/{rack_id:int}/elevation.svg", name="rack_svg", opt=READ)
-    def svg(self, db: Db, rack_id: FromPath[int], face: FromQuery[Face] = Face.front) -> Response[str]:
+    def svg(
+        self, request: Request, db: Db, rack_id: FromPath[int], face: FromQuery[Face] = Face.front
+    ) -> Response[str]:
         rack = crud.get(db, Rack, rack_id)
         hardware = service.mounted_hardware(db, [rack.id])[rack.id]
-        svg = elevation.render(rack, hardware, face, liened=liened_customer_ids(db))
+        svg = elevation.render(rack, hardware, face, liened=liened_customer_ids(db, today(request)))
         return Response(svg, media_type="image/svg+xml")
 
     @get("/{rack_id:int}/mount", name="rack_mount_here", opt=WRITE)
@@ -269,16 +273,17 @@ class HardwarePages(Controller):
             customers=db.scalars(select(Customer).order_by(Customer.name)).all(),
             statuses=list(HardwareStatus),
             owners=list(Owner),
-            liened=liened_customer_ids(db),
+            liened=liened_customer_ids(db, today(request)),
         )
 
     @get("/{hardware_id:int}", name="hardware", opt=READ)
-    def view(self, db: Db, hardware_id: FromPath[int]) -> Template:
+    def view(self, request: Request, db: Db, hardware_id: FromPath[int]) -> Template:
         return render(
             "racks/hardware.html",
             hw=_hardware(db, hardware_id),
-            liened=liened_customer_ids(db),
+            liened=liened_customer_ids(db, today(request)),
             ports=cabling.ports_of(db, hardware_id),
+            orders=db.scalars(moves.order_query(hardware_id=hardware_id).limit(20)).unique().all(),
         )
 
     @get("/{hardware_id:int}/{action:str}", name="hardware_place", opt=WRITE)
@@ -300,12 +305,21 @@ class HardwarePages(Controller):
     def place(self, request: Request, db: Db, hardware_id: FromPath[int], action: FromPath[str], data: Form) -> Any:
         hw = _hardware(db, hardware_id)
         title, fields, _ = _place_form(db, hw, action)
-        who = actor(request)
-        run = {
-            "mount": lambda: service.mount(db, hw, parse(MountIn, data, form=True), who, today(request)),
+        who, day = actor(request), today(request)
+
+        def direct() -> Hardware:
+            """K8: the customer's colocation hardware moves or leaves with its basis, as a one-step order."""
+            removed = data.get("status") == HardwareStatus.removed.value
+            how = {"action": "move" if action == "move" else "remove" if removed else "unmount"}
+            moves.move_now(db, hw, parse(DirectIn, {**data, **how}, form=True), who, day)
+            return hw
+
+        plain = {
+            "mount": lambda: service.mount(db, hw, parse(MountIn, data, form=True), who, day),
             "move": lambda: service.move(db, hw, parse(MountIn, data, form=True), who),
             "unmount": lambda: service.unmount(db, hw, parse(UnmountIn, data, form=True), who),
-        }[action]
+        }
+        run = direct if action != "mount" and service.colocation(hw) else plain[action]
         return submit(
             request,
             FORM,
@@ -320,12 +334,19 @@ class HardwarePages(Controller):
 
 
 def _place_form(db: Session, hw: Hardware, action: str) -> tuple[str, list[Any], dict[str, Any]]:
+    basis = forms.BASIS if service.colocation(hw) and action in ("move", "unmount") else []
     if action == "unmount":
-        return f"Unmount {hw.name}", forms.UNMOUNT, {"status": "planned"}
+        return f"Unmount {hw.name}", forms.UNMOUNT + basis, {"status": "planned", "basis": "customer_request"}
     if action not in ("mount", "move"):
         raise NotFound("page", action)
-    values = {"rack_id": hw.rack_id or "", "position": hw.position or "", "face": (hw.face or Face.front).value}
-    return f"{action.capitalize()} {hw.name}", forms.mount_fields(db), values
+    rack_id = hw.rack_id or hw.planned_rack_id or ""
+    values = {"rack_id": rack_id, "position": hw.position or "", "face": (hw.face or Face.front).value}
+    fields = forms.mount_fields(db)
+    if action == "mount" and service.colocation(hw) and hw.first_installed_on is None:
+        fields = [*fields, forms.INTAKE]
+    if basis:
+        values["basis"] = "customer_request"
+    return f"{action.capitalize()} {hw.name}", fields + basis, values
 
 
 def _hardware(db: Session, hardware_id: int) -> Hardware:

@@ -22,6 +22,7 @@ Id = Annotated[int, msgspec.Meta(ge=1)]
 Height = Annotated[int, msgspec.Meta(ge=1, le=MAX_RACK_HEIGHT)]
 Watts = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 Position = Annotated[int, msgspec.Meta(ge=1, le=MAX_RACK_HEIGHT)]
+Spec = Annotated[int, msgspec.Meta(ge=1, le=100_000_000)]
 
 
 class SiteIn(msgspec.Struct, kw_only=True):
@@ -45,6 +46,7 @@ class RackIn(msgspec.Struct, kw_only=True):
     customer_id: Id | None = None
     power_budget_w: Watts = 0
     status: RackStatus = RackStatus.active
+    intake_state: Annotated[str, msgspec.Meta(max_length=5000)] | None = None  # A6: as provided when let
 
 
 class HardwareIn(msgspec.Struct, kw_only=True):
@@ -57,12 +59,20 @@ class HardwareIn(msgspec.Struct, kw_only=True):
     power_draw_w: Watts = 0
     contract_id: Id | None = None
     notes: str | None = None
+    third_party_owner: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None  # K1
+    planned_rack_id: Id | None = None  # K2: where it is to be installed
+    cpu_cores: Spec | None = None  # D3: what a dedicated server offers
+    memory_gb: Spec | None = None
+    storage_gb: Spec | None = None
+    network_mbps: Spec | None = None
 
 
 class MountIn(msgspec.Struct, kw_only=True):
     rack_id: Id
     position: Position
     face: Face = Face.front
+    # A6: how the space was provided, recorded at a first installation ("provided empty" when left out)
+    intake_state: Annotated[str, msgspec.Meta(max_length=5000)] | None = None
 
 
 class UnmountIn(msgspec.Struct, kw_only=True):

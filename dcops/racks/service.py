@@ -11,8 +11,8 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from dcops import audit, clock, crud
+from dcops.customers import liens
 from dcops.customers.insurance import check_may_install
-from dcops.customers.liens import standing_lien
 from dcops.customers.models import Contract, Customer
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
@@ -21,6 +21,7 @@ from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, R
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.terms import Denied, Owner, Service
 from dcops.terms.lien import may_leave
+from dcops.terms.relocation import may_move_outside_order
 from dcops.validation import as_dict
 
 PLACEMENT = ("rack_id", "position", "face", "status")
@@ -84,17 +85,28 @@ def _rack_rules(db: Session, values: dict[str, Any], rack: Rack | None) -> None:
         raise ValidationFailed(errors)
 
 
-def create_rack(db: Session, data: RackIn, actor: str) -> Rack:
+def _intake(values: dict[str, Any], rack: Rack | None, today: date) -> dict[str, Any]:
+    """A6: when a private rack is let to a customer, how it was provided is recorded (typed, or "empty")."""
+    newly_let = values.get("customer_id") is not None and (rack is None or rack.customer_id != values["customer_id"])
+    if not newly_let:
+        return {k: v for k, v in values.items() if k != "intake_state"} if rack is not None else values
+    state = values.get("intake_state") or f"Rack {values['name']} provided empty, as it stands, on {today.isoformat()}"
+    return {**values, "intake_state": state, "intake_on": today}
+
+
+def create_rack(db: Session, data: RackIn, actor: str, today: date | None = None) -> Rack:
     values = as_dict(data)
     _rack_rules(db, values, None)
+    values = _intake(values, None, today or clock.today())
     return crud.create(
         db, Rack, values, actor=actor, unique=(("room_id", "name"),), refs={"room_id": Room, "customer_id": Customer}
     )
 
 
-def update_rack(db: Session, rack: Rack, data: RackIn, actor: str) -> Rack:
+def update_rack(db: Session, rack: Rack, data: RackIn, actor: str, today: date | None = None) -> Rack:
     values = as_dict(data)
     _rack_rules(db, values, rack)
+    values = _intake(values, rack, today or clock.today())
     return crud.update(
         db, rack, values, actor=actor, unique=(("room_id", "name"),), refs={"room_id": Room, "customer_id": Customer}
     )
@@ -109,14 +121,15 @@ def delete_rack(db: Session, rack: Rack, actor: str) -> None:
 # --- hardware -------------------------------------------------------------------------------------
 
 
+HARDWARE_REFS = {"contract_id": Contract, "planned_rack_id": Rack}
+
+
 def create_hardware(
     db: Session, data: HardwareIn, actor: str, mount_at: MountIn | None = None, today: date | None = None
 ) -> Hardware:
     """Create, and optionally mount, in one transaction: a refused mount leaves no orphan record."""
     with atomic(db):
-        hw = crud.create(
-            db, Hardware, as_dict(data), actor=actor, unique=(("asset_tag",),), refs={"contract_id": Contract}
-        )
+        hw = crud.create(db, Hardware, as_dict(data), actor=actor, unique=(("asset_tag",),), refs=HARDWARE_REFS)
         if mount_at is not None:
             mount(db, hw, mount_at, actor, today)
     return hw
@@ -124,6 +137,8 @@ def create_hardware(
 
 def update_hardware(db: Session, hw: Hardware, data: HardwareIn, actor: str) -> Hardware:
     values = as_dict(data)
+    if hw.rack_id is not None:
+        values["planned_rack_id"] = None  # mounted hardware is where it is, not planned anywhere
     with atomic(db):
         _lock(db, hw)
         old_owner = _owning_customer(hw)
@@ -131,7 +146,9 @@ def update_hardware(db: Session, hw: Hardware, data: HardwareIn, actor: str) -> 
         new_owner = new_contract.customer_id if new_contract and new_contract.service is Service.colocation else None
         if old_owner is not None and new_owner != old_owner.id:
             check_may_leave(db, hw, "handed to another owner")
-        crud.update(db, hw, values, actor=actor, unique=(("asset_tag",),), refs={"contract_id": Contract})
+        elif old_owner is not None and values.get("third_party_owner"):
+            check_may_leave(db, hw, "recorded as a third party's")  # K10 would no longer reach it
+        crud.update(db, hw, values, actor=actor, unique=(("asset_tag",),), refs=HARDWARE_REFS)
         db.refresh(hw, ["contract"])
         if hw.rack_id is not None:
             # A new height, depth or owner must still fit where the hardware stands.
@@ -182,26 +199,43 @@ def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) ->
 
 
 def mount(db: Session, hw: Hardware, target: MountIn, actor: str, today: date | None = None) -> Hardware:
-    return _place(db, hw, target, actor, "mount", today or clock.today())
+    return _place(db, hw, target, actor, "mount", today or clock.today(), None)
 
 
-def move(db: Session, hw: Hardware, target: MountIn, actor: str) -> Hardware:
-    return _place(db, hw, target, actor, "move", None)
+def move(
+    db: Session, hw: Hardware, target: MountIn, actor: str, basis: str | None = None, today: date | None = None
+) -> Hardware:
+    """`basis`: for colocation hardware, the relocation order or recorded request that moves it (K8)."""
+    return _place(db, hw, target, actor, "move", today or clock.today(), basis)
+
+
+def colocation(hw: Hardware) -> bool:
+    """Hardware the customer provides under a colocation contract (its own or a third party's, K1)."""
+    return hw.contract is not None and hw.contract.service is Service.colocation
 
 
 def _owning_customer(hw: Hardware) -> Customer | None:
-    """The customer whose property this is: only colocation hardware is (K1); dedicated is the supplier's (D1)."""
-    if hw.contract is not None and hw.contract.service is Service.colocation:
-        return hw.contract.customer
+    """The customer whose property this is: only colocation hardware is (K1), unless a third party owns it;
+    dedicated hardware is the supplier's (D1)."""
+    if colocation(hw) and hw.owner is Owner.customer:
+        return hw.contract.customer  # type: ignore[union-attr]
     return None
 
 
-def check_may_leave(db: Session, hw: Hardware, leaving: str) -> None:
-    """K10: while a lien stands on the owner, its hardware does not leave the datacenter."""
+def check_may_leave(db: Session, hw: Hardware, leaving: str, today: date | None = None) -> None:
+    """K10: while a lien is in force on the owner, its hardware does not leave the datacenter."""
     owner = _owning_customer(hw)
     if owner is None:
         return
-    verdict = may_leave(hw.name, owner.name, standing_lien(db, owner.id) is not None, leaving)
+    verdict = may_leave(hw.name, owner.name, liens.in_force(db, owner.id, today or clock.today()), leaving)
+    if not verdict.allowed:
+        raise Denied(verdict)
+
+
+def check_basis(hw: Hardware, basis: str | None, what: str) -> None:
+    """K8: colocation hardware changes rack or leaves only on a recorded basis (moves.service passes its order)."""
+    customer = hw.contract.customer.name if colocation(hw) else None  # type: ignore[union-attr]
+    verdict = may_move_outside_order(hw.name, customer, basis, what)
     if not verdict.allowed:
         raise Denied(verdict)
 
@@ -216,40 +250,56 @@ def _lock(db: Session, hw: Hardware) -> None:
     db.refresh(hw)
 
 
-def _place(db: Session, hw: Hardware, target: MountIn, actor: str, action: str, today: date | None) -> Hardware:
+def _place(
+    db: Session, hw: Hardware, target: MountIn, actor: str, action: str, today: date, basis: str | None
+) -> Hardware:
     with atomic(db):
         _lock(db, hw)
         if action == "mount" and hw.rack_id is not None:
             raise Conflict(f"{hw.name} is already mounted in {hw.rack.name if hw.rack else 'a rack'}; move it instead")
         if action == "move" and hw.rack_id is None:
             raise Conflict(f"{hw.name} is not mounted; mount it instead")
+        if action == "move":
+            check_basis(hw, basis, "moved")
         rack = _rack_for(db, target.rack_id)
-        owner = _owning_customer(hw)
-        if action == "mount" and owner is not None and today is not None:
-            check_may_install(db, owner, today)
+        new_installation = action == "mount" and colocation(hw) and hw.first_installed_on is None
+        if new_installation:
+            check_may_install(db, hw.contract.customer, today, hw.name)  # type: ignore[union-attr]
         if action == "move" and hw.rack is not None and rack.room.site_id != hw.rack.room.site_id:
-            check_may_leave(db, hw, f"moved to site {rack.room.site.code}")
+            check_may_leave(db, hw, f"moved to site {rack.room.site.code}", today)
         before = crud.state(hw)
         _occupy(db, hw, rack, target.position, target.face)
-        _record_placement(db, hw, action, before, actor)
+        hw.planned_rack_id = None
+        if hw.first_installed_on is None:
+            hw.first_installed_on = today
+            # A6: how the space was provided, to compare with when it is handed back.
+            hw.intake_state = target.intake_state or (
+                f"{units.describe_units(units.span(target.position, hw.u_height))} of {rack.name} "
+                f"provided empty on {today.isoformat()}"
+            )
+        db.flush()
+        _record_placement(db, hw, action, before, actor, basis)
     return hw
 
 
-def unmount(db: Session, hw: Hardware, data: UnmountIn, actor: str) -> Hardware:
+def unmount(
+    db: Session, hw: Hardware, data: UnmountIn, actor: str, basis: str | None = None, today: date | None = None
+) -> Hardware:
     if data.status is HardwareStatus.installed:
         raise ValidationFailed({"status": "Unmounted hardware is planned (kept) or removed (gone)"})
     with atomic(db):
         _lock(db, hw)
         if hw.rack_id is None:
             raise Conflict(f"{hw.name} is not mounted")
+        check_basis(hw, basis, "unmounted")
         if data.status is HardwareStatus.removed:
-            check_may_leave(db, hw, "removed from the datacenter")
+            check_may_leave(db, hw, "removed from the datacenter", today)
         before = crud.state(hw)
         db.execute(delete(RackUnit).where(RackUnit.hardware_id == hw.id))
         hw.rack_id = hw.position = hw.face = None
         hw.status = data.status
         db.flush()
-        _record_placement(db, hw, "unmount", before, actor)
+        _record_placement(db, hw, "unmount", before, actor, basis)
     return hw
 
 
@@ -260,7 +310,9 @@ def _rack_for(db: Session, rack_id: int) -> Rack:
     return rack
 
 
-def _record_placement(db: Session, hw: Hardware, action: str, before: dict[str, Any], actor: str) -> None:
+def _record_placement(
+    db: Session, hw: Hardware, action: str, before: dict[str, Any], actor: str, basis: str | None = None
+) -> None:
     after = crud.state(hw)
     audit.record(
         db,
@@ -270,6 +322,7 @@ def _record_placement(db: Session, hw: Hardware, action: str, before: dict[str, 
         object_id=hw.id,
         before={k: before[k] for k in PLACEMENT},
         after={k: after[k] for k in PLACEMENT},
+        extra={"basis": basis} if basis else None,
     )
 
 
@@ -383,7 +436,9 @@ def hardware_query(f: HardwareFilter) -> Select[Any]:
     if f.status is not None:
         stmt = stmt.where(Hardware.status == f.status)
     if f.owner is Owner.customer:
-        stmt = stmt.where(Contract.service == Service.colocation)
+        stmt = stmt.where(Contract.service == Service.colocation, Hardware.third_party_owner.is_(None))
+    elif f.owner is Owner.third_party:
+        stmt = stmt.where(Contract.service == Service.colocation, Hardware.third_party_owner.is_not(None))
     elif f.owner is Owner.supplier:
         stmt = stmt.where(or_(Hardware.contract_id.is_(None), Contract.service == Service.dedicated))
     return stmt

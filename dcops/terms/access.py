@@ -7,8 +7,10 @@ valid when printed can stop being so (a customer put in default, a permission re
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
 from dcops.terms.lien import may_leave
 from dcops.terms.standing import Standing
@@ -18,14 +20,30 @@ from dcops.terms.written import in_force
 MAX_VISIT_DAYS = 14
 
 
+class Purpose(StrEnum):
+    """What a visit is for. D2/K2: access only where it is needed for installing or maintaining the
+    customer's own hardware; moving it (K5) or taking it out is work on that hardware too."""
+
+    install = "install"
+    maintain = "maintain"
+    move = "move"
+    remove = "remove"
+    other = "other"
+
+
+HARDWARE_WORK = frozenset({Purpose.install, Purpose.maintain, Purpose.move, Purpose.remove})
+
+
 @dataclass(frozen=True)
 class Responsibility:
     """A contract of the customer, as far as access goes: does it make the customer install or maintain
-    hardware, and in which rooms does that hardware (or a private rack let to the customer) stand."""
+    hardware, and in which rooms: where that hardware is, is booked (a private rack let to the customer) or
+    is planned to go (a planned rack, the target of a move the customer carries out itself, K5)."""
 
     colocation: bool
     maintains: bool
     rooms: frozenset[str]
+    contract_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,24 +82,42 @@ class VisitFacts:
     last_day: date
     visitors: tuple[Visitor, ...]
     contracts: tuple[Responsibility, ...] = field(default_factory=tuple)
+    purpose: Purpose = Purpose.maintain
+
+
+def contracts_concerned(contracts: tuple[Responsibility, ...], rooms: frozenset[str]) -> frozenset[int]:
+    """The contracts a visit to `rooms` is needed for: those making the customer maintain hardware there.
+    A breach under another contract does not bar this visit (S6)."""
+    return frozenset(c.contract_id for c in contracts if c.maintains and not c.rooms.isdisjoint(rooms))
 
 
 def _responsibility(facts: VisitFacts) -> Verdict:
-    """D2/K2: access only where a contract explicitly makes the customer install or maintain hardware."""
-    covered = frozenset().union(*(c.rooms for c in facts.contracts if c.maintains))
-    missing = sorted(facts.rooms - covered)
-    if not missing:
-        return Verdict.allow()
+    """D2/K2: access only where a contract explicitly makes the customer install or maintain hardware, and
+    only when the visit is needed for that ("toegang noodzakelijk in licht daarvan")."""
     colocation = any(c.colocation for c in facts.contracts) or not facts.contracts
     rule, article = ("K2", "12.3") if colocation else ("D2", "11.3")
-    return Verdict.deny(
-        Reason(
-            rule,
-            article,
-            f"No contract makes {facts.customer} responsible for installing or maintaining hardware in "
-            f"{', '.join(missing)}",
+    reasons = []
+    if facts.purpose not in HARDWARE_WORK:
+        reasons.append(
+            Reason(
+                rule,
+                article,
+                "Access is given only when it is needed to install or maintain the customer's own hardware; "
+                "this visit is for something else",
+            )
         )
-    )
+    covered = frozenset().union(*(c.rooms for c in facts.contracts if c.maintains))
+    missing = sorted(facts.rooms - covered)
+    if missing:
+        reasons.append(
+            Reason(
+                rule,
+                article,
+                f"No contract makes {facts.customer} responsible for installing or maintaining hardware in "
+                f"{', '.join(missing)}",
+            )
+        )
+    return Verdict.deny(*reasons) if reasons else Verdict.allow()
 
 
 def _competence(visitor: Visitor) -> Verdict:
@@ -107,14 +143,32 @@ def _third_party(visitor: Visitor, rooms: frozenset[str], first: date, last: dat
     )
 
 
-def customer_blocks(customer: str, consumer: bool, standing: Standing) -> Verdict:
-    """A7: access is denied while the customer fails (S6); for a consumer only while it is in default."""
-    blocked = standing.in_default if consumer else standing.fails
-    if not blocked:
-        return Verdict.allow()
-    since = f" since {standing.since.isoformat()}" if standing.since else ""
-    why = "is in default" if standing.in_default else "fails to perform (open breach)"
-    return Verdict.deny(Reason("A7", "13.7", f"{customer} {why}{since}: access is denied"))
+def customer_blocks(
+    customer: str, consumer: bool, standing: Standing, contracts: Collection[int] | None = None
+) -> Verdict:
+    """A7: access is denied while the customer fails (S6) under a contract the visit is for (`contracts`; None
+    when unknown: any); a consumer only while it is in default (verzuim: payment default, S3, or a breach whose
+    notice of default expired)."""
+    if consumer:
+        if not standing.in_default:
+            return Verdict.allow()
+        since = standing.since_under(None)
+        why = "is in default"
+    else:
+        if not standing.fails_under(contracts):
+            return Verdict.allow()
+        since = standing.since_under(contracts)
+        why = "is in default" if standing.in_default else "fails to perform (an open breach)"
+    when = f" since {since.isoformat()}" if since else ""
+    return Verdict.deny(Reason("A7", "13.7", f"{customer} {why}{when}: access is denied"))
+
+
+def may_log_inspection(inspected_at: datetime, now: datetime) -> Verdict:
+    """A5, Art. 13.5: the supplier may enter the server room at any time to inspect; an inspection is logged once
+    it took place (a log is evidence, R1), not ahead of it."""
+    if inspected_at > now:
+        return Verdict.deny(Reason("A5", "13.5", "An inspection is logged once it took place, not ahead"))
+    return Verdict.allow()
 
 
 def visit_window(starts_at: datetime, ends_at: datetime) -> dict[str, str]:
@@ -142,7 +196,10 @@ def may_approve(facts: VisitFacts) -> Approval:
     checks = [_responsibility(facts)]
     for v in facts.visitors:
         checks += [_competence(v), _third_party(v, facts.rooms, facts.first_day, facts.last_day)]
-    return Approval(Verdict.combine(*checks), customer_blocks(facts.customer, facts.consumer, facts.standing))
+    concerned = contracts_concerned(facts.contracts, facts.rooms) or None
+    return Approval(
+        Verdict.combine(*checks), customer_blocks(facts.customer, facts.consumer, facts.standing, concerned)
+    )
 
 
 # --- the door: the same questions, live, in the order security reads them ------------------------------
@@ -168,6 +225,7 @@ class DoorFacts:
     standing: Standing
     a7_overridden: bool
     inside: bool  # the person's last allowed check was a check-in
+    contracts: frozenset[int] | None = None  # the contracts the visit was approved for (A7 asks about those)
 
 
 def door_verdict(f: DoorFacts) -> Verdict:
@@ -189,7 +247,7 @@ def door_verdict(f: DoorFacts) -> Verdict:
         _competence(f.visitor),
         _third_party(f.visitor, frozenset({f.room}), day, day),
         Verdict.allow() if f.room in f.visit_rooms else Verdict.deny(Reason(*PASS, _not_in_visit(f))),
-        Verdict.allow() if f.a7_overridden else customer_blocks(f.customer, f.consumer, f.standing),
+        Verdict.allow() if f.a7_overridden else customer_blocks(f.customer, f.consumer, f.standing, f.contracts),
     ]
     reasons += [r for v in checks if not v.allowed for r in v.reasons]
     if f.inside:
@@ -221,10 +279,10 @@ class CarriedItem:
 
 
 def may_carry_out(item: CarriedItem, customer: str) -> Verdict:
-    """D1, K1, K10, R1: only the visit's customer's own hardware leaves, not under a lien, and only once
-    the records no longer have it in a rack. Every failing reason is kept."""
+    """D1, K1, K10 and the door procedure (P7, under Art. 13.1): only the visit's customer's own hardware leaves,
+    not under a lien, and only once the records no longer have it in a rack. Every failing reason is kept."""
     if item.name is None:
-        return Verdict.deny(Reason("R1", "31.3", f"Asset tag {item.asset_tag} is not in the records"))
+        return Verdict.deny(Reason("P7", "13.1", f"Asset tag {item.asset_tag} is not in the records"))
     reasons: list[Reason] = []
     if not item.owner_is_customer:
         reasons.append(Reason("D1", "11.2", f"{item.name} is the supplier's property"))
@@ -234,6 +292,6 @@ def may_carry_out(item: CarriedItem, customer: str) -> Verdict:
         reasons.extend(may_leave(item.name, "its owner", True, "carried out").reasons)
     if item.mounted_in:
         reasons.append(
-            Reason("R1", "31.3", f"{item.name} is still mounted in {item.mounted_in}: unmount it in dcops first")
+            Reason("P7", "13.1", f"{item.name} is still mounted in {item.mounted_in}: unmount it in dcops first")
         )
     return Verdict.deny(*reasons) if reasons else Verdict.allow()

@@ -15,15 +15,21 @@ class Service(StrEnum):
 class Owner(StrEnum):
     supplier = "supplier"
     customer = "customer"
+    third_party = "third_party"  # colocation hardware the customer leases or finances
 
 
-def hardware_owner(service: Service | None) -> tuple[Owner, Reason | None]:
+def hardware_owner(service: Service | None, third_party: str | None = None) -> tuple[Owner, Reason | None]:
     """D1: dedicated hardware "is en blijft eigendom van Leverancier".
-    K1: with colocation the customer brings and owns its hardware.
+    K1: with colocation the customer provides ("verzorgt") its hardware; it is the customer's unless a third
+    party is recorded as its owner (leased or financed hardware), which the supplier cannot retain (K10).
     Hardware under no contract is the supplier's own infrastructure (switches, patch panels).
     """
     if service is Service.dedicated:
         return Owner.supplier, Reason("D1", "11.2", "dedicated hardware is and stays the supplier's property")
+    if service is Service.colocation and third_party:
+        return Owner.third_party, Reason(
+            "K1", "12.2", f"colocation hardware provided by the customer and owned by {third_party}"
+        )
     if service is Service.colocation:
         return Owner.customer, Reason("K1", "12.2", "colocation hardware is brought and owned by the customer")
     return Owner.supplier, None

@@ -9,6 +9,43 @@ from datetime import date, timedelta
 from dcops.terms.verdict import Reason, Verdict
 
 WINDOW_DAYS = 14  # K4: after the consultation; K5: after the request
+UNSCHEDULED = "Schedule the move inside its window first (or record an emergency, K6)"
+
+
+def move_costs() -> Reason:
+    """K7, Art. 12.5: "Beide Partijen dragen hun eigen kosten" of a move: no relocation creates a charge."""
+    return Reason("K7", "12.5", "Each party bears its own costs of this move; it creates no charge")
+
+
+def may_move_outside_order(hardware: str, customer: str | None, basis: str | None, what: str) -> Verdict:
+    """K8, Art. 12.4 and 12.7: the customer's colocation hardware (`customer` its name; None for other hardware)
+    changes rack or leaves only on a recorded basis: a relocation order, a supplier action with its reason, or
+    the customer's own recorded request. Never by a plain edit of its place."""
+    if customer is None or basis is not None:
+        return Verdict.allow()
+    return Verdict.deny(
+        Reason(
+            "K8",
+            "12.7",
+            f"{hardware} is {customer}'s colocation hardware: it is {what} only through a relocation order, a "
+            "supplier action with its reason or the customer's recorded request",
+        )
+    )
+
+
+def hand_back_breach(customer_vacated: bool, as_received: bool | None) -> Verdict:
+    """A6, Art. 13.6: the customer hands back what it vacates (its own move, its removal, the end of the contract)
+    as it was provided; a space it did not hand back so is its breach. A space the supplier vacated itself is
+    inspected too, but what is found there is not the customer's failure."""
+    if not customer_vacated:
+        return Verdict.deny(
+            Reason("A6", "13.6", "The supplier vacated this space itself: its state is no breach of the customer's")
+        )
+    if as_received is not False:
+        return Verdict.deny(
+            Reason("A6", "13.6", "Only a space found not as it was provided, at its inspection, is a breach")
+        )
+    return Verdict.allow()
 
 
 def supplier_window(consulted_on: date) -> tuple[date, date]:
@@ -21,11 +58,15 @@ def may_schedule(
     consulted_on: date | None,
     emergency: bool,
     customer_agreed_in_writing: bool,
+    customer_moves: bool = False,
 ) -> Verdict:
     """K4/K6: a planned date needs a consultation and must fall in its 14-day window, unless the customer
-    agreed to the date in writing; an emergency skips both (the reason is recorded, K6)."""
+    agreed to the date in writing (R2: its own message); an emergency skips both (the reason is recorded, K6).
+    K5: a customer that moves its own hardware chooses the day itself, by its deadline."""
     if emergency:
         return Verdict.allow(Reason("K6", "12.7", "emergency: no consultation or window needed"))
+    if customer_moves:
+        return Verdict.allow(Reason("K5", "12.4", "the customer moves its own hardware, by its deadline"))
     if consulted_on is None:
         return Verdict.deny(Reason("K4", "12.4", "Record the consultation with the customer before planning the move"))
     first, last = supplier_window(consulted_on)
@@ -51,16 +92,104 @@ def customer_overdue(requested_on: date | None, done: bool, today: date) -> bool
     return requested_on is not None and not done and today > customer_deadline(requested_on)
 
 
-def may_start_reassignment(plan_agreed_on: date | None, emergency: bool, today: date) -> Verdict:
-    """D3: a dedicated reassignment starts only after a plan of approach was agreed with the customer,
-    except in an emergency."""
+def breach_day(requested_on: date) -> date:
+    """K5: the customer has until the end of its deadline; the breach occurs the day after."""
+    return customer_deadline(requested_on) + timedelta(days=1)
+
+
+def may_customer_execute(hardware_maintained: dict[str, bool]) -> Verdict:
+    """K5: only hardware whose contract makes the customer maintain it is moved by the customer itself.
+    `hardware_maintained`: per hardware name, whether its contract says so."""
+    others = sorted(name for name, maintains in hardware_maintained.items() if not maintains)
+    if not others:
+        return Verdict.allow()
+    return Verdict.deny(
+        Reason(
+            "K5",
+            "12.4",
+            f"The contract of {', '.join(others)} does not make the customer maintain its hardware: the supplier "
+            "moves it, on a date fixed in consultation (K4)",
+        )
+    )
+
+
+def may_supplier_move(hardware_maintained: dict[str, bool], emergency: bool) -> Verdict:
+    """K5/K6: hardware the customer maintains itself is moved by the customer on the supplier's request; the
+    supplier moves it itself only in an emergency."""
+    own = sorted(name for name, maintains in hardware_maintained.items() if maintains)
+    if not own or emergency:
+        return Verdict.allow()
+    return Verdict.deny(
+        Reason(
+            "K5",
+            "12.4",
+            f"The customer maintains {', '.join(own)} itself: ask it to move within 14 days; the supplier moves it "
+            "only in an emergency (K6)",
+        )
+    )
+
+
+def may_carry_out_on(planned_on: date | None, today: date, emergency: bool) -> Verdict:
+    """K4: the supplier carries the move out on the planned date fixed in consultation; another day needs a new
+    date (with the customer's written agreement outside the window). K6: an emergency is carried out at once."""
     if emergency:
-        return Verdict.allow(Reason("K6", "12.7", "emergency: no plan of approach needed beforehand"))
+        return Verdict.allow(Reason("K6", "12.7", "emergency: carried out at once"))
+    if planned_on is None:
+        return Verdict.deny(
+            Reason("K4", "12.4", "Schedule the move inside its window first (or record an emergency, K6)")
+        )
+    if planned_on != today:
+        when = "is still to come" if planned_on > today else "has passed"
+        return Verdict.deny(
+            Reason(
+                "K4",
+                "12.4",
+                f"The move is planned for {planned_on.isoformat()}, which {when}: it is carried out on that day; "
+                "schedule it again for another day",
+            )
+        )
+    return Verdict.allow()
+
+
+def may_start_reassignment(plan_agreed_on: date | None, emergency: bool, today: date) -> Verdict:
+    """D3, Art. 11.4: a dedicated reassignment starts only after a plan of approach was agreed with the customer,
+    except in an emergency ("behoudens spoedeisende gevallen", in the same article)."""
+    if emergency:
+        return Verdict.allow(Reason("D3", "11.4", "emergency: no plan of approach needed beforehand"))
     if plan_agreed_on is None:
         return Verdict.deny(Reason("D3", "11.4", "A plan of approach must be agreed with the customer before the move"))
     if plan_agreed_on > today:
         return Verdict.deny(Reason("D3", "11.4", f"The plan of approach is agreed only on {plan_agreed_on}"))
     return Verdict.allow()
+
+
+@dataclass(frozen=True)
+class Specification:
+    """D3: the agreed requirements of dedicated hardware (None: not agreed), or what a server offers."""
+
+    cpu_cores: int | None = None
+    memory_gb: int | None = None
+    storage_gb: int | None = None
+    network_mbps: int | None = None
+
+
+_SPEC = (("cpu_cores", "CPU cores", ""), ("memory_gb", "memory", " GB"), ("storage_gb", "storage", " GB"))
+_SPEC += (("network_mbps", "network", " Mbit/s"),)
+
+
+def meets_specification(contract: str, agreed: Specification, replacement: str, offered: Specification) -> Verdict:
+    """D3, Art. 11.4: other hardware may be assigned if it reasonably meets the requirements agreed for the
+    original: each agreed figure at least matched. Height and looks are no requirement."""
+    reasons = []
+    for field, label, unit in _SPEC:
+        need, has = getattr(agreed, field), getattr(offered, field)
+        if need is None:
+            continue
+        if has is None:
+            reasons.append(f"{replacement}'s {label} is not recorded; contract {contract} requires {need:,}{unit}")
+        elif has < need:
+            reasons.append(f"{replacement} has {has:,}{unit} {label}; contract {contract} requires {need:,}{unit}")
+    return Verdict.deny(*(Reason("D3", "11.4", r) for r in reasons)) if reasons else Verdict.allow()
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
-"""A customer's standing: payment default and failure to perform (Art. 23, 27.4, 27.5, 13.7).
+"""A customer's standing: payment default and failure to perform (Art. 23, 27.5, 13.7, 12.9).
 
 Every function takes plain facts and `today`; the customers service gathers the facts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -12,6 +13,7 @@ from dcops.terms.verdict import Reason, Verdict
 
 DEFAULT_PAYMENT_TERM_DAYS = 14  # S1, Art. 23.2
 DEFAULT_NOTICE_TERM_DAYS = 14  # S3: the term a notice of default gives, unless it says otherwise
+MIN_CONSUMER_TERM_DAYS = 14  # S3: a reasonable term for a consumer is at least this long
 
 ONE_DAY = timedelta(days=1)
 
@@ -24,11 +26,16 @@ class UnpaidInvoice:
     contract: str
     due_date: date
     outstanding_cents: int
+    currency: str = "EUR"
 
 
 @dataclass(frozen=True)
 class Notice:
-    """A notice of default (ingebrekestelling) about one invoice or one breach."""
+    """A notice of default (ingebrekestelling) about one invoice or one breach.
+
+    It reaches the customer the day after it was sent (BW 3:37), and the term it gives runs from that day:
+    sent on 2 March with 14 days, it reaches on 3 March and the term ends on 17 March; default from 18 March.
+    """
 
     sent_on: date
     term_days: int
@@ -36,16 +43,25 @@ class Notice:
     breach_id: int | None = None
 
     @property
+    def reaches_on(self) -> date:
+        return self.sent_on + ONE_DAY
+
+    @property
     def term_ends(self) -> date:
-        return self.sent_on + timedelta(days=self.term_days)
+        return self.reaches_on + timedelta(days=self.term_days)
 
 
 @dataclass(frozen=True)
 class OpenBreach:
+    """An open breach (S4) and the contract it occurred under (S5); None for breaches recorded before
+    dcops linked them to a contract: those count for every contract."""
+
     id: int
     article: str
     occurred_on: date
     description: str
+    contract_id: int | None = None
+    contract: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,31 +74,63 @@ class CustomerFacts:
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing that counts for or against a customer: failing ones make it fail from `since`."""
+    """One thing that counts for or against a customer: failing ones make it fail from `since`.
+
+    `contracts`: the contracts it makes the customer fail under (S6); None is all of them (payment default,
+    S5, and a breach whose notice of default expired). `default`: it puts the customer in default (verzuim),
+    which is what A7 asks of a consumer."""
 
     reason: Reason
     failing: bool
     since: date | None = None
     todo: str | None = None  # what the supplier should do about it, when something is to be done
+    contracts: frozenset[int] | None = None
+    default: bool = False
 
 
 @dataclass(frozen=True)
 class Standing:
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    due: tuple[UnpaidInvoice, ...] = ()  # invoices past their due date with something unpaid (K10)
 
     @property
     def fails(self) -> bool:
+        """Fails under at least one of its contracts."""
         return any(f.failing for f in self.findings)
+
+    def _failing(self, contracts: Collection[int] | None) -> list[Finding]:
+        return [
+            f
+            for f in self.findings
+            if f.failing and (f.contracts is None or contracts is None or not f.contracts.isdisjoint(contracts))
+        ]
+
+    def fails_under(self, contracts: Collection[int] | None) -> bool:
+        """S6: fails under any of these contracts (None: under any contract at all)."""
+        return bool(self._failing(contracts))
+
+    def since_under(self, contracts: Collection[int] | None) -> date | None:
+        days = [f.since for f in self._failing(contracts) if f.since is not None]
+        return min(days) if days else None
 
     @property
     def in_default(self) -> bool:
-        return any(f.failing and f.reason.rule in ("S2", "S3") for f in self.findings)
+        """In default (verzuim): payment default (S2/S3) or a breach whose notice of default expired."""
+        return any(f.failing and f.default for f in self.findings)
 
     @property
     def since(self) -> date | None:
         """The day it started failing: the earliest of the causes that stand today."""
-        days = [f.since for f in self.findings if f.failing and f.since is not None]
-        return min(days) if days else None
+        return self.since_under(None)
+
+    @property
+    def due_unpaid(self) -> dict[str, int]:
+        """What is due and unpaid, per currency (the lien waits for nothing else, K10)."""
+        totals: dict[str, int] = {}
+        for inv in self.due:
+            if inv.outstanding_cents > 0:
+                totals[inv.currency] = totals.get(inv.currency, 0) + inv.outstanding_cents
+        return totals
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
@@ -99,11 +147,39 @@ def due_date(issue_date: date, payment_term_days: int | None) -> date:
     return issue_date + timedelta(days=payment_term_days or DEFAULT_PAYMENT_TERM_DAYS)
 
 
+def notice_counts(notice: Notice, concerns: date, breach: bool) -> bool:
+    """S3, Art. 23.6 and BW 6:82: a notice of default can only demand what is already owed. About an invoice
+    it counts when sent after the due date (on the due date the customer may still pay); about a breach, when
+    sent on or after the day it occurred."""
+    return notice.sent_on >= concerns if breach else notice.sent_on > concerns
+
+
+def notice_problems(
+    consumer: bool, sent_on: date, term_days: int, today: date, due: date | None = None, occurred: date | None = None
+) -> dict[str, str]:
+    """Why a notice of default about to be recorded would not count (field errors), or nothing."""
+    errors: dict[str, str] = {}
+    if sent_on > today:
+        errors["sent_on"] = f"A notice is recorded once it was sent; {sent_on.isoformat()} is still to come"
+    elif due is not None and sent_on <= due:
+        errors["sent_on"] = (
+            f"Art. 23.6 (rule S3): a notice of default counts only when sent after the due date "
+            f"({due.isoformat()}); until then the invoice can still be paid in time"
+        )
+    elif occurred is not None and sent_on < occurred:
+        errors["sent_on"] = f"Art. 23.6 (rule S3): the breach occurred on {occurred.isoformat()}, after this date"
+    if consumer and term_days < MIN_CONSUMER_TERM_DAYS:
+        errors["term_days"] = (
+            f"Art. 23.6 (rule S3): a consumer is given a reasonable term of at least {MIN_CONSUMER_TERM_DAYS} days"
+        )
+    return errors
+
+
 def payment_default(facts: CustomerFacts, today: date) -> tuple[Finding, ...]:
     """S2, Art. 23.3: a business is in default automatically, without notice, from the day after a due date
     while anything of that invoice is unpaid.
-    S3, Art. 23.6: a consumer only once a notice of default for the unpaid amount was sent and the term it
-    gave passed without payment. S5, Art. 27.5: default under one contract counts for all of them.
+    S3, Art. 23.6: a consumer only once a notice of default sent after the due date gave it a term of at least
+    14 days and that term passed without payment. S5, Art. 27.5: default under one contract counts for all.
     """
     findings: list[Finding] = []
     for inv in facts.unpaid:
@@ -113,19 +189,25 @@ def payment_default(facts: CustomerFacts, today: date) -> tuple[Finding, ...]:
         if not facts.consumer:
             since = inv.due_date + ONE_DAY
             msg = f"in payment default since {since.isoformat()}: {where}, is unpaid"
-            findings.append(Finding(Reason("S2", "23.3", msg), True, since))
+            findings.append(Finding(Reason("S2", "23.3", msg), True, since, default=True))
             continue
-        notices = [n for n in facts.notices if n.invoice_id == inv.id]
-        # A notice sent before the due date cannot put anyone in default before it.
-        expired = [max(n.term_ends, inv.due_date) for n in notices if today > max(n.term_ends, inv.due_date)]
+        about = [n for n in facts.notices if n.invoice_id == inv.id and n.sent_on <= today]
+        notices = [n for n in about if notice_counts(n, inv.due_date, breach=False)]
+        expired = [n.term_ends for n in notices if today > n.term_ends]
         if expired:
             since = min(expired) + ONE_DAY
             msg = f"in payment default since {since.isoformat()}: {where}, is unpaid after the notice of default"
-            findings.append(Finding(Reason("S3", "23.6", msg), True, since))
+            findings.append(Finding(Reason("S3", "23.6", msg), True, since, default=True))
         elif notices:
             ends = min(n.term_ends for n in notices)
             msg = f"{where}, is unpaid; the notice of default's term runs until {ends.isoformat()}"
             findings.append(Finding(Reason("S3", "23.6", msg), False))
+        elif about:
+            msg = (
+                f"{where}, is overdue but not in default: the notice of default was sent before the invoice "
+                "fell due and does not count"
+            )
+            findings.append(Finding(Reason("S3", "23.6", msg), False, todo="send a notice of default"))
         else:
             msg = f"{where}, is overdue but not in default: a consumer needs a notice of default first"
             findings.append(Finding(Reason("S3", "23.6", msg), False, todo="send a notice of default"))
@@ -133,36 +215,49 @@ def payment_default(facts: CustomerFacts, today: date) -> tuple[Finding, ...]:
 
 
 def open_breaches(facts: CustomerFacts, today: date) -> tuple[Finding, ...]:
-    """S4/S6, Art. 27.4 and 13.7: an open breach makes a business fail from the day it occurred.
-    A consumer fails on it only after a notice of default for that breach with an expired term.
+    """S4/S6, Art. 13.7 and 12.9: an open breach makes a business fail under the contract it occurred under,
+    from the day it occurred; under its other contracts only once a notice of default about the breach expired
+    (S5 speaks of payment default only). A consumer fails on a breach only once such a notice expired: then it
+    is in default (verzuim) under every contract.
     """
     findings: list[Finding] = []
     for b in facts.breaches:
         if b.occurred_on > today:  # asked as of an earlier day: it had not happened yet
             continue
-        what = f"open breach of Art. {b.article} since {b.occurred_on.isoformat()}: {b.description}"
+        under = f" under contract {b.contract}" if b.contract else ""
+        what = f"open breach of Art. {b.article}{under} since {b.occurred_on.isoformat()}: {b.description}"
+        notices = [
+            n
+            for n in facts.notices
+            if n.breach_id == b.id and n.sent_on <= today and notice_counts(n, b.occurred_on, True)
+        ]
+        expired = [n.term_ends for n in notices if today > n.term_ends]
+        everywhere = min(expired) + ONE_DAY if expired else None
         if not facts.consumer:
-            findings.append(Finding(Reason("S6", "27.4", what), True, b.occurred_on))
+            scope = None if b.contract_id is None else frozenset({b.contract_id})
+            findings.append(Finding(Reason("S6", "13.7", what), True, b.occurred_on, contracts=scope))
+            if everywhere is not None and scope is not None:
+                msg = f"{what} (its notice of default expired: counts for every contract since {everywhere})"
+                findings.append(Finding(Reason("S6", "13.7", msg), True, everywhere, default=True))
             continue
-        ends = [n.term_ends for n in facts.notices if n.breach_id == b.id]
-        expired = [e for e in ends if today > e]
-        if expired:
-            since = min(expired) + ONE_DAY
-            msg = f"{what} (notice of default expired; failing since {since.isoformat()})"
-            findings.append(Finding(Reason("S6", "27.4", msg), True, since))
+        if everywhere is not None:
+            msg = f"{what} (notice of default expired; in default since {everywhere.isoformat()})"
+            findings.append(Finding(Reason("S6", "13.7", msg), True, everywhere, default=True))
         else:
+            ends = [n.term_ends for n in notices]
             tail = f"notice term runs until {min(ends).isoformat()}" if ends else "no notice of default sent"
             todo = None if ends else "send a notice of default"
             findings.append(
-                Finding(Reason("S6", "27.4", f"{what} ({tail}; a consumer does not fail yet)"), False, todo=todo)
+                Finding(Reason("S6", "13.7", f"{what} ({tail}; a consumer does not fail yet)"), False, todo=todo)
             )
     return tuple(findings)
 
 
 def standing(facts: CustomerFacts, today: date) -> Standing:
-    """S6, Art. 13.7 / 27.4: a customer fails when it is in payment default or has an open breach
-    (for a consumer: an open breach counts only after its notice of default expired)."""
-    return Standing(payment_default(facts, today) + open_breaches(facts, today))
+    """S6, Art. 13.7 / 12.9: a customer fails when it is in payment default or has an open breach (see
+    `open_breaches` for the contracts a breach counts under)."""
+    due = tuple(inv for inv in facts.unpaid if inv.outstanding_cents > 0 and today > inv.due_date)
+    return Standing(payment_default(facts, today) + open_breaches(facts, today), due)
 
 
 # S4: the breaches the terms name, offered when one is recorded (any article may be cited).

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,14 @@ class Verdict:
 
 
 class Denied(Exception):
-    """Raised by a service when the terms refuse an action; the web layer shows every reason."""
+    """Raised by a service when the terms refuse an action; the web layer shows every reason.
 
-    def __init__(self, verdict: Verdict) -> None:
+    `follow_up`: what the refusal itself leads to and must be kept although the refused change is rolled back
+    (K9: the request for the insurance policy). Whoever catches the refusal runs it: the request's session after
+    its rollback (then commits), a form page before it shows the refusal.
+    """
+
+    def __init__(self, verdict: Verdict, follow_up: Callable[[], Any] | None = None) -> None:
         self.verdict = verdict
+        self.follow_up = follow_up
         super().__init__("; ".join(str(r) for r in verdict.reasons))

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from enum import StrEnum
 
 EXPIRING_DAYS = 14
+
+
+class Channel(StrEnum):
+    """R2, Art. 31.5: how a written message was sent (e-mail and portal messages count as written)."""
+
+    letter = "letter"
+    email = "email"
+    portal = "portal"
 
 
 def expiring_soon(valid_until: date, revoked: bool, today: date) -> bool:

@@ -104,6 +104,8 @@ def submit(
     except Conflict as exc:
         return again(409, errors={exc.field or "": str(exc)})
     except Denied as exc:
+        if exc.follow_up is not None:
+            exc.follow_up()  # what the refusal itself records (K9's request), kept with the page's transaction
         return again(403, reasons=[r.as_dict() for r in exc.verdict.reasons])
     flash(request, success, category="success")
     return Redirect(path=redirect(result))

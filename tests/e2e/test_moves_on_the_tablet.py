@@ -7,18 +7,18 @@ from playwright.sync_api import expect
 def test_technician_carries_out_a_scheduled_move(tablet):
     page = tablet
     page.goto("/relocations/today")
-    card = page.locator(".card.move", has_text="Power work on A01")
-    expect(card).to_contain_text("hh-web-07")
-    expect(card).to_contain_text("A01 U8 → A04 U20")
+    card = page.locator(".card.move", has_text="Power work on B01")
+    expect(card).to_contain_text("nmg-media-06")
+    expect(card).to_contain_text("B01 U8 → B03 U25")
     card.locator("button:text-is('Carry out')").click()
     expect(page.locator(".alert.success")).to_contain_text("Moved")
-    expect(page.locator(".card.move", has_text="Power work on A01")).to_have_count(0)  # done: off today's list
-    page.goto("/hardware?q=hh-web-07")
-    page.click("a:text-is('hh-web-07')")
-    expect(page.locator("dl.props")).to_contain_text("A04")
+    expect(page.locator(".card.move", has_text="Power work on B01")).to_have_count(0)  # done: off today's list
+    page.goto("/hardware?q=nmg-media-06")
+    page.click("a:text-is('nmg-media-06')")
+    expect(page.locator("dl.props")).to_contain_text("B03")
     page.goto("/hand-backs")
-    expect(page.locator("table")).to_contain_text("A01 U8–U9")
-    page.click("tr:has-text('A01 U8–U9') >> text=Inspect")
+    expect(page.locator("table")).to_contain_text("B01 U8–U9")
+    page.click("tr:has-text('B01 U8–U9') >> text=Inspect")
     page.check("#f-as_received")
     page.click("button:text('Record inspection')")
     expect(page.locator("dl.props")).to_contain_text("as received")

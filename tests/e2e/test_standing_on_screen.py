@@ -11,10 +11,16 @@ def test_technician_cannot_remove_hardware_under_a_lien(tablet):
     page.click("a:text-is('bc-node-01')")
     page.click("a:text-is('Unmount')")
     page.select_option("#f-status", "removed")
+    page.select_option("#f-basis", "customer_request")  # K8: the customer asked to take it out
+    page.fill("#f-message_from", "Johan Visser")
+    page.fill("#f-message_on", "2026-11-29")
+    page.select_option("#f-message_channel", "email")
+    page.fill("#f-message_reference", "<take-out@brabantcloud.example>")
     page.click("button:text('Save')")
     alert = page.locator(".alert.error")
     expect(alert).to_contain_text("Art. 12.9 (rule K10)")
     expect(alert).to_contain_text("may not be removed from the datacenter")
+    expect(page.locator("#f-message_from")).to_have_value("Johan Visser")  # what was typed is kept
     page.goto("/hardware?q=bc-node-01")
     expect(page.locator("table")).to_contain_text("installed")
 

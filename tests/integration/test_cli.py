@@ -14,7 +14,7 @@ def test_upgrade_seed_user_and_verify(tmp_path, monkeypatch):
     assert (tmp_path / "dcops.sqlite3").exists()
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     r = run(main, ["seed", "load", str(DEMO)])
-    assert r.exit_code == 0 and "73 hardware" in r.output
+    assert r.exit_code == 0 and "76 hardware" in r.output
     assert "already loaded" in run(main, ["seed", "load", str(DEMO)]).output
     assert "demo-admin-2026" in run(main, ["seed", "logins", str(DEMO)]).output
     r = run(

@@ -37,27 +37,16 @@ NOT_YET_ENFORCED = {
     "C3",  # everything due at the end
     "C4",  # hardware out before the end date
     "C5",  # exit support; erasure when the last contract ends
-    "P1",  # door checks: today pass faults cite A1 (dcops.terms.access.PASS) ...
+    "P1",  # door checks (issue 13): today pass faults cite A1 (dcops.terms.access.PASS) ...
     "P2",
     "P3",
     "P4",
     "P5",
     "P6",
-    "P7",  # ... and carry-outs cite D1, K1, K10, R1
-}
-
-# Enforced rules that no pure function in dcops/terms decides, so their "Decided by" line says "none".
-# Keep this as small as honest reading allows: a rule leaves the set when a function for it lands.
-NO_PURE_FUNCTION = {
-    "K7",  # no charge for a move: nothing to decide, no code path turns a relocation into a charge
-    "K8",  # supplier actions: the reason is a required field of the order, not a judgement
-    "A5",  # inspections: the supplier may always inspect; the service only logs them
-    "A6",  # hand-backs: opened by executing a relocation item; "as received" is the inspector's finding
-    "R3",  # visitor data: minimisation in schema and model, redaction in dcops.audit, retention in dcops.access
+    "P7",  # ... and carry-outs cite D1, K1, K10, and P7 only for an unknown or still mounted item
 }
 
 ENFORCED = [r for r in ALL_RULES if r not in NOT_YET_ENFORCED]
-WITH_FUNCTION = [r for r in ENFORCED if r not in NO_PURE_FUNCTION]
 
 HEADING = re.compile(r"^### ([A-Z]\d+) — \S.*$", re.MULTILINE)
 FUNCTION = re.compile(r"`(dcops(?:\.\w+)+)`")
@@ -146,22 +135,13 @@ def test_an_enforced_rule_says_where_it_is_decided_applied_and_tested(rule):
     assert field(rule, "Tested by"), f"{rule}: no 'Tested by' line"
 
 
-@pytest.mark.parametrize("rule", WITH_FUNCTION)
+@pytest.mark.parametrize("rule", ENFORCED)
 def test_an_enforced_rule_names_pure_functions_that_exist(rule):
     names = FUNCTION.findall(field(rule, "Decided by") or "")
-    assert names, f"{rule}: 'Decided by' names no function; if none exists, add it to NO_PURE_FUNCTION"
+    assert names, f"{rule}: 'Decided by' names no function"
     assert any(n.startswith("dcops.terms.") for n in names), f"{rule}: no function in dcops.terms"
     for name in names:
         assert callable(resolve(name)), f"{rule}: {name} is not callable"
-
-
-@pytest.mark.parametrize("rule", sorted(NO_PURE_FUNCTION))
-def test_a_rule_without_a_pure_function_says_so(rule):
-    assert rule not in NOT_YET_ENFORCED
-    decided = field(rule, "Decided by") or ""
-    assert decided.startswith("none in `dcops/terms`"), f"{rule}: name its function and drop it from NO_PURE_FUNCTION"
-    for name in FUNCTION.findall(decided):  # what it names instead must exist
-        resolve(name)
 
 
 @pytest.mark.parametrize("rule", ENFORCED)

@@ -1,4 +1,4 @@
-"""Access rules D2, K2, A1, A2, A7 at approval and at the door; carry-out (D1, K1, K10, R1)."""
+"""Access rules D2, K2, A1, A2, A5, A7 at approval and at the door; carry-out (D1, K1, K10, P7)."""
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -10,15 +10,18 @@ from dcops.terms.access import (
     CarriedItem,
     DoorFacts,
     Permission,
+    Purpose,
     Responsibility,
     VisitFacts,
     Visitor,
+    contracts_concerned,
     door_verdict,
     may_approve,
     may_carry_out,
+    may_log_inspection,
     visit_window,
 )
-from dcops.terms.standing import CustomerFacts, OpenBreach, UnpaidInvoice, standing
+from dcops.terms.standing import CustomerFacts, Notice, OpenBreach, UnpaidInvoice, standing
 
 DAY = date(2026, 11, 24)
 ROOMS = frozenset({"ZAAL-A"})
@@ -188,14 +191,67 @@ ITEM = CarriedItem("GRV-0100", "srv-1", owner_is_customer=True, customer_matches
     "item, expected",
     [
         (ITEM, []),
-        (CarriedItem("NOPE"), ["R1"]),
+        (CarriedItem("NOPE"), ["P7"]),
         (replace(ITEM, owner_is_customer=False, customer_matches=False), ["D1"]),
         (replace(ITEM, customer_matches=False), ["K1"]),
         (replace(ITEM, liened=True), ["K10"]),
-        (replace(ITEM, mounted_in="A06 U12"), ["R1"]),
-        (replace(ITEM, liened=True, mounted_in="A06 U12"), ["K10", "R1"]),
+        (replace(ITEM, mounted_in="A06 U12"), ["P7"]),
+        (replace(ITEM, liened=True, mounted_in="A06 U12"), ["K10", "P7"]),
     ],
 )
 def test_carry_out(item, expected):
+    """D1, K1, K10; unknown or still mounted hardware cites the house procedure (P7, Art. 13.5), never R1/31.3,
+    which is no ground against a consumer."""
     verdict = may_carry_out(item, "Hollandse")
     assert verdict.allowed is (expected == []) and rules(verdict) == expected
+    assert all(r.article != "31.3" for r in verdict.reasons)
+
+
+# --- the visit's purpose, the contracts it is for, consumers in default by a breach ----------------------
+
+
+@pytest.mark.parametrize("purpose", [p for p in Purpose if p is not Purpose.other])
+def test_d2_k2_work_on_the_customer_s_own_hardware_is_what_opens_the_room(purpose):
+    assert may_approve(replace(FACTS, purpose=purpose)).blocking.allowed
+
+
+def test_k2_a_visit_not_needed_for_its_hardware_is_refused():
+    """ "toegang noodzakelijk in licht daarvan": a tour or a meeting is not work on its hardware."""
+    answer = may_approve(replace(FACTS, purpose=Purpose.other))
+    assert rules(answer.blocking) == ["K2"] and "needed to install or maintain" in answer.blocking.reasons[0].message
+    dedicated = Responsibility(colocation=False, maintains=True, rooms=ROOMS)
+    answer = may_approve(replace(FACTS, purpose=Purpose.other, contracts=(dedicated,)))
+    assert [(r.rule, r.article) for r in answer.blocking.reasons] == [("D2", "11.3")]
+
+
+def test_s6_a7_a_breach_under_another_contract_does_not_bar_this_visit_until_its_notice_expired():
+    room_b = Responsibility(colocation=True, maintains=True, rooms=frozenset({"ZAAL-B"}), contract_id=2)
+    room_a = replace(COLO, rooms=ROOMS, contract_id=1)
+    breach = OpenBreach(7, "13.4", DAY - timedelta(days=3), "cage", contract_id=2, contract="C-2")
+    facts = replace(FACTS, contracts=(room_a, room_b), standing=standing(CustomerFacts(False, breaches=(breach,)), DAY))
+    assert contracts_concerned(facts.contracts, ROOMS) == {1}
+    assert may_approve(facts).overridable.allowed  # the visit to ZAAL-A is for contract 1
+    to_b = may_approve(replace(facts, rooms=frozenset({"ZAAL-B"})))
+    assert rules(to_b.overridable) == ["A7"]
+    notice = Notice(DAY - timedelta(days=20), 14, breach_id=7)
+    late = standing(
+        CustomerFacts(False, breaches=(replace(breach, occurred_on=DAY - timedelta(days=25)),), notices=(notice,)), DAY
+    )
+    assert rules(may_approve(replace(facts, standing=late)).overridable) == ["A7"]
+
+
+def test_a7_a_consumer_whose_breach_notice_expired_is_in_default_and_refused():
+    breach = OpenBreach(7, "12.6", DAY - timedelta(days=40), "damage")
+    notice = Notice(DAY - timedelta(days=30), 14, breach_id=7)
+    consumer = standing(CustomerFacts(True, breaches=(breach,), notices=(notice,)), DAY)
+    assert consumer.in_default
+    answer = may_approve(replace(FACTS, consumer=True, standing=consumer))
+    assert rules(answer.overridable) == ["A7"] and "is in default" in answer.overridable.reasons[0].message
+    assert rules(door_verdict(replace(DOOR, consumer=True, standing=consumer))) == ["A7"]
+
+
+def test_a5_an_inspection_is_logged_once_it_took_place():
+    now = datetime(2026, 11, 24, 12, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    assert may_log_inspection(now, now).allowed
+    refused = may_log_inspection(now + timedelta(minutes=1), now)
+    assert rules(refused) == ["A5"] and refused.reasons[0].article == "13.5"

@@ -5,28 +5,53 @@ from datetime import date, timedelta
 import pytest
 
 from dcops.terms.insurance import Policy, may_install, policy_ending_soon, request_overdue
-from dcops.terms.lien import may_leave, may_place_lien, may_release_lien
-from dcops.terms.standing import CustomerFacts, OpenBreach, standing
+from dcops.terms.lien import ends, may_leave, may_place_lien
+from dcops.terms.lien import in_force as lien_in_force
+from dcops.terms.standing import CustomerFacts, OpenBreach, UnpaidInvoice, standing
 from dcops.terms.written import expiring_soon, in_force
 
 DAY = timedelta(days=1)
 TODAY = date(2026, 6, 15)
 
 
-def test_k10_a_lien_needs_a_failing_customer():
+def _invoice(id: int, due: date, outstanding: int) -> UnpaidInvoice:
+    return UnpaidInvoice(id, "C-1", due, outstanding)
+
+
+OVERDUE = _invoice(1, TODAY - 30 * DAY, 500_00)
+NOT_YET_DUE = _invoice(2, TODAY + 10 * DAY, 900_00)
+
+
+def test_k10_a_lien_needs_a_failing_customer_and_an_amount_due():
     good = standing(CustomerFacts(consumer=False), TODAY)
-    failing = standing(CustomerFacts(consumer=False, breaches=(OpenBreach(1, "12.6", TODAY, "damage"),)), TODAY)
     refused = may_place_lien("ACME", good)
-    assert not refused.allowed and refused.reasons[0].rule == "K10" and refused.reasons[0].article == "12.9"
-    assert "does not fail" in refused.reasons[0].message
-    assert may_place_lien("ACME", failing).allowed
+    assert not refused.allowed and {r.rule for r in refused.reasons} == {"K10"} and refused.reasons[0].article == "12.9"
+    assert (
+        "does not fail" in refused.reasons[0].message and "no lien without an amount due" in refused.reasons[1].message
+    )
+    breach_only = standing(CustomerFacts(consumer=False, breaches=(OpenBreach(1, "12.6", TODAY, "damage"),)), TODAY)
+    refused = may_place_lien("ACME", breach_only)
+    assert not refused.allowed and [r.message for r in refused.reasons] == [
+        "Nothing ACME owes is due and unpaid: no lien without an amount due"
+    ]
+    in_default = standing(CustomerFacts(consumer=False, unpaid=(OVERDUE,)), TODAY)
+    placed = may_place_lien("ACME", in_default)
+    assert placed.allowed and "EUR 500.00 is due" in placed.reasons[0].message
 
 
-def test_k10_release_waits_for_every_payment_obligation():
-    v = may_release_lien("ACME", {"EUR": 1})
-    assert not v.allowed and v.reasons[0].rule == "K10" and "EUR 0.01" in v.reasons[0].message
-    assert may_release_lien("ACME", {}).allowed
-    assert may_release_lien("ACME", {"EUR": 0}).allowed
+def test_k10_the_lien_ends_the_moment_the_last_due_amount_is_paid_though_a_later_invoice_is_open():
+    owing = standing(CustomerFacts(consumer=False, unpaid=(OVERDUE, NOT_YET_DUE)), TODAY)
+    assert lien_in_force(True, owing) and not ends(owing)
+    paid = standing(CustomerFacts(consumer=False, unpaid=(_invoice(1, OVERDUE.due_date, 0), NOT_YET_DUE)), TODAY)
+    assert ends(paid) and not lien_in_force(True, paid)
+    assert not lien_in_force(False, owing)  # never placed: nothing is retained
+
+
+def test_k10_a_lien_is_out_of_force_while_the_customer_does_not_fail():
+    """A consumer owing a due amount without a notice of default is not failing (S3): nothing is retained."""
+    consumer = standing(CustomerFacts(consumer=True, unpaid=(OVERDUE,)), TODAY)
+    assert consumer.due_unpaid == {"EUR": 500_00} and not consumer.fails
+    assert not lien_in_force(True, consumer) and not ends(consumer)
 
 
 def test_k10_nothing_leaves_while_a_lien_stands():

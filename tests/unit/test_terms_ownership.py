@@ -11,6 +11,12 @@ def test_colocation_hardware_is_the_customers_k1():
     assert owner is Owner.customer and reason.rule == "K1" and reason.article == "12.2"
 
 
+def test_leased_colocation_hardware_is_a_third_party_s_k1():
+    owner, reason = hardware_owner(Service.colocation, "Rabo Lease B.V.")
+    assert owner is Owner.third_party and reason.rule == "K1" and "owned by Rabo Lease B.V." in reason.message
+    assert hardware_owner(Service.dedicated, "Rabo Lease B.V.")[0] is Owner.supplier  # D1 whatever is recorded
+
+
 def test_hardware_without_contract_is_supplier_infrastructure():
     assert hardware_owner(None) == (Owner.supplier, None)
 

@@ -2,14 +2,25 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from dcops.terms.relocation import (
     Original,
+    Specification,
     Target,
+    breach_day,
     customer_deadline,
     customer_overdue,
     equivalent,
+    hand_back_breach,
+    may_carry_out_on,
+    may_customer_execute,
+    may_move_outside_order,
     may_schedule,
     may_start_reassignment,
+    may_supplier_move,
+    meets_specification,
+    move_costs,
     supplier_window,
 )
 
@@ -72,3 +83,73 @@ def test_each_shortfall_with_its_figures():
     texts = " ".join(r.message for r in v.reasons)
     assert "shared rack" in texts and "no free U10" in texts and "AMS2" in texts
     assert equivalent(ORIG, replace(GOOD, rack_site="AMS2"), True).allowed  # the order names another datacenter
+
+
+def test_k5_the_breach_occurs_the_day_after_the_deadline():
+    assert customer_deadline(C) == C + 14 * D and breach_day(C) == C + 15 * D
+    assert not customer_overdue(C, False, C + 14 * D) and customer_overdue(C, False, C + 15 * D)
+
+
+def test_k5_only_hardware_the_customer_maintains_is_moved_by_the_customer():
+    assert may_customer_execute({"srv-1": True}).allowed
+    refused = may_customer_execute({"srv-1": True, "srv-2": False})
+    assert [(r.rule, r.article) for r in refused.reasons] == [("K5", "12.4")] and "srv-2" in refused.reasons[0].message
+
+
+def test_k5_k6_the_supplier_moves_maintained_hardware_only_in_an_emergency():
+    assert may_supplier_move({"srv-1": False}, emergency=False).allowed
+    refused = may_supplier_move({"srv-1": True}, emergency=False)
+    assert refused.reasons[0].rule == "K5" and "only in an emergency" in refused.reasons[0].message
+    assert may_supplier_move({"srv-1": True}, emergency=True).allowed
+
+
+def test_k5_a_customer_moving_its_own_hardware_is_no_emergency():
+    verdict = may_schedule(C + 30 * D, None, False, False, customer_moves=True)
+    assert verdict.allowed and [r.rule for r in verdict.reasons] == ["K5"]  # not K6
+
+
+@pytest.mark.parametrize(("day", "allowed"), [(C - D, False), (C, True), (C + D, False)])
+def test_k4_the_supplier_carries_the_move_out_on_the_planned_date(day, allowed):
+    verdict = may_carry_out_on(C, day, emergency=False)
+    assert verdict.allowed is allowed
+    if not allowed:
+        assert verdict.reasons[0].rule == "K4"
+    assert may_carry_out_on(C, day, emergency=True).allowed
+    assert not may_carry_out_on(None, day, emergency=False).allowed
+
+
+def test_d3_an_emergency_reassignment_cites_d3_not_k6():
+    verdict = may_start_reassignment(None, True, C)
+    assert verdict.allowed and [(r.rule, r.article) for r in verdict.reasons] == [("D3", "11.4")]
+
+
+AGREED = Specification(cpu_cores=16, memory_gb=128, storage_gb=2000, network_mbps=None)
+
+
+def test_d3_a_replacement_is_compared_with_the_contracted_specification():
+    assert meets_specification("C-1", AGREED, "new", Specification(16, 128, 2000, 1000)).allowed
+    assert meets_specification("C-1", AGREED, "new", Specification(64, 512, 8000)).allowed  # better is fine
+    weaker = meets_specification("C-1", AGREED, "weak", Specification(8, 128, None))
+    assert [r.message for r in weaker.reasons] == [
+        "weak has 8 CPU cores; contract C-1 requires 16",
+        "weak's storage is not recorded; contract C-1 requires 2,000 GB",
+    ]
+    assert meets_specification("C-1", Specification(), "anything", Specification()).allowed  # nothing agreed
+
+
+def test_k7_a_move_creates_no_charge():
+    assert (move_costs().rule, move_costs().article) == ("K7", "12.5") and "no charge" in move_costs().message
+
+
+def test_k8_colocation_hardware_changes_rack_only_on_a_recorded_basis():
+    refused = may_move_outside_order("srv-1", "Hollandse", None, "moved")
+    assert [(r.rule, r.article) for r in refused.reasons] == [("K8", "12.7")]
+    assert may_move_outside_order("srv-1", "Hollandse", "relocation #4", "moved").allowed
+    assert may_move_outside_order("sw-01", None, None, "moved").allowed  # the supplier's own hardware
+
+
+def test_a6_only_a_space_the_customer_vacated_and_left_changed_is_its_breach():
+    assert hand_back_breach(True, False).allowed
+    supplier = hand_back_breach(False, False)
+    assert [(r.rule, r.article) for r in supplier.reasons] == [("A6", "13.6")] and "supplier vacated" in str(supplier)
+    assert not hand_back_breach(True, True).allowed and not hand_back_breach(True, None).allowed

@@ -209,8 +209,8 @@ def test_carry_out_refusals_name_their_rules(world, db, api):
     assert outcomes == {
         dedicated.asset_tag: ["D1"],
         other.asset_tag: ["K1"],
-        mounted.asset_tag: ["R1"],
-        "NO-SUCH-TAG": ["R1"],
+        mounted.asset_tag: ["P7"],
+        "NO-SUCH-TAG": ["P7"],
     }
     assert answer["allowed"] is False  # security stops the items: the visitor is still inside
     assert [i["person_id"] for i in world.desk.get("/api/door/inside").json()] == [world.person.id]
@@ -220,7 +220,8 @@ def test_carry_out_refusals_name_their_rules(world, db, api):
 def test_carry_out_under_a_lien_is_refused(world, db):
     hw = HardwareFactory(contract=world.contract, status=HardwareStatus.planned)
     code = _inside(world)  # approved and in before the lien
-    db.add(Lien(customer_id=world.customer.id, placed_on=TODAY, placed_by="anna", grounds="S6"))
+    InvoiceFactory(contract=world.contract, issue_date=TODAY - 30 * timedelta(days=1))  # due and unpaid (K10)
+    db.add(Lien(customer_id=world.customer.id, placed_on=TODAY, placed_by="anna", grounds="S2"))
     db.flush()
     answer = world.scan(code, direction="out", asset_tags=[hw.asset_tag])
     assert [r["rule"] for r in answer["check"]["carry_outs"][0]["reasons"]] == ["K10"]

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from dcops import clock
 from dcops.access.models import DoorCheck, Person, VisitPass
-from dcops.access.retention import housekeeping, months_before
+from dcops.access.retention import housekeeping
 from dcops.audit import REDACTED, AuditEvent
 from dcops.auth.models import Role
 from tests.factories import BreachFactory, PersonFactory
@@ -76,12 +76,6 @@ def test_erasure_waits_while_a_door_check_is_evidence_in_an_open_breach(world, d
     breach.resolved_on = TODAY
     db.flush()
     assert world.desk.post(f"/api/people/{world.person.id}/erase").status_code == 200
-
-
-def test_months_before():
-    assert months_before(datetime(2026, 3, 31).date(), 1).isoformat() == "2026-02-28"
-    assert months_before(datetime(2026, 1, 15).date(), 12).isoformat() == "2025-01-15"
-    assert months_before(datetime(2026, 5, 31).date(), 3).isoformat() == "2026-02-28"
 
 
 def test_housekeeping_deactivates_the_idle_and_pseudonymises_after_retention(world, db):

@@ -37,8 +37,15 @@ def test_sweep_on_the_demo_data_shows_every_case(db, tmp_path):
     assert report.needs_action
     assert {s for _, s in lines["failing"]} == {"Maasland Logistiek B.V.", "Brabant Cloud Services B.V.", "P. de Vries"}
     assert lines["notices"] == [("S3", "J. van den Berg")]
-    assert lines["liens"] == [("K10", "Brabant Cloud Services B.V.")]
-    assert lines["uninsured"] == [("K9", "Nijmegen Media Groep B.V.")]
+    assert lines["liens"] == [("K10", "Brabant Cloud Services B.V.")]  # Hollandse's ended by itself when paid
+    assert lines["uninsured"] == [("K9", "Nijmegen Media Groep B.V."), ("K9", "Schelde Data Services BV")]
+    assert lines["moves"] == [("K5", "J. van den Berg")]
+    # A6: two spaces the supplier vacated (inspected, no breach of the customer's) and one the customer asked to vacate
+    assert sorted(lines["hand-backs"]) == [
+        ("A6", "Hollandse Hosting B.V."),
+        ("A6", "Nijmegen Media Groep B.V."),
+        ("A6", "Nijmegen Media Groep B.V."),
+    ]
     assert lines["requests"] == [("K9", "Nijmegen Media Groep B.V.")]
     assert lines["ending"] == [("K9", "Hollandse Hosting B.V.")]
     assert lines["permissions"] == [("A2", "Hollandse Hosting B.V.")]

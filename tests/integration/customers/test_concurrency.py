@@ -32,7 +32,11 @@ def committed(engine):
             s, InvoiceIn(number="RACE-F", contract_id=contract.id, issue_date=DAY, amount_cents=100_00), "t"
         )
         breaches.create_breach(
-            s, BreachIn(customer_id=customer.id, article="12.6", occurred_on=DAY, description="race"), "t"
+            s,
+            BreachIn(
+                customer_id=customer.id, contract_id=contract.id, article="12.6", occurred_on=DAY, description="race"
+            ),
+            "t",
         )
         s.commit()
         ids = SimpleNamespace(maker=maker, customer=customer.id, contract=contract.id, invoice=invoice.id)
@@ -66,7 +70,7 @@ def test_two_payments_cannot_both_fit_the_same_open_amount(committed):
 
 def test_two_liens_on_one_customer_cannot_both_stand(committed):
     sa, sb = committed.maker(), committed.maker()
-    today = date(2026, 3, 2)
+    today = date(2026, 3, 20)  # the invoice fell due on 15 March: an amount due, so a lien may be placed (K10)
     result = race(
         lambda: liens.place_lien(sa, LienIn(customer_id=committed.customer), "al", today),
         lambda: liens.place_lien(sb, LienIn(customer_id=committed.customer), "bo", today),

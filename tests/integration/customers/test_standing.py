@@ -48,6 +48,7 @@ def test_standing_of_a_business_in_default_names_the_rule_and_since_when(api):
 
 
 def test_a_consumer_needs_a_notice_and_its_term_to_pass(api):
+    """S3: the notice reaches the consumer the day after it was sent; its 14 days run from then."""
     consumer = CustomerFactory(kind=CustomerKind.consumer, kvk_number=None)
     inv = InvoiceFactory(contract=ContractFactory(customer=consumer), issue_date=TODAY - 40 * DAY)
     c = api(Role.account_manager)
@@ -58,15 +59,34 @@ def test_a_consumer_needs_a_notice_and_its_term_to_pass(api):
         json={
             "customer_id": consumer.id,
             "invoice_id": inv.id,
-            "sent_on": (TODAY - 14 * DAY).isoformat(),
+            "sent_on": (TODAY - 15 * DAY).isoformat(),
             "channel": "letter",
         },
     )
     assert r.status_code == 201 and r.json()["term_ends"] == TODAY.isoformat()
     assert not c.get(f"/api/customers/{consumer.id}/standing").json()["fails"]  # the term ends today
-    c.patch(f"/api/notices/{r.json()['id']}", json={"sent_on": (TODAY - 15 * DAY).isoformat()})
+    c.patch(f"/api/notices/{r.json()['id']}", json={"sent_on": (TODAY - 16 * DAY).isoformat()})
     body = c.get(f"/api/customers/{consumer.id}/standing").json()
     assert body["fails"] and body["in_default"] and body["since"] == TODAY.isoformat()
+
+
+def test_a_notice_that_would_not_count_is_refused_naming_s3(api):
+    consumer = CustomerFactory(kind=CustomerKind.consumer, kvk_number=None)
+    inv = InvoiceFactory(contract=ContractFactory(customer=consumer), issue_date=TODAY - 40 * DAY)
+    c = api(Role.account_manager)
+    base = {"customer_id": consumer.id, "invoice_id": inv.id, "channel": "letter"}
+    on_due = c.post("/api/notices", json={**base, "sent_on": inv.due_date.isoformat()})
+    assert on_due.status_code == 422 and "rule S3" in on_due.json()["errors"]["sent_on"]
+    before_issue = c.post("/api/notices", json={**base, "sent_on": (inv.issue_date - DAY).isoformat()})
+    assert before_issue.status_code == 422 and "after the due date" in before_issue.json()["errors"]["sent_on"]
+    short = c.post("/api/notices", json={**base, "sent_on": (inv.due_date + DAY).isoformat(), "term_days": 13})
+    assert short.status_code == 422 and "at least 14 days" in short.json()["errors"]["term_days"]
+    day_after = c.post("/api/notices", json={**base, "sent_on": (inv.due_date + DAY).isoformat()})
+    assert day_after.status_code == 201
+    paid = InvoiceFactory(contract=inv.contract, issue_date=TODAY - 40 * DAY)
+    c.post(f"/api/invoices/{paid.id}/payments", json={"paid_on": TODAY.isoformat(), "amount_cents": paid.amount_cents})
+    r = c.post("/api/notices", json={**base, "invoice_id": paid.id, "sent_on": TODAY.isoformat()})
+    assert r.status_code == 422 and "is paid" in r.json()["errors"]["invoice_id"]
 
 
 def test_a_notice_concerns_exactly_one_invoice_or_breach_of_that_customer(api):
@@ -154,9 +174,14 @@ def test_forms_for_invoice_payment_notice_and_breach(login, db):
     iid = int(invoice_path.rsplit("/", 1)[1])
     r = c.form(
         "/notices/new",
+        {"customer_id": consumer.id, "invoice_id": iid, "sent_on": "2026-01-15", "channel": "letter", "term_days": 14},
+    )
+    assert r.status_code == 422 and "rule S3" in r.text and 'value="2026-01-15"' in r.text  # on the due date
+    r = c.form(
+        "/notices/new",
         {"customer_id": consumer.id, "invoice_id": iid, "sent_on": "2026-02-01", "channel": "letter", "term_days": 14},
     )
-    assert r.status_code == 200 and "Fails to perform since 2026-02-16" in r.text
+    assert r.status_code == 200 and "Fails to perform since 2026-02-17" in r.text
     r = c.form(
         "/breaches/new",
         {"customer_id": consumer.id, "article": "13.4", "occurred_on": "2026-02-01", "description": ""},

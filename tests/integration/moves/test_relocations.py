@@ -10,12 +10,21 @@ from sqlalchemy import select
 from dcops import clock
 from dcops.auth.models import Role
 from dcops.customers.models import Breach, Lien
-from dcops.moves.models import HandBack
+from dcops.moves import service as moves
+from dcops.moves.models import HandBack, Relocation
 from dcops.racks.models import Hardware, RackKind, RackUnit
 from dcops.racks.schemas import MountIn
 from dcops.racks.service import mount
-from dcops.terms import Service
-from tests.factories import ContractFactory, CustomerFactory, HardwareFactory, RackFactory, RoomFactory, SiteFactory
+from dcops.terms import Denied, Service
+from tests.factories import (
+    ContractFactory,
+    CustomerFactory,
+    HardwareFactory,
+    InvoiceFactory,
+    RackFactory,
+    RoomFactory,
+    SiteFactory,
+)
 
 TODAY = clock.today()
 D = timedelta(days=1)
@@ -29,8 +38,9 @@ def _mounted(db, rack, position, **kw):
 
 @pytest.fixture
 def plan(api, db):
+    """A customer whose contract leaves the maintenance to the supplier: the supplier moves its hardware (K4)."""
     customer = CustomerFactory()
-    contract = ContractFactory(customer=customer)
+    contract = ContractFactory(customer=customer, customer_maintains_hardware=False)
     room = RoomFactory()
     a = RackFactory(room=room, name="RA", power_budget_w=5000)
     b = RackFactory(room=room, name="RB", power_budget_w=5000)
@@ -92,11 +102,19 @@ def test_k4_scheduling_inside_the_window_and_outside_with_written_agreement(plan
     assert r.json()["window_until"] == (consulted + 14 * D).isoformat()
     r = plan.am.post(f"/api/relocations/{order['id']}/schedule", json={"planned_on": (consulted + 15 * D).isoformat()})
     assert r.status_code == 403 and "outside the window" in r.json()["reasons"][0]["message"]
-    r = plan.am.post(
-        f"/api/relocations/{order['id']}/schedule",
-        json={"planned_on": (consulted + 15 * D).isoformat(), "agreement_note": "E-mail of Eva, 3 Nov"},
-    )
+    later = {"planned_on": (consulted + 15 * D).isoformat()}
+    # A note, or the supplier's own written permission, is no agreement of the customer's (K4, R2).
+    r = plan.am.post(f"/api/relocations/{order['id']}/schedule", json={**later, "agreement_note": "Eva said yes"})
+    assert r.status_code == 403 and r.json()["reasons"][0]["rule"] == "K4"
+    r = plan.am.post(f"/api/relocations/{order['id']}/schedule", json={**later, "agreement_permission_id": 1})
+    assert r.status_code == 403  # a permission is the supplier's own grant: no such field, no agreement
+    partial = {**later, "message_from": "Eva Mulder", "message_channel": "email"}
+    r = plan.am.post(f"/api/relocations/{order['id']}/schedule", json=partial)
+    assert r.status_code == 422 and set(r.json()["errors"]) == {"message_on", "message_reference"}
+    message = {**partial, "message_on": TODAY.isoformat(), "message_reference": "<agree-17@example.nl>"}
+    r = plan.am.post(f"/api/relocations/{order['id']}/schedule", json=message)
     assert r.status_code == 200 and r.json()["status"] == "scheduled"
+    assert r.json()["message_reference"] == "<agree-17@example.nl>"
     assert (
         plan.tech.post(f"/api/relocations/{order['id']}/schedule", json={"planned_on": TODAY.isoformat()}).status_code
         == 403
@@ -114,6 +132,7 @@ def test_execution_moves_the_hardware_and_opens_a_hand_back(plan, db):
     assert (plan.hw.rack_id, plan.hw.position) == (plan.b.id, 20)
     hb = db.scalars(select(HandBack)).one()
     assert (hb.rack_id, hb.units, hb.customer_id) == (plan.a.id, "U10–U11", plan.customer.id)
+    assert hb.vacated_by.value == "supplier" and "provided empty" in hb.intake_state  # as first installed
     report = plan.am.get("/api/compliance").json()
     spaces = next(s for s in report["sections"] if s["key"] == "hand-backs")
     assert spaces["lines"][0]["rule"] == "A6" and "RA U10–U11" in spaces["lines"][0]["message"]
@@ -121,8 +140,22 @@ def test_execution_moves_the_hardware_and_opens_a_hand_back(plan, db):
     assert r.status_code == 422
     r = plan.tech.post(f"/api/hand-backs/{hb.id}/inspect", json={"as_received": False, "findings": "Rails missing"})
     assert r.status_code == 200 and r.json()["inspected_by"] == plan.tech.user.username
+    # The supplier vacated this space itself: inspected, but no breach of the customer's (A6).
     r = plan.am.post(f"/api/hand-backs/{hb.id}/breach")
-    assert r.status_code == 200 and db.get(Breach, r.json()["breach_id"]).article == "13.6"
+    assert r.status_code == 403 and r.json()["reasons"][0]["rule"] == "A6"
+    assert db.scalars(select(Breach)).all() == []
+
+
+@pytest.mark.parametrize(("offset", "allowed"), [(-1, False), (0, True), (1, False)])
+def test_k4_a_scheduled_move_is_carried_out_on_its_planned_date_only(plan, db, offset, allowed):
+    order = db.get(Relocation, _scheduled(plan)["id"])  # planned for today
+    verdict = moves.may_execute(order, TODAY - offset * D)  # asked the day before, on, and after it
+    assert verdict.allowed is allowed
+    if not allowed:
+        assert verdict.reasons[0].rule == "K4"
+        assert ("still to come" if offset > 0 else "has passed") in verdict.reasons[0].message
+        with pytest.raises(Denied):
+            moves.execute_all(db, order, "tom", TODAY - offset * D)
 
 
 def test_a_failing_item_leaves_nothing_half_moved(plan, db):
@@ -144,7 +177,8 @@ def test_a_failing_item_leaves_nothing_half_moved(plan, db):
 
 
 def test_a_lien_blocks_a_move_to_another_datacenter_but_not_within_the_building(plan, db):
-    db.add(Lien(customer_id=plan.customer.id, placed_on=TODAY, placed_by="anna", grounds="S6"))
+    InvoiceFactory(contract=plan.contract, issue_date=TODAY - 30 * D)  # due and unpaid: the lien is in force
+    db.add(Lien(customer_id=plan.customer.id, placed_on=TODAY, placed_by="anna", grounds="S2"))
     db.flush()
     elsewhere = RackFactory(room=RoomFactory(site=SiteFactory()), name="AMS-1", power_budget_w=5000)
     order = _scheduled(
@@ -172,15 +206,49 @@ def test_k6_an_emergency_needs_its_reason_and_skips_the_window(plan, db):
     assert r.status_code == 200 and r.json()["emergency_reason"] == "Water leak above rack RA"
 
 
+def test_k5_refused_for_a_customer_without_the_duty_to_maintain(plan):
+    r = _order(plan, customer_executes=True)
+    assert r.status_code == 403 and r.json()["reasons"][0]["rule"] == "K5"
+    assert "does not make the customer maintain" in r.json()["reasons"][0]["message"]
+
+
+def test_k5_the_supplier_moves_hardware_the_customer_maintains_only_in_an_emergency(plan, db):
+    plan.contract.customer_maintains_hardware = True
+    db.flush()
+    r = _order(plan)
+    assert r.status_code == 403 and r.json()["reasons"][0]["rule"] == "K5" and "only in an emergency" in r.text
+    assert _order(plan, emergency=True, emergency_reason="Fire alarm in room A").status_code == 201
+    assert _order(plan, customer_executes=True).status_code == 201
+
+
 def test_k5_the_customer_s_deadline_and_the_breach_in_one_step(plan, db):
+    plan.contract.customer_maintains_hardware = True
+    db.flush()
     order = _order(plan, customer_executes=True).json()
+    r = plan.tech.post(f"/api/relocations/{order['id']}/execute")
+    assert r.status_code == 403 and r.json()["reasons"][0]["rule"] == "K5"  # not asked yet
     r = plan.am.post(f"/api/relocations/{order['id']}/request", json={"requested_on": (TODAY - 15 * D).isoformat()})
     assert r.json()["customer_deadline"] == (TODAY - D).isoformat()
     late = next(s for s in plan.am.get("/api/compliance").json()["sections"] if s["key"] == "moves")
     assert late["lines"][0]["rule"] == "K5" and late["lines"][0]["link"] == f"/relocations/{order['id']}"
     r = plan.am.post(f"/api/relocations/{order['id']}/breach")
-    assert r.status_code == 201 and db.get(Breach, r.json()["breach_id"]).article == "12.4"
+    breach = db.get(Breach, r.json()["breach_id"])
+    assert r.status_code == 201 and breach.article == "12.4"
+    assert breach.occurred_on == TODAY and breach.contract_id == plan.contract.id  # the day after the deadline
     assert plan.am.post(f"/api/relocations/{order['id']}/breach").status_code == 409
+
+
+def test_k5_the_customer_s_own_move_hands_back_its_space(plan, db):
+    plan.contract.customer_maintains_hardware = True
+    db.flush()
+    order = _order(plan, customer_executes=True).json()
+    plan.am.post(f"/api/relocations/{order['id']}/request", json={"requested_on": TODAY.isoformat()})
+    assert plan.tech.post(f"/api/relocations/{order['id']}/execute").status_code == 200
+    hb = db.scalars(select(HandBack)).one()
+    assert hb.vacated_by.value == "customer"
+    plan.tech.post(f"/api/hand-backs/{hb.id}/inspect", json={"as_received": False, "findings": "Shelf left behind"})
+    r = plan.am.post(f"/api/hand-backs/{hb.id}/breach")
+    assert r.status_code == 200 and db.get(Breach, r.json()["breach_id"]).contract_id == plan.contract.id
 
 
 def test_d3_a_reassignment_waits_for_its_plan_of_approach(plan, db):
@@ -203,6 +271,27 @@ def test_d3_a_reassignment_waits_for_its_plan_of_approach(plan, db):
     assert r.status_code == 200
     db.refresh(old), db.refresh(new)
     assert (old.contract_id, new.contract_id) == (None, dedicated.id)
+
+
+def test_d3_the_replacement_meets_the_contracted_specification_not_the_height(plan, db):
+    dedicated = ContractFactory(
+        customer=plan.customer, service=Service.dedicated, spec_cpu_cores=16, spec_memory_gb=128, spec_storage_gb=2000
+    )
+    old = _mounted(db, plan.a, 30, contract=dedicated, name="ded-2u", u_height=2)
+    better_1u = _mounted(db, plan.b, 30, contract=None, name="ded-1u", cpu_cores=32, memory_gb=256, storage_gb=4000)
+    weaker = _mounted(db, plan.b, 33, contract=None, name="ded-weak", u_height=2, cpu_cores=8, memory_gb=128)
+    emergency = {"emergency": True, "emergency_reason": "Backplane failing"}
+    body = {"kind": "dedicated_reassignment", **emergency}
+    r = _order(plan, **body, items=[{"hardware_id": old.id, "replacement_id": weaker.id}])
+    assert r.status_code == 403 and {x["rule"] for x in r.json()["reasons"]} == {"D3"}
+    messages = [x["message"] for x in r.json()["reasons"]]
+    assert "ded-weak has 8 CPU cores; contract" in messages[0] and "storage is not recorded" in messages[1]
+    order = _order(plan, **body, items=[{"hardware_id": old.id, "replacement_id": better_1u.id}])
+    assert order.status_code == 201
+    r = plan.tech.post(f"/api/relocations/{order.json()['id']}/execute")
+    assert r.status_code == 200
+    verdict = moves.may_execute(db.get(Relocation, order.json()["id"]), TODAY)
+    assert verdict.reasons[0].rule == "D3"  # an emergency reassignment cites D3 (11.4), not K6
 
 
 def test_k8_a_supplier_action_is_recorded_with_its_reason(plan, db):

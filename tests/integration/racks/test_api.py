@@ -41,7 +41,7 @@ def test_site_room_rack_hardware_lifecycle(api):
 def test_mount_overlap_is_a_409_problem_with_the_field(api, db):
     c = api(Role.technician)
     rack = RackFactory()
-    a, b = HardwareFactory(name="db-01", u_height=2), HardwareFactory()
+    a, b = HardwareFactory(name="db-01", u_height=2, contract=None), HardwareFactory()
     assert c.post(f"/api/hardware/{a.id}/mount", json={"rack_id": rack.id, "position": 5}).status_code == 200
     r = c.post(f"/api/hardware/{b.id}/mount", json={"rack_id": rack.id, "position": 6})
     assert r.status_code == 409

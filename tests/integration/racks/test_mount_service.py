@@ -1,5 +1,7 @@
 """Mount, move and unmount through the one service, on each database."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -9,7 +11,10 @@ from dcops.errors import Conflict, ValidationFailed
 from dcops.racks import service
 from dcops.racks.models import Face, HardwareStatus, RackKind, RackUnit
 from dcops.racks.schemas import HardwareIn, MountIn, UnmountIn
+from dcops.terms import Denied
 from tests.factories import ContractFactory, CustomerFactory, HardwareFactory, RackFactory
+
+TODAY = date(2026, 6, 1)
 
 
 def units_of(db, hw):
@@ -60,7 +65,7 @@ def test_out_of_range_and_over_height_are_refused(db):
 
 def test_move_within_a_rack_may_overlap_its_own_units(db):
     rack = RackFactory()
-    hw = HardwareFactory(u_height=3)
+    hw = HardwareFactory(u_height=3, contract=None)
     service.mount(db, hw, MountIn(rack_id=rack.id, position=10), "tom")
     service.move(db, hw, MountIn(rack_id=rack.id, position=11), "tom")
     assert [u for u, f in units_of(db, hw) if f == "front"] == [11, 12, 13]
@@ -68,7 +73,7 @@ def test_move_within_a_rack_may_overlap_its_own_units(db):
 
 def test_move_between_racks_releases_the_old_units(db):
     a, b = RackFactory(), RackFactory()
-    hw = HardwareFactory()
+    hw = HardwareFactory(contract=None)
     service.mount(db, hw, MountIn(rack_id=a.id, position=1), "tom")
     service.move(db, hw, MountIn(rack_id=b.id, position=7, face=Face.rear), "tom")
     assert hw.rack_id == b.id and hw.position == 7 and hw.face is Face.rear
@@ -79,7 +84,7 @@ def test_a_refused_move_leaves_the_hardware_where_it_was(db):
     rack = RackFactory()
     blocker = HardwareFactory()
     service.mount(db, blocker, MountIn(rack_id=rack.id, position=20), "tom")
-    hw = HardwareFactory()
+    hw = HardwareFactory(contract=None)
     service.mount(db, hw, MountIn(rack_id=rack.id, position=1), "tom")
     with pytest.raises(Conflict):
         service.move(db, hw, MountIn(rack_id=rack.id, position=20), "tom")
@@ -89,7 +94,7 @@ def test_a_refused_move_leaves_the_hardware_where_it_was(db):
 
 def test_unmount_frees_units_and_sets_status(db):
     rack = RackFactory()
-    hw = HardwareFactory()
+    hw = HardwareFactory(contract=None)
     service.mount(db, hw, MountIn(rack_id=rack.id, position=3), "tom")
     service.unmount(db, hw, UnmountIn(status=HardwareStatus.removed), "tom")
     assert units_of(db, hw) == [] and hw.rack_id is None and hw.status is HardwareStatus.removed
@@ -146,7 +151,7 @@ def test_growing_mounted_hardware_must_still_fit(db):
 
 def test_every_placement_is_audited_with_before_and_after(db):
     rack = RackFactory()
-    hw = HardwareFactory()
+    hw = HardwareFactory(contract=None)
     service.mount(db, hw, MountIn(rack_id=rack.id, position=3), "tom")
     service.move(db, hw, MountIn(rack_id=rack.id, position=4), "tom")
     service.unmount(db, hw, UnmountIn(), "tom")
@@ -169,3 +174,38 @@ def test_the_database_key_refuses_a_double_booking_the_checks_missed(db):
     with pytest.raises(IntegrityError), db.begin_nested():
         db.add(RackUnit(rack_id=rack.id, unit=8, face=Face.front, hardware_id=other.id))
         db.flush()
+
+
+def test_k8_colocation_hardware_moves_or_leaves_only_with_a_recorded_basis(db):
+    """K8, Art. 12.7: the plain move and unmount refuse the customer's colocation hardware; a relocation order (or
+    the one-step supplier action or customer request built on it) passes its basis and is audited with it."""
+    rack = RackFactory()
+    hw = HardwareFactory()
+    service.mount(db, hw, MountIn(rack_id=rack.id, position=10), "tom", TODAY)
+    for act in (
+        lambda: service.move(db, hw, MountIn(rack_id=rack.id, position=20), "tom"),
+        lambda: service.unmount(db, hw, UnmountIn(status=HardwareStatus.removed), "tom"),
+    ):
+        with pytest.raises(Denied) as refused:
+            act()
+        assert [(r.rule, r.article) for r in refused.value.verdict.reasons] == [("K8", "12.7")]
+    assert hw.position == 10 and hw.status is HardwareStatus.installed
+    service.move(db, hw, MountIn(rack_id=rack.id, position=20), "tom", basis="relocation #1 (supplier action)")
+    assert hw.position == 20
+    event = db.scalars(select(AuditEvent).where(AuditEvent.action == "move").order_by(AuditEvent.seq.desc())).first()
+    assert event.data["basis"] == "relocation #1 (supplier action)"
+
+
+def test_k9_remounting_hardware_installed_before_is_no_new_installation(db):
+    """K9: the policy is checked at a first installation only; the first mount records its day and the intake."""
+    customer = CustomerFactory(insured=False)
+    rack = RackFactory()
+    hw = HardwareFactory(contract=ContractFactory(customer=customer), first_installed_on=TODAY)
+    service.mount(db, hw, MountIn(rack_id=rack.id, position=3), "tom", TODAY)  # no policy, but not new
+    new = HardwareFactory(contract=ContractFactory(customer=customer))
+    with pytest.raises(Denied) as refused:
+        service.mount(db, new, MountIn(rack_id=rack.id, position=10), "tom", TODAY)
+    assert {r.rule for r in refused.value.verdict.reasons} == {"K9"} and refused.value.follow_up is not None
+    supplier_kit = HardwareFactory(contract=None)
+    service.mount(db, supplier_kit, MountIn(rack_id=rack.id, position=20, intake_state="rails fitted"), "tom", TODAY)
+    assert supplier_kit.first_installed_on == TODAY and supplier_kit.intake_state == "rails fitted"

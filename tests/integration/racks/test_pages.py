@@ -84,12 +84,40 @@ def test_move_and_unmount_forms(login, db):
     c = login(Role.technician)
     a, b = RackFactory(), RackFactory()
     hw = mounted(a, 1)
-    r = c.form(f"/hardware/{hw.id}/move", {"rack_id": b.id, "position": 12, "face": "rear"})
+    form = c.get(f"/hardware/{hw.id}/move").text
+    assert "On what basis" in form and "rule K8" in form  # colocation hardware: the basis is asked for
+    r = c.form(f"/hardware/{hw.id}/move", {"rack_id": b.id, "position": 12, "face": "rear", "basis": "supplier_action"})
+    assert r.status_code == 422 and "Art. 12.7, rule K8" in r.text and 'value="12"' in r.text  # the reason is missing
+    asked = {
+        "rack_id": b.id,
+        "position": 12,
+        "face": "rear",
+        "basis": "customer_request",
+        "message_from": "J. Jansen",
+        "message_on": "2026-05-30",
+        "message_channel": "email",
+        "message_reference": "<move-42@example.nl>",
+    }
+    r = c.form(f"/hardware/{hw.id}/move", asked)
     assert r.url.path == f"/hardware/{hw.id}" and "move done" in r.text
-    r = c.form(f"/hardware/{hw.id}/unmount", {"status": "removed"})
+    assert "customer request" in r.text  # the recorded request is on the hardware's page
+    r = c.form(
+        f"/hardware/{hw.id}/unmount",
+        {"status": "removed", "basis": "supplier_action", "reason": "Overheating, taken out for the customer"},
+    )
     db.refresh(hw)
     assert hw.rack_id is None and hw.status.value == "removed"
     assert c.get(f"/hardware/{hw.id}/explode").status_code == 404
+
+
+def test_supplier_hardware_moves_without_a_basis(login, db):
+    c = login(Role.technician)
+    a, b = RackFactory(), RackFactory()
+    hw = HardwareFactory(contract=None)
+    service.mount(db, hw, MountIn(rack_id=a.id, position=1), "test")
+    assert "On what basis" not in c.get(f"/hardware/{hw.id}/move").text
+    r = c.form(f"/hardware/{hw.id}/move", {"rack_id": b.id, "position": 12, "face": "rear"})
+    assert r.url.path == f"/hardware/{hw.id}" and "move done" in r.text
 
 
 def test_private_rack_form_lets_it_to_a_customer(login, db):
