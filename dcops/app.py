@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 from litestar import Litestar, Request, Response, Router, get
@@ -27,6 +28,7 @@ from dcops.access.pages import ROUTE_HANDLERS as ACCESS_PAGES
 from dcops.auth.middleware import AuthMiddleware, permission_guard
 from dcops.auth.pages import LoginPages, UserPages
 from dcops.auth.permissions import Perm
+from dcops.auth.sessions import Lifetime
 from dcops.cabling.api import ROUTERS as CABLE_API
 from dcops.cabling.pages import CABLE_PAGES
 from dcops.customers.api import ROUTERS as CUSTOMER_API
@@ -164,7 +166,16 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates)), HTMXPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi,
-        state=State({"session_maker": maker, "settings": settings, "pass_keys": KeyRing(settings.data_dir)}),
+        state=State(
+            {
+                "session_maker": maker,
+                "settings": settings,
+                "pass_keys": KeyRing(settings.data_dir),
+                "session_life": Lifetime(
+                    idle=timedelta(seconds=settings.session_idle), absolute=timedelta(seconds=settings.session_max_age)
+                ),
+            }
+        ),
         on_shutdown=[dispose],
         after_request=_security_headers,
         debug=settings.debug,

@@ -34,7 +34,8 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     debug: bool = False
     secure_cookies: bool = False
-    session_max_age: int = 12 * 3600
+    session_max_age: int = 12 * 3600  # absolute: a session ends this long after sign-in, active or not
+    session_idle: int = 8 * 3600  # a session unused this long ends
     people_idle_days: int = 365  # people not on any visit for this long are deactivated by the sweep
     visitor_retention_months: int = 12  # R3: then inactive people and their door checks are pseudonymised
 
@@ -43,6 +44,8 @@ class Settings:
             raise ValueError(
                 f"DCOPS_VISITOR_RETENTION_MONTHS must be at least {MIN_RETENTION_MONTHS}: door checks are evidence"
             )
+        if not 60 <= self.session_idle <= self.session_max_age:
+            raise ValueError("DCOPS_SESSION_IDLE_HOURS must be more than a minute and at most DCOPS_SESSION_MAX_HOURS")
         if self.people_idle_days < 1:
             raise ValueError("DCOPS_PEOPLE_IDLE_DAYS must be at least 1")
 
@@ -63,6 +66,8 @@ class Settings:
             base_url=env.get("DCOPS_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
             debug=env.get("DCOPS_DEBUG", "") in {"1", "true", "yes"},
             secure_cookies=env.get("DCOPS_SECURE_COOKIES", "") in {"1", "true", "yes"},
+            session_max_age=int(float(env.get("DCOPS_SESSION_MAX_HOURS", "12")) * 3600),
+            session_idle=int(float(env.get("DCOPS_SESSION_IDLE_HOURS", "8")) * 3600),
             people_idle_days=int(env.get("DCOPS_PEOPLE_IDLE_DAYS", "365")),
             visitor_retention_months=int(env.get("DCOPS_VISITOR_RETENTION_MONTHS", "12")),
         )

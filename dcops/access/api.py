@@ -105,6 +105,7 @@ class DoorCheckOut(msgspec.Struct):
     room_id: int
     direction: Direction
     decision: Decision
+    passed: bool  # the holder went through: an allowed entry, or any exit of a known pass (P7 may refuse the items)
     reasons: list[ReasonOut]
     pass_id: int | None
     visit_id: int | None

@@ -39,8 +39,8 @@ from dcops.customers.standing import standing_of
 from dcops.db import atomic, begin_write, utcnow
 from dcops.errors import ValidationFailed
 from dcops.racks.models import Hardware, HardwareStatus, Room
-from dcops.terms import Reason, Service, Verdict
-from dcops.terms.access import PASS, CarriedItem, DoorFacts, door_verdict, may_carry_out
+from dcops.terms import Service, Verdict
+from dcops.terms.door import CarriedItem, DoorFacts, authentic, door_verdict, may_carry_out, pass_checks
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,10 @@ class Outcome:
 
 
 def _last_passage(db: Session, person_id: int) -> Direction | None:
+    """P6: whether the person's last passage through a door was an entry or an exit."""
     stmt = (
         select(DoorCheck.direction)
-        .where(DoorCheck.person_id == person_id, DoorCheck.decision == Decision.allow)
+        .where(DoorCheck.person_id == person_id, DoorCheck.passed.is_(True))
         .order_by(DoorCheck.id.desc())
         .limit(1)
     )
@@ -104,9 +105,10 @@ def _facts(
 
 
 def _carried(
-    db: Session, tags: list[str], customer_id: int | None, today: date
+    db: Session, tags: list[str], visit: Visit | None, pass_problem: str | None, today: date
 ) -> list[tuple[str, Hardware | None, Verdict]]:
-    """Each asset tag with its hardware and verdict (D1, K1, K10, P7)."""
+    """Each asset tag with its hardware and verdict (P7: a pass passing P1–P5 and the pass's customer's own
+    hardware that may leave; D1, K1, K10)."""
     wanted = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
     if not wanted:
         return []
@@ -119,13 +121,12 @@ def _carried(
         )
     }
     liened = liened_customer_ids(db, today)
+    customer_id, customer = (visit.customer_id, visit.customer.name) if visit is not None else (None, None)
     results = []
     for tag in wanted:
         hw = found.get(tag)
-        if customer_id is None:
-            verdict = Verdict.deny(Reason(*PASS, "Nothing leaves without a valid pass"))
-        elif hw is None:
-            verdict = may_carry_out(CarriedItem(tag), "")
+        if hw is None:
+            verdict = may_carry_out(CarriedItem(tag), None, pass_problem)
         else:
             colocation = hw.contract is not None and hw.contract.service is Service.colocation
             item = CarriedItem(
@@ -136,7 +137,9 @@ def _carried(
                 liened=hw.retained(liened),
                 mounted_in=f"{hw.rack.name} U{hw.position}" if hw.rack is not None else None,
             )
-            verdict = may_carry_out(item, hw.contract.customer.name if hw.contract else "")
+            verdict = may_carry_out(
+                item, hw.contract.customer.name if hw.contract and customer_id else None, pass_problem
+            )
         results.append((tag, hw, verdict))
     return results
 
@@ -151,15 +154,17 @@ def check(
     scanned = data.code.encode("utf-8", "replace")
     vp: VisitPass | None = None
     facts: DoorFacts | None = None
+    problem: str | None = None
     try:
         claims = codec.decode(data.code, keys.verifiers(now))
         vp = _load_pass(db, claims.pass_id)
         if vp is None:
-            verdict = Verdict.deny(Reason(*PASS, "The pass is not in the records (signed, but never issued here)"))
+            problem = "The pass is not in the records (signed, but never issued here)"
         else:
             facts = _facts(db, vp, claims, room, data.direction, now, timezone)
     except codec.PassUnreadable as exc:
-        verdict = Verdict.deny(Reason(*PASS, str(exc)))
+        problem = str(exc)
+    verdict = authentic(problem)  # P1
 
     visit = vp.visit if vp else None
     person: Person | None = vp.person if vp else None
@@ -170,10 +175,16 @@ def check(
         if facts is not None and person is not None:
             db.execute(select(Person.id).where(Person.id == person.id).with_for_update())
             verdict = door_verdict(replace(facts, inside=_last_passage(db, person.id) is Direction.check_in))
+        # Leaving is never refused once the pass names its holder: the exit is recorded whatever is carried.
+        passed = person is not None and (data.direction is Direction.check_out or verdict.allowed)
         carried = []
         if data.direction is Direction.check_out and data.asset_tags:
             day = clock.local(now, timezone).date()
-            carried = _carried(db, data.asset_tags, visit.customer_id if visit and verdict.allowed else None, day)
+            checks = pass_checks(facts) if facts is not None else None
+            pass_problem = problem or (
+                "; ".join(r.message for r in checks.reasons) if checks is not None and not checks.allowed else None
+            )
+            carried = _carried(db, data.asset_tags, visit, pass_problem, day)
             refused = [r for _, _, v in carried if not v.allowed for r in v.reasons]
             if refused:
                 verdict = Verdict.deny(*verdict.reasons, *refused)
@@ -191,6 +202,7 @@ def check(
             scanned_sha256=hashlib.sha256(scanned).hexdigest(),
             scanned_length=len(scanned),
             officer=officer,
+            passed=passed,
         )
         dc.carry_outs = [
             CarryOut(
@@ -212,6 +224,7 @@ def check(
             object_id=dc.id,
             extra={
                 "decision": dc.decision.value,
+                "passed": passed,
                 "room": room.code,
                 "pass_id": dc.pass_id,
                 "visit_id": dc.visit_id,
@@ -220,14 +233,14 @@ def check(
                 "carry_outs": [{"asset_tag": c.asset_tag, "decision": c.decision.value} for c in dc.carry_outs],
             },
         )
-        if verdict.allowed:
-            _after_allowed(db, dc, visit, carried, officer)
+        _after_passage(db, dc, visit, carried, officer)
     return Outcome(dc, vp, verdict)
 
 
-def _after_allowed(db: Session, dc: DoorCheck, visit: Visit | None, carried: list, officer: str) -> None:
-    """A visit starts with its first check-in; hardware carried out is recorded as gone."""
-    if visit is not None and dc.direction is Direction.check_in and visit.status is VisitStatus.approved:
+def _after_passage(db: Session, dc: DoorCheck, visit: Visit | None, carried: list, officer: str) -> None:
+    """A visit starts with its first allowed check-in; hardware allowed out is recorded as gone, one item at a time
+    (a refused item stays inside, P7)."""
+    if visit is not None and dc.passed and dc.direction is Direction.check_in and visit.status is VisitStatus.approved:
         visit.status = VisitStatus.in_progress
         audit.record(
             db,
@@ -238,7 +251,9 @@ def _after_allowed(db: Session, dc: DoorCheck, visit: Visit | None, carried: lis
             before={"status": "approved"},
             after={"status": "in_progress"},
         )
-    for _, hw, _ in carried:
+    for _, hw, verdict in carried:
+        if hw is None or not verdict.allowed:
+            continue
         before = hw.status.value
         hw.status = HardwareStatus.removed
         audit.record(
@@ -255,10 +270,10 @@ def _after_allowed(db: Session, dc: DoorCheck, visit: Visit | None, carried: lis
 
 
 def inside_now(db: Session) -> list[DoorCheck]:
-    """Who is inside: people whose last allowed passage was a check-in, with that check-in."""
+    """Who is inside: people whose last passage through a door was an entry, with that check-in."""
     latest = (
         select(func.max(DoorCheck.id))
-        .where(DoorCheck.decision == Decision.allow, DoorCheck.person_id.is_not(None))
+        .where(DoorCheck.passed.is_(True), DoorCheck.person_id.is_not(None))
         .group_by(DoorCheck.person_id)
     )
     stmt = (

@@ -168,7 +168,7 @@ class DoorCheck(Base):
 
     __tablename__ = "door_check"
     __table_args__ = (
-        Index("ix_door_check_person_last", "person_id", "decision", "id"),  # anti-passback, who is inside
+        Index("ix_door_check_person_passed", "person_id", "passed", "id"),  # anti-passback, who is inside
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -176,7 +176,10 @@ class DoorCheck(Base):
     room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="RESTRICT"), index=True)
     direction: Mapped[Direction] = mapped_column(StrEnumType(Direction))
     decision: Mapped[Decision] = mapped_column(StrEnumType(Decision))
-    reasons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # The holder went through the door: an allowed entry, or any exit of a known pass (leaving is never refused,
+    # even when what they carry is, P7). Anti-passback (P6) and who is inside read this.
+    passed: Mapped[bool] = mapped_column(default=False)
+    reasons: Mapped[list[dict[str, str | None]]] = mapped_column(JSON, default=list)
     pass_id: Mapped[int | None] = mapped_column(ForeignKey("visit_pass.id", ondelete="RESTRICT"), index=True)
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="RESTRICT"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"))
@@ -197,7 +200,7 @@ class DoorCheck(Base):
 
 
 class CarryOut(Base):
-    """An asset tag carried out at a check-out, and whether it was allowed to leave (D1, K1, K10)."""
+    """An asset tag carried out at a check-out, and whether it was allowed to leave (P7; D1, K1, K10)."""
 
     __tablename__ = "carry_out"
 

@@ -12,11 +12,11 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from dcops.auth.models import User
+from dcops.auth import sessions
 from dcops.auth.permissions import Perm, allows
 from dcops.auth.service import CurrentUser, user_for_token
 
-SESSION_USER_KEY = "uid"
+SESSION_KEY = "sid"  # the session token inside the signed, encrypted cookie
 
 
 class AuthMiddleware(ASGIMiddleware):
@@ -29,21 +29,23 @@ class AuthMiddleware(ASGIMiddleware):
 
 
 def _resolve(scope: Scope) -> CurrentUser | None:
-    headers = dict(scope.get("headers") or [])
-    authorization = headers.get(b"authorization", b"").decode("latin-1")
-    session: dict[str, Any] = scope.get("session") or {}
-    uid = session.get(SESSION_USER_KEY)
-    if not authorization and uid is None:
-        return None
-    with scope["litestar_app"].state.session_maker() as db:
-        if authorization:
-            scheme, _, secret = authorization.partition(" ")
-            if scheme.lower() != "bearer" or not secret:
-                return None
+    """The API takes bearer tokens only: a browser's cookie never authenticates a call under /api/, so no other
+    site can make a signed-in browser write through it (CSRF). Pages take the session cookie only."""
+    state = scope["litestar_app"].state
+    if scope["path"].startswith("/api/"):
+        headers = dict(scope.get("headers") or [])
+        scheme, _, secret = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            return None
+        with state.session_maker() as db:
             return user_for_token(db, secret.strip())
-        user = db.get(User, uid)
-        # A deactivated account loses its open sessions at its next request.
-        return CurrentUser.of(user) if user is not None and user.active else None
+    token = (scope.get("session") or {}).get(SESSION_KEY)
+    if not isinstance(token, str) or not token:
+        return None
+    with state.session_maker() as db:
+        # Ended (signed out, deactivated, new password, by an admin), expired or idle: no longer signed in.
+        user = sessions.user_of(db, token, state.session_life)
+        return CurrentUser.of(user) if user is not None else None
 
 
 def permission_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from dcops import crud
-from dcops.auth import service
-from dcops.auth.middleware import SESSION_USER_KEY
-from dcops.auth.models import ApiToken, Role, User
+from dcops.auth import service, sessions
+from dcops.auth.middleware import SESSION_KEY
+from dcops.auth.models import ApiToken, Role, User, UserSession
 from dcops.auth.permissions import Perm
 from dcops.errors import ValidationFailed
 from dcops.validation import parse
@@ -33,14 +33,15 @@ USER = [
 ]
 
 
-def _users_page(db: Session, status: int = 200, **extra: Any) -> Template:
+def _users_page(request: Request, db: Session, status: int = 200, **extra: Any) -> Template:
     users = db.scalars(select(User).order_by(User.username)).all()
     tokens = db.scalars(
         select(ApiToken)
         .options(joinedload(ApiToken.user))
         .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())
     ).all()
-    return render("auth/users.html", status, users=users, tokens=tokens, **extra)
+    live = sessions.active(db, request.app.state.session_life)
+    return render("auth/users.html", status, users=users, tokens=tokens, sessions=live, **extra)
 
 
 def _safe_next(target: str) -> str:
@@ -64,12 +65,19 @@ class LoginPages(Controller):
                 values={"username": username, "next": data.get("next", "/")},
                 error="Wrong username or password, or the account is inactive.",
             )
+        life = request.app.state.session_life
+        address = request.client.host if request.client else None
+        token = sessions.start(db, user, life, address, request.headers.get("user-agent"))
         request.clear_session()
-        request.set_session({SESSION_USER_KEY: user.id})
+        request.set_session({SESSION_KEY: token})
         return Redirect(_safe_next(data.get("next", "/")))
 
     @post("/logout", name="logout", opt={"perm": Perm.authenticated})
-    def logout(self, request: Request) -> Redirect:
+    def logout(self, request: Request, db: Db) -> Redirect:
+        """The session ends in the database: the cookie, replayed, no longer signs anyone in."""
+        token = request.session.get(SESSION_KEY)
+        if isinstance(token, str):
+            sessions.end(db, token, actor(request), "signed out")
         request.clear_session()
         return Redirect("/login")
 
@@ -79,8 +87,8 @@ class UserPages(Controller):
     opt = ADMIN
 
     @get("/", name="users")
-    def index(self, db: Db) -> Template:
-        return _users_page(db)
+    def index(self, request: Request, db: Db) -> Template:
+        return _users_page(request, db)
 
     @get("/new", name="user_new")
     def new(self) -> Template:
@@ -113,8 +121,16 @@ class UserPages(Controller):
         try:
             token, secret = service.create_token(db, parse(service.TokenIn, data, form=True), actor(request))
         except ValidationFailed as exc:
-            return _users_page(db, 422, token_errors=exc.errors, token_values=data)
-        return _users_page(db, secret=secret, new_token=token)
+            return _users_page(request, db, 422, token_errors=exc.errors, token_values=data)
+        return _users_page(request, db, secret=secret, new_token=token)
+
+    @post("/sessions/{session_id:int}/end")
+    def end_session(self, request: Request, db: Db, session_id: FromPath[int]) -> Redirect:
+        session = crud.get(db, UserSession, session_id)
+        if session.ended_at is None:
+            sessions.end_by_admin(db, session, actor(request))
+            flash(request, f"The session of {session.user.username} is ended", category="success")
+        return Redirect("/users")
 
     @post("/tokens/{token_id:int}/revoke")
     def revoke_token(self, request: Request, db: Db, token_id: FromPath[int]) -> Redirect:

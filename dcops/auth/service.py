@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dcops import audit, crud
+from dcops.auth import sessions
 from dcops.auth.models import ApiToken, Role, User
 from dcops.db import atomic, begin_write, utcnow
 from dcops.errors import Conflict, ValidationFailed
@@ -98,17 +99,23 @@ def create_user(db: Session, data: UserIn, actor: str) -> User:
 
 
 def set_password(db: Session, user: User, password: str, actor: str) -> None:
+    """A new password ends every session signed in with the old one."""
     if len(password) < MIN_PASSWORD:
         raise ValidationFailed({"password": f"At least {MIN_PASSWORD} characters"})
     with atomic(db):
         user.password_hash = hash_password(password)
+        sessions.end_all(db, user.id, actor, "password changed")
         audit.record(db, actor=actor, action="set_password", object_type="user", object_id=user.id)
 
 
 def set_active(db: Session, user: User, active: bool, actor: str) -> None:
+    """Deactivating a user ends its sessions at once (and its tokens stop working: they need an active user)."""
     if not active and user.username == actor:
         raise Conflict("You cannot deactivate your own account")
-    crud.update(db, user, {"active": active}, actor=actor)
+    with atomic(db):
+        crud.update(db, user, {"active": active}, actor=actor)
+        if not active:
+            sessions.end_all(db, user.id, actor, "account deactivated")
 
 
 def _token_hash(secret: str) -> str:

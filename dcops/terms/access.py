@@ -1,8 +1,8 @@
 """Access to the server room (Art. 11.3, 12.3, 13.1, 13.7; rules D2, K2, A1, A2, A7).
 
 Two moments ask these questions: an account manager approving a visit (`may_approve`), and security
-at the door scanning a pass (`door_verdict`), which asks them again, live, because a pass that was
-valid when printed can stop being so (a customer put in default, a permission revoked).
+at the door scanning a pass (`dcops.terms.door.door_verdict`), which asks them again, live, because a pass that
+was valid when printed can stop being so (a customer put in default, a permission revoked).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from dcops.terms.lien import may_leave
 from dcops.terms.standing import Standing
 from dcops.terms.verdict import Reason, Verdict
 from dcops.terms.written import in_force
@@ -120,7 +119,7 @@ def _responsibility(facts: VisitFacts) -> Verdict:
     return Verdict.deny(*reasons) if reasons else Verdict.allow()
 
 
-def _competence(visitor: Visitor) -> Verdict:
+def competence(visitor: Visitor) -> Verdict:
     """A1: visitors are registered, active people of the customer, confirmed competent."""
     if not visitor.active:
         return Verdict.deny(Reason("A1", "13.1", f"{visitor.label} is no longer registered as active"))
@@ -129,7 +128,7 @@ def _competence(visitor: Visitor) -> Verdict:
     return Verdict.allow()
 
 
-def _third_party(visitor: Visitor, rooms: frozenset[str], first: date, last: date) -> Verdict:
+def third_party(visitor: Visitor, rooms: frozenset[str], first: date, last: date) -> Verdict:
     """A2: a third party needs the supplier's written permission for that person, the days and the rooms."""
     if not visitor.third_party or any(p.covers(rooms, first, last) for p in visitor.permissions):
         return Verdict.allow()
@@ -195,103 +194,8 @@ class Approval:
 def may_approve(facts: VisitFacts) -> Approval:
     checks = [_responsibility(facts)]
     for v in facts.visitors:
-        checks += [_competence(v), _third_party(v, facts.rooms, facts.first_day, facts.last_day)]
+        checks += [competence(v), third_party(v, facts.rooms, facts.first_day, facts.last_day)]
     concerned = contracts_concerned(facts.contracts, facts.rooms) or None
     return Approval(
         Verdict.combine(*checks), customer_blocks(facts.customer, facts.consumer, facts.standing, concerned)
     )
-
-
-# --- the door: the same questions, live, in the order security reads them ------------------------------
-
-PASS = ("A1", "13.1")  # a pass stands for a registered, approved visitor: pass faults cite A1
-
-
-@dataclass(frozen=True)
-class DoorFacts:
-    """What the door knows about a pass whose signature verified. Times in the site's zone."""
-
-    now: datetime
-    direction: str  # "in" | "out"
-    room: str
-    valid_from: datetime
-    valid_until: datetime
-    pass_revoked: bool
-    visit_status: str
-    visitor: Visitor
-    visit_rooms: frozenset[str]
-    customer: str
-    consumer: bool
-    standing: Standing
-    a7_overridden: bool
-    inside: bool  # the person's last allowed check was a check-in
-    contracts: frozenset[int] | None = None  # the contracts the visit was approved for (A7 asks about those)
-
-
-def door_verdict(f: DoorFacts) -> Verdict:
-    """Every check in the order of the door screen, every failing reason kept. Leaving is never refused
-    once the pass is known: the check-out is recorded (and carry-outs are checked on their own)."""
-    if f.direction == "out":
-        return Verdict.allow()
-    day = f.now.date()
-    reasons: list[Reason] = []
-    if f.now < f.valid_from:
-        reasons.append(Reason(*PASS, f"The pass is valid from {_at(f.valid_from)}"))
-    elif f.now > f.valid_until:
-        reasons.append(Reason(*PASS, f"The pass expired at {_at(f.valid_until)}"))
-    if f.pass_revoked:
-        reasons.append(Reason(*PASS, "The pass was revoked"))
-    if f.visit_status not in ("approved", "in_progress"):
-        reasons.append(Reason(*PASS, f"The visit is {f.visit_status.replace('_', ' ')}, not approved"))
-    checks = [
-        _competence(f.visitor),
-        _third_party(f.visitor, frozenset({f.room}), day, day),
-        Verdict.allow() if f.room in f.visit_rooms else Verdict.deny(Reason(*PASS, _not_in_visit(f))),
-        Verdict.allow() if f.a7_overridden else customer_blocks(f.customer, f.consumer, f.standing, f.contracts),
-    ]
-    reasons += [r for v in checks if not v.allowed for r in v.reasons]
-    if f.inside:
-        reasons.append(Reason(*PASS, "Already checked in and not checked out since (anti-passback)"))
-    return Verdict.deny(*reasons) if reasons else Verdict.allow()
-
-
-def _at(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
-
-
-def _not_in_visit(f: DoorFacts) -> str:
-    return f"The visit is for {', '.join(sorted(f.visit_rooms))}, not {f.room}"
-
-
-# --- carry-out at check-out -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CarriedItem:
-    """An asset tag a visitor carries out, with what the records say about it (None: unknown tag)."""
-
-    asset_tag: str
-    name: str | None = None
-    owner_is_customer: bool = False  # colocation hardware (K1); dedicated and infrastructure are the supplier's
-    customer_matches: bool = False  # owned by the visit's customer
-    liened: bool = False
-    mounted_in: str | None = None  # "R03 U12" while the records still have it in a rack
-
-
-def may_carry_out(item: CarriedItem, customer: str) -> Verdict:
-    """D1, K1, K10 and the door procedure (P7, under Art. 13.1): only the visit's customer's own hardware leaves,
-    not under a lien, and only once the records no longer have it in a rack. Every failing reason is kept."""
-    if item.name is None:
-        return Verdict.deny(Reason("P7", "13.1", f"Asset tag {item.asset_tag} is not in the records"))
-    reasons: list[Reason] = []
-    if not item.owner_is_customer:
-        reasons.append(Reason("D1", "11.2", f"{item.name} is the supplier's property"))
-    elif not item.customer_matches:
-        reasons.append(Reason("K1", "12.2", f"{item.name} is not {customer}'s hardware"))
-    if item.liened:
-        reasons.extend(may_leave(item.name, "its owner", True, "carried out").reasons)
-    if item.mounted_in:
-        reasons.append(
-            Reason("P7", "13.1", f"{item.name} is still mounted in {item.mounted_in}: unmount it in dcops first")
-        )
-    return Verdict.deny(*reasons) if reasons else Verdict.allow()

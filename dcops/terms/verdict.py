@@ -12,12 +12,14 @@ class Reason:
     rule: str
     article: str
     message: str
+    instruction: str | None = None  # at the door: what the security officer does next (dcops.terms.door)
 
     def __str__(self) -> str:
         return f"Art. {self.article} (rule {self.rule}): {self.message}"
 
     def as_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "article": self.article, "message": self.message}
+        found = {"rule": self.rule, "article": self.article, "message": self.message}
+        return found if self.instruction is None else {**found, "instruction": self.instruction}
 
 
 @dataclass(frozen=True)

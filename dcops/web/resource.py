@@ -40,11 +40,13 @@ class Resource:
 
 
 class ReasonOut(msgspec.Struct):
-    """One reason of a verdict, as every API answers it: the rule, its article, what it says here."""
+    """One reason of a verdict, as every API answers it: the rule, its article, what it says here, and at the
+    door what the security officer does next."""
 
     rule: str
     article: str
     message: str
+    instruction: str | None = None
 
 
 class Page(msgspec.Struct):

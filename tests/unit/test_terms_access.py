@@ -1,4 +1,4 @@
-"""Access rules D2, K2, A1, A2, A5, A7 at approval and at the door; carry-out (D1, K1, K10, P7)."""
+"""Access rules D2, K2, A1, A2, A5, A7 at approval (the door asks them again: tests/unit/test_terms_door.py)."""
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -7,17 +7,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dcops.terms.access import (
-    CarriedItem,
-    DoorFacts,
     Permission,
     Purpose,
     Responsibility,
     VisitFacts,
     Visitor,
     contracts_concerned,
-    door_verdict,
     may_approve,
-    may_carry_out,
     may_log_inspection,
     visit_window,
 )
@@ -114,99 +110,6 @@ def test_a_breach_recorded_after_the_day_asked_does_not_count_yet():
     assert not standing(later, DAY - timedelta(days=1)).fails and standing(later, DAY).fails
 
 
-# --- the door ------------------------------------------------------------------------------------------
-
-TZ = ZoneInfo("Europe/Amsterdam")
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=TZ)
-DOOR = DoorFacts(
-    now=NOW,
-    direction="in",
-    room="ZAAL-A",
-    valid_from=NOW - timedelta(hours=2),
-    valid_until=NOW + timedelta(hours=6),
-    pass_revoked=False,
-    visit_status="approved",
-    visitor=OWN,
-    visit_rooms=ROOMS,
-    customer="Hollandse",
-    consumer=False,
-    standing=GOOD,
-    a7_overridden=False,
-    inside=False,
-)
-
-
-def test_the_door_allows_a_good_pass():
-    assert door_verdict(DOOR).allowed and door_verdict(replace(DOOR, visit_status="in_progress")).allowed
-
-
-@pytest.mark.parametrize(
-    "change, rule, words",
-    [
-        ({"now": NOW - timedelta(hours=3)}, "A1", "valid from 2026-11-24 08:00"),
-        ({"now": NOW + timedelta(hours=7)}, "A1", "expired at 2026-11-24 16:00"),
-        ({"pass_revoked": True}, "A1", "revoked"),
-        ({"visit_status": "cancelled"}, "A1", "cancelled"),
-        ({"visitor": replace(OWN, active=False)}, "A1", "no longer registered"),
-        ({"visitor": replace(OWN, competent=False)}, "A1", "not been confirmed competent"),
-        ({"visitor": replace(OWN, third_party=True)}, "A2", "without written permission"),
-        ({"room": "ZAAL-B"}, "A1", "for ZAAL-A, not ZAAL-B"),
-        ({"standing": in_default()}, "A7", "in default"),
-        ({"inside": True}, "A1", "anti-passback"),
-    ],
-)
-def test_each_door_check_refuses_with_its_rule(change, rule, words):
-    verdict = door_verdict(replace(DOOR, **change))
-    assert not verdict.allowed and [r.rule for r in verdict.reasons] == [rule]
-    assert words in verdict.reasons[0].message
-
-
-def test_the_door_lists_reasons_in_the_screen_s_order_and_honours_an_a7_override():
-    verdict = door_verdict(
-        replace(DOOR, pass_revoked=True, room="ZAAL-B", standing=in_default(), inside=True, now=NOW + timedelta(days=1))
-    )
-    assert [r.message.split(" ")[1] for r in verdict.reasons][:2] == ["pass", "pass"]
-    assert rules(verdict) == ["A1", "A1", "A1", "A7", "A1"]
-    assert door_verdict(replace(DOOR, standing=in_default(), a7_overridden=True)).allowed
-
-
-def test_leaving_is_never_refused_once_the_pass_is_known():
-    assert door_verdict(replace(DOOR, direction="out", standing=in_default(), pass_revoked=True)).allowed
-
-
-def test_a_third_party_permission_must_hold_on_the_day_for_the_door_s_room():
-    permitted = replace(OWN, third_party=True, permissions=(Permission(DAY, DAY, False, ROOMS),))
-    assert door_verdict(replace(DOOR, visitor=permitted)).allowed
-    assert not door_verdict(
-        replace(DOOR, visitor=permitted, now=NOW + timedelta(days=1), valid_until=NOW + timedelta(days=2))
-    ).allowed
-
-
-# --- carry-out ------------------------------------------------------------------------------------------
-
-ITEM = CarriedItem("GRV-0100", "srv-1", owner_is_customer=True, customer_matches=True)
-
-
-@pytest.mark.parametrize(
-    "item, expected",
-    [
-        (ITEM, []),
-        (CarriedItem("NOPE"), ["P7"]),
-        (replace(ITEM, owner_is_customer=False, customer_matches=False), ["D1"]),
-        (replace(ITEM, customer_matches=False), ["K1"]),
-        (replace(ITEM, liened=True), ["K10"]),
-        (replace(ITEM, mounted_in="A06 U12"), ["P7"]),
-        (replace(ITEM, liened=True, mounted_in="A06 U12"), ["K10", "P7"]),
-    ],
-)
-def test_carry_out(item, expected):
-    """D1, K1, K10; unknown or still mounted hardware cites the house procedure (P7, Art. 13.5), never R1/31.3,
-    which is no ground against a consumer."""
-    verdict = may_carry_out(item, "Hollandse")
-    assert verdict.allowed is (expected == []) and rules(verdict) == expected
-    assert all(r.article != "31.3" for r in verdict.reasons)
-
-
 # --- the visit's purpose, the contracts it is for, consumers in default by a breach ----------------------
 
 
@@ -247,7 +150,6 @@ def test_a7_a_consumer_whose_breach_notice_expired_is_in_default_and_refused():
     assert consumer.in_default
     answer = may_approve(replace(FACTS, consumer=True, standing=consumer))
     assert rules(answer.overridable) == ["A7"] and "is in default" in answer.overridable.reasons[0].message
-    assert rules(door_verdict(replace(DOOR, consumer=True, standing=consumer))) == ["A7"]
 
 
 def test_a5_an_inspection_is_logged_once_it_took_place():

@@ -2,14 +2,15 @@
 
 from datetime import timedelta
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from dcops import clock
-from dcops.access import codec, visits
+from dcops.access import codec, door, visits
 from dcops.access.keys import KeyRing, key_id
-from dcops.access.models import DoorCheck, Person, Visit
-from dcops.access.schemas import ApproveIn
+from dcops.access.models import Direction, DoorCheck, Person, Visit
+from dcops.access.schemas import ApproveIn, DoorCheckIn
 from dcops.audit import AuditEvent
 from dcops.auth.models import Role
 from dcops.customers.models import Lien, WrittenPermission
@@ -38,7 +39,8 @@ def test_a_forged_pass_signed_with_another_key_is_denied(world):
         codec.Claims(1, now - timedelta(hours=1), now + timedelta(hours=1), ("X",)), forger, key_id(forger.public_key())
     )
     answer = world.scan(fake)
-    assert answer["allowed"] is False and rules(answer) == ["A1"]
+    assert answer["allowed"] is False and rules(answer) == ["P1"]
+    assert answer["check"]["reasons"][0]["instruction"] == "Refuse; keep the pass; call the duty manager."
     assert "unknown key" in answer["check"]["reasons"][0]["message"] and answer["person"] is None
 
 
@@ -52,7 +54,7 @@ def test_a_tampered_pass_is_denied(world):
 def test_garbage_and_a_megabyte_are_denied_and_logged_not_a_500(world, db):
     for text in ("", "hello", "DC1:%%%", "DC1:" + "A" * (1024 * 1024)):
         answer = world.scan(text)
-        assert answer["allowed"] is False and rules(answer) == ["A1"]
+        assert answer["allowed"] is False and rules(answer) == ["P1"]
     checks = db.scalars(select(DoorCheck).order_by(DoorCheck.id)).all()
     assert len(checks) == 4 and checks[-1].scanned_length == 1024 * 1024 + 4
 
@@ -63,7 +65,7 @@ def test_expired_and_not_yet_valid_passes_are_denied(world, db, settings):
         starts_at=(now + timedelta(hours=2)).isoformat(), ends_at=(now + timedelta(hours=4)).isoformat()
     )
     answer = world.scan(later["passes"][0]["code"])
-    assert rules(answer) == ["A1"] and "valid from" in answer["check"]["reasons"][0]["message"]
+    assert rules(answer) == ["P2"] and "valid from" in answer["check"]["reasons"][0]["message"]
     # A pass whose window has passed: approved (as the service allows) while the visit was still ahead.
     r = world.desk.post(
         "/api/visits",
@@ -75,7 +77,7 @@ def test_expired_and_not_yet_valid_passes_are_denied(world, db, settings):
     keys = KeyRing(settings.data_dir)
     visits.approve(db, visit, ApproveIn(), "anna", TODAY, keys, settings.site_timezone, now=now - timedelta(hours=4))
     answer = world.scan(visit.passes[0].code)
-    assert rules(answer) == ["A1"] and "expired" in answer["check"]["reasons"][0]["message"]
+    assert rules(answer) == ["P2"] and "expired" in answer["check"]["reasons"][0]["message"]
 
 
 def test_revoked_reprinted_and_cancelled_passes_are_denied(world):
@@ -86,8 +88,8 @@ def test_revoked_reprinted_and_cancelled_passes_are_denied(world):
     assert world.scan(new["code"])["allowed"] is True
     other = world.approved(person_ids=[PersonFactory(customer=world.customer).id])
     world.desk.post(f"/api/visits/{other['id']}/cancel")
-    reasons = [r["message"] for r in world.scan(other["passes"][0]["code"])["check"]["reasons"]]
-    assert reasons == ["The pass was revoked", "The visit is cancelled, not approved"]
+    reasons = [(r["rule"], r["message"]) for r in world.scan(other["passes"][0]["code"])["check"]["reasons"]]
+    assert reasons == [("P3", "The pass was revoked"), ("P4", "The visit is cancelled, not approved")]
 
 
 def test_a_person_deactivated_or_no_longer_competent_is_denied(world, db):
@@ -115,7 +117,8 @@ def test_a_third_party_whose_permission_was_revoked_is_denied(world, db):
 def test_a_room_not_in_the_visit_is_denied(world):
     visit = world.approved()
     answer = world.scan(visit["passes"][0]["code"], room=world.other_room)
-    assert rules(answer) == ["A1"] and world.other_room.code in answer["check"]["reasons"][0]["message"]
+    assert rules(answer) == ["P5"] and world.other_room.code in answer["check"]["reasons"][0]["message"]
+    assert answer["check"]["reasons"][0]["instruction"] == "Refuse; send the visitor to the right door."
 
 
 def test_a_customer_put_in_default_after_approval_is_denied_live(world, db):
@@ -138,7 +141,8 @@ def test_anti_passback(world):
     code = world.approved()["passes"][0]["code"]
     assert world.scan(code)["allowed"] is True
     second = world.scan(code)
-    assert second["allowed"] is False and "anti-passback" in second["check"]["reasons"][0]["message"]
+    assert second["allowed"] is False and rules(second) == ["P6"]
+    assert second["check"]["reasons"][0]["instruction"] == "Record the exit first, then scan again."
     assert world.scan(code, direction="out")["allowed"] is True
     assert world.scan(code)["allowed"] is True
     inside = world.desk.get("/api/door/inside").json()
@@ -212,9 +216,11 @@ def test_carry_out_refusals_name_their_rules(world, db, api):
         mounted.asset_tag: ["P7"],
         "NO-SUCH-TAG": ["P7"],
     }
-    assert answer["allowed"] is False  # security stops the items: the visitor is still inside
-    assert [i["person_id"] for i in world.desk.get("/api/door/inside").json()] == [world.person.id]
+    assert answer["allowed"] is False  # security stops the items ...
+    assert answer["check"]["passed"] is True  # ... and the visitor leaves: the exit is recorded (P7)
+    assert world.desk.get("/api/door/inside").json() == []
     assert all(db.get(Hardware, h.id).status is not HardwareStatus.removed for h in (dedicated, other))
+    assert world.scan(code)["allowed"] is True  # back in: no anti-passback on an exit that was recorded
 
 
 def test_carry_out_under_a_lien_is_refused(world, db):
@@ -230,7 +236,38 @@ def test_carry_out_under_a_lien_is_refused(world, db):
 def test_nothing_leaves_on_an_unreadable_pass(world):
     hw = HardwareFactory(contract=world.contract, status=HardwareStatus.planned)
     answer = world.scan("DC1:nonsense", direction="out", asset_tags=[hw.asset_tag])
-    assert answer["check"]["carry_outs"][0]["decision"] == "deny"
+    assert answer["check"]["carry_outs"][0]["decision"] == "deny" and rules(answer) == ["P1", "P7"]
+    assert answer["check"]["passed"] is False  # nobody known went through
+
+
+@pytest.mark.parametrize("spoil", ["revoked", "expired"])
+def test_p7_carry_out_fails_closed_on_a_pass_that_no_longer_admits(world, db, settings, spoil):
+    """A revoked or expired pass lets its holder leave, but nothing leaves with it (P7): the hardware stays."""
+    hw = HardwareFactory(contract=world.contract, status=HardwareStatus.planned)
+    visit = world.approved()
+    code = visit["passes"][0]["code"]
+    world.scan(code)
+    if spoil == "revoked":
+        world.desk.post(f"/api/passes/{visit['passes'][0]['id']}/revoke", json={"reason": "lost"})
+        answer = world.scan(code, direction="out", asset_tags=[hw.asset_tag])
+    else:
+        later = utcnow() + timedelta(hours=5)
+        data = DoorCheckIn(code=code, room_id=world.room.id, direction=Direction.check_out, asset_tags=[hw.asset_tag])
+        outcome = door.check(db, data, "sara", KeyRing(settings.data_dir), settings.site_timezone, now=later)
+        answer = {
+            "allowed": outcome.allowed,
+            "check": {
+                "passed": outcome.check.passed,
+                "reasons": [r.as_dict() for r in outcome.verdict.reasons],
+                "carry_outs": [{"decision": c.decision.value, "reasons": c.reasons} for c in outcome.check.carry_outs],
+            },
+        }
+    assert answer["allowed"] is False and answer["check"]["passed"] is True
+    carry = answer["check"]["carry_outs"][0]
+    assert carry["decision"] == "deny" and [r["rule"] for r in carry["reasons"]] == ["P7"]
+    assert carry["reasons"][0]["instruction"] == "Keep the hardware inside; call the account manager."
+    db.expire_all()
+    assert db.get(Hardware, hw.id).status is HardwareStatus.planned
 
 
 # --- what a check costs ------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ def test_the_door_screen_answers_a_scan_in_place(world, login):
     )
     assert r.status_code == 200 and "ALLOW" in r.text and world.person.name in r.text and "<html" not in r.text
     r = guard.form("/door/check", {"code": "DC1:forged", "room_id": world.room.id, "direction": "in"})
-    assert r.status_code == 200 and "DENY" in r.text and "Art. 13.1 (rule A1)" in r.text and "<html" in r.text
+    assert r.status_code == 200 and "DENY" in r.text and "Art. 13.1 (rule P1)" in r.text and "<html" in r.text
+    assert "Refuse; keep the pass; call the duty manager." in r.text  # the officer's instruction
     r = guard.form("/door/check", {"code": code, "room_id": "", "direction": "in"}, headers={"HX-Request": "true"})
     assert "Choose the door" in r.text
 
