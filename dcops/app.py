@@ -25,10 +25,11 @@ from dcops import __version__
 from dcops.access.api import ROUTERS as ACCESS_API
 from dcops.access.keys import KeyRing
 from dcops.access.pages import ROUTE_HANDLERS as ACCESS_PAGES
-from dcops.auth.middleware import AuthMiddleware, permission_guard
+from dcops.auth.middleware import AuthMiddleware, LoginFloodMiddleware, permission_guard
 from dcops.auth.pages import LoginPages, UserPages
 from dcops.auth.permissions import Perm
 from dcops.auth.sessions import Lifetime
+from dcops.auth.throttle import LoginThrottle
 from dcops.cabling.api import ROUTERS as CABLE_API
 from dcops.cabling.pages import CABLE_PAGES
 from dcops.customers.api import ROUTERS as CUSTOMER_API
@@ -159,7 +160,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
             *ACCESS_API,
         ],
         dependencies={"db": Provide(db_dependency)},
-        middleware=[sessions.middleware, AuthMiddleware()],
+        middleware=[LoginFloodMiddleware(), sessions.middleware, AuthMiddleware()],
         guards=[permission_guard],
         csrf_config=csrf,
         template_config=templates,
@@ -171,6 +172,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
                 "session_maker": maker,
                 "settings": settings,
                 "pass_keys": KeyRing(settings.data_dir),
+                "login_throttle": LoginThrottle(settings.login_throttle_storage),
                 "session_life": Lifetime(
                     idle=timedelta(seconds=settings.session_idle), absolute=timedelta(seconds=settings.session_max_age)
                 ),

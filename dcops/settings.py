@@ -36,6 +36,7 @@ class Settings:
     secure_cookies: bool = False
     session_max_age: int = 12 * 3600  # absolute: a session ends this long after sign-in, active or not
     session_idle: int = 8 * 3600  # a session unused this long ends
+    login_throttle_storage: str = "memory://"  # limits storage URI: redis://… to share counts between workers
     people_idle_days: int = 365  # people not on any visit for this long are deactivated by the sweep
     visitor_retention_months: int = 12  # R3: then inactive people and their door checks are pseudonymised
 
@@ -68,6 +69,7 @@ class Settings:
             secure_cookies=env.get("DCOPS_SECURE_COOKIES", "") in {"1", "true", "yes"},
             session_max_age=int(float(env.get("DCOPS_SESSION_MAX_HOURS", "12")) * 3600),
             session_idle=int(float(env.get("DCOPS_SESSION_IDLE_HOURS", "8")) * 3600),
+            login_throttle_storage=env.get("DCOPS_LOGIN_THROTTLE_STORAGE", "memory://"),
             people_idle_days=int(env.get("DCOPS_PEOPLE_IDLE_DAYS", "365")),
             visitor_retention_months=int(env.get("DCOPS_VISITOR_RETENTION_MONTHS", "12")),
         )

@@ -16,6 +16,7 @@ from dcops.auth import service, sessions
 from dcops.auth.middleware import SESSION_KEY
 from dcops.auth.models import ApiToken, Role, User, UserSession
 from dcops.auth.permissions import Perm
+from dcops.auth.throttle import LoginThrottle
 from dcops.errors import ValidationFailed
 from dcops.validation import parse
 from dcops.web.forms import Field, render, submit
@@ -54,19 +55,29 @@ class LoginPages(Controller):
     def login_form(self, next: FromQuery[str] = "/") -> Template:  # noqa: A002
         return render("auth/login.html", values={"next": next}, error="")
 
-    @post("/login", opt={"perm": Perm.public})
+    # Reads first: a sign-in, refused or throttled, must not hold SQLite's write lock the door waits for.
+    @post("/login", opt={"perm": Perm.public, "reads_first": True})
     def login(self, request: Request, db: Db, data: Form) -> Any:
-        username, password = data.get("username", ""), data.get("password", "")
+        username, password = str(data.get("username", "")), str(data.get("password", ""))
+        values = {"username": username, "next": data.get("next", "/")}
+        address = request.client.host if request.client else "unknown"
+        throttle: LoginThrottle = request.app.state.login_throttle
+        if wait := throttle.wait(username, address):
+            service.record_throttled(db, throttle, username, address, wait)
+            minutes = f"{wait.seconds // 60} min {wait.seconds % 60} s" if wait.seconds >= 60 else f"{wait.seconds} s"
+            who = "this account" if wait.reason == "account" else "this network address"
+            error = f"Too many failed sign-ins for {who}. Try again in {minutes}."
+            page = render("auth/login.html", 429, values=values, error=error)
+            page.headers["Retry-After"] = str(wait.seconds)
+            return page
         user = service.authenticate(db, username, password)
         if user is None:
+            throttle.failed(username, address)
             return render(
-                "auth/login.html",
-                401,
-                values={"username": username, "next": data.get("next", "/")},
-                error="Wrong username or password, or the account is inactive.",
+                "auth/login.html", 401, values=values, error="Wrong username or password, or the account is inactive."
             )
+        throttle.succeeded(username)
         life = request.app.state.session_life
-        address = request.client.host if request.client else None
         token = sessions.start(db, user, life, address, request.headers.get("user-agent"))
         request.clear_session()
         request.set_session({SESSION_KEY: token})

@@ -11,12 +11,14 @@ from typing import Annotated
 import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from limits import parse_many
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dcops import audit, crud
 from dcops.auth import sessions
 from dcops.auth.models import ApiToken, Role, User
+from dcops.auth.throttle import LoginThrottle, Wait, hashing
 from dcops.db import atomic, begin_write, utcnow
 from dcops.errors import Conflict, ValidationFailed
 
@@ -63,17 +65,21 @@ class TokenIn(msgspec.Struct, kw_only=True):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with hashing():
+        return _hasher.hash(password)
 
 
 def authenticate(db: Session, username: str, password: str) -> User | None:
-    """The user if the password is right and the account active; every attempt is audited."""
-    user = db.scalars(select(User).where(User.username == username.strip().lower())).first()
+    """The user if the password is right and the account active; every attempt that gets this far is audited
+    (throttled ones are not: see `record_throttled`)."""
+    user = db.scalars(select(User).where(User.username == username.strip().lower()[:64])).first()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        with hashing():
+            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
         ok = user is not None and user.active
     except (VerificationError, InvalidHashError):
         ok = False
+    begin_write(db)  # the reading part is over: take the write lock only for the audit and the session
     with atomic(db):
         if ok and user is not None:
             if _hasher.check_needs_rehash(user.password_hash):
@@ -89,6 +95,26 @@ def authenticate(db: Session, username: str, password: str) -> User | None:
                 object_id=user.id if user else "-",
             )
     return user if ok else None
+
+
+# A flood is recorded, not every attempt in it: one audit event per account or address and minute.
+_ONCE_A_MINUTE = parse_many("1/minute")[0]
+
+
+def record_throttled(db: Session, throttle: LoginThrottle, username: str, address: str, wait: Wait) -> None:
+    key = username.strip().lower()[:64] if wait.reason == "account" else address
+    if not throttle.limiter.hit(_ONCE_A_MINUTE, "throttled-audit", wait.reason, key):
+        return
+    begin_write(db)
+    with atomic(db):
+        audit.record(
+            db,
+            actor=username[:64] or "?",
+            action="login_throttled",
+            object_type="user",
+            object_id="-",
+            extra={"by": wait.reason, "address": address, "retry_after_s": wait.seconds},
+        )
 
 
 def create_user(db: Session, data: UserIn, actor: str) -> User:

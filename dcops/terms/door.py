@@ -46,7 +46,7 @@ def _p(rule: str, message: str) -> Reason:
 def authentic(problem: str | None) -> Verdict:
     """P1: the text is a dcops pass, signed by one of the supplier's keys, and issued here. `problem`: why the
     signature or the records say it is not (None: authentic)."""
-    return Verdict.deny(_p("P1", problem)) if problem else Verdict.allow()
+    return Verdict.allow() if problem is None else Verdict.deny(_p("P1", problem or "The pass cannot be read"))
 
 
 def in_window(now: datetime, valid_from: datetime, valid_until: datetime) -> Verdict:

@@ -69,8 +69,9 @@ def test_the_door_allows_a_scanned_pass_and_denies_forged_and_defaulting_ones(do
     _scan(page, forged)
     expect(result).to_have_attribute("data-decision", "deny")
     expect(result).to_contain_text("DENY")
-    expect(result).to_contain_text("Art. 13.1 (rule A1)")
+    expect(result).to_contain_text("Art. 13.1 (rule P1)")
     expect(result).to_contain_text("unknown key")
+    expect(result).to_contain_text("Refuse; keep the pass; call the duty manager.")
 
     # Hollandse Hosting falls into default (an invoice 60 days old, unpaid) after its visit was approved.
     with _session(live_data) as s:
@@ -96,6 +97,37 @@ def test_the_door_allows_a_scanned_pass_and_denies_forged_and_defaulting_ones(do
         finally:
             s.delete(invoice)
             s.commit()
+
+
+def test_a_revoked_pass_lets_its_holder_out_but_no_hardware(door, live_data):
+    """P7: the officer checks out a visitor whose pass was revoked, carrying an asset tag: the exit is recorded,
+    the carry-out refused with P7 and the instruction, and the hardware stays where the records have it."""
+    with _session(live_data) as s:
+        old = s.scalars(
+            select(VisitPass)
+            .join(Visit)
+            .where(Visit.purpose.startswith("Swap PDU cabling"), VisitPass.revoked_at.is_not(None))
+        ).first()
+        code = old.code
+    page = door
+    page.goto("/door")
+    page.select_option("#room_id", label="ZAAL-A — Server room A")
+    page.check("input[name=direction][value=out]")
+    page.fill("#asset_tags", "GRV-0027")
+    page.locator("#code").focus()
+    _scan(page, code)
+    result = page.locator(".door-result")
+    expect(result).to_have_attribute("data-decision", "deny")
+    expect(result).to_contain_text("Exit recorded")
+    expect(result).to_contain_text("Pieter Smit")
+    carry = result.locator("table.carry")
+    expect(carry).to_contain_text("GRV-0027")
+    expect(carry).to_contain_text("REFUSED")
+    expect(carry).to_contain_text("Art. 13.1 (rule P7)")
+    expect(carry).to_contain_text("The pass was revoked")
+    expect(carry).to_contain_text("Keep the hardware inside; call the account manager.")
+    page.goto("/hardware?q=GRV-0027")
+    expect(page.locator("table")).to_contain_text("installed")
 
 
 def test_the_printed_pass_shows_a_qr_that_decodes_and_verifies(desk, live_data):

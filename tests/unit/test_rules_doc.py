@@ -37,13 +37,6 @@ NOT_YET_ENFORCED = {
     "C3",  # everything due at the end
     "C4",  # hardware out before the end date
     "C5",  # exit support; erasure when the last contract ends
-    "P1",  # door checks (issue 13): today pass faults cite A1 (dcops.terms.access.PASS) ...
-    "P2",
-    "P3",
-    "P4",
-    "P5",
-    "P6",
-    "P7",  # ... and carry-outs cite D1, K1, K10, and P7 only for an unknown or still mounted item
 }
 
 ENFORCED = [r for r in ALL_RULES if r not in NOT_YET_ENFORCED]
