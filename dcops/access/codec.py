@@ -66,10 +66,15 @@ def decode(text: str, keys: Mapping[bytes, Ed25519PublicKey]) -> Claims:
     if not text.startswith(PREFIX):
         raise PassUnreadable("Not a dcops pass (no DC1: prefix)")
     try:
-        message = cbor2.loads(base45.b45decode(text[len(PREFIX) :]))
+        raw = base45.b45decode(text[len(PREFIX) :])
+        message = cbor2.loads(raw)
     except Exception as exc:  # base45 and cbor2 raise several types on garbage; all mean the same here
         raise PassUnreadable("The pass cannot be read (damaged or incomplete code)") from exc
     protected, payload, signature = _sign1_parts(message)
+    # Only the exact bytes dcops issues: the unprotected header and any trailing bytes are not signed, so a pass
+    # whose encoding differs from what `encode` makes is an altered pass, even when its signature still holds.
+    if cbor2.dumps(message) != raw:
+        raise PassUnreadable("The pass is not encoded the way dcops issues passes: altered")
     try:
         header = cbor2.loads(protected)
     except Exception as exc:
@@ -95,6 +100,8 @@ def _sign1_parts(message: object) -> tuple[bytes, bytes, bytes]:
         isinstance(parts, list | tuple) and len(parts) == 4 and all(isinstance(parts[i], bytes) for i in (0, 2, 3))
     ):
         raise PassUnreadable("The pass cannot be read (malformed signed message)")
+    if parts[1] != {}:
+        raise PassUnreadable("The pass carries unsigned headers dcops never writes: altered")
     return parts[0], parts[2], parts[3]
 
 

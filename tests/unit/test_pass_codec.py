@@ -4,6 +4,8 @@ import os
 import stat
 from datetime import UTC, datetime, timedelta
 
+import base45
+import cbor2
 import pytest
 import zxingcpp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -52,6 +54,28 @@ def test_a_tampered_character_is_refused(key, position):
     chars[position] = "A" if chars[position] != "A" else "B"
     with pytest.raises(codec.PassUnreadable):
         codec.decode("".join(chars), {kid: private.public_key()})
+
+
+def _reencoded(code: str, change) -> str:
+    message = cbor2.loads(base45.b45decode(code[len(codec.PREFIX) :]))
+    return codec.PREFIX + base45.b45encode(change(message)).decode()
+
+
+@pytest.mark.parametrize(
+    "alter",
+    [
+        lambda m: cbor2.dumps(cbor2.CBORTag(m.tag, [m.value[0], [], m.value[2], m.value[3]])),  # unprotected: a list
+        lambda m: cbor2.dumps(cbor2.CBORTag(m.tag, [m.value[0], {1: -8}, m.value[2], m.value[3]])),  # a header
+        lambda m: cbor2.dumps(m) + b"\x00",  # a trailing byte after the signed message
+    ],
+)
+def test_a_genuine_signature_in_an_altered_encoding_is_refused(key, alter):
+    """The unprotected header and trailing bytes are not signed: found by the door fuzz, a pass so altered
+    verified and opened the door. Only the exact bytes dcops issues are a pass (P1)."""
+    kid, private = key
+    code = codec.encode(CLAIMS, private, kid)
+    with pytest.raises(codec.PassUnreadable, match="altered"):
+        codec.decode(_reencoded(code, alter), {kid: private.public_key()})
 
 
 def test_wrong_key_under_the_same_id_is_a_forgery(key):

@@ -2,7 +2,9 @@
 
 Mutations start from a real pass a checked-in visitor holds: characters flipped, cut, inserted, shuffled; the COSE
 message re-encoded with altered claims (another pass id, more rooms, a longer window) and signed by a key that is
-not the supplier's, or with the supplier's key id but another key's signature, or no signature at all.
+not the supplier's, or with the supplier's key id but another key's signature, or no signature at all; and the
+genuine signature in an altered frame (an unprotected header, trailing bytes), which the fuzz found the codec
+accepting until it insisted on the exact bytes dcops issues.
 DCOPS_DOOR_FUZZ sets the number (2,000 here; the benchmark runs 10,000)."""
 
 from __future__ import annotations
@@ -44,6 +46,16 @@ def _resigned(message: cbor2.CBORTag, rng: random.Random, forger: Ed25519Private
     return codec.PREFIX + base45.b45encode(cbor2.dumps(tagged)).decode()
 
 
+def _reframed(message: cbor2.CBORTag, rng: random.Random) -> str:
+    """The genuine signature in another frame: the unsigned parts (the unprotected header, trailing bytes) changed."""
+    protected, _unprotected, payload, signature = message.value
+    header = rng.choice(([], {codec.KID: os.urandom(8)}, 0, "x", None, {}))
+    raw = cbor2.dumps(cbor2.CBORTag(codec.COSE_SIGN1_TAG, [protected, header, payload, signature]))
+    if header == {}:  # the frame is genuine: alter what follows it instead
+        raw += bytes([rng.randrange(256)])
+    return codec.PREFIX + base45.b45encode(raw).decode()
+
+
 def _mutated(code: str, rng: random.Random) -> str:
     body = list(code[len(codec.PREFIX) :])
     kind = rng.choice(("flip", "cut", "insert", "swap", "prefix"))
@@ -74,7 +86,13 @@ def fuzz(db, settings, code: str, room_id: int, count: int, seed: int = 13) -> C
     rng = random.Random(seed)
     outcomes: Counter = Counter()
     for n in range(count):
-        text = _resigned(message, rng, forger, our_kid) if n % 2 else _mutated(code, rng)
+        kind = n % 5
+        if kind == 4:
+            text = _reframed(message, rng)
+        elif kind % 2:
+            text = _resigned(message, rng, forger, our_kid)
+        else:
+            text = _mutated(code, rng)
         if text == code:
             continue
         data = DoorCheckIn(code=text, room_id=room_id, direction=rng.choice((Direction.check_in, Direction.check_out)))
