@@ -7,13 +7,12 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-from litestar import Litestar, Request, Response, Router, get
+from litestar import Litestar, Request, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
@@ -53,8 +52,10 @@ from dcops.racks.api import ROUTERS as RACK_API
 from dcops.racks.pages import FORM_ROUTERS as RACK_FORMS
 from dcops.racks.pages import HardwarePages, RackPages, RoomPages, SitePages
 from dcops.settings import Settings
+from dcops.web.headers import security_headers
 from dcops.web.pages import AuditPages, DashboardPage
 from dcops.web.problems import EXCEPTION_HANDLERS
+from dcops.web.swagger import SwaggerUI
 from dcops.web.templating import template_config
 
 STATIC = Path(__file__).resolve().parent / "web" / "static"
@@ -65,22 +66,10 @@ def _key(secret: str, purpose: str) -> bytes:
     return hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
 
 
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",  # the door and tablet screens are never to be framed by another site
-    "Referrer-Policy": "same-origin",
-}
-
-
 @get("/favicon.ico", opt={"perm": Perm.public}, include_in_schema=False, cache=86400)
 async def favicon() -> File:
     """Browsers ask for /favicon.ico whatever the page links to."""
     return File(STATIC / "favicon.ico", media_type="image/vnd.microsoft.icon", content_disposition_type="inline")
-
-
-async def _security_headers(response: Response) -> Response:
-    response.headers.update(SECURITY_HEADERS)
-    return response
 
 
 def create_app(settings: Settings, session_maker: sessionmaker[Session] | None = None) -> Litestar:
@@ -116,7 +105,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         title="dcops API",
         version=__version__,
         path="/schema",
-        render_plugins=[SwaggerRenderPlugin()],
+        render_plugins=[SwaggerUI()],
         # The schema describes the API and holds no data: readable without signing in, for client generators.
         openapi_router=Router(path="/schema", route_handlers=[], opt={"perm": Perm.public}),
         components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
@@ -179,7 +168,8 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
             }
         ),
         on_shutdown=[dispose],
-        after_request=_security_headers,
+        # On every response, errors included: see dcops.web.headers for why a send hook and not route middleware.
+        before_send=[security_headers],
         debug=settings.debug,
     )
 

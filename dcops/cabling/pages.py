@@ -274,14 +274,12 @@ class LabelPages(Controller):
             found = labels.labels(db, kind, base, wanted or None, query_int(rack_id))
         except ValidationFailed:
             found = []  # nothing chosen yet: the page says so
-        w, h = labels.SIZES.get(size, labels.SIZES["56x32"])
+        size = size if size in labels.SIZES else "56x32"  # dcops.css sizes the sheet per size and column count
         return render(
             "racks/labels.html",
             labels=found,
             kind=kind,
             size=size,
-            w=w,
-            h=h,
             cols=max(1, min(cols, 8)),
             rows=max(1, min(rows, 30)),
             sizes=list(labels.SIZES),

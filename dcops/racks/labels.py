@@ -15,7 +15,7 @@ from dcops.errors import NotFound, ValidationFailed
 from dcops.racks.models import Hardware, Rack, Room
 
 KINDS = ("rack", "hardware", "cable")
-SIZES = {"56x32": (56, 32), "25x10": (25, 10)}  # mm: the common label, and the cable flag
+SIZES = {"56x32": (56, 32), "25x10": (25, 10)}  # mm: the common label, and the cable flag (sized in dcops.css)
 MAX_LABELS = 500
 
 

@@ -74,10 +74,10 @@ def test_trace_labels_and_scan_pages(login, db, settings):
     assert "own-srv" in trace and "shared-sw" in trace and cable.label in trace and "<svg" in trace
     sheet = c.get(f"/labels?kind=hardware&rack_id={shared.id}&cols=2&rows=5")
     assert sheet.status_code == 200 and "shared-sw" in sheet.text
-    assert "grid-template-columns: repeat(2, 56mm)" in sheet.text
+    assert 'class="label-sheet s56x32 cols2"' in sheet.text  # 2 columns of 56 × 32 mm (dcops.css)
     flags = c.get(f"/labels?kind=cable&rack_id={shared.id}&size=25x10")
     assert cable.label in flags.text and "A P01 own-srv eth1" in flags.text and "B S01 shared-sw ge1" in flags.text
-    assert len(re.findall(r'class="label s25x10"', flags.text)) == 1
+    assert 'class="label-sheet s25x10 cols3"' in flags.text and len(re.findall(r'class="label"', flags.text)) == 1
     svg = c.get(f"/labels/hardware/{sw.id}/qr.svg")
     assert svg.status_code == 200 and b"<svg" in svg.content
     assert "Start the camera" in c.get("/scan").text

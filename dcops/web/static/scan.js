@@ -1,0 +1,15 @@
+// The label scanner (/scan): the tablet's camera reads a label's QR (qrscan.js) and dcops opens what it names.
+(function () {
+  "use strict";
+  const button = document.getElementById("camera");
+  const out = document.getElementById("scan-result");
+  if (!button || !out) return;
+  button.addEventListener("click", () => {
+    window.dcopsScan(document.getElementById("video"), (text) => {
+      let url;
+      try { url = new URL(text, window.location.origin); } catch (e) { url = null; }
+      if (url && url.origin === window.location.origin) { window.location.assign(url.pathname); }
+      else { out.textContent = "Not a dcops label: " + text; }
+    }, (message) => { out.textContent = message; });
+  });
+})();
