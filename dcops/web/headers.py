@@ -33,14 +33,6 @@ CSP = "; ".join(
     )
 )
 
-# Swagger UI (/schema, /schema/swagger) is Litestar's page with its bundle from jsDelivr; dcops.web.swagger starts
-# it from a static file, so it too runs without inline script. Only these pages may load from the CDN.
-SWAGGER_CDN = "https://cdn.jsdelivr.net"
-SWAGGER_CSP = CSP.replace("script-src 'self'", f"script-src 'self' {SWAGGER_CDN}").replace(
-    "style-src 'self'", f"style-src 'self' {SWAGGER_CDN}"
-)
-SWAGGER_PATHS = frozenset({"/schema", "/schema/", "/schema/swagger", "/schema/swagger/"})
-
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",  # the door and tablet screens are never to be framed by another site
@@ -53,6 +45,8 @@ _NO_STORE = re.compile(
     r"""^(?:
         /passes(?:/|$)                      # the pass page and its QR images
       | /api/passes/\d+(?:/|$)              # ... through the API (not /api/passes/keys: public keys)
+      | /api/visits(?:/|$)                  # visits carry their passes' codes
+      | /visits/\d+/?$                      # ... and so does a visit's page
       | /door(?:/|$) | /api/door/           # the door screen, its answers, its log
       | (?:/api)?/policies/\d+/document/?$  # a customer's insurance policy
     )""",
@@ -64,16 +58,12 @@ def no_store(path: str) -> bool:
     return _NO_STORE.match(path) is not None
 
 
-def csp_for(path: str) -> str:
-    return SWAGGER_CSP if path in SWAGGER_PATHS else CSP
-
-
 async def security_headers(message: Message, scope: Scope) -> None:
     """before_send hook: set the headers on the response's start message, replacing any a handler set."""
     if message["type"] != "http.response.start":
         return
     path = scope.get("path", "")
-    wanted = {**SECURITY_HEADERS, "content-security-policy": csp_for(path)}
+    wanted = {**SECURITY_HEADERS, "content-security-policy": CSP}
     headers = [(k, v) for k, v in message.get("headers", ()) if k.decode("latin-1").lower() not in wanted]
     if no_store(path):
         cache = [v for k, v in headers if k.lower() == b"cache-control"]

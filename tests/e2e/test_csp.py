@@ -277,3 +277,13 @@ def test_the_door_answers_a_typed_pass(door, live_data):
         expect(page.locator("#code")).to_have_value("")
     watch.reports()
     assert watch.problems == []
+
+
+def test_swagger_ui_renders_the_api_from_the_vendored_bundle(desk):
+    """The API's Swagger UI runs under the same policy as every page, from the bundle vendored from npm."""
+    watch = Watch(desk)
+    assert watch.visit("/schema/swagger") == 200
+    expect(desk.locator(".opblock").first).to_be_visible(timeout=15000)
+    expect(desk.locator("#swagger-container")).to_contain_text("/api/sites")
+    watch.reports()
+    assert watch.problems == []
