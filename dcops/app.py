@@ -53,6 +53,8 @@ from dcops.racks.pages import FORM_ROUTERS as RACK_FORMS
 from dcops.racks.pages import HardwarePages, RackPages, RoomPages, SitePages
 from dcops.settings import Settings
 from dcops.web.headers import security_headers
+from dcops.web.input_guard import guard_input
+from dcops.web.openapi_problems import document_problems
 from dcops.web.pages import AuditPages, DashboardPage
 from dcops.web.problems import EXCEPTION_HANDLERS
 from dcops.web.swagger import SwaggerUI
@@ -114,7 +116,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         "with `reasons: [{rule, article, message}]`; bad input with `errors: {field: message}`.",
     )
     static = create_static_files_router(path="/static", directories=[STATIC], opt={"perm": Perm.public}, name="static")
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             static,
             favicon,
@@ -177,8 +179,11 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         on_shutdown=[dispose],
         # On every response, errors included: see dcops.web.headers for why a send hook and not route middleware.
         before_send=[security_headers],
+        before_request=guard_input,
         debug=settings.debug,
     )
+    document_problems(app)
+    return app
 
 
 def app_from_env() -> Litestar:

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
+
+from litestar.exceptions import ServiceUnavailableException
 
 from dcops.errors import NotFound, ValidationFailed
 
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a name has no lines: CR and LF would split the header
 MAX_BYTES = 8 * 1024 * 1024  # stays under Litestar's default 10 MB request body limit
 
 # Magic numbers of the types a policy may come as: PDF, or a photo or scan of it.
@@ -29,6 +35,19 @@ class Stored:
     sha256: str
     media_type: str
     size: int
+
+
+def clean_name(filename: str, fallback: str = "document") -> str:
+    """An uploaded file's name as we keep it: the last path part, no control characters, at most 200 characters."""
+    name = _ANY_CONTROL.sub("", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    return name[-200:] or fallback
+
+
+def content_disposition(filename: str, kind: str = "attachment") -> str:
+    """RFC 6266: an ASCII `filename` for old clients and the exact name as `filename*=UTF-8''…`."""
+    name = clean_name(filename)
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().replace('"', "").strip()
+    return f"{kind}; filename=\"{ascii_name or 'document'}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def sniff(content: bytes) -> str | None:
@@ -60,11 +79,20 @@ class DocumentStore:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             # Write then rename: a reader never sees half a file, and two equal uploads end the same.
-            fd, tmp = tempfile.mkstemp(dir=path.parent)
-            with os.fdopen(fd, "wb") as f:
-                f.write(content)
-            os.chmod(tmp, 0o640)
-            os.replace(tmp, path)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(content)
+                os.chmod(tmp, 0o640)
+                os.replace(tmp, path)
+            except OSError as exc:
+                Path(tmp).unlink(missing_ok=True)  # a failed write leaves nothing behind
+                raise ServiceUnavailableException(
+                    f"The document could not be stored ({exc.strerror}); try again."
+                ) from exc
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
         return Stored(digest, media, len(content))
 
     def read(self, sha256: str) -> bytes:

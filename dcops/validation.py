@@ -6,7 +6,7 @@ import re
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 
@@ -15,6 +15,18 @@ from dcops.errors import ValidationFailed
 T = TypeVar("T", bound=msgspec.Struct)
 
 _TRUE = {"on", "true", "1", "yes"}
+
+INT32_MAX = 2**31 - 1  # PostgreSQL `integer`: every id and count column
+INT64_MAX = 2**63 - 1  # `bigint` (amounts in cents) and SQLite's INTEGER
+Id = Annotated[int, msgspec.Meta(ge=1, le=INT32_MAX, description="the id of an existing record")]
+
+# Tab, line feed and carriage return stay allowed: notes and addresses have lines. No column takes NUL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = "Must not contain control characters (such as NUL)"
+
+
+def has_control(text: str) -> bool:
+    return CONTROL.search(text) is not None
 
 
 _PLAIN = [  # msgspec's wording -> what a person at a tablet should read
@@ -89,6 +101,9 @@ def parse(struct: type[T], data: Mapping[str, Any], *, form: bool = False) -> T:
                 errors[field.name] = "This field is required"
             continue
         raw = data[field.name]
+        if isinstance(raw, str) and has_control(raw):
+            errors[field.name] = CONTROL_MESSAGE
+            continue
         if form and isinstance(raw, str):
             raw = raw.strip()
             if raw == "":

@@ -21,6 +21,7 @@ from dcops.auth.models import ApiToken, Role, User
 from dcops.auth.throttle import LoginThrottle, Wait, hashing
 from dcops.db import atomic, begin_write, utcnow
 from dcops.errors import Conflict, ValidationFailed
+from dcops.validation import Id
 
 _hasher = PasswordHasher()
 # A hash to verify against when the user does not exist, so timing does not reveal usernames.
@@ -60,7 +61,7 @@ class UserIn(msgspec.Struct, kw_only=True):
 
 
 class TokenIn(msgspec.Struct, kw_only=True):
-    user_id: Annotated[int, msgspec.Meta(ge=1)]
+    user_id: Id
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
 

@@ -12,7 +12,7 @@ from dcops import crud
 from dcops.customers.models import Channel, Customer, InsurancePolicy, PolicyRequest
 from dcops.customers.schemas import PolicyIn, PolicyRequestIn
 from dcops.db import atomic
-from dcops.documents import DocumentStore
+from dcops.documents import DocumentStore, clean_name
 from dcops.errors import Conflict, ValidationFailed
 from dcops.terms import Denied, Reason, Verdict
 from dcops.terms.insurance import Policy, may_install
@@ -37,7 +37,7 @@ def create_policy(
             **as_dict(data),
             "document_sha256": stored.sha256,
             "document_type": stored.media_type,
-            "document_name": (filename or "policy")[-200:],
+            "document_name": clean_name(filename, "policy"),
             "document_size": stored.size,
             "recorded_by": actor,
         }
@@ -70,7 +70,7 @@ def update_policy(
         values.update(
             document_sha256=stored.sha256,
             document_type=stored.media_type,
-            document_name=(filename or "policy")[-200:],
+            document_name=clean_name(filename, "policy"),
             document_size=stored.size,
         )
     return crud.update(db, policy, values, actor=actor, refs={"customer_id": Customer})

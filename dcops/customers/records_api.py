@@ -43,7 +43,7 @@ from dcops.customers.schemas import (
     ResolveIn,
 )
 from dcops.customers.standing import standing_of
-from dcops.documents import MAX_BYTES
+from dcops.documents import MAX_BYTES, content_disposition
 from dcops.errors import ValidationFailed
 from dcops.validation import parse
 from dcops.web.helpers import actor, documents, query_int, today
@@ -294,12 +294,11 @@ def policy_document(request: Request, db: Db, item_id: FromPath[int]) -> Respons
 
 def document_response(request: Request, policy: InsurancePolicy) -> Response[bytes]:
     content = documents(request).read(policy.document_sha256)
-    name = policy.document_name.replace('"', "")
     return Response(
         content,
         media_type=policy.document_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Disposition": content_disposition(policy.document_name),
             "Cache-Control": "private, no-store",
         },
     )

@@ -9,6 +9,7 @@ import msgspec
 
 from dcops.customers.models import Channel, ContractStatus, CustomerKind, PermissionKind
 from dcops.terms import Service
+from dcops.validation import Id
 
 KvK = Annotated[
     str, msgspec.Meta(pattern=r"^[0-9]{8}$", description="the 8 digits of the KvK (Chamber of Commerce) number")
@@ -45,7 +46,7 @@ class CustomerIn(msgspec.Struct, kw_only=True):
 
 class ContractIn(msgspec.Struct, kw_only=True):
     number: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
-    customer_id: Annotated[int, msgspec.Meta(ge=1)]
+    customer_id: Id
     service: Service
     start_date: date
     customer_maintains_hardware: bool = False
@@ -62,7 +63,6 @@ class ContractIn(msgspec.Struct, kw_only=True):
 
 Cents = Annotated[int, msgspec.Meta(ge=1, le=10**13, description="an amount in cents, more than zero")]
 Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description="a 3-letter currency code such as EUR")]
-Id = Annotated[int, msgspec.Meta(ge=1)]
 Text200 = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Article = Annotated[
     str, msgspec.Meta(pattern=r"^[0-9]{1,2}(\.[0-9]{1,2})*$", description="an article number such as 13.4")

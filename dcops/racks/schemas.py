@@ -7,6 +7,7 @@ from typing import Annotated
 import msgspec
 
 from dcops.racks.models import MAX_RACK_HEIGHT, Face, HardwareStatus, RackKind, RackStatus
+from dcops.validation import Id
 
 Code = Annotated[
     str,
@@ -18,7 +19,6 @@ Code = Annotated[
     ),
 ]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Id = Annotated[int, msgspec.Meta(ge=1)]
 Height = Annotated[int, msgspec.Meta(ge=1, le=MAX_RACK_HEIGHT)]
 Watts = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 Position = Annotated[int, msgspec.Meta(ge=1, le=MAX_RACK_HEIGHT)]

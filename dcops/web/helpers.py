@@ -11,6 +11,7 @@ from litestar import Request
 from dcops.access.keys import KeyRing
 from dcops.auth.service import CurrentUser
 from dcops.documents import DocumentStore
+from dcops.validation import INT32_MAX
 from dcops.web.forms import Field, euros
 
 
@@ -49,7 +50,9 @@ def form_values(obj: Any, fields: list[Field]) -> dict[str, Any]:
 
 
 def query_int(value: str | None) -> int | None:
+    """A filter's number, or None when it is missing, not a number or beyond what an id column holds."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is not None and -INT32_MAX - 1 <= number <= INT32_MAX else None

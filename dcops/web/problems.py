@@ -18,7 +18,7 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 
 from dcops.errors import Conflict, NotFound, ValidationFailed
 from dcops.terms import Denied
@@ -51,7 +51,15 @@ def describe(exc: Exception) -> tuple[int, str, str, dict[str, Any]]:
     if isinstance(exc, Conflict):
         return 409, "Conflict", str(exc), {"errors": {exc.field: str(exc)}} if exc.field else {}
     if isinstance(exc, OperationalError) and _is_contention(exc):
-        return 503, "Busy", "Another change was being saved at the same moment; nothing was changed. Try again.", {}
+        return 503, BUSY, "Another change was being saved at the same moment; nothing was changed. Try again.", {}
+    if isinstance(exc, DataError):
+        # The input guard keeps numbers and text within what the columns hold; this is the net under it.
+        log.warning("value refused by the database: %s", exc.orig)
+        return 422, "Some fields need attention", "A value is out of range or not allowed in the database.", {}
+    if isinstance(exc, OperationalError | InterfaceError) or getattr(exc, "connection_invalidated", False):
+        # Pool pre-ping already replaced a dead connection once at checkout; this one died mid-request.
+        log.warning("database unavailable: %s", exc)
+        return 503, UNAVAILABLE, "The database cannot be reached just now; nothing was changed. Try again shortly.", {}
     if isinstance(exc, ValidationException):
         errors = _litestar_field_errors(exc)
         return 400, "Malformed request", exc.detail, {"errors": errors} if errors else {}
@@ -67,6 +75,8 @@ def _is_contention(exc: OperationalError) -> bool:
     return "database is locked" in str(exc.orig) or code in ("40001", "40P01", "55P03")
 
 
+BUSY, UNAVAILABLE = "Busy", "Database unavailable"
+RETRY_AFTER = {BUSY: "1", UNAVAILABLE: "5"}  # seconds
 _TITLES = {401: "Sign in required", 403: "Not allowed", 404: "Not found", 405: "Method not allowed"}
 
 
@@ -81,8 +91,12 @@ def problem_response(
         "instance": request.url.path,
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {"Retry-After": "1"} if status == 503 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else _retry(status, title)
     return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _retry(status: int, title: str) -> dict[str, str] | None:
+    return {"Retry-After": RETRY_AFTER.get(title, "1")} if status == 503 else None
 
 
 def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -97,6 +111,7 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return Template(
         template_name="error.html",
         status_code=status,
+        headers=_retry(status, title),
         media_type=MediaType.HTML,
         context={
             "status": status,

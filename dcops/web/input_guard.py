@@ -1,0 +1,95 @@
+"""Refuse, before any handler runs, what no column can hold: numbers beyond the database's integers and
+text with control characters.
+
+Without this a number past PostgreSQL's `integer` (or SQLite's 64 bits) and a NUL byte in any text reach
+the driver and come back as a 500. Ids in the path that no row can have are simply not found (404); the
+same in a filter or a body is bad input (422) naming the field. Tab, line feed and carriage return stay
+allowed: notes and addresses have lines.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from functools import cache
+from typing import Any
+
+import msgspec
+from litestar import Request
+from litestar.enums import RequestEncodingType
+from litestar.handlers import HTTPRouteHandler
+
+from dcops.errors import NotFound, ValidationFailed
+from dcops.validation import CONTROL_MESSAGE, INT32_MAX, INT64_MAX, has_control
+
+_INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
+
+
+@cache
+def _int_query_names(handler: HTTPRouteHandler) -> frozenset[str]:
+    """The query parameters this handler reads as integers, by the name they have in the URL."""
+    names = set()
+    for name, field in handler.parsed_fn_signature.parameters.items():
+        if _is_int(field.annotation):
+            alias = getattr(field.kwarg_definition, "query", None)
+            names.add(alias or name)
+    return frozenset(names)
+
+
+def _is_int(annotation: Any) -> bool:
+    if annotation is int:
+        return True
+    args = getattr(annotation, "__args__", ())
+    return int in args and all(a in (int, type(None)) for a in args)
+
+
+def _beyond(value: str, limit: int) -> bool:
+    return bool(_INTEGER.match(value)) and not -limit - 1 <= int(value) <= limit
+
+
+def _walk(value: Any, path: str, errors: dict[str, str]) -> None:
+    """Control characters anywhere in a JSON body's text, integers beyond 64 bits anywhere in its numbers."""
+    if isinstance(value, str):
+        if has_control(value):
+            errors[path or "body"] = CONTROL_MESSAGE
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if not -INT64_MAX - 1 <= value <= INT64_MAX:
+            errors[path or "body"] = "Number out of range"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if has_control(str(key)):
+                errors[name] = CONTROL_MESSAGE
+            _walk(item, name, errors)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _walk(item, f"{path}[{i}]", errors)
+
+
+async def guard_input(request: Request[Any, Any, Any]) -> None:
+    """The app's before_request hook."""
+    for name, value in request.path_params.items():
+        if (isinstance(value, int) and not -INT32_MAX - 1 <= value <= INT32_MAX) or (
+            isinstance(value, str) and has_control(value)
+        ):
+            raise NotFound(name.removesuffix("_id").replace("_", " ") or "item", value)
+    errors: dict[str, str] = {}
+    ints = _int_query_names(request.route_handler) if isinstance(request.route_handler, HTTPRouteHandler) else ()
+    for key, value in request.query_params.multi_items():
+        if has_control(key) or has_control(value):
+            errors[key] = CONTROL_MESSAGE
+        elif key in ints and _beyond(value, INT32_MAX):
+            errors[key] = f"Must be between {-INT32_MAX - 1} and {INT32_MAX}"
+    content_type = request.content_type[0]
+    if content_type == "application/json" or content_type.endswith("+json"):
+        # Malformed JSON is left to the handler's own decoding, which answers 400.
+        with suppress(msgspec.DecodeError):
+            _walk(msgspec.json.decode(await request.body()), "", errors)
+    elif content_type == RequestEncodingType.URL_ENCODED:
+        for key, value in (await request.form()).multi_items():
+            if has_control(key) or (isinstance(value, str) and has_control(value)):
+                errors[key] = CONTROL_MESSAGE
+    if errors:
+        raise ValidationFailed(errors)

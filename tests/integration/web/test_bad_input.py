@@ -1,0 +1,196 @@
+"""Nothing a user can send is a 500: numbers beyond the columns, control characters, odd file names, a failed
+write, a database that went away. Each of these answered 500 (or dropped the connection) before."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from dcops.app import create_app
+from dcops.auth.models import Role
+from dcops.db import make_engine, make_sessionmaker
+from dcops.seed import demo_pdf
+from dcops.settings import Settings
+from tests.conftest import Client
+from tests.factories import CustomerFactory, RackFactory, RoomFactory
+from tests.integration.customers.test_insurance import _upload
+
+PROBLEM = "application/problem+json"
+BEYOND_INT32 = 2**31
+BEYOND_INT64 = 2**63
+
+
+@pytest.mark.parametrize("rack_id", [BEYOND_INT32, BEYOND_INT64, 10**30])
+def test_ids_no_row_can_have_are_not_found(api, login, rack_id):
+    r = api(Role.admin).get(f"/api/racks/{rack_id}")
+    assert r.status_code == 404 and r.headers["content-type"].startswith(PROBLEM)
+    assert api(Role.admin).patch(f"/api/racks/{rack_id}", json={"name": "x"}).status_code == 404
+    assert login(Role.admin).get(f"/racks/{rack_id}").status_code == 404
+
+
+@pytest.mark.parametrize("param", ["offset", "limit"])
+def test_paging_beyond_the_integers_is_refused_naming_the_parameter(api, param):
+    r = api(Role.admin).get(f"/api/racks?{param}={BEYOND_INT64}")
+    assert r.status_code == 422 and r.headers["content-type"].startswith(PROBLEM)
+    assert param in r.json()["errors"]
+    assert api(Role.admin).get(f"/api/racks?{param}={BEYOND_INT32}").status_code == 422
+    assert api(Role.admin).get(f"/api/racks?{param}=5").status_code == 200
+
+
+@pytest.mark.parametrize("room_id", [BEYOND_INT32, BEYOND_INT64, 10**30])
+def test_body_integers_beyond_the_column_are_refused(api, room_id):
+    r = api(Role.admin).post("/api/racks", json={"room_id": room_id, "name": "R99", "u_height": 42})
+    assert r.status_code in (400, 422), r.text
+    assert r.headers["content-type"].startswith(PROBLEM)
+    assert "room_id" in r.json().get("errors", {}) or "room_id" in r.json()["detail"]
+
+
+def test_nul_in_a_json_body_is_refused_and_nothing_is_written(api, db):
+    room = RoomFactory()
+    c = api(Role.admin)
+    r = c.post("/api/racks", json={"room_id": room.id, "name": "R\x0001", "u_height": 42})
+    assert r.status_code == 422 and r.json()["errors"] == {"name": "Must not contain control characters (such as NUL)"}
+    assert c.get("/api/racks").json()["total"] == 0
+    # Line breaks stay allowed in free text.
+    ok = c.post("/api/customers", json={"name": "Lijn\nTwee", "email": "a@example.nl", "kind": "consumer"})
+    assert ok.status_code == 201, ok.text
+
+
+def test_nul_in_nested_json_and_in_keys_is_refused(api):
+    c = api(Role.admin)
+    r = c.post("/api/visits", json={"customer_id": 1, "purpose": "ok", "room_ids": [1], "person_ids": [1], "x\x00": 1})
+    assert r.status_code == 422 and "x\x00" in r.json()["errors"]
+    r = c.post("/api/relocations", json={"customer_id": 1, "reason": "x", "items": [{"note": "a\x01"}]})
+    assert r.status_code == 422 and "items[0].note" in r.json()["errors"]
+
+
+def test_control_characters_in_a_query_or_path_are_refused(api, login):
+    r = api(Role.admin).get("/api/racks?name=%00")
+    assert r.status_code == 422 and "name" in r.json()["errors"]
+    assert login(Role.admin).get("/customers?q=a%00b").status_code == 422
+    assert login(Role.admin).get("/audit?actor=%1b").status_code == 422
+
+
+def test_nul_in_the_login_form_is_refused_before_any_query(anon):
+    anon.get("/login")
+    r = anon.form("/login", {"username": "admin\x00", "password": "x"})
+    assert r.status_code == 422 and "username" in r.text
+
+
+def test_nul_in_a_page_form_re_renders_the_form_with_what_was_typed(login):
+    c = login(Role.account_manager)
+    r = c.form("/customers/new", {"name": "Nul\x00BV", "email": "a@example.nl", "kind": "business"})
+    assert r.status_code == 422 and "control characters" in r.text
+
+
+def test_huge_filter_numbers_in_pages_are_ignored_not_a_500(login):
+    c = login(Role.admin)
+    for path in (f"/hardware?rack_id={BEYOND_INT64}", f"/relocations?customer_id={BEYOND_INT32}"):
+        assert c.get(path).status_code == 200, path
+
+
+def test_document_names_are_sent_as_rfc_6266(api, settings):
+    customer = CustomerFactory()
+    c = api(Role.account_manager)
+    for sent, ascii_name, encoded in [
+        ("полис-2026.pdf", "-2026.pdf", "%D0%BF%D0%BE%D0%BB%D0%B8%D1%81-2026.pdf"),
+        ('Müller "a".pdf', "Muller a.pdf", "M%C3%BCller%20%22a%22.pdf"),
+        ("evil\r\nSet-Cookie: x=1.pdf", "evilSet-Cookie: x=1.pdf", "evilSet-Cookie%3A%20x%3D1.pdf"),
+    ]:
+        files = {"document": (sent, demo_pdf("p"), "application/pdf")}
+        up = c.post(
+            "/api/policies",
+            data={
+                "customer_id": str(customer.id),
+                "insurer": "Achmea",
+                "policy_number": "P-1",
+                "insured_cents": "5000000",
+                "valid_from": "2026-01-01",
+                "valid_until": "2027-12-31",
+            },
+            files=files,
+        )
+        assert up.status_code == 201, up.text
+        r = c.get(f"/api/policies/{up.json()['id']}/document")
+        assert r.status_code == 200 and r.headers["cache-control"] == "private, no-store"
+        disposition = r.headers["content-disposition"]
+        assert disposition == f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"
+        assert "set-cookie" not in r.headers
+
+
+def test_a_failed_document_write_leaves_no_file_behind(api, settings, monkeypatch):
+    customer = CustomerFactory()
+
+    def full_disk(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    r = _upload(api(Role.account_manager), customer.id)
+    assert r.status_code == 503 and "could not be stored" in r.json()["detail"]
+    assert r.headers["retry-after"]
+    folder = Path(settings.data_dir) / "documents"
+    assert [p for p in folder.rglob("*") if p.is_file()] == []
+
+
+def test_stored_document_names_lose_paths_and_control_characters(api):
+    customer = CustomerFactory()
+    fields = {
+        "customer_id": str(customer.id),
+        "insurer": "A",
+        "policy_number": "P-2",
+        "insured_cents": "5000000",
+        "valid_from": "2026-01-01",
+        "valid_until": "2027-12-31",
+    }
+    boundary = "dcopsboundary"
+    head = f"--{boundary}\r\nContent-Disposition: form-data; "
+    parts = [f'{head}name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()]
+    parts.append(
+        f'{head}name="document"; filename="C:\\scans\\po\x07li\x00s.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n".encode()
+        + demo_pdf("p2")
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    r = api(Role.account_manager).post(
+        "/api/policies", content=b"".join(parts), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["document_name"] == "polis.pdf"
+
+
+def test_an_unreachable_database_is_503_with_retry_after(settings):
+    dead = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
+    app = create_app(settings, session_maker=make_sessionmaker(dead))
+    client = Client(app)
+    r = client.get("/api/racks", headers={"Authorization": "Bearer dcops_x"})
+    assert r.status_code == 503 and r.headers["retry-after"] == "5"
+    assert r.headers["content-type"].startswith(PROBLEM)
+    page = client.get("/login")
+    assert page.status_code in (200, 503)
+    assert client.post("/login", data={"username": "a", "password": "b"}).status_code in (403, 503)
+    dead.dispose()
+
+
+@pytest.mark.postgres_only
+def test_a_connection_lost_between_requests_is_replaced(engine, tmp_path):
+    """Pool pre-ping: the server closed the connection (restart, failover); the next request still works."""
+    url = engine.url.render_as_string(hide_password=False)
+    own = make_engine(url, pool_size=1, max_overflow=0)
+    settings = Settings(data_dir=tmp_path, database_url=url, secret_key="test-secret-" + "x" * 32)
+    client = Client(create_app(settings, session_maker=make_sessionmaker(own)))
+    bearer = {"Authorization": "Bearer dcops_unknown"}
+    assert client.get("/api/racks", headers=bearer).status_code == 401  # the token was looked up
+    with own.connect() as conn:
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with engine.connect() as admin:
+        assert admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+    assert client.get("/api/racks", headers=bearer).status_code == 401
+    own.dispose()
+
+
+def test_rack_pages_keep_working_for_plain_numbers(login):
+    rack = RackFactory()
+    assert login(Role.admin).get(f"/racks/{rack.id}").status_code == 200
