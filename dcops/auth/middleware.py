@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import anyio.to_thread
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
@@ -15,7 +16,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from dcops.auth import sessions
 from dcops.auth.permissions import Perm, allows
 from dcops.auth.service import CurrentUser, user_for_token
-from dcops.auth.throttle import LoginThrottle, refusal_page
+from dcops.auth.throttle import LoginThrottle, Wait, refusal_page
 
 SESSION_KEY = "sid"  # the session token inside the signed, encrypted cookie
 
@@ -65,22 +66,41 @@ def permission_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
 
 class LoginFloodMiddleware(ASGIMiddleware):
     """A sign-in from an address over its limit is answered 429 before anything else runs (no session, no form,
-    no template): a flood of wrong passwords then costs the server next to nothing, and the door stays fast."""
+    no template), and answered late: the refusal waits TARPIT seconds without holding a thread or the CPU. A
+    client that sends its next guess after the last answer (every HTTP/1.1 client on one connection) is slowed
+    from hundreds of guesses a second to one, so the flood costs the server next to nothing and the door stays
+    fast. Past MAX_TARPITTED waiting refusals a worker answers at once and closes the connection."""
 
     scopes = (ScopeType.HTTP,)
+    TARPIT = 1.0  # seconds
+    MAX_TARPITTED = 256  # per worker
+
+    def __init__(self) -> None:
+        self.waiting = 0  # one event loop per worker: no lock needed
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         if scope["path"] == "/login" and scope["method"] == "POST":
             client = scope.get("client")
             throttle: LoginThrottle = scope["litestar_app"].state.login_throttle
             if wait := throttle.address_wait(client[0] if client else "unknown"):
-                body = refusal_page(wait)
-                headers = [
-                    (b"content-type", b"text/html; charset=utf-8"),
-                    (b"retry-after", str(wait.seconds).encode()),
-                    (b"content-length", str(len(body)).encode()),
-                ]
-                await send({"type": "http.response.start", "status": 429, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
+                await self._refuse(wait, send)
                 return
         await next_app(scope, receive, send)
+
+    async def _refuse(self, wait: Wait, send: Send) -> None:
+        body = refusal_page(wait)
+        headers = [
+            (b"content-type", b"text/html; charset=utf-8"),
+            (b"retry-after", str(wait.seconds).encode()),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        if self.waiting < self.MAX_TARPITTED:
+            self.waiting += 1
+            try:
+                await anyio.sleep(min(self.TARPIT, wait.seconds))
+            finally:
+                self.waiting -= 1
+        else:
+            headers.append((b"connection", b"close"))
+        await send({"type": "http.response.start", "status": 429, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

@@ -1,9 +1,12 @@
 """Login throttling: after repeated failures an account (or a network address) waits, the right password too; the
 form says how long, the answer is 429 with Retry-After, and a flood leaves one audit event a minute, not one each."""
 
+import time
+
 from sqlalchemy import select
 
 from dcops.audit import AuditEvent
+from dcops.auth.middleware import LoginFloodMiddleware
 from dcops.auth.throttle import PER_ACCOUNT, LoginThrottle
 from tests.factories import PASSWORD, UserFactory
 
@@ -37,8 +40,20 @@ def test_another_account_is_not_held_up_by_one_under_attack(anon):
 def test_one_address_trying_many_accounts_is_throttled_too(anon):
     for n in range(30):
         _try(anon, f"user-{n}", "nope-nope-nope")
+    started = time.monotonic()
     r = _try(anon, "someone-else", "nope-nope-nope")
     assert r.status_code == 429 and "this network address" in r.text
+    # Tarpitted: the refusal comes no sooner than a second later, so one connection guesses once a second.
+    assert time.monotonic() - started >= LoginFloodMiddleware.TARPIT
+    assert "connection" not in r.headers
+
+
+def test_past_the_tarpit_s_capacity_a_flood_is_refused_at_once_and_disconnected(anon, monkeypatch):
+    monkeypatch.setattr(LoginFloodMiddleware, "MAX_TARPITTED", 0)
+    for n in range(30):
+        _try(anon, f"user-{n}", "nope-nope-nope")
+    r = _try(anon, "someone-else", "nope-nope-nope")
+    assert r.status_code == 429 and r.headers["connection"] == "close"
 
 
 def test_the_wait_grows_with_the_failures():
