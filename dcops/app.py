@@ -29,6 +29,7 @@ from dcops.auth.pages import LoginPages, UserPages
 from dcops.auth.permissions import Perm
 from dcops.auth.sessions import Lifetime
 from dcops.auth.throttle import LoginThrottle
+from dcops.auth.token_cache import TokenCache
 from dcops.cabling.api import ROUTERS as CABLE_API
 from dcops.cabling.pages import CABLE_PAGES
 from dcops.customers.api import ROUTERS as CUSTOMER_API
@@ -98,6 +99,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         secure=settings.secure_cookies,
         httponly=True,
         samesite="lax",
+        exclude=["^/api/"],  # the API takes bearer tokens only: no cookie to read or write there
     )
     csrf = CSRFConfig(
         secret=_key(settings.secret_key, "csrf").hex(), cookie_secure=settings.secure_cookies, exclude=["/api/"]
@@ -171,6 +173,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
                 "settings": settings,
                 "pass_keys": KeyRing(settings.data_dir),
                 "login_throttle": LoginThrottle(settings.login_throttle_storage),
+                "token_cache": TokenCache(),
                 "session_life": Lifetime(
                     idle=timedelta(seconds=settings.session_idle), absolute=timedelta(seconds=settings.session_max_age)
                 ),

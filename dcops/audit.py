@@ -12,11 +12,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, String, func, insert, select, text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import JSON, BigInteger, String, TextClause, bindparam, event, func, select, text
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, SessionTransaction, mapped_column
 
-from dcops.db import Base, utcnow
-from dcops.terms.records import GENESIS, Event, event_hash, link_problem
+from dcops.db import Base, UTCDateTime, utcnow
+from dcops.terms.records import GENESIS, Event, canonical_head, link_problem
 
 # Arbitrary constant naming the chain's advisory lock on PostgreSQL.
 _CHAIN_LOCK_KEY = 0x0DC0_A0D1
@@ -62,11 +62,6 @@ THIRD_PARTY = frozenset({"covers"})
 REDACTED = "(personal data, not logged)"
 
 
-_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
-_LAST = select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-_INSERT = insert(AuditEvent)
-
-
 def _redact(object_type: str, values: dict[str, Any] | None) -> dict[str, Any] | None:
     private = PERSONAL.get(object_type)
     if values is not None and object_type == "written permission" and values.get("kind") != "room_change":
@@ -74,6 +69,15 @@ def _redact(object_type: str, values: dict[str, Any] | None) -> dict[str, Any] |
     if values is None or not private:
         return values
     return {k: (REDACTED if k in private and v is not None else v) for k, v in values.items()}
+
+
+@dataclass(frozen=True)
+class _Pending:
+    values: dict[str, Any]
+    recorded_in: SessionTransaction | None  # the savepoint it was recorded in: undone with it
+
+
+PENDING = "dcops_audit_pending"
 
 
 def record(
@@ -87,13 +91,8 @@ def record(
     after: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """Append an event in the caller's transaction: it commits or rolls back with the change itself.
-    Statements are built once and the row is inserted without the unit of work: this runs on every write."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Serialise appenders so two transactions never chain onto the same predecessor.
-        session.execute(_CHAIN_LOCK, {"k": _CHAIN_LOCK_KEY})
-    last = session.execute(_LAST).first()
-    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    """Record an event in the caller's transaction: it is appended to the chain when the transaction commits
+    (or before anything reads the log), and is dropped with the savepoint or transaction that rolls back."""
     data: dict[str, Any] = {}
     before, after = _redact(object_type, before), _redact(object_type, after)
     if before is not None:
@@ -103,19 +102,99 @@ def record(
     if extra:
         data.update(_jsonable(extra))
     # Microsecond precision is what both databases keep, so the hash survives a round trip.
-    at = utcnow()
-    row = {
-        "seq": seq,
+    at, object_id = utcnow(), str(object_id)
+    values = {
         "at": at,
         "actor": actor,
         "action": action,
         "object_type": object_type,
-        "object_id": str(object_id),
+        "object_id": object_id,
         "data": data,
-        "prev_hash": prev,
-        "hash": event_hash(seq, at, actor, action, object_type, str(object_id), data, prev),
+        "head": canonical_head(at, actor, action, object_type, object_id, data),
+        "genesis": GENESIS,
     }
-    session.execute(_INSERT, [row])
+    session.info.setdefault(PENDING, []).append(_Pending(values, session.get_nested_transaction()))
+
+
+# The append is one statement that reads the chain's end and finishes the event's canonical text and hash in the
+# database (`canonical` in dcops.terms.records, in SQL). On PostgreSQL appenders take turns on an advisory lock
+# taken right before it, at commit: held for this statement and the commit, never while Python works.
+_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+
+
+def _append_statement(dialect: str) -> TextClause:
+    text_ = "(:head || n.prev || '\",\"seq\":' || CAST(n.seq AS VARCHAR(20)) || '}')"
+    sha256_hex = {
+        "postgresql": f"encode(sha256(convert_to({text_}, 'UTF8')), 'hex')",
+        "sqlite": f"dcops_sha256_hex({text_})",  # registered on every SQLite connection (dcops.db)
+    }[dialect]
+    sql = f"""
+INSERT INTO audit_event (seq, at, actor, action, object_type, object_id, data, prev_hash, hash)
+SELECT n.seq, :at, :actor, :action, :object_type, :object_id, :data, n.prev, {sha256_hex}
+FROM (
+    SELECT COALESCE(last.seq, 0) + 1 AS seq, COALESCE(last.hash, :genesis) AS prev
+    FROM (SELECT 1 AS one) AS start
+    LEFT JOIN (SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1) AS last ON 1 = 1
+) AS n"""
+    return text(sql).bindparams(bindparam("at", type_=UTCDateTime()), bindparam("data", type_=JSON()))
+
+
+_APPEND = {name: _append_statement(name) for name in ("postgresql", "sqlite")}
+
+
+def append_pending(session: Session) -> None:
+    """Append the session's recorded events to the chain, in order, now."""
+    pending: list[_Pending] = session.info.pop(PENDING, None) or []
+    if not pending:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(_CHAIN_LOCK, {"k": _CHAIN_LOCK_KEY})
+    for event_ in pending:
+        session.execute(_APPEND[dialect], event_.values)
+
+
+def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
+    pending: list[_Pending] = session.info.get(PENDING) or []
+    if not pending:
+        return
+    if not rolled_back.nested:
+        session.info.pop(PENDING, None)
+        return
+    kept = []
+    for event_ in pending:
+        trans = event_.recorded_in
+        while trans is not None and trans is not rolled_back:
+            trans = trans.parent
+        if trans is None:
+            kept.append(event_)
+    session.info[PENDING] = kept
+
+
+def _reads_the_log(state: ORMExecuteState) -> bool:
+    statement = state.statement
+    if isinstance(statement, TextClause):
+        return "audit_event" in statement.text
+    return any(mapper.class_ is AuditEvent for mapper in state.all_mappers) or any(
+        getattr(table, "name", None) == "audit_event" for table in getattr(statement, "get_final_froms", list)()
+    )
+
+
+@event.listens_for(Session, "before_commit")
+def _append_at_commit(session: Session) -> None:
+    if session.get_nested_transaction() is None:  # SQLAlchemy calls this for savepoints too: wait for the end
+        append_pending(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    _drop_rolled_back(session, previous_transaction)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _append_before_reading(state: ORMExecuteState) -> None:
+    if state.session.info.get(PENDING) and _reads_the_log(state):
+        append_pending(state.session)
 
 
 @dataclass(frozen=True)

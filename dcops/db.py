@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -74,6 +75,10 @@ WRITE = "dcops_write"  # execution option: this session will write (SQLite: BEGI
 HELD = "dcops_holds_write_lock"
 
 
+def _sha256_hex(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -85,6 +90,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+        # The audit chain's append hashes in SQL (dcops.audit); PostgreSQL has sha256(), SQLite gets it here.
+        dbapi_connection.create_function("dcops_sha256_hex", 1, _sha256_hex, deterministic=True)
 
     # Writers queue on a lock in this process, in arrival order, instead of in SQLite's busy handler,
     # which polls with sleeps of up to 100 ms: that made the door's slowest answers take half a second.

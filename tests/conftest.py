@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from dcops import migrate
+from dcops import audit, migrate
 from dcops.app import create_app
 from dcops.auth.models import Role
 from dcops.auth.service import TokenIn, create_token
@@ -96,11 +96,20 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, maker, db):  # type: ignore[no-untyped-def]
-    return create_app(settings, session_maker=maker)
+    app = create_app(settings, session_maker=maker)
+    app.state["test_session"] = db
+    return app
 
 
 class Client(TestClient):
     """A TestClient that knows its CSRF token, for form posts."""
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # What a test wrote through `db` stands for requests that committed before this one, and a commit is
+        # when dcops appends the audit events recorded (dcops.audit): append them before the app reads.
+        if (session := self.app.state.get("test_session")) is not None:  # type: ignore[union-attr]
+            audit.append_pending(session)
+        return super().request(*args, **kwargs)
 
     def form(self, path: str, data: dict[str, object] | None = None, **kw):  # type: ignore[no-untyped-def]
         if "csrftoken" not in self.cookies:
@@ -161,11 +170,13 @@ class StatementCounter:
 
 
 @pytest.fixture
-def count_statements(connection) -> Callable[[], StatementCounter]:  # type: ignore[no-untyped-def]
-    """Start counting SQL statements on the test's connection."""
+def count_statements(connection, db) -> Callable[[], StatementCounter]:  # type: ignore[no-untyped-def]
+    """Start counting SQL statements on the test's connection (after appending the audit events the test's own
+    writes recorded, which a real commit would have appended before)."""
     counters: list[StatementCounter] = []
 
     def start() -> StatementCounter:
+        audit.append_pending(db)
         counter = StatementCounter()
         event.listen(connection, "before_cursor_execute", counter)
         counters.append(counter)

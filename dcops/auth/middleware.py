@@ -15,7 +15,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from dcops.auth import sessions
 from dcops.auth.permissions import Perm, allows
-from dcops.auth.service import CurrentUser, user_for_token
+from dcops.auth.service import CurrentUser, token_hash, user_for_token
 from dcops.auth.throttle import LoginThrottle, Wait, refusal_page
 
 SESSION_KEY = "sid"  # the session token inside the signed, encrypted cookie
@@ -39,8 +39,14 @@ def _resolve(scope: Scope) -> CurrentUser | None:
         scheme, _, secret = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             return None
+        key = token_hash(secret.strip())
+        if (cached := state.token_cache.get(key)) is not None:
+            return cached
         with state.session_maker() as db:
-            return user_for_token(db, secret.strip())
+            user = user_for_token(db, secret.strip())
+        if user is not None:
+            state.token_cache.put(key, user)
+        return user
     token = (scope.get("session") or {}).get(SESSION_KEY)
     if not isinstance(token, str) or not token:
         return None

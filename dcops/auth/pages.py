@@ -123,6 +123,7 @@ class UserPages(Controller):
     def toggle(self, request: Request, db: Db, user_id: FromPath[int], data: Form) -> Redirect:
         user = crud.get(db, User, user_id)
         service.set_active(db, user, data.get("active") == "1", actor(request))
+        request.app.state.token_cache.forget_user(user.id)  # this worker at once, the others within a second
         flash(request, f"{user.username} is now {'active' if user.active else 'inactive'}", category="success")
         return Redirect("/users")
 
@@ -145,6 +146,8 @@ class UserPages(Controller):
 
     @post("/tokens/{token_id:int}/revoke")
     def revoke_token(self, request: Request, db: Db, token_id: FromPath[int]) -> Redirect:
-        service.revoke_token(db, crud.get(db, ApiToken, token_id), actor(request))
+        token = crud.get(db, ApiToken, token_id)
+        service.revoke_token(db, token, actor(request))
+        request.app.state.token_cache.forget(token.token_hash)  # this worker at once, the others within a second
         flash(request, "Token revoked", category="success")
         return Redirect("/users")

@@ -145,7 +145,7 @@ def set_active(db: Session, user: User, active: bool, actor: str) -> None:
             sessions.end_all(db, user.id, actor, "account deactivated")
 
 
-def _token_hash(secret: str) -> str:
+def token_hash(secret: str) -> str:
     # Tokens are 256 random bits: a fast hash is enough and keeps every API call cheap.
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -158,7 +158,7 @@ def create_token(db: Session, data: TokenIn, actor: str) -> tuple[ApiToken, str]
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with atomic(db):
         token = ApiToken(
-            user_id=user.id, name=data.name, prefix=secret[:12], token_hash=_token_hash(secret), created_by=actor
+            user_id=user.id, name=data.name, prefix=secret[:12], token_hash=token_hash(secret), created_by=actor
         )
         db.add(token)
         db.flush()
@@ -186,7 +186,7 @@ def user_for_token(db: Session, secret: str) -> CurrentUser | None:
     row = db.execute(
         select(ApiToken.id, ApiToken.last_used_at, User.id, User.username, User.display_name, User.role)
         .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == _token_hash(secret), ApiToken.revoked_at.is_(None), User.active)
+        .where(ApiToken.token_hash == token_hash(secret), ApiToken.revoked_at.is_(None), User.active)
     ).first()
     if row is None:
         return None

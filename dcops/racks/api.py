@@ -11,7 +11,6 @@ from litestar.params import FromPath, JSONBody
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from dcops import crud
 from dcops.auth.permissions import Perm
 from dcops.cabling.api import add_ports
 from dcops.moves import service as moves
@@ -129,7 +128,8 @@ WRITE = {"perm": Perm.inventory_write}
 
 @post("/{item_id:int}/mount", name="api.hardware.mount", opt=WRITE, status_code=200)
 def mount(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[MountIn]) -> HardwareOut:
-    return out(HardwareOut, service.mount(db, crud.get(db, Hardware, item_id), data, actor(request), today(request)))
+    hw = service.locked_hardware(db, item_id)
+    return out(HardwareOut, service.mount(db, hw, data, actor(request), today(request), locked=True))
 
 
 BASIS = (
@@ -141,24 +141,25 @@ BASIS = (
 
 @post("/{item_id:int}/move", name="api.hardware.move", opt=WRITE, status_code=200, description="Move." + BASIS)
 def move(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[MoveIn]) -> HardwareOut:
-    hw = crud.get(db, Hardware, item_id)
+    hw = service.locked_hardware(db, item_id)
     if service.colocation(hw):
         direct = DirectIn(**msgspec.structs.asdict(data), action="move")
         moves.move_now(db, hw, direct, actor(request), today(request))
         return out(HardwareOut, hw)
     target = MountIn(rack_id=data.rack_id, position=data.position, face=data.face)
-    return out(HardwareOut, service.move(db, hw, target, actor(request)))
+    return out(HardwareOut, service.move(db, hw, target, actor(request), locked=True))
 
 
 @post("/{item_id:int}/unmount", name="api.hardware.unmount", opt=WRITE, status_code=200, description="Unmount." + BASIS)
 def unmount(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[UnmountBasisIn]) -> HardwareOut:
-    hw = crud.get(db, Hardware, item_id)
+    hw = service.locked_hardware(db, item_id)
     if service.colocation(hw):
         fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "status"}
         direct = DirectIn(**fields, action="remove" if data.status == "removed" else "unmount")
         moves.move_now(db, hw, direct, actor(request), today(request))
         return out(HardwareOut, hw)
-    return out(HardwareOut, service.unmount(db, hw, UnmountIn(status=HardwareStatus(data.status)), actor(request)))
+    status = UnmountIn(status=HardwareStatus(data.status))
+    return out(HardwareOut, service.unmount(db, hw, status, actor(request), locked=True))
 
 
 ROUTERS: list[Router] = [

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from dcops import audit, clock, crud
@@ -15,7 +17,7 @@ from dcops.customers import liens
 from dcops.customers.insurance import check_may_install
 from dcops.customers.models import Contract, Customer
 from dcops.db import atomic
-from dcops.errors import Conflict, ValidationFailed
+from dcops.errors import Conflict, NotFound, ValidationFailed
 from dcops.racks import units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackStatus, RackUnit, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
@@ -139,7 +141,7 @@ def update_hardware(db: Session, hw: Hardware, data: HardwareIn, actor: str) -> 
     values = as_dict(data)
     if hw.rack_id is not None:
         values["planned_rack_id"] = None  # mounted hardware is where it is, not planned anywhere
-    with atomic(db):
+    with _booking(db):
         _lock(db, hw)
         old_owner = _owning_customer(hw)
         new_contract = db.get(Contract, values["contract_id"]) if values["contract_id"] else None
@@ -166,7 +168,11 @@ def delete_hardware(db: Session, hw: Hardware, actor: str) -> None:
 
 
 def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) -> None:
-    """Take the units for `hw` at `position`, releasing whatever it held before. Caller is atomic."""
+    """Take the units for `hw` at `position`, releasing whatever it held before. Caller is atomic.
+
+    The primary key on (rack, unit, face) decides: the units are booked without asking first, and only a
+    refused booking reads who holds them, to say so. Two people booking the same units at once cannot both win.
+    """
     if rack.status is RackStatus.retired:
         raise ValidationFailed({"rack_id": f"Rack {rack.name} is retired"})
     if problem := units.fit_error(rack.u_height, position, hw.u_height):
@@ -174,39 +180,87 @@ def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) ->
     if rack.customer_id is not None and hw.contract is not None and hw.contract.customer_id != rack.customer_id:
         raise ValidationFailed({"rack_id": f"Rack {rack.name} is a private rack let to another customer"})
     wanted = units.cells(position, hw.u_height, face, hw.full_depth)
-    lo, hi = position, position + hw.u_height - 1
-    clashes = db.execute(
+    booking = Booking(hw.id, hw.name, hw.u_height, rack.id, rack.name, position, face, wanted)  # read before writing
+    if hw.rack_id is not None:
+        db.execute(delete(RackUnit).where(RackUnit.hardware_id == hw.id))
+    db.add_all(RackUnit(rack_id=rack.id, unit=u, face=f, hardware_id=hw.id) for u, f in wanted)
+    hw.rack, hw.position, hw.face = rack, position, face
+    hw.status = HardwareStatus.installed
+    try:
+        db.flush()
+    except IntegrityError as exc:
+        raise Taken(booking) from exc
+
+
+@dataclass(frozen=True)
+class Booking:
+    hardware_id: int
+    hardware: str
+    u_height: int
+    rack_id: int
+    rack: str
+    position: int
+    face: Face
+    wanted: set[tuple[int, Face]]
+
+
+class Taken(Exception):
+    """The units were booked by someone else; the caller rolls its savepoint back, then names who (`_clash`)."""
+
+    def __init__(self, booking: Booking) -> None:
+        super().__init__(booking.hardware)
+        self.booking = booking
+
+
+@contextmanager
+def _booking(db: Session) -> Iterator[None]:
+    """atomic(), answering a refused booking with who holds the units (read after the rollback)."""
+    try:
+        with atomic(db):
+            yield
+    except Taken as taken:
+        raise _clash(db, taken.booking) from taken
+
+
+def _clash(db: Session, b: Booking) -> Conflict:
+    lo, hi = b.position, b.position + b.u_height - 1
+    held = db.execute(
         select(RackUnit.unit, RackUnit.face, Hardware.name)
         .join(Hardware, Hardware.id == RackUnit.hardware_id)
-        .where(RackUnit.rack_id == rack.id, RackUnit.unit.between(lo, hi), RackUnit.hardware_id != hw.id)
+        .where(RackUnit.rack_id == b.rack_id, RackUnit.unit.between(lo, hi), RackUnit.hardware_id != b.hardware_id)
     ).all()
-    clashes = [c for c in clashes if (c.unit, c.face) in wanted]
-    if clashes:
-        by_name: dict[str, list[int]] = {}
-        for c in clashes:
+    by_name: dict[str, list[int]] = {}
+    for c in held:
+        if (c.unit, c.face) in b.wanted:
             by_name.setdefault(c.name, []).append(c.unit)
-        taken = "; ".join(f"{units.describe_units(us)} taken by {name}" for name, us in by_name.items())
-        raise Conflict(
-            f"Cannot place {hw.name} at U{lo}–U{hi} ({face.value}) in {rack.name}: {taken}", field="position"
-        )
-    db.execute(delete(RackUnit).where(RackUnit.hardware_id == hw.id))
-    db.add_all(RackUnit(rack_id=rack.id, unit=u, face=f, hardware_id=hw.id) for u, f in wanted)
-    hw.rack_id, hw.position, hw.face = rack.id, position, face
-    hw.status = HardwareStatus.installed
-    # The primary key on (rack, unit, face) is the final word when two people book the same units at once.
-    crud.flush_or_conflict(db, "rack unit booking")
-    db.refresh(hw, ["rack"])
+    if not by_name:
+        return Conflict("The rack unit booking conflicts with a change made at the same moment; reload and try again")
+    taken = "; ".join(f"{units.describe_units(us)} taken by {name}" for name, us in by_name.items())
+    where = f"U{lo}–U{hi} ({b.face.value}) in {b.rack}"
+    return Conflict(f"Cannot place {b.hardware} at {where}: {taken}", field="position")
 
 
-def mount(db: Session, hw: Hardware, target: MountIn, actor: str, today: date | None = None) -> Hardware:
-    return _place(db, hw, target, actor, "mount", today or clock.today(), None)
+# `locked=True`: the caller loaded `hw` with `locked_hardware` in this transaction, so it is not read again.
+
+
+def mount(
+    db: Session, hw: Hardware, target: MountIn, actor: str, today: date | None = None, *, locked: bool = False
+) -> Hardware:
+    return _place(db, hw, target, actor, "mount", today or clock.today(), None, locked)
 
 
 def move(
-    db: Session, hw: Hardware, target: MountIn, actor: str, basis: str | None = None, today: date | None = None
+    db: Session,
+    hw: Hardware,
+    target: MountIn,
+    actor: str,
+    basis: str | None = None,
+    today: date | None = None,
+    *,
+    locked: bool = False,
 ) -> Hardware:
     """`basis`: for colocation hardware, the relocation order or recorded request that moves it (K8)."""
-    return _place(db, hw, target, actor, "move", today or clock.today(), basis)
+    return _place(db, hw, target, actor, "move", today or clock.today(), basis, locked)
 
 
 def colocation(hw: Hardware) -> bool:
@@ -240,21 +294,39 @@ def check_basis(hw: Hardware, basis: str | None, what: str) -> None:
         raise Denied(verdict)
 
 
-def _lock(db: Session, hw: Hardware) -> None:
-    """Re-read the hardware row, locked for this transaction (PostgreSQL; SQLite serialises writers anyway).
+# The hardware with what the rules ask of it (its contract and customer, its rack and room), re-read and locked
+# for this transaction (PostgreSQL; SQLite serialises writers anyway) in one statement.
+_LOCKED = (
+    select(Hardware)
+    .options(
+        joinedload(Hardware.contract).joinedload(Contract.customer),
+        joinedload(Hardware.rack).joinedload(Rack.room),
+    )
+    .with_for_update(of=Hardware)
+    .execution_options(populate_existing=True)
+)
 
-    Two people placing the same device at once: the second waits, then sees where the first put it,
-    instead of silently undoing the first booking.
-    """
-    db.execute(select(Hardware.id).where(Hardware.id == hw.id).with_for_update())
-    db.refresh(hw)
+
+def _lock(db: Session, hw: Hardware) -> None:
+    """Two people placing the same device at once: the second waits, then sees where the first put it,
+    instead of silently undoing the first booking."""
+    db.execute(_LOCKED.where(Hardware.id == hw.id)).unique().one()
+
+
+def locked_hardware(db: Session, hardware_id: int) -> Hardware:
+    """The hardware, locked and read with what placing it needs, in one statement (pass `locked=True` on)."""
+    hw = db.execute(_LOCKED.where(Hardware.id == hardware_id)).unique().scalar_one_or_none()
+    if hw is None:
+        raise NotFound("hardware", hardware_id)
+    return hw
 
 
 def _place(
-    db: Session, hw: Hardware, target: MountIn, actor: str, action: str, today: date, basis: str | None
+    db: Session, hw: Hardware, target: MountIn, actor: str, action: str, today: date, basis: str | None, locked: bool
 ) -> Hardware:
-    with atomic(db):
-        _lock(db, hw)
+    with _booking(db):
+        if not locked:
+            _lock(db, hw)
         if action == "mount" and hw.rack_id is not None:
             raise Conflict(f"{hw.name} is already mounted in {hw.rack.name if hw.rack else 'a rack'}; move it instead")
         if action == "move" and hw.rack_id is None:
@@ -268,7 +340,6 @@ def _place(
         if action == "move" and hw.rack is not None and rack.room.site_id != hw.rack.room.site_id:
             check_may_leave(db, hw, f"moved to site {rack.room.site.code}", today)
         before = crud.state(hw)
-        _occupy(db, hw, rack, target.position, target.face)
         hw.planned_rack_id = None
         if hw.first_installed_on is None:
             hw.first_installed_on = today
@@ -277,18 +348,26 @@ def _place(
                 f"{units.describe_units(units.span(target.position, hw.u_height))} of {rack.name} "
                 f"provided empty on {today.isoformat()}"
             )
-        db.flush()
+        _occupy(db, hw, rack, target.position, target.face)  # one flush writes all of it
         _record_placement(db, hw, action, before, actor, basis)
     return hw
 
 
 def unmount(
-    db: Session, hw: Hardware, data: UnmountIn, actor: str, basis: str | None = None, today: date | None = None
+    db: Session,
+    hw: Hardware,
+    data: UnmountIn,
+    actor: str,
+    basis: str | None = None,
+    today: date | None = None,
+    *,
+    locked: bool = False,
 ) -> Hardware:
     if data.status is HardwareStatus.installed:
         raise ValidationFailed({"status": "Unmounted hardware is planned (kept) or removed (gone)"})
     with atomic(db):
-        _lock(db, hw)
+        if not locked:
+            _lock(db, hw)
         if hw.rack_id is None:
             raise Conflict(f"{hw.name} is not mounted")
         check_basis(hw, basis, "unmounted")
@@ -304,7 +383,7 @@ def unmount(
 
 
 def _rack_for(db: Session, rack_id: int) -> Rack:
-    rack = db.get(Rack, rack_id)
+    rack = db.scalars(select(Rack).options(joinedload(Rack.room)).where(Rack.id == rack_id)).first()
     if rack is None:
         raise ValidationFailed({"rack_id": f"No rack with id {rack_id}"})
     return rack

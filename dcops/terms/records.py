@@ -32,22 +32,39 @@ def event_hash(
 ) -> str:
     """R1: an event's hash covers its canonical JSON and its predecessor's hash, so changing, removing or reordering
     any stored event breaks the chain from that point on."""
-    canonical = json.dumps(
+    return hashlib.sha256(
+        canonical(canonical_head(at, actor, action, object_type, object_id, data), prev_hash, seq).encode()
+    ).hexdigest()
+
+
+# The canonical JSON has sorted keys, so the two that link an event to the chain, "prev_hash" and "seq", come
+# last: everything before them (the head) is known when the event is recorded, and the database finishes the
+# text when it appends the event (dcops.audit), without the application holding the chain in between.
+_TAIL = '"prev_hash":"","seq":0}'
+
+
+def canonical_head(at: datetime, actor: str, action: str, object_type: str, object_id: str, data: Any) -> str:
+    text = json.dumps(
         {
-            "seq": seq,
+            "seq": 0,
             "at": at.isoformat(timespec="microseconds"),
             "actor": actor,
             "action": action,
             "object_type": object_type,
             "object_id": object_id,
             "data": data,
-            "prev_hash": prev_hash,
+            "prev_hash": "",
         },
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return text[: -len(_TAIL)] + '"prev_hash":"'
+
+
+def canonical(head: str, prev_hash: str, seq: int) -> str:
+    """The whole canonical JSON of an event: its head, its predecessor's hash, its place in the chain."""
+    return f'{head}{prev_hash}","seq":{seq}}}'
 
 
 def link_problem(event: Event, expected_seq: int, prev_hash: str) -> str | None:

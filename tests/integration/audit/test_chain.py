@@ -73,3 +73,29 @@ def test_rows_are_not_rewritten_through_the_orm_either(db):
     db.execute(update(AuditEvent).where(AuditEvent.seq == 1).values(action="nothing to see"))
     db.expire_all()
     assert audit.verify(db).first_broken == 1
+
+
+def test_events_are_appended_at_commit_and_undone_with_their_savepoint(db):
+    """The chain is appended at the end of the transaction (issue 14: the chain's lock is held only for that);
+    an event recorded inside a savepoint that rolls back is dropped with it, like the change it describes."""
+    before = audit.count_events(db)
+    audit.record(db, actor="a", action="kept", object_type="site", object_id=1)
+    with pytest.raises(RuntimeError), db.begin_nested():
+        audit.record(db, actor="a", action="undone", object_type="site", object_id=2)
+        raise RuntimeError
+    with db.begin_nested():
+        audit.record(db, actor="a", action="kept too", object_type="site", object_id=3)
+    # Not yet in the table: a plain connection-level read does not append.
+    assert db.connection().execute(text("SELECT COUNT(*) FROM audit_event")).scalar_one() == before
+    # Reading the log through the session appends first, in order, and the chain holds.
+    actions = db.scalars(select(AuditEvent.action).where(AuditEvent.seq > before).order_by(AuditEvent.seq)).all()
+    assert actions == ["kept", "kept too"]
+    assert audit.verify(db).ok
+
+
+def test_a_commit_appends_what_the_request_recorded(db):
+    before = audit.count_events(db)
+    with db.begin_nested():
+        service.create_site(db, SiteIn(code="CM1", name="Committed"), "anna")
+    db.commit()  # the test's savepoint session: fires the append as a real commit would
+    assert db.connection().execute(text("SELECT COUNT(*) FROM audit_event")).scalar_one() == before + 1

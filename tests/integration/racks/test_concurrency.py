@@ -73,3 +73,33 @@ def test_two_people_placing_the_same_device_at_once_cannot_both_succeed(committe
     with committed.maker() as s:
         assert sorted(s.scalars(select(RackUnit.unit).where(RackUnit.hardware_id == committed.a))) == [10, 10]
         assert s.get(Hardware, committed.a).position == 10
+
+
+def test_appenders_on_many_connections_keep_one_chain(engine):
+    """Four connections append at once: the advisory lock taken at commit serialises them into one valid chain."""
+    import threading
+
+    from dcops import audit
+
+    maker = make_sessionmaker(engine)
+    with maker() as s:
+        first = (s.scalar(select(func.max(AuditEvent.seq))) or 0) + 1
+    barrier = threading.Barrier(4)
+
+    def append(n: int) -> None:
+        with maker() as s:
+            for i in range(25):
+                audit.record(s, actor=f"worker-{n}", action="race", object_type="site", object_id=i)
+                if i == 0:
+                    barrier.wait()
+                s.commit()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with maker() as s:
+        seqs = s.scalars(select(AuditEvent.seq).where(AuditEvent.seq >= first).order_by(AuditEvent.seq)).all()
+        assert seqs == list(range(first, first + 100))
+        assert audit.verify(s).ok

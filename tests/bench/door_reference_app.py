@@ -1,0 +1,75 @@
+"""The door benchmark's reference: a bare ASGI app doing only the essential work of a door check, with no
+framework. Read the body, decode the pass (base45, CBOR, Ed25519 verify: dcops' own codec, the essential part),
+read the pass, its visit and its person by primary key, insert one row, commit, answer JSON.
+
+Served by uvicorn like dcops (`uvicorn tests.bench.door_reference_app:app`), configured by environment:
+DOOR_REF_DB (SQLite file of a dcops database), DOOR_REF_KEYS ("kid-hex:public-key-hex,…").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from dcops.access import codec
+
+KEYS = {
+    bytes.fromhex(kid): Ed25519PublicKey.from_public_bytes(bytes.fromhex(pub))
+    for kid, pub in (item.split(":") for item in os.environ.get("DOOR_REF_KEYS", "").split(",") if item)
+}
+_local = threading.local()
+
+
+def _db() -> sqlite3.Connection:
+    if not hasattr(_local, "db"):
+        db = sqlite3.connect(os.environ["DOOR_REF_DB"], isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA busy_timeout=5000")
+        db.execute("CREATE TABLE IF NOT EXISTS ref_check (id INTEGER PRIMARY KEY, at TEXT, pass_id INT, sha TEXT)")
+        _local.db = db
+    return _local.db
+
+
+def check(body: bytes) -> dict[str, object]:
+    data = json.loads(body)
+    claims = codec.decode(data["code"], KEYS)
+    db = _db()
+    visit_id, person_id, revoked = db.execute(
+        "SELECT visit_id, person_id, revoked_at FROM visit_pass WHERE id = ?", (claims.pass_id,)
+    ).fetchone()
+    status = db.execute("SELECT status FROM visit WHERE id = ?", (visit_id,)).fetchone()[0]
+    name = db.execute("SELECT name FROM person WHERE id = ?", (person_id,)).fetchone()[0]
+    db.execute("BEGIN IMMEDIATE")
+    db.execute(
+        "INSERT INTO ref_check (at, pass_id, sha) VALUES (?, ?, ?)",
+        (datetime.now(UTC).isoformat(), claims.pass_id, hashlib.sha256(body).hexdigest()),
+    )
+    db.execute("COMMIT")
+    allowed = revoked is None and status in ("approved", "in_progress")
+    return {"check": {"id": claims.pass_id}, "allowed": allowed, "person": name}
+
+
+async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    if scope["type"] != "http":
+        return
+    if scope["path"] != "/api/door/checks":  # the readiness probe
+        await send({"type": "http.response.start", "status": 404, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    answer = json.dumps(check(body)).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(answer)).encode())]
+    await send({"type": "http.response.start", "status": 201, "headers": headers})
+    await send({"type": "http.response.body", "body": answer})
