@@ -132,5 +132,5 @@ def _bulk(db: Session, room_id: int, contract_ids: list[int]) -> None:
     db.flush()
     db.execute(
         insert(RelocationItem),
-        [{"relocation_id": order.id, "hardware_id": m.id, "from_rack_id": m.rack_id} for m in mounted[1:PENDING + 1]],
+        [{"relocation_id": order.id, "hardware_id": m.id, "from_rack_id": m.rack_id} for m in mounted[1 : PENDING + 1]],
     )

@@ -1,5 +1,6 @@
 """The minimal reference for the room view and the lists: the same essential work as dcops with no framework.
-One plain SQL query on a bare sqlite3 connection, the rows grouped in Python, one Jinja template, gzip.
+One plain SQL query (two for a list page: the count and the page) on a bare sqlite3 connection, the rows
+grouped in Python, one Jinja template, gzip.
 It renders the lean markup dcops renders (one element per device, one per run of free units), so the two
 figures compare the machinery, not the markup."""
 
@@ -28,12 +29,13 @@ WHERE ro.id = ? ORDER BY r.name, r.id, h.position DESC
 
 ROOM_TEMPLATE = Environment(autoescape=True).from_string(
     """<!doctype html><title>room</title><div class="elevations">
-{%- for rack in racks %}<figure class="card rack-card"><figcaption><a href="/racks/{{ rack.id }}">{{ rack.name }}</a>
- · {{ rack.kind }} · {{ rack.used }}/{{ rack.height }} U · {{ rack.draw }} W</figcaption><div class="ru">
-{%- for b in rack.blocks %}{% if b.hw %}<a class="d s{{ b.n }} {{ b.fill }}" data-u="{{ b.top }}" href="/hardware/{{ b.id }}"
- title="{{ b.title }}">{{ b.name }}<small>{{ b.sub }}</small>{% if b.cables %}<em>{{ b.cables }}</em>{% endif %}</a>
-{%- else %}<a class="f s{{ b.n }}" data-u="{{ b.top }}" href="/racks/{{ rack.id }}/mount?position={{ b.low }}&amp;face=front">
-U{{ b.low }}–U{{ b.top }} free · + mount here</a>{% endif %}{% endfor %}</div></figure>{% endfor %}</div>"""
+{%- for rack in racks %}<figure class="card elevation-card"><figcaption><a href="/racks/{{ rack.id }}">
+{{- rack.name }}</a> · {{ rack.kind }} · {{ rack.used }}/{{ rack.height }} U · {{ rack.draw }} W</figcaption>
+<div class="ru">{% for b in rack.blocks %}{% if b.hw %}<a class="d u{{ b.n }} {{ b.fill }}" data-u="{{ b.top }}"
+ href="/hardware/{{ b.id }}" title="{{ b.title }}">{{ b.name }}<small>{{ b.sub }}</small>
+{%- if b.cables %}<em>{{ b.cables }}⇄</em>{% endif %}</a>{% else %}<a class="f u{{ b.n }}" data-u="{{ b.top }}"
+ href="/racks/{{ rack.id }}/mount?position={{ b.low }}&amp;face=front">U{{ b.low }}–U{{ b.top }} free · + mount here
+</a>{% endif %}{% endfor %}</div></figure>{% endfor %}</div>"""
 )
 
 
@@ -49,7 +51,7 @@ def _blocks(height: int, devices: list[tuple]) -> tuple[list[dict], int, int]:
         own = "supplier infrastructure" if customer is None else f"{customer} · {owner.value} ({reason.rule})"
         title = f"{name} ({tag}) U{pos}–U{top} — {own}" + (" — a move is planned" if moving else "")
         sub = own if h > 1 else owner.value
-        fill = "infra" if customer is None else owner.value
+        fill = "fi" if customer is None else "fs" if owner.value == "supplier" else "fc"
         hw = {"hw": True, "n": h, "top": top, "id": hid, "name": name, "title": title, "sub": sub, "fill": fill}
         blocks.append({**hw, "cables": cables})
         used, draw, u = used + h, draw + (watts if status == "installed" else 0), pos - 1
@@ -68,8 +70,9 @@ def room(conn: sqlite3.Connection, room_id: int) -> bytes:
     return gzip.compress(ROOM_TEMPLATE.render(racks=racks).encode(), compresslevel=6)
 
 
+LIST_COUNT = "SELECT count(*) FROM hardware"
 LIST_SQL = """
-SELECT h.id, h.name, h.asset_tag, h.status, r.name, ro.code, cu.name, count(*) OVER ()
+SELECT h.id, h.name, h.asset_tag, h.status, r.name, ro.code, cu.name
 FROM hardware h LEFT JOIN rack r ON r.id = h.rack_id LEFT JOIN room ro ON ro.id = r.room_id
 LEFT JOIN contract c ON c.id = h.contract_id LEFT JOIN customer cu ON cu.id = c.customer_id
 ORDER BY h.name, h.id LIMIT 50 OFFSET ?
@@ -78,10 +81,11 @@ ORDER BY h.name, h.id LIMIT 50 OFFSET ?
 LIST_TEMPLATE = Environment(autoescape=True).from_string(
     """<!doctype html><title>hardware</title><table>{% for r in rows %}<tr><td><a href="/hardware/{{ r[0] }}">
 {{ r[1] }}</a></td><td>{{ r[2] }}</td><td>{{ r[3] }}</td><td>{{ r[5] or '' }} {{ r[4] or '' }}</td><td>{{ r[6] or '' }}
-</td></tr>{% endfor %}</table><p>{{ rows[0][7] if rows else 0 }} in all</p>"""
+</td></tr>{% endfor %}</table><p>{{ total }} in all</p>"""
 )
 
 
 def hardware_list(conn: sqlite3.Connection, offset: int) -> bytes:
+    total = conn.execute(LIST_COUNT).fetchone()[0]
     rows = conn.execute(LIST_SQL, (offset,)).fetchall()
-    return gzip.compress(LIST_TEMPLATE.render(rows=rows).encode(), compresslevel=6)
+    return gzip.compress(LIST_TEMPLATE.render(rows=rows, total=total).encode(), compresslevel=6)
