@@ -256,7 +256,7 @@ class HardwarePages(Controller):
             status=HardwareStatus(status) if status in HardwareStatus.__members__ else None,
             owner=Owner(owner) if owner in Owner.__members__ else None,
         )
-        page = crud.paginate(db, service.hardware_query(f), limit, offset)
+        page = service.hardware_page(db, f, limit, offset)
         # htmx asks for the rows only while the user types in the filters.
         template = "racks/hardware_rows.html" if request.headers.get("hx-request") else "racks/hardware_list.html"
         return render(
