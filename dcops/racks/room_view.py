@@ -201,9 +201,8 @@ def _device(d: Device, liened: Collection[int]) -> str:
     sub = ownership if d.u_height > 1 else owner.value
     return (
         f'<a class="d u{d.u_height} {fill}" data-u="{top}" href="/hardware/{d.id}" '
-        f'title="{escape(title)} — {escape(ownership)}">{mark}{escape(d.name)}<small>{escape(sub)}</small>'
-        + (f"<em>{d.cables}⇄</em>" if d.cables else "")
-        + "</a>"
+        f'title="{escape(title)} — {escape(ownership)}">{mark}{f"<em>{d.cables}⇄</em>" if d.cables else ""}'
+        f"{escape(d.name)}<small>{escape(sub)}</small></a>"
     )
 
 

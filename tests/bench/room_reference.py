@@ -32,8 +32,8 @@ ROOM_TEMPLATE = Environment(autoescape=True).from_string(
 {%- for rack in racks %}<figure class="card elevation-card"><figcaption><a href="/racks/{{ rack.id }}">
 {{- rack.name }}</a> · {{ rack.kind }} · {{ rack.used }}/{{ rack.height }} U · {{ rack.draw }} W</figcaption>
 <div class="ru">{% for b in rack.blocks %}{% if b.hw %}<a class="d u{{ b.n }} {{ b.fill }}" data-u="{{ b.top }}"
- href="/hardware/{{ b.id }}" title="{{ b.title }}">{{ b.name }}<small>{{ b.sub }}</small>
-{%- if b.cables %}<em>{{ b.cables }}⇄</em>{% endif %}</a>{% else %}<a class="f u{{ b.n }}" data-u="{{ b.top }}"
+ href="/hardware/{{ b.id }}" title="{{ b.title }}">{% if b.cables %}<em>{{ b.cables }}⇄</em>{% endif %}
+{{- b.name }}<small>{{ b.sub }}</small></a>{% else %}<a class="f u{{ b.n }}" data-u="{{ b.top }}"
  href="/racks/{{ rack.id }}/mount?position={{ b.low }}&amp;face=front">U{{ b.low }}–U{{ b.top }} free · + mount here
 </a>{% endif %}{% endfor %}</div></figure>{% endfor %}</div>"""
 )
