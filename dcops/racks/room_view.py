@@ -2,12 +2,12 @@
 
 A room holds hundreds of racks and thousands of devices, so this page reads plain rows (no ORM objects) and
 renders each rack as one CSS grid: one element per device spanning its units, one per run of free units.
-The per-unit SVG of the rack page (`elevation`) cost 3.4 MB for 300 racks; this costs about a third of that
+The per-unit SVG of the rack page (`elevation`) cost 3.9 MB for 300 racks; this costs about a third of that
 before compression, and the same facts are on screen: name, owner and ownership (D1, K1), LIEN (K10), MOVE
 (a pending relocation), cables, U used and power drawn, and "mount here" on free units for those who may.
 
-Nothing is cached: every view reads the rows as they are, so a mount, move, unmount, cable or pending move
-shows at the next view.
+Every view reads the rows as they are. A rendered rack is reused only for exactly the same rows (`_render`
+is memoised on every fact it shows), so a mount, move, unmount, cable or pending move shows at the next view.
 """
 
 from __future__ import annotations
