@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from litestar import Litestar, Request, Router, get
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -163,6 +164,9 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         middleware=[LoginFloodMiddleware(), sessions.middleware, AuthMiddleware()],
         guards=[permission_guard],
         csrf_config=csrf,
+        # gzip (built in) for clients that ask: the room view's HTML shrinks from about 1.3 MB to under 100 kB.
+        # Level 6 is zlib's own default; 9 costs several times the time for a few percent less.
+        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
         template_config=templates,
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates)), HTMXPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,

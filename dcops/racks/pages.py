@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session, joinedload
 from dcops import crud
 from dcops.auth.permissions import Perm, allows
 from dcops.cabling import service as cabling
-from dcops.customers.liens import liened_customer_ids
+from dcops.customers.liens import in_force, liened_customer_ids
 from dcops.customers.models import Contract, Customer
 from dcops.errors import NotFound, ValidationFailed
 from dcops.moves import service as moves
 from dcops.moves.schemas import DirectIn
 from dcops.moves.service import pending_hardware_ids
-from dcops.racks import elevation, forms, service, units
+from dcops.racks import elevation, forms, room_view, service, units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.terms import Owner
@@ -133,21 +133,15 @@ class RoomPages(Controller):
 
     @get("/{room_id:int}", name="room", opt=READ)
     def view(self, request: Request, db: Db, room_id: FromPath[int], face: FromQuery[Face] = Face.front) -> Template:
-        """Every rack of the room with its elevation, in a fixed number of statements."""
-        room = db.scalars(select(Room).options(joinedload(Room.site)).where(Room.id == room_id)).first()
+        """Every rack of the room with its elevation: two statements, plus the standing of customers here
+        whose lien is open (K10 asks whether it is still in force)."""
+        room = room_view.load(db, room_id)
         if room is None:
             raise NotFound("room", room_id)
-        usage = service.rack_usage(db, room_id=room.id)
-        mounted = service.mounted_hardware(db, [u.rack.id for u in usage])
-        can_mount, liened = _can_write(request), liened_customer_ids(db, today(request))
-        moving = pending_hardware_ids(db)
-        svgs = {
-            u.rack.id: elevation.render(
-                u.rack, mounted[u.rack.id], face, can_mount=can_mount, liened=liened, moving=moving
-            )
-            for u in usage
-        }
-        return render("racks/room.html", room=room, usage=usage, svgs=svgs, face=face)
+        day, can_mount = today(request), _can_write(request)
+        liened = {cid for cid in room.open_lien_customers if in_force(db, cid, day)}
+        racks = [(r, room_view.render_rack(r, face, can_mount=can_mount, liened=liened)) for r in room.racks]
+        return render("racks/room.html", room=room, racks=racks, face=face)
 
 
 class RackPages(Controller):
@@ -262,7 +256,7 @@ class HardwarePages(Controller):
             status=HardwareStatus(status) if status in HardwareStatus.__members__ else None,
             owner=Owner(owner) if owner in Owner.__members__ else None,
         )
-        page = crud.paginate(db, service.hardware_query(f), limit, offset)
+        page = service.hardware_page(db, f, limit, offset)
         # htmx asks for the rows only while the user types in the filters.
         template = "racks/hardware_rows.html" if request.headers.get("hx-request") else "racks/hardware_list.html"
         return render(

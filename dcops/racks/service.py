@@ -483,17 +483,19 @@ class HardwareFilter:
 
 
 def hardware_query(f: HardwareFilter) -> Select[Any]:
-    stmt = (
-        select(Hardware)
-        .outerjoin(Hardware.rack)
-        .outerjoin(Rack.room)
-        .outerjoin(Hardware.contract)
+    return (
+        _filtered(select(Hardware), f)
         .options(
             joinedload(Hardware.rack).joinedload(Rack.room).joinedload(Room.site),
             joinedload(Hardware.contract).joinedload(Contract.customer),
         )
         .order_by(Hardware.name, Hardware.id)
     )
+
+
+def _filtered(stmt: Select[Any], f: HardwareFilter) -> Select[Any]:
+    """The filter's conditions on `stmt` (which selects from hardware), joining only the tables they need: at
+    50,000 hardware a count or a page that joins nothing it does not filter on is several times faster."""
     if f.q:
         like = f"%{f.q.lower()}%"
         stmt = stmt.where(
@@ -506,10 +508,14 @@ def hardware_query(f: HardwareFilter) -> Select[Any]:
         )
     if f.rack_id is not None:
         stmt = stmt.where(Hardware.rack_id == f.rack_id)
+    if f.room_id is not None or f.site_id is not None:
+        stmt = stmt.join(Rack, Rack.id == Hardware.rack_id)
     if f.room_id is not None:
         stmt = stmt.where(Rack.room_id == f.room_id)
     if f.site_id is not None:
-        stmt = stmt.where(Room.site_id == f.site_id)
+        stmt = stmt.join(Room, Room.id == Rack.room_id).where(Room.site_id == f.site_id)
+    if f.customer_id is not None or f.owner is not None:
+        stmt = stmt.outerjoin(Contract, Contract.id == Hardware.contract_id)
     if f.customer_id is not None:
         stmt = stmt.where(Contract.customer_id == f.customer_id)
     if f.status is not None:
@@ -521,3 +527,18 @@ def hardware_query(f: HardwareFilter) -> Select[Any]:
     elif f.owner is Owner.supplier:
         stmt = stmt.where(or_(Hardware.contract_id.is_(None), Contract.service == Service.dedicated))
     return stmt
+
+
+def hardware_page(db: Session, f: HardwareFilter, limit: int, offset: int) -> crud.Page[Hardware]:
+    """One page of the hardware list in two statements: the count, and the page's rows with their place and
+    contract. The page's ids are picked first, in name order from the name index, so a deep page skips index
+    entries rather than joined rows; only those ids are then loaded with their joins. A text search reads
+    every row whatever the order and matches few, so it filters and pages in the one statement."""
+    limit, offset = max(1, min(limit, crud.MAX_PAGE)), max(0, offset)
+    total = db.scalar(_filtered(select(func.count()).select_from(Hardware), f)) or 0
+    if f.q:
+        stmt = hardware_query(f).limit(limit).offset(offset)
+    else:
+        ids = _filtered(select(Hardware.id), f).order_by(Hardware.name, Hardware.id).limit(limit).offset(offset)
+        stmt = hardware_query(HardwareFilter()).where(Hardware.id.in_(ids.scalar_subquery()))
+    return crud.Page(list(db.scalars(stmt).unique()), total, limit, offset)
