@@ -43,9 +43,10 @@ def _prepare(data: Path, clients: int) -> tuple[str, int, list[str]]:
     url = f"sqlite:///{data / 'dcops.sqlite3'}"
     migrate.upgrade(url)
     engine = make_engine(url)
-    keys = KeyRing(data)
+    settings = Settings.from_env({"DCOPS_DATA_DIR": str(data), "DCOPS_DATABASE_URL": url})  # as the server reads them
+    keys = KeyRing.from_settings(settings, make_sessionmaker(engine))
     with make_sessionmaker(engine)() as db:
-        load(db, DEMO, DocumentStore(data), keys=keys)
+        load(db, DEMO, DocumentStore(), keys=keys)
         customer = db.scalars(select(Customer).where(Customer.name == "Hollandse Hosting B.V.")).one()
         room = db.scalars(select(Room).where(Room.code == "ZAAL-A")).one()
         codes = []

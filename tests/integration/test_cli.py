@@ -38,3 +38,28 @@ def test_upgrade_seed_user_and_verify(tmp_path, monkeypatch):
         conn.execute("UPDATE audit_event SET actor = 'mallory' WHERE seq = 5")
     r = run(main, ["audit", "verify"])
     assert r.exit_code == 1 and "BROKEN at event 5" in r.output
+
+
+def test_keys_list_and_rotate_in_the_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("DCOPS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DCOPS_SECRET_KEY", "cli-" + "s" * 40)
+    monkeypatch.delenv("DCOPS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("DCOPS_KEY_ENCRYPTION_KEY", raising=False)
+    run = CliRunner().invoke
+    assert run(main, ["db", "upgrade"]).exit_code == 0
+    first = run(main, ["keys", "rotate"])  # the first key is made (and checked), then replaced
+    assert first.exit_code == 0 and "verifies its passes until now (none open)" in first.output, first.output
+    r = run(main, ["keys", "rotate"])  # and the first, with no open pass, pruned
+    assert r.exit_code == 0, r.output
+    listed = run(main, ["keys", "list"]).output.splitlines()
+    assert len(listed) == 2 and sum("current" in line and "retired" not in line for line in listed) == 1
+    assert not (tmp_path / "pass-keys").exists()  # nothing on this host's disk
+
+    # A host with another key-encryption key would seal the new key where the others cannot read it.
+    monkeypatch.setenv("DCOPS_KEY_ENCRYPTION_KEY", "not the installation's")
+    r = run(main, ["keys", "rotate"])
+    assert r.exit_code == 1 and "cannot be decrypted" in r.output and "--replace-unreadable" in r.output
+    assert run(main, ["keys", "rotate", "--replace-unreadable"]).exit_code == 0  # a lost key-encryption key
+    monkeypatch.delenv("DCOPS_KEY_ENCRYPTION_KEY")
+    assert run(main, ["keys", "rotate"]).exit_code == 1  # now the old setting is the wrong one
+
