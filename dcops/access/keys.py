@@ -145,8 +145,8 @@ class KeyRing:
         self._last_miss = float("-inf")
         self._private: dict[bytes, Ed25519PrivateKey] = {}
         # Keys this process made whose transaction may not have committed yet (the seed signs a pass and checks
-        # it at the door in one transaction): known here before other sessions can read them.
-        self._made: dict[bytes, PublicKey] = {}
+        # it at the door in one transaction): known here before other sessions can read them, with when.
+        self._made: dict[bytes, tuple[float, PublicKey]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings, sessions: Callable[[], Session]) -> KeyRing:
@@ -195,7 +195,7 @@ class KeyRing:
             db.expunge(row)
             return db.scalars(select(PassKey).where(PassKey.is_current.is_(True))).one()
         self._private[kid] = private
-        self._made[kid] = PublicKey(kid, private.public_key(), True, None)
+        self._made[kid] = (time.monotonic(), PublicKey(kid, private.public_key(), True, None))
         self._cache = None
         return row
 
@@ -233,7 +233,7 @@ class KeyRing:
         REFRESH_SECONDS."""
         cached = self._cache
         keys = cached[1] if cached is not None and time.monotonic() - cached[0] < REFRESH_SECONDS else self._load()
-        return {**self._made, **keys} if self._made else keys
+        return {**{kid: key for kid, (_, key) in self._made.items()}, **keys} if self._made else keys
 
     def verifiers(self, now: datetime | None = None) -> Verifiers:
         """Public keys by id, without those retired before `now`."""
@@ -258,8 +258,10 @@ class KeyRing:
             bytes.fromhex(kid): PublicKey(bytes.fromhex(kid), Ed25519PublicKey.from_public_bytes(pub), current, retire)
             for kid, pub, current, retire in sorted(rows)
         }
-        for kid in keys.keys() & self._made.keys():
-            del self._made[kid]  # committed: the database's word counts from now on
+        for kid, (made_at, _) in list(self._made.items()):
+            # Committed: the database's word counts from now on. Not there long after: its transaction was undone.
+            if kid in keys or time.monotonic() - made_at > REFRESH_SECONDS:
+                del self._made[kid]
         self._cache = (time.monotonic(), keys)
         return keys
 
