@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.response import File
 from litestar.static_files import create_static_files_router
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dcops import __version__
@@ -89,6 +91,17 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         write = request.method not in ("GET", "HEAD", "OPTIONS") and not reads_first
         with request_session(state.session_maker, write=write) as db:
             yield db
+
+    pass_keys = KeyRing.from_settings(settings, maker)
+
+    def check_keys() -> None:
+        # A host whose key-encryption key cannot read the signing key refuses to start, rather than
+        # failing the first approval hours later. A database not reachable (or not migrated) yet is no reason
+        # not to start: requests answer 503 until it is, and the first pass signed makes the check.
+        try:
+            pass_keys.check()
+        except SQLAlchemyError as exc:
+            logging.getLogger("dcops").warning("pass signing key not checked at startup: %s", exc)
 
     async def dispose(app: Litestar) -> None:
         if engine is not None:
@@ -175,7 +188,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
             {
                 "session_maker": maker,
                 "settings": settings,
-                "pass_keys": KeyRing(settings.data_dir),
+                "pass_keys": pass_keys,
                 "login_throttle": LoginThrottle(settings.login_throttle_storage),
                 "token_cache": TokenCache(),
                 "session_life": Lifetime(
@@ -183,6 +196,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
                 ),
             }
         ),
+        on_startup=[check_keys],
         on_shutdown=[dispose],
         # On every response, errors included: see dcops.web.headers for why a send hook and not route middleware.
         before_send=[security_headers],

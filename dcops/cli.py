@@ -16,11 +16,20 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
-def _session():  # type: ignore[no-untyped-def]
+def _maker():  # type: ignore[no-untyped-def]
     from dcops.db import make_engine, make_sessionmaker
 
-    engine = make_engine(_settings().database_url)
-    return make_sessionmaker(engine)()
+    return make_sessionmaker(make_engine(_settings().database_url))
+
+
+def _session():  # type: ignore[no-untyped-def]
+    return _maker()()
+
+
+def _keyring():  # type: ignore[no-untyped-def]
+    from dcops.access.keys import KeyRing
+
+    return KeyRing.from_settings(_settings(), _maker())
 
 
 @click.group()
@@ -58,8 +67,9 @@ def upgrade() -> None:
     """Apply all migrations (creates the database if needed)."""
     from dcops import migrate
 
-    url = _settings().database_url
-    migrate.upgrade(url)
+    settings = _settings()
+    # The settings let migration 0008 move keys and documents from the data directory into the database.
+    migrate.upgrade(settings.database_url, settings=settings)
     click.echo("database is at the newest schema")
 
 
@@ -86,7 +96,7 @@ def seed_load(path: Path) -> None:
 
     settings = _settings()
     with _session() as session:
-        counts = load(session, path, DocumentStore(settings.data_dir), settings.today())
+        counts = load(session, path, DocumentStore(), settings.today(), keys=_keyring())
         session.commit()
     made = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing new (already loaded)"
     click.echo(f"seed: {made}")
@@ -194,27 +204,35 @@ def keys() -> None:
 @keys.command("list")
 def keys_list() -> None:
     """The public keys passes are verified with."""
-    from dcops.access.keys import KeyRing
-
-    for key in KeyRing(_settings().data_dir).public_keys().values():
+    for key in _keyring().public_keys().values():
         info = key.as_dict()
         state = "current" if info["current"] else f"retired, kept until {info['retire_after']}"
         click.echo(f"{info['kid']}  {state}")
 
 
 @keys.command("rotate")
-def keys_rotate() -> None:
+@click.option(
+    "--replace-unreadable",
+    is_flag=True,
+    help="Rotate although this host cannot decrypt the current key (its key-encryption key was lost).",
+)
+def keys_rotate(replace_unreadable: bool) -> None:
     """Sign new passes with a new key; the old public key is kept until the last pass it signed expires."""
-    from dcops.access.keys import KeyRing
-    from dcops.access.visits import latest_pass_expiry
-    from dcops.db import utcnow
+    from dcops.errors import SigningKeyUnreadable
 
-    ring = KeyRing(_settings().data_dir)
-    old, _ = ring.signing_key()
-    with _session() as session:
-        until = latest_pass_expiry(session, old)
-    kid = ring.rotate(until, utcnow())
-    click.echo(f"New signing key {kid.hex()}; {old.hex()} verifies its passes until {until or 'now (none open)'}")
+    ring = _keyring()
+    try:
+        ring.check()
+    except SigningKeyUnreadable as exc:
+        # A host with the wrong key-encryption key would seal the new key where the other hosts cannot read it.
+        if not replace_unreadable:
+            raise click.ClickException(f"{exc}\nRun with --replace-unreadable to replace it anyway.") from exc
+    done = ring.rotate()  # one transaction in the shared database: every host signs with the new key from now on
+    if done.old is None:
+        click.echo(f"New signing key {done.new.hex()} (there was none before)")
+    else:
+        until = done.old_verifies_until or "now (none open)"
+        click.echo(f"New signing key {done.new.hex()}; {done.old.hex()} verifies its passes until {until}")
 
 
 if __name__ == "__main__":

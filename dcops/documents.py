@@ -1,22 +1,24 @@
-"""Uploaded documents (insurance policies), stored content-addressed in the data directory.
+"""Uploaded documents (insurance policies), stored content-addressed in the database.
 
-A file's name is the SHA-256 of its bytes, so the same upload is stored once and a stored file can
-be checked against the hash the database keeps. The type is read from the bytes, not the filename.
+A document's key is the SHA-256 of its bytes, so the same upload is stored once and what is read back can
+be checked against the hash the policy keeps. The bytes live in the `document` table, not on a host's disk,
+so every host behind a load balancer serves every document. The type is read from the bytes, not the filename.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import datetime
 from urllib.parse import quote
 
-from litestar.exceptions import ServiceUnavailableException
+from sqlalchemy import Integer, LargeBinary, String, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from dcops.db import Base, atomic, utcnow
 from dcops.errors import NotFound, ValidationFailed
 
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a name has no lines: CR and LF would split the header
@@ -28,6 +30,18 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
+
+
+class Document(Base):
+    """The bytes of an upload under their SHA-256. Written once, never changed: equal uploads share the row."""
+
+    __tablename__ = "document"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 @dataclass(frozen=True)
@@ -55,11 +69,8 @@ def sniff(content: bytes) -> str | None:
 
 
 class DocumentStore:
-    def __init__(self, root: Path) -> None:
-        self.root = root / "documents"
-
-    def _path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256
+    """Checks uploads and keeps them in the caller's transaction: a policy and its document are stored
+    together or not at all."""
 
     def check(self, content: bytes, field: str = "document") -> str:
         """The media type of an acceptable upload; ValidationFailed naming the field otherwise."""
@@ -72,34 +83,22 @@ class DocumentStore:
             raise ValidationFailed({field: "The document must be a PDF, PNG or JPEG file"})
         return media
 
-    def put(self, content: bytes, field: str = "document") -> Stored:
+    def put(self, db: Session, content: bytes, field: str = "document") -> Stored:
         media = self.check(content, field)
         digest = hashlib.sha256(content).hexdigest()
-        path = self._path(digest)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Write then rename: a reader never sees half a file, and two equal uploads end the same.
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        if db.scalar(select(Document.sha256).where(Document.sha256 == digest)) is None:
             try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(content)
-                os.chmod(tmp, 0o640)
-                os.replace(tmp, path)
-            except OSError as exc:
-                Path(tmp).unlink(missing_ok=True)  # a failed write leaves nothing behind
-                raise ServiceUnavailableException(
-                    f"The document could not be stored ({exc.strerror}); try again."
-                ) from exc
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+                with atomic(db):
+                    db.add(Document(sha256=digest, media_type=media, size=len(content), content=content))
+                    db.flush()
+            except IntegrityError:
+                pass  # the same bytes were stored by another request at the same moment: they are there now
         return Stored(digest, media, len(content))
 
-    def read(self, sha256: str) -> bytes:
-        path = self._path(sha256)
-        if not path.is_file():
+    def read(self, db: Session, sha256: str) -> bytes:
+        content = db.scalar(select(Document.content).where(Document.sha256 == sha256))
+        if content is None:
             raise NotFound("document", sha256[:12])
-        content = path.read_bytes()
         if hashlib.sha256(content).hexdigest() != sha256:
             raise NotFound("intact document", sha256[:12])
         return content

@@ -23,3 +23,8 @@ class Conflict(Exception):
     def __init__(self, message: str, field: str = "") -> None:
         self.field = field
         super().__init__(message)
+
+
+class SigningKeyUnreadable(RuntimeError):
+    """The current pass signing key does not decrypt: this host's key-encryption key is not the one it was
+    stored under (dcops.access.keys). The app refuses to start; a request meeting it answers 503 saying so."""

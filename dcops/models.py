@@ -1,5 +1,6 @@
 """Imports every model so the metadata is complete (for Alembic and for tests)."""
 
+from dcops.access.keys_model import PassKey
 from dcops.access.models import CarryOut, DoorCheck, Inspection, Person, Visit, VisitPass
 from dcops.audit import AuditEvent
 from dcops.auth.models import ApiToken, User
@@ -17,6 +18,7 @@ from dcops.customers.models import (
     WrittenPermission,
 )
 from dcops.db import Base
+from dcops.documents import Document
 from dcops.moves.models import HandBack, Relocation, RelocationItem
 from dcops.racks.models import Hardware, Rack, RackUnit, Room, Site
 
@@ -28,7 +30,9 @@ __all__ = [
     "CableEnd",
     "CarryOut",
     "DoorCheck",
+    "Document",
     "Inspection",
+    "PassKey",
     "Person",
     "Port",
     "Visit",

@@ -109,9 +109,7 @@ def demo_pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def load(
-    db: Session, path: Path, store: DocumentStore, today: date | None = None, keys: KeyRing | None = None
-) -> dict[str, int]:
+def load(db: Session, path: Path, store: DocumentStore, today: date | None = None, *, keys: KeyRing) -> dict[str, int]:
     today = today or clock.today()
     data = _dates(read(path), today)
     made = {"users": 0, "customers": 0, "contracts": 0, "sites": 0, "rooms": 0, "racks": 0, "hardware": 0}
@@ -217,7 +215,6 @@ def load(
             moves.move_now(db, hw, parse(DirectIn, m), "tom", today)
             made["relocations"] = made.get("relocations", 0) + 1
 
-    keys = keys or KeyRing(store.root.parent)
     for v in data.get("visits", []):
         if _first(db, select(Visit.id).where(Visit.purpose == v["purpose"])) is None:
             _visit(db, v, today, keys)

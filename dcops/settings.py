@@ -30,6 +30,8 @@ class Settings:
     data_dir: Path = Path("var")
     database_url: str = ""
     secret_key: str = ""
+    # Encrypts the pass signing keys in the database; empty: derived from secret_key (dcops.access.keys).
+    key_encryption_key: str = ""
     site_timezone: str = "Europe/Amsterdam"
     base_url: str = "http://127.0.0.1:8000"
     debug: bool = False
@@ -63,6 +65,7 @@ class Settings:
             data_dir=data_dir,
             database_url=database_url,
             secret_key=secret,
+            key_encryption_key=env.get("DCOPS_KEY_ENCRYPTION_KEY", ""),
             site_timezone=env.get("DCOPS_TIMEZONE", "Europe/Amsterdam"),
             base_url=env.get("DCOPS_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
             debug=env.get("DCOPS_DEBUG", "") in {"1", "true", "yes"},

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from dcops import audit, migrate
+from dcops.access.keys import KeyRing
 from dcops.app import create_app
 from dcops.auth.models import Role
 from dcops.auth.service import TokenIn, create_token
@@ -99,6 +100,11 @@ def app(settings: Settings, maker, db):  # type: ignore[no-untyped-def]
     app = create_app(settings, session_maker=maker)
     app.state["test_session"] = db
     return app
+
+
+def keyring_for(settings: Settings, db: Session) -> KeyRing:
+    """The pass keys as the app has them: same database (the test's transaction), same key-encryption key."""
+    return KeyRing.from_settings(settings, make_sessionmaker(db.get_bind(), join_transaction_mode="create_savepoint"))
 
 
 class Client(TestClient):

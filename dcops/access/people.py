@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, exists, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from dcops import audit, crud
 from dcops.access.models import DoorCheck, Person, VisitPass
-from dcops.access.schemas import PersonIn
 from dcops.customers.models import Breach, Customer, WrittenPermission
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
 from dcops.terms.personal_data import may_erase
 from dcops.validation import as_dict
+
+if TYPE_CHECKING:  # only a type here: `dcops sweep` pseudonymises people without loading the input schemas
+    from dcops.access.schemas import PersonIn
 
 REFS = {"customer_id": Customer}
 

@@ -306,7 +306,7 @@ def set_escort(db: Session, visit: Visit, escort_id: int | None, actor: str) -> 
 
 
 def issue_pass(db: Session, visit: Visit, person: Person, actor: str, keys: KeyRing) -> VisitPass:
-    kid, private = keys.signing_key()
+    kid, private = keys.signing_key(db)
     vp = VisitPass(
         visit_id=visit.id,
         person_id=person.id,

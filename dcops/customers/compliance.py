@@ -24,7 +24,7 @@ from dcops.customers.models import (
     WrittenPermission,
 )
 from dcops.customers.standing import GOOD, standings
-from dcops.moves import service as relocations
+from dcops.moves import queries as relocations
 from dcops.racks.models import Hardware, HardwareStatus
 from dcops.terms import Service
 from dcops.terms.insurance import POLICY_ENDING_DAYS, REQUEST_ANSWER_DAYS

@@ -32,7 +32,7 @@ def create_policy(
     _period(data)
     store.check(document)
     with atomic(db):
-        stored = store.put(document)
+        stored = store.put(db, document)
         values = {
             **as_dict(data),
             "document_sha256": stored.sha256,
@@ -66,7 +66,7 @@ def update_policy(
     _period(data)
     values = as_dict(data)
     if document and store is not None:
-        stored = store.put(document)
+        stored = store.put(db, document)
         values.update(
             document_sha256=stored.sha256,
             document_type=stored.media_type,

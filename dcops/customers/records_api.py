@@ -289,11 +289,11 @@ def create_policy(request: Request, db: Db, data: Multipart) -> Response[Any]:
 
 @get("/{item_id:int}/document", name="api.policies.document", opt=ACCOUNTS, media_type="application/octet-stream")
 def policy_document(request: Request, db: Db, item_id: FromPath[int]) -> Response[bytes]:
-    return document_response(request, crud.get(db, InsurancePolicy, item_id))
+    return document_response(request, db, crud.get(db, InsurancePolicy, item_id))
 
 
-def document_response(request: Request, policy: InsurancePolicy) -> Response[bytes]:
-    content = documents(request).read(policy.document_sha256)
+def document_response(request: Request, db: Session, policy: InsurancePolicy) -> Response[bytes]:
+    content = documents(request).read(db, policy.document_sha256)
     return Response(
         content,
         media_type=policy.document_type,

@@ -379,7 +379,7 @@ class PolicyPages(Controller):
 
     @get("/{policy_id:int}/document", name="policy_document", opt=ACCOUNTS)
     def document(self, request: Request, db: Db, policy_id: FromPath[int]) -> Response[bytes]:
-        return document_response(request, crud.get(db, InsurancePolicy, policy_id))
+        return document_response(request, db, crud.get(db, InsurancePolicy, policy_id))
 
     def _edit(self, db: Session, policy: InsurancePolicy) -> dict[str, Any]:
         ctx = self._form(db, f"Edit policy {policy.policy_number}", f"/policies/{policy.id}", False)

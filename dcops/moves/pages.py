@@ -19,7 +19,7 @@ from dcops import crud
 from dcops.auth.permissions import Perm, allows
 from dcops.customers.record_forms import customer_choices
 from dcops.errors import ValidationFailed
-from dcops.moves import service
+from dcops.moves import queries, service
 from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus
 from dcops.moves.schemas import ConsultIn, HandBackIn, ItemIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
 from dcops.racks.models import Hardware, Rack, Room
@@ -317,7 +317,7 @@ class HandBackPages(Controller):
 
     @get("/", name="hand_backs", opt=READ)
     def index(self, db: Db) -> Template:
-        return render("moves/hand_backs.html", items=service.open_hand_backs(db))
+        return render("moves/hand_backs.html", items=queries.open_hand_backs(db))
 
     @get("/{item_id:int}", name="hand_back", opt=READ)
     def detail(self, db: Db, item_id: FromPath[int]) -> Template:

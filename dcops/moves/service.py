@@ -18,6 +18,7 @@ from dcops.customers.schemas import BreachIn
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
 from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus, Vacater
+from dcops.moves.queries import OPEN
 from dcops.moves.schemas import (
     MESSAGE_FIELDS,
     ConsultIn,
@@ -29,7 +30,7 @@ from dcops.moves.schemas import (
     ScheduleIn,
 )
 from dcops.racks import service, units
-from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackUnit, Room
+from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackUnit
 from dcops.racks.schemas import MountIn, UnmountIn
 from dcops.terms import Denied, Reason, Service, Verdict
 from dcops.terms.relocation import (
@@ -51,7 +52,6 @@ from dcops.terms.relocation import (
 )
 from dcops.validation import as_dict
 
-OPEN = (RelocationStatus.draft, RelocationStatus.consulted, RelocationStatus.scheduled, RelocationStatus.in_progress)
 PLANNING = OPEN  # an order can be (re)planned until it is done or cancelled
 # Orders the customer's own side carries out or asks for: the space is the customer's to hand back (A6).
 BY_CUSTOMER = (RelocationKind.customer_request,)
@@ -593,26 +593,3 @@ def pending_hardware_ids(db: Session) -> set[int]:
             .where(RelocationItem.done_at.is_(None), Relocation.status.in_(OPEN))
         )
     )
-
-
-def open_hand_backs(db: Session) -> list[HandBack]:
-    stmt = (
-        select(HandBack)
-        .options(joinedload(HandBack.rack).joinedload(Rack.room).joinedload(Room.site), joinedload(HandBack.customer))
-        .where(HandBack.inspected_on.is_(None))
-        .order_by(HandBack.vacated_on)
-    )
-    return list(db.scalars(stmt))
-
-
-def overdue_requests(db: Session, today: date) -> list[Relocation]:
-    stmt = (
-        select(Relocation)
-        .options(joinedload(Relocation.customer))
-        .where(
-            Relocation.customer_executes.is_(True),
-            Relocation.requested_on.is_not(None),
-            Relocation.status.in_(OPEN),
-        )
-    )
-    return [o for o in db.scalars(stmt) if customer_overdue(o.requested_on, False, today)]

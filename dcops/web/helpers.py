@@ -26,7 +26,7 @@ def today(request: Request[Any, Any, Any]) -> date:
 
 
 def documents(request: Request[Any, Any, Any]) -> DocumentStore:
-    return DocumentStore(request.app.state.settings.data_dir)
+    return DocumentStore()
 
 
 def keyring(request: Request[Any, Any, Any]) -> KeyRing:

@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 
-from dcops.errors import Conflict, NotFound, ValidationFailed
+from dcops.errors import Conflict, NotFound, SigningKeyUnreadable, ValidationFailed
 from dcops.terms import Denied
 
 log = logging.getLogger("dcops")
@@ -50,6 +50,9 @@ def describe(exc: Exception) -> tuple[int, str, str, dict[str, Any]]:
         return 404, "Not found", str(exc), {}
     if isinstance(exc, Conflict):
         return 409, "Conflict", str(exc), {"errors": {exc.field: str(exc)}} if exc.field else {}
+    if isinstance(exc, SigningKeyUnreadable):
+        log.error("%s", exc)
+        return 503, "Pass signing key unreadable", str(exc), {}
     if isinstance(exc, OperationalError) and _is_contention(exc):
         return 503, BUSY, "Another change was being saved at the same moment; nothing was changed. Try again.", {}
     if isinstance(exc, DataError):

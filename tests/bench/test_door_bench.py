@@ -44,9 +44,10 @@ def _prepare(data: Path, clients: int, url: str | None = None) -> tuple[str, int
     url = url or f"sqlite:///{data / 'dcops.sqlite3'}"
     migrate.upgrade(url)
     engine = make_engine(url)
-    keys = KeyRing(data)
+    settings = Settings.from_env({"DCOPS_DATA_DIR": str(data), "DCOPS_DATABASE_URL": url})  # as the server reads them
+    keys = KeyRing.from_settings(settings, make_sessionmaker(engine))
     with make_sessionmaker(engine)() as db:
-        load(db, DEMO, DocumentStore(data), keys=keys)
+        load(db, DEMO, DocumentStore(), keys=keys)
         customer = db.scalars(select(Customer).where(Customer.name == "Hollandse Hosting B.V.")).one()
         room = db.scalars(select(Room).where(Room.code == "ZAAL-A")).one()
         codes = []
@@ -93,7 +94,6 @@ def _serve(
         **os.environ,
         "DCOPS_DATA_DIR": str(data),
         "DCOPS_DATABASE_URL": url or f"sqlite:///{data / 'dcops.sqlite3'}",
-        "DCOPS_SECRET_KEY": "door-bench-" + "s" * 40,  # one key for every worker: they share the sessions' secret
     }
     target = ["--factory", "dcops.app:app_from_env"]
     if reference_keys is not None:
@@ -185,8 +185,14 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _public_keys(data: Path) -> str:
+    """The pass keys' public halves, for the reference app (which reads no key table)."""
+    url = f"sqlite:///{data / 'dcops.sqlite3'}"
+    engine = make_engine(url)
+    settings = Settings.from_env({"DCOPS_DATA_DIR": str(data), "DCOPS_DATABASE_URL": url})
+    verifiers = KeyRing.from_settings(settings, make_sessionmaker(engine)).verifiers()
+    engine.dispose()
     raw = serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    return ",".join(f"{kid.hex()}:{key.public_bytes(*raw).hex()}" for kid, key in KeyRing(data).verifiers().items())
+    return ",".join(f"{kid.hex()}:{key.public_bytes(*raw).hex()}" for kid, key in verifiers.items())
 
 
 def _measure(data: Path, token: str, room_id: int, codes: list[str], reference: bool) -> list[tuple]:

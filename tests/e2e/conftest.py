@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 
 from dcops import migrate
+from dcops.access.keys import KeyRing
 from dcops.app import create_app
 from dcops.db import make_engine, make_sessionmaker
 from dcops.documents import DocumentStore
@@ -30,6 +31,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+SECRET = "e2e-" + "k" * 40
+
+
 @pytest.fixture(scope="session")
 def live_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The live server's data directory: its database and pass keys, for tests that set up or read state."""
@@ -42,12 +46,13 @@ def live_server(live_data: Path) -> Iterator[str]:
     url = f"sqlite:///{data / 'dcops.sqlite3'}"
     migrate.upgrade(url)
     engine = make_engine(url)
+    settings = Settings(data_dir=data, database_url=url, secret_key=SECRET)
     with make_sessionmaker(engine)() as session:
-        load(session, DEMO, DocumentStore(data))
+        load(session, DEMO, DocumentStore(), keys=KeyRing.from_settings(settings, make_sessionmaker(engine)))
         session.commit()
     engine.dispose()
     port = _free_port()
-    app = create_app(Settings(data_dir=data, database_url=url, secret_key="e2e-" + "k" * 40))
+    app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -123,3 +128,12 @@ def desk(browser, live_server):  # type: ignore[no-untyped-def]
     context, page = _signed_in(browser, live_server, "anna", "demo-account-2026", viewport=viewport)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def live_keys(live_server: str, live_data: Path) -> KeyRing:
+    """The pass keys as the live server has them (its database, its key-encryption key)."""
+    url = f"sqlite:///{live_data / 'dcops.sqlite3'}"
+    return KeyRing.from_settings(
+        Settings(data_dir=live_data, database_url=url, secret_key=SECRET), make_sessionmaker(make_engine(url))
+    )

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from dcops import clock
 from dcops.access import codec
-from dcops.access.keys import KeyRing, key_id
+from dcops.access.keys import key_id
 from dcops.access.models import Visit, VisitPass
 from dcops.customers.models import Contract, Invoice
 from dcops.db import make_engine, make_sessionmaker, utcnow
@@ -130,7 +130,7 @@ def test_a_revoked_pass_lets_its_holder_out_but_no_hardware(door, live_data):
     expect(page.locator("table")).to_contain_text("installed")
 
 
-def test_the_printed_pass_shows_a_qr_that_decodes_and_verifies(desk, live_data):
+def test_the_printed_pass_shows_a_qr_that_decodes_and_verifies(desk, live_data, live_keys):
     page = desk
     pass_id, code = _code(live_data, "Restore the cage partition")
     page.goto(f"/passes/{pass_id}")
@@ -145,7 +145,7 @@ def test_the_printed_pass_shows_a_qr_that_decodes_and_verifies(desk, live_data):
     shot = Image.open(io.BytesIO(qr.screenshot(scale="device")))
     found = zxingcpp.read_barcodes(shot)
     assert [f.text for f in found] == [code]
-    claims = codec.decode(found[0].text, KeyRing(live_data).verifiers())
+    claims = codec.decode(found[0].text, live_keys.verifiers())
     assert claims.pass_id == pass_id and claims.rooms == ("ZAAL-A",)
     page.click("a:text-is('A6')")
     expect(page.locator("#pass")).to_have_class("pass a6")

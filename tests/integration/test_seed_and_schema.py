@@ -11,6 +11,7 @@ from dcops.documents import DocumentStore
 from dcops.models import metadata
 from dcops.racks.models import Hardware, HardwareStatus
 from dcops.seed import load
+from tests.conftest import keyring_for
 
 DEMO = Path(__file__).resolve().parents[2] / "seed" / "demo.yaml"
 
@@ -19,15 +20,15 @@ def _row_counts(db):
     return {t.name: db.scalar(select(func.count()).select_from(t)) for t in metadata.sorted_tables}
 
 
-def test_demo_seed_loads_and_a_second_load_changes_nothing(db, tmp_path):
-    store = DocumentStore(tmp_path)
-    made = load(db, DEMO, store)
+def test_demo_seed_loads_and_a_second_load_changes_nothing(db, settings):
+    store, keys = DocumentStore(), keyring_for(settings, db)
+    made = load(db, DEMO, store, keys=keys)
     assert made["sites"] == 1 and made["rooms"] == 2 and made["racks"] >= 12 and made["hardware"] >= 60
     assert made["users"] == 4 and made["customers"] >= 5
     installed = db.scalar(select(func.count()).select_from(Hardware).where(Hardware.status == HardwareStatus.installed))
     assert installed >= 60
     counts = _row_counts(db)
-    again = load(db, DEMO, store)
+    again = load(db, DEMO, store, keys=keys)
     assert set(again.values()) == {0}
     assert _row_counts(db) == counts
     assert audit.verify(db).ok

@@ -1,7 +1,5 @@
 """The visit pass codec (COSE_Sign1, Ed25519, base45, DC1:), its keys and its QR."""
 
-import os
-import stat
 from datetime import UTC, datetime, timedelta
 
 import base45
@@ -13,7 +11,7 @@ from PIL import Image
 
 from dcops import qr
 from dcops.access import codec
-from dcops.access.keys import KeyRing, key_id
+from dcops.access.keys import key_id
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 CLAIMS = codec.Claims(
@@ -135,37 +133,6 @@ def test_valid_cbor_that_is_not_a_cose_message_is_refused(key):
 def test_a_scanner_s_trailing_newline_is_tolerated(key):
     text = codec.encode(CLAIMS, key[1], key[0])
     assert codec.decode(text + "\r\n", {key[0]: key[1].public_key()}).pass_id == 4711
-
-
-# --- keys ------------------------------------------------------------------------------------------
-
-
-def test_keys_are_made_once_private_0600_and_published(tmp_path):
-    ring = KeyRing(tmp_path)
-    kid, private = ring.signing_key()
-    assert kid == key_id(private.public_key()) and len(kid) == 8
-    assert ring.signing_key()[0] == kid  # kept, not remade
-    mode = stat.S_IMODE(os.stat(tmp_path / "pass-keys" / f"{kid.hex()}.key").st_mode)
-    assert mode == 0o600
-    published = [k.as_dict() for k in ring.public_keys().values()]
-    assert published == [
-        {**published[0], "kid": kid.hex(), "kty": "OKP", "crv": "Ed25519", "current": True, "retire_after": None}
-    ]
-    assert "d" not in published[0]  # never the private half
-
-
-def test_rotation_keeps_old_passes_verifiable_until_they_expire(tmp_path):
-    ring = KeyRing(tmp_path)
-    old, old_private = ring.signing_key()
-    text = codec.encode(CLAIMS, old_private, old)
-    new = ring.rotate(CLAIMS.expires, NOW)
-    assert new != old and ring.signing_key()[0] == new
-    assert not (tmp_path / "pass-keys" / f"{old.hex()}.key").exists()  # the old key signs no more
-    fresh = KeyRing(tmp_path)  # another worker reading the same directory
-    assert codec.verify(text, fresh.verifiers(NOW), NOW).pass_id == 4711
-    assert old not in fresh.verifiers(CLAIMS.expires + timedelta(seconds=1))
-    fresh.rotate(None, CLAIMS.expires + timedelta(days=1))  # pruned once its passes have expired
-    assert old not in fresh.public_keys()
 
 
 # --- QR --------------------------------------------------------------------------------------------

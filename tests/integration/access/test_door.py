@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from dcops import clock
 from dcops.access import codec, door, visits
-from dcops.access.keys import KeyRing, key_id
+from dcops.access.keys import key_id
 from dcops.access.models import Direction, DoorCheck, Person, Visit
 from dcops.access.schemas import ApproveIn, DoorCheckIn
 from dcops.audit import AuditEvent
@@ -17,6 +17,7 @@ from dcops.customers.models import Lien, WrittenPermission
 from dcops.db import utcnow
 from dcops.racks.models import Hardware, HardwareStatus
 from dcops.terms import Service
+from tests.conftest import keyring_for
 from tests.factories import BreachFactory, ContractFactory, HardwareFactory, InvoiceFactory, PersonFactory
 from tests.integration.access.conftest import rules
 
@@ -74,7 +75,7 @@ def test_expired_and_not_yet_valid_passes_are_denied(world, db, settings):
         ),
     )
     visit = db.get(Visit, r.json()["id"])
-    keys = KeyRing(settings.data_dir)
+    keys = keyring_for(settings, db)
     visits.approve(db, visit, ApproveIn(), "anna", TODAY, keys, settings.site_timezone, now=now - timedelta(hours=4))
     answer = world.scan(visit.passes[0].code)
     assert rules(answer) == ["P2"] and "expired" in answer["check"]["reasons"][0]["message"]
@@ -253,7 +254,7 @@ def test_p7_carry_out_fails_closed_on_a_pass_that_no_longer_admits(world, db, se
     else:
         later = utcnow() + timedelta(hours=5)
         data = DoorCheckIn(code=code, room_id=world.room.id, direction=Direction.check_out, asset_tags=[hw.asset_tag])
-        outcome = door.check(db, data, "sara", KeyRing(settings.data_dir), settings.site_timezone, now=later)
+        outcome = door.check(db, data, "sara", keyring_for(settings, db), settings.site_timezone, now=later)
         answer = {
             "allowed": outcome.allowed,
             "check": {

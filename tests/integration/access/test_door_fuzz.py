@@ -18,9 +18,9 @@ import cbor2
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from dcops.access import codec, door
-from dcops.access.keys import KeyRing
 from dcops.access.models import Direction
 from dcops.access.schemas import DoorCheckIn
+from tests.conftest import keyring_for
 
 PASSES = int(os.environ.get("DCOPS_DOOR_FUZZ", "2000"))
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
@@ -79,7 +79,7 @@ def _mutated(code: str, rng: random.Random) -> str:
 
 def fuzz(db, settings, code: str, room_id: int, count: int, seed: int = 13) -> Counter:
     """Scan `count` forgeries derived from `code`; the outcome per first rule. Raises on any error or admission."""
-    keys = KeyRing(settings.data_dir)
+    keys = keyring_for(settings, db)
     our_kid, _ = keys.signing_key()
     forger = Ed25519PrivateKey.generate()
     message = cbor2.loads(base45.b45decode(code[len(codec.PREFIX) :]))

@@ -11,6 +11,7 @@ from dcops.customers.compliance import sweep
 from dcops.customers.models import CustomerKind
 from dcops.documents import DocumentStore
 from dcops.seed import load
+from tests.conftest import keyring_for
 from tests.factories import (
     BreachFactory,
     ContractFactory,
@@ -30,8 +31,8 @@ def _lines(report):
     return {s.key: [(line.rule, line.subject) for line in s.lines] for s in report.sections}
 
 
-def test_sweep_on_the_demo_data_shows_every_case(db, tmp_path):
-    load(db, DEMO, DocumentStore(tmp_path))
+def test_sweep_on_the_demo_data_shows_every_case(db, settings):
+    load(db, DEMO, DocumentStore(), keys=keyring_for(settings, db))
     report = sweep(db, TODAY)
     lines = _lines(report)
     assert report.needs_action

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from dcops import clock
 from dcops.auth.models import Role
 from dcops.customers.models import InsurancePolicy, PolicyRequest
+from dcops.documents import Document
 from dcops.seed import demo_pdf
 from dcops.terms import Service
 from tests.factories import (
@@ -96,8 +97,9 @@ def test_policy_upload_is_stored_by_hash_and_answers_open_requests(api, settings
     assert r.status_code == 201, r.text
     policy = r.json()
     assert policy["document_type"] == "application/pdf" and policy["document_size"] == len(pdf)
-    stored = settings.data_dir / "documents" / policy["document_sha256"][:2] / policy["document_sha256"]
-    assert stored.read_bytes() == pdf
+    stored = db.get(Document, policy["document_sha256"])  # in the database, not on this host's disk
+    assert stored.content == pdf and stored.media_type == "application/pdf"
+    assert not (settings.data_dir / "documents").exists()
     doc = c.get(f"/api/policies/{policy['id']}/document")
     assert doc.status_code == 200 and doc.content == pdf and doc.headers["content-type"] == "application/pdf"
     assert "attachment" in doc.headers["content-disposition"]

@@ -3,15 +3,15 @@ write, a database that went away. Each of these answered 500 (or dropped the con
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 
 from dcops.app import create_app
 from dcops.auth.models import Role
+from dcops.customers import insurance
 from dcops.db import make_engine, make_sessionmaker
+from dcops.documents import Document
 from dcops.seed import demo_pdf
 from dcops.settings import Settings
 from tests.conftest import Client
@@ -121,18 +121,17 @@ def test_document_names_are_sent_as_rfc_6266(api, settings):
         assert "set-cookie" not in r.headers
 
 
-def test_a_failed_document_write_leaves_no_file_behind(api, settings, monkeypatch):
+def test_a_failed_policy_write_leaves_no_document_behind(api, db, monkeypatch):
+    """The document is stored in the policy's transaction: when recording the policy fails, neither is kept."""
     customer = CustomerFactory()
 
-    def full_disk(*_args):
-        raise OSError(28, "No space left on device")
+    def locked(*_args, **_kw):
+        raise OperationalError("INSERT INTO insurance_policy", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(os, "replace", full_disk)
+    monkeypatch.setattr(insurance.crud, "create", locked)
     r = _upload(api(Role.account_manager), customer.id)
-    assert r.status_code == 503 and "could not be stored" in r.json()["detail"]
-    assert r.headers["retry-after"]
-    folder = Path(settings.data_dir) / "documents"
-    assert [p for p in folder.rglob("*") if p.is_file()] == []
+    assert r.status_code == 503 and r.headers["retry-after"]
+    assert db.scalar(select(func.count()).select_from(Document)) == 0
 
 
 def test_stored_document_names_lose_paths_and_control_characters(api):

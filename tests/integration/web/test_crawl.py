@@ -13,6 +13,7 @@ import pytest
 from dcops.auth.models import Role
 from dcops.documents import DocumentStore
 from dcops.seed import load
+from tests.conftest import keyring_for
 from tests.integration.test_seed_and_schema import DEMO
 
 # Query parameters that only page through a list: one page of each list is enough to prove its links.
@@ -131,7 +132,7 @@ def crawl(client, start: str = "/") -> tuple[int, list[str]]:
 
 @pytest.fixture
 def demo(db, settings):
-    load(db, DEMO, DocumentStore(settings.data_dir))
+    load(db, DEMO, DocumentStore(), keys=keyring_for(settings, db))
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)

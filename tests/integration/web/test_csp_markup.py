@@ -17,6 +17,7 @@ from dcops.documents import DocumentStore
 from dcops.racks import labels
 from dcops.racks.models import Hardware
 from dcops.seed import load
+from tests.conftest import keyring_for
 from tests.integration.auth.test_permissions import routes
 from tests.integration.test_seed_and_schema import DEMO
 from tests.integration.web.test_every_page import MODELS
@@ -179,7 +180,7 @@ def test_the_parser_finds_what_the_policy_refuses():
 
 def test_no_page_as_served_holds_what_the_policy_refuses(app, login, db, settings):
     """Every GET page with real ids, with its rack elevations and cable traces: what the browser gets."""
-    load(db, DEMO, DocumentStore(settings.data_dir))
+    load(db, DEMO, DocumentStore(), keys=keyring_for(settings, db))
     ids = {name: db.scalars(select(model.id).order_by(model.id)).first() for name, model in MODELS.items()}
     ids["hardware"] = db.scalars(select(Hardware.id).where(Hardware.rack_id.is_not(None))).first()
     admin = login(Role.admin)

@@ -22,6 +22,7 @@ from dcops.documents import DocumentStore
 from dcops.moves.models import HandBack, Relocation
 from dcops.racks.models import Hardware, Rack, Room, Site
 from dcops.seed import load
+from tests.conftest import keyring_for
 from tests.integration.auth.test_permissions import routes
 from tests.integration.test_seed_and_schema import DEMO
 
@@ -57,7 +58,7 @@ MODELS = {
 
 
 def test_every_get_route_renders(app, login, api, db, settings):
-    load(db, DEMO, DocumentStore(settings.data_dir))
+    load(db, DEMO, DocumentStore(), keys=keyring_for(settings, db))
     mounted = db.scalars(select(Hardware).where(Hardware.rack_id.is_not(None))).first()
     ids = {name: db.scalars(select(model.id).order_by(model.id)).first() for name, model in MODELS.items()}
     ids["hardware"] = mounted.id

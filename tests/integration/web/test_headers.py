@@ -15,6 +15,7 @@ from dcops.documents import DocumentStore
 from dcops.racks import service as racks
 from dcops.seed import load
 from dcops.web.headers import CSP, no_store
+from tests.conftest import keyring_for
 from tests.factories import SiteFactory
 from tests.integration.test_seed_and_schema import DEMO
 
@@ -107,7 +108,7 @@ def _stored(r) -> bool:  # type: ignore[no-untyped-def]
 
 
 def test_passes_the_door_and_policy_documents_are_never_stored(login, api, anon, db, settings):
-    load(db, DEMO, DocumentStore(settings.data_dir))
+    load(db, DEMO, DocumentStore(), keys=keyring_for(settings, db))
     vp = db.scalars(select(VisitPass).order_by(VisitPass.id)).first()
     policy = db.scalars(select(InsurancePolicy).order_by(InsurancePolicy.id)).first()
     desk, desk_api = login(Role.account_manager), api(Role.account_manager)
