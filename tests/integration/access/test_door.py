@@ -296,3 +296,35 @@ def test_a_check_reads_a_fixed_number_of_statements(world, db, count_statements)
     work = [s for s in counter.statements if not s.startswith(("SAVEPOINT", "RELEASE", "BEGIN", "ROLLBACK"))]
     assert len(work) <= 6, "\n".join(w[:90] for w in work)
     assert db.scalar(select(Person.id).where(Person.id == world.person.id))
+
+
+def test_standing_is_live_at_every_scan_in_every_worker(world, db, settings, maker):
+    """Issue 14: the door reads in one statement whether the customer could be failing, at every scan, in every
+    worker: an invoice that fell due yesterday denies at the next scan, a payment just recorded allows again."""
+    from dcops.app import create_app
+    from tests.conftest import Client
+    from tests.factories import PaymentFactory
+
+    code = world.approved()["passes"][0]["code"]
+    second = create_app(settings, session_maker=maker)  # another uvicorn worker on the same database
+    second.state["test_session"] = db
+    other = Client(second)
+    other.headers["Authorization"] = world.door.headers["Authorization"]
+    workers = [world.door, other]
+
+    def scan(client, direction):  # type: ignore[no-untyped-def]
+        r = client.post("/api/door/checks", json={"code": code, "room_id": world.room.id, "direction": direction})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    assert all(scan(w, d)["allowed"] for w in workers for d in ("in", "out"))
+    term = world.contract.payment_term_days
+    invoice = InvoiceFactory(contract=world.contract, issue_date=TODAY - timedelta(days=term + 1))
+    assert invoice.due_date == TODAY - timedelta(days=1)
+    for w in workers:
+        answer = scan(w, "in")
+        assert not answer["allowed"] and [r["rule"] for r in answer["check"]["reasons"]] == ["A7"]
+    PaymentFactory(invoice=invoice, paid_on=TODAY)
+    for w in workers:
+        assert scan(w, "in")["allowed"]
+        assert scan(w, "out")["allowed"]
