@@ -1,12 +1,19 @@
 """On-demand benchmarks (make bench): room view as racks grow, and mount/move throughput. Prints medians;
 asserts only behaviour (statement counts), never time."""
 
+import hashlib
 import statistics
 import time
 
+from sqlalchemy import text
+
+from dcops import audit
 from dcops.auth.models import Role
+from dcops.db import utcnow
 from dcops.racks import service
-from dcops.racks.schemas import MountIn
+from dcops.racks.models import HardwareStatus
+from dcops.racks.schemas import MountIn, UnmountIn
+from dcops.terms import Service
 from tests.factories import ContractFactory, HardwareFactory, RackFactory, RoomFactory
 
 RUNS = 30
@@ -46,20 +53,50 @@ def test_room_view_scales_with_racks_not_statements(login, db, count_statements)
     assert rows[0][2] == rows[1][2]
 
 
+# The reference books the same units with plain SQL: the unit rows, the hardware row, one event row.
+_REF_UNIT = text("INSERT INTO rack_unit (rack_id, unit, face, hardware_id) VALUES (:r, :u, 'front', :h)")
+_REF_PLACE = text("UPDATE hardware SET rack_id = :r, position = :u, face = 'front', status = 'installed' WHERE id = :h")
+_REF_EVENT = text(
+    "INSERT INTO audit_event (seq, at, actor, action, object_type, object_id, data, prev_hash, hash) "
+    "VALUES (:seq, :at, 'bench', 'mount', 'hardware', :h, '{}', :prev, :hash)"
+)
+
+
 def test_mount_move_unmount_throughput(db):
+    dedicated = ContractFactory(service=Service.dedicated)  # moved without an order (K8 is for colocation)
     rack = RackFactory(u_height=42)
-    devices = [HardwareFactory() for _ in range(40)]
-    times = []
+    devices = [HardwareFactory(contract=dedicated) for _ in range(20)]
+    spare = RackFactory(u_height=42)
+    plain = [HardwareFactory(contract=dedicated) for _ in range(20)]
+    db.flush()
+    times, moves, unmounts, reference = [], [], [], []
+    for n, hw in enumerate(devices):
+        t = time.perf_counter()
+        service.mount(db, hw, MountIn(rack_id=rack.id, position=1 + n), "bench")
+        times.append(time.perf_counter() - t)
+    audit.append_pending(db)
+    for n, hw in enumerate(devices):
+        t = time.perf_counter()
+        service.move(db, hw, MountIn(rack_id=spare.id, position=1 + n), "bench")
+        moves.append(time.perf_counter() - t)
+    audit.append_pending(db)
     for hw in devices:
         t = time.perf_counter()
-        service.mount(db, hw, MountIn(rack_id=rack.id, position=1 + devices.index(hw)), "bench")
-        times.append(time.perf_counter() - t)
-    moves = []
-    for hw in devices[:20]:
+        service.unmount(db, hw, UnmountIn(status=HardwareStatus.planned), "bench")
+        unmounts.append(time.perf_counter() - t)
+    audit.append_pending(db)
+    conn = db.connection()
+    seq = conn.execute(text("SELECT COALESCE(MAX(seq), 0) FROM audit_event")).scalar_one()
+    for n, hw in enumerate(plain):
         t = time.perf_counter()
-        service.move(db, hw, MountIn(rack_id=rack.id, position=hw.position, face=hw.face), "bench")
-        moves.append(time.perf_counter() - t)
-    print(
-        f"\nmount: median {statistics.median(times) * 1000:.2f} ms ({1 / statistics.median(times):.0f}/s); "
-        f"move: median {statistics.median(moves) * 1000:.2f} ms (SQLite, audited, one savepoint each)"
-    )
+        params = {"r": rack.id, "u": 1 + n, "h": hw.id}
+        conn.execute(_REF_UNIT, params)
+        conn.execute(_REF_PLACE, params)
+        digest = hashlib.sha256(f"{seq + n}".encode()).hexdigest()
+        conn.execute(_REF_EVENT, {**params, "seq": seq + n + 1, "at": utcnow(), "prev": "0" * 64, "hash": digest})
+        reference.append(time.perf_counter() - t)
+    mount_ms, ref_ms = statistics.median(times) * 1000, statistics.median(reference) * 1000
+    move_ms, unmount_ms = statistics.median(moves) * 1000, statistics.median(unmounts) * 1000
+    print(f"\nservice in-process on {db.get_bind().dialect.name}, audited, medians of {len(devices)}:")
+    print(f"  mount {mount_ms:.2f} ms, move {move_ms:.2f} ms, unmount {unmount_ms:.2f} ms")
+    print(f"  reference mount in plain SQL {ref_ms:.2f} ms; ratio mount/reference {mount_ms / ref_ms:.2f}x")
