@@ -174,6 +174,14 @@ class StatementCounter:
     def count(self) -> int:
         return len(self.statements)
 
+    @property
+    def work(self) -> list[str]:
+        """The statements that do the work: transaction control (BEGIN, SAVEPOINT, RELEASE, …) left out."""
+        return [s for s in self.statements if not s.lstrip().upper().startswith(TRANSACTION_CONTROL)]
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
 
 @pytest.fixture
 def count_statements(connection, db) -> Callable[[], StatementCounter]:  # type: ignore[no-untyped-def]

@@ -13,13 +13,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 
 from dcops.web.problems import PROBLEM
-
-
-class ProblemReason(msgspec.Struct, omit_defaults=True):
-    rule: str
-    article: str
-    message: str
-    instruction: str | None = None
+from dcops.web.resource import ReasonOut
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
@@ -31,7 +25,7 @@ class Problem(msgspec.Struct, omit_defaults=True):
     detail: str
     instance: str
     errors: dict[str, str] | None = None
-    reasons: list[ProblemReason] | None = None
+    reasons: list[ReasonOut] | None = None
 
 
 def _spec(description: str) -> ResponseSpec:
