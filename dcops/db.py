@@ -175,8 +175,11 @@ def keep_follow_up(session: Session, exc: BaseException) -> None:
 def begin_write(session: Session) -> None:
     """End the reading part of a request and start writing: on SQLite that takes the write lock (BEGIN
     IMMEDIATE), so a request that reads a lot first (the door check) holds it only for its writes.
-    Routes that do this declare `opt={"reads_first": True}` so the request does not lock from the start."""
+    Routes that do this declare `opt={"reads_first": True}` so the request does not lock from the start; in a
+    session that writes from the start it changes nothing."""
     if session.in_transaction():
+        if session.connection().get_execution_options().get(WRITE):
+            return
         session.commit()
     session.connection(execution_options={WRITE: True})
 

@@ -36,7 +36,7 @@ READ = {"perm": Perm.access_read}
 WRITE = {"perm": Perm.visits_write}
 APPROVE = {"perm": Perm.visits_approve}
 DOOR = {"perm": Perm.door_check}
-DOOR_CHECK = {**DOOR, "reads_first": True}  # the check reads first, then takes the write lock briefly
+DOOR_CHECK = {**DOOR, "uncompressed": True}  # a small answer on a LAN: gzip costs more than it saves
 
 
 class PersonOut(msgspec.Struct):
@@ -141,19 +141,18 @@ class InspectionOut(msgspec.Struct):
 
 
 def answer(outcome: door.Outcome, tz: str) -> DoorAnswer:
-    vp = outcome.visit_pass
-    visit, person = (vp.visit, vp.person) if vp else (None, None)
+    h = outcome.holder
     return DoorAnswer(
         check=out(DoorCheckOut, outcome.check),
         allowed=outcome.allowed,
-        person=person.name if person else None,
-        company=person.display_company if person else None,
-        customer=visit.customer.name if visit else None,
-        visit_id=visit.id if visit else None,
-        purpose=visit.purpose if visit else None,
-        window=clock.window_text(visit.starts_at, visit.ends_at, tz) if visit else None,
-        escort_required=bool(visit and visit.escort_required),
-        a7_override=visit.a7_override if visit else None,
+        person=h.person if h else None,
+        company=h.company if h else None,
+        customer=h.customer if h else None,
+        visit_id=h.visit_id if h else None,
+        purpose=h.purpose if h else None,
+        window=clock.window_text(h.starts_at, h.ends_at, tz) if h else None,
+        escort_required=bool(h and h.escort_required),
+        a7_override=h.a7_override if h else None,
     )
 
 

@@ -11,12 +11,13 @@ check-out with asset tags two (the hardware, the liens).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, func, or_, select
+from sqlalchemy import Select, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.util import identity_key
 
 from dcops import audit, clock
 from dcops.access import codec
@@ -33,7 +34,7 @@ from dcops.access.models import (
     visit_room,
 )
 from dcops.access.schemas import DoorCheckIn
-from dcops.access.visits import permissions_of, visitor
+from dcops.access.visits import permissions_of
 from dcops.customers.liens import liened_customer_ids
 from dcops.customers.models import Breach, Contract, Customer, CustomerKind, Invoice
 from dcops.customers.standing import GOOD, outstanding_cents, standing_of
@@ -41,13 +42,71 @@ from dcops.db import begin_write, utcnow
 from dcops.errors import ValidationFailed
 from dcops.racks.models import Hardware, HardwareStatus, Room
 from dcops.terms import Service, Verdict
+from dcops.terms.access import Visitor
 from dcops.terms.door import CarriedItem, DoorFacts, authentic, door_verdict, may_carry_out, pass_checks
 
 
 @dataclass(frozen=True)
+class Holder:
+    """The pass, its visit, person and customer as the door read them: plain values, no ORM entities (a check
+    reads them in one statement and writes without the unit of work)."""
+
+    pass_id: int
+    revoked: bool
+    visit_id: int
+    visit_status: VisitStatus
+    starts_at: datetime
+    ends_at: datetime
+    purpose: str
+    escort_required: bool
+    a7_override: str | None
+    contract_ids: list[int] | None
+    customer_id: int
+    customer: str
+    consumer: bool
+    person_id: int
+    person: str
+    company: str  # the person's own employer, else the customer
+    third_party: bool
+    active: bool
+    competent: bool
+
+
+@dataclass(frozen=True)
+class CarriedOut:
+    asset_tag: str
+    hardware_id: int | None
+    decision: Decision
+    reasons: list[dict[str, str | None]]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The door check as recorded (the fields of a DoorCheck row)."""
+
+    id: int
+    at: datetime
+    room_id: int
+    direction: Direction
+    decision: Decision
+    passed: bool
+    reasons: list[dict[str, str | None]]
+    pass_id: int | None
+    visit_id: int | None
+    person_id: int | None
+    customer_id: int | None
+    person_name: str | None
+    scanned_sha256: str
+    scanned_length: int
+    officer: str
+    carry_outs: list[CarriedOut]
+    breach_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
-    check: DoorCheck
-    visit_pass: VisitPass | None
+    check: Passage
+    holder: Holder | None
     verdict: Verdict
 
     @property
@@ -55,90 +114,129 @@ class Outcome:
         return self.verdict.allowed
 
 
-# The door's facts in one statement, built once: the pass with its visit, person and customer, the scanned room,
-# the visit's rooms, and whether the customer could fail at all today (something overdue unpaid, or an open
-# breach). Only then is the standing worked out in full (three more statements): a customer in good standing
-# costs nothing more, and the answer is still read at every scan, never cached (A7).
-_ROOM_CODE = select(Room.code).where(Room.id == bindparam("room_id")).scalar_subquery()
+# Core statements on the tables, compiled once and cached: the door reads rows, not entities.
+_pass, _visit, _customer, _person, _room = (m.__table__ for m in (VisitPass, Visit, Customer, Person, Room))
+_check, _carry = DoorCheck.__table__, CarryOut.__table__
+
+# The door's facts in one statement, in the check's write transaction: the pass with its visit, person and
+# customer, the scanned room, the visit's rooms, the person's last passage through a door (P6), and whether the
+# customer could fail at all today (something overdue unpaid, or an open breach). Only then is the standing worked
+# out in full (three more statements): a customer in good standing costs nothing more, and the answer is still read
+# at every scan, never cached (A7). The person's row is locked by it (FOR UPDATE on PostgreSQL; on SQLite the write
+# transaction is the lock), so two scans of one pass at once cannot both pass anti-passback.
+_ROOM_CODE = select(_room.c.code).where(_room.c.id == bindparam("room_id")).scalar_subquery()
 _VISIT_ROOMS = (
-    select(func.aggregate_strings(Room.code, "\n"))
-    .join(visit_room, visit_room.c.room_id == Room.id)
-    .where(visit_room.c.visit_id == Visit.id)
+    select(func.aggregate_strings(_room.c.code, "\n"))
+    .join(visit_room, visit_room.c.room_id == _room.c.id)
+    .where(visit_room.c.visit_id == _visit.c.id)
     .scalar_subquery()
 )
 _MAY_FAIL = or_(
     exists().where(
-        Invoice.customer_id == Visit.customer_id, Invoice.due_date < bindparam("today"), outstanding_cents() > 0
+        Invoice.customer_id == _visit.c.customer_id, Invoice.due_date < bindparam("today"), outstanding_cents() > 0
     ),
-    exists().where(Breach.customer_id == Visit.customer_id, Breach.resolved_on.is_(None)),
+    exists().where(Breach.customer_id == _visit.c.customer_id, Breach.resolved_on.is_(None)),
 )
-_FACTS = (
-    select(VisitPass, Visit, Customer, Person, _ROOM_CODE, _VISIT_ROOMS, _MAY_FAIL)
-    .join(Visit, Visit.id == VisitPass.visit_id)
-    .join(Customer, Customer.id == Visit.customer_id)
-    .join(Person, Person.id == VisitPass.person_id)
-    .where(VisitPass.id == bindparam("pass_id"))
-)
-# P6 under the write lock, in the statement that takes it: the person's row locked (two scans of one pass at once
-# cannot both pass anti-passback) and their last passage through a door read with it.
 _LAST_PASSAGE = (
-    select(DoorCheck.direction)
-    .where(DoorCheck.person_id == Person.id, DoorCheck.passed.is_(True))
-    .order_by(DoorCheck.id.desc())
+    select(_check.c.direction)
+    .where(_check.c.person_id == _person.c.id, _check.c.passed.is_(True))
+    .order_by(_check.c.id.desc())
     .limit(1)
     .scalar_subquery()
 )
-_LOCK_PERSON = select(_LAST_PASSAGE).where(Person.id == bindparam("person_id")).with_for_update(of=Person)
+_FACTS = (
+    select(
+        _pass.c.id,
+        _pass.c.revoked_at.is_not(None),
+        _visit.c.id,
+        _visit.c.status,
+        _visit.c.starts_at,
+        _visit.c.ends_at,
+        _visit.c.purpose,
+        _visit.c.escort_required,
+        _visit.c.a7_override,
+        _visit.c.contract_ids,
+        _customer.c.id,
+        _customer.c.name,
+        _customer.c.kind == CustomerKind.consumer,
+        _person.c.id,
+        _person.c.name,
+        func.coalesce(_person.c.company, _customer.c.name),
+        _person.c.third_party,
+        _person.c.active,
+        _person.c.competence_confirmed_on.is_not(None),
+        _ROOM_CODE,
+        _VISIT_ROOMS,
+        _MAY_FAIL,
+        _LAST_PASSAGE,
+    )
+    .join(_visit, _visit.c.id == _pass.c.visit_id)
+    .join(_customer, _customer.c.id == _visit.c.customer_id)
+    .join(_person, _person.c.id == _pass.c.person_id)
+    .where(_pass.c.id == bindparam("pass_id"))
+    .with_for_update(of=_person)
+)
+# PostgreSQL evaluates a statement on the snapshot taken when it started, also after waiting for a row lock: a scan
+# that waited for another scan of the same person reads their last passage again, now that it holds the lock.
+_LAST_PASSAGE_AGAIN = select(_LAST_PASSAGE).where(_person.c.id == bindparam("person_id"))
+_INSERT_CHECK = insert(_check).returning(_check.c.id)
+_START_VISIT = (
+    update(_visit)
+    .where(_visit.c.id == bindparam("visit"), _visit.c.status == VisitStatus.approved)
+    .values(status=VisitStatus.in_progress)
+)
 
 
 @dataclass(frozen=True)
 class _Read:
-    visit_pass: VisitPass
-    visit: Visit  # held here: the session's identity map keeps only weak references, and vp.visit reads it there
-    customer: Customer
-    person: Person
+    holder: Holder
     room_code: str | None
     visit_rooms: frozenset[str]
     may_fail: bool
+    inside: bool  # the person's last passage through a door was an entry
 
 
 def _read(db: Session, pass_id: int, room_id: int, today: date) -> _Read | None:
-    row = db.execute(_FACTS, {"pass_id": pass_id, "room_id": room_id, "today": today}).first()
+    conn = db.connection()
+    row = conn.execute(_FACTS, {"pass_id": pass_id, "room_id": room_id, "today": today}).first()
     if row is None:
         return None
-    vp, visit, customer, person, room_code, rooms, may_fail = row
+    *held, room_code, rooms, may_fail, last = row
+    holder = Holder(*held)
+    if conn.dialect.name == "postgresql":
+        last = conn.execute(_LAST_PASSAGE_AGAIN, {"person_id": holder.person_id}).scalar()
     visit_rooms = frozenset(rooms.split("\n")) if rooms else frozenset()
-    return _Read(vp, visit, customer, person, room_code, visit_rooms, bool(may_fail))
+    inside = last is not None and Direction(last) is Direction.check_in
+    return _Read(holder, room_code, visit_rooms, bool(may_fail), inside)
 
 
 def _facts(
     db: Session, read: _Read, claims: codec.Claims, direction: Direction, now: datetime, timezone: str
 ) -> DoorFacts:
-    vp = read.visit_pass
-    visit, person = vp.visit, vp.person
+    h = read.holder
     local_now = clock.local(now, timezone)
-    perms = permissions_of(db, [person.id], visit.customer_id).get(person.id, ()) if person.third_party else ()
+    perms = permissions_of(db, [h.person_id], h.customer_id).get(h.person_id, ()) if h.third_party else ()
     return DoorFacts(
         now=local_now,
         direction=direction.value,
         room=read.room_code or "",
         valid_from=clock.local(claims.not_before, timezone),
         valid_until=clock.local(claims.expires, timezone),
-        pass_revoked=vp.revoked,
-        visit_status=visit.status.value,
-        visitor=visitor(person, perms),
+        pass_revoked=h.revoked,
+        visit_status=h.visit_status.value,
+        visitor=Visitor(h.person, h.active, h.competent, h.third_party, perms),
         visit_rooms=read.visit_rooms,
-        customer=visit.customer.name,
-        consumer=visit.customer.kind is CustomerKind.consumer,
-        standing=standing_of(db, visit.customer, local_now.date()) if read.may_fail else GOOD,
-        a7_overridden=visit.a7_override is not None,
-        inside=False,  # read under the write lock (see check)
-        contracts=frozenset(visit.contract_ids) if visit.contract_ids is not None else None,
+        customer=h.customer,
+        consumer=h.consumer,
+        standing=standing_of(db, h.customer_id, local_now.date()) if read.may_fail else GOOD,
+        a7_overridden=h.a7_override is not None,
+        inside=read.inside,
+        contracts=frozenset(h.contract_ids) if h.contract_ids is not None else None,
     )
 
 
 def _carried(
-    db: Session, tags: list[str], visit: Visit | None, pass_problem: str | None, today: date
+    db: Session, tags: list[str], holder: Holder | None, pass_problem: str | None, today: date
 ) -> list[tuple[str, Hardware | None, Verdict]]:
     """Each asset tag with its hardware and verdict (P7: a pass passing P1–P5 and the pass's customer's own
     hardware that may leave; D1, K1, K10)."""
@@ -154,7 +252,7 @@ def _carried(
         )
     }
     liened = liened_customer_ids(db, today)
-    customer_id, customer = (visit.customer_id, visit.customer.name) if visit is not None else (None, None)
+    customer_id = holder.customer_id if holder is not None else None
     results = []
     for tag in wanted:
         hw = found.get(tag)
@@ -182,40 +280,34 @@ def check(
 ) -> Outcome:
     now = now or utcnow()
     scanned = data.code.encode("utf-8", "replace")
-    vp: VisitPass | None = None
+    holder: Holder | None = None
     facts: DoorFacts | None = None
     problem: str | None = None
     room_code: str | None = None
+    claims: codec.Claims | None
     try:
         claims = codec.decode(data.code, keys.verifiers(now))
+    except codec.PassUnreadable as exc:
+        claims, problem = None, str(exc)
+    # From here on the check is one write transaction (on SQLite writers take turns: it is kept short, the pass
+    # already verified), so a failure rolls all of it back, no savepoint needed.
+    begin_write(db)
+    if claims is not None:
         read = _read(db, claims.pass_id, data.room_id, clock.local(now, timezone).date())
         if read is None:
             problem = "The pass is not in the records (signed, but never issued here)"
         else:
-            vp, room_code = read.visit_pass, read.room_code
+            holder, room_code = read.holder, read.room_code
             if room_code is not None:
                 facts = _facts(db, read, claims, data.direction, now, timezone)
-    except codec.PassUnreadable as exc:
-        problem = str(exc)
     if room_code is None:  # no pass to read it with, or no such room
         room = db.get(Room, data.room_id)
         if room is None:
             raise ValidationFailed({"room_id": f"No room with id {data.room_id}"})
         room_code = room.code
-    verdict = authentic(problem)  # P1
-
-    visit = vp.visit if vp else None
-    person: Person | None = vp.person if vp else None
-    # Everything above only read. Writers take turns from here on, so this part stays short; the person's
-    # row is locked so two scans of one pass at once cannot both pass anti-passback.
-    begin_write(db)
-    # The write part is a transaction of its own (begin_write): a failure rolls all of it back, no savepoint
-    # needed.
-    if facts is not None and person is not None:
-        last = db.execute(_LOCK_PERSON, {"person_id": person.id}).scalar()
-        verdict = door_verdict(replace(facts, inside=last is not None and Direction(last) is Direction.check_in))
+    verdict = door_verdict(facts) if facts is not None else authentic(problem)  # P1 first
     # Leaving is never refused once the pass names its holder: the exit is recorded whatever is carried.
-    passed = person is not None and (data.direction is Direction.check_out or verdict.allowed)
+    passed = holder is not None and (data.direction is Direction.check_out or verdict.allowed)
     carried = []
     if data.direction is Direction.check_out and data.asset_tags:
         day = clock.local(now, timezone).date()
@@ -223,70 +315,70 @@ def check(
         pass_problem = problem or (
             "; ".join(r.message for r in checks.reasons) if checks is not None and not checks.allowed else None
         )
-        carried = _carried(db, data.asset_tags, visit, pass_problem, day)
+        carried = _carried(db, data.asset_tags, holder, pass_problem, day)
         refused = [r for _, _, v in carried if not v.allowed for r in v.reasons]
         if refused:
             verdict = Verdict.deny(*verdict.reasons, *refused)
-    dc = DoorCheck(
-        at=now,
-        room_id=data.room_id,
-        direction=data.direction,
-        decision=Decision.allow if verdict.allowed else Decision.deny,
-        reasons=[r.as_dict() for r in verdict.reasons],
-        pass_id=vp.id if vp else None,
-        visit_id=visit.id if visit else None,
-        person_id=person.id if person else None,
-        customer_id=visit.customer_id if visit else None,
-        person_name=person.name if person else None,
-        scanned_sha256=hashlib.sha256(scanned).hexdigest(),
-        scanned_length=len(scanned),
-        officer=officer,
-        passed=passed,
-    )
-    dc.carry_outs = [
-        CarryOut(
-            asset_tag=tag[:50],
-            hardware_id=hw.id if hw else None,
-            decision=Decision.allow if v.allowed else Decision.deny,
-            reasons=[r.as_dict() for r in v.reasons],
-        )
+    values = {
+        "at": now,
+        "room_id": data.room_id,
+        "direction": data.direction,
+        "decision": Decision.of(verdict),
+        "reasons": [r.as_dict() for r in verdict.reasons],
+        "pass_id": holder.pass_id if holder else None,
+        "visit_id": holder.visit_id if holder else None,
+        "person_id": holder.person_id if holder else None,
+        "customer_id": holder.customer_id if holder else None,
+        "person_name": holder.person if holder else None,
+        "scanned_sha256": hashlib.sha256(scanned).hexdigest(),
+        "scanned_length": len(scanned),
+        "officer": officer,
+        "passed": passed,
+    }
+    check_id = db.connection().execute(_INSERT_CHECK, values).scalar_one()
+    carry_outs = [
+        CarriedOut(tag[:50], hw.id if hw else None, Decision.of(v), [r.as_dict() for r in v.reasons])
         for tag, hw, v in carried
     ]
-    db.add(dc)
-    db.flush()
+    if carry_outs:
+        db.connection().execute(insert(_carry), [{"door_check_id": check_id, **vars(c)} for c in carry_outs])
+    passage = Passage(id=check_id, carry_outs=carry_outs, **values)  # type: ignore[arg-type]
     # The log keeps ids, never names (R3): the door check row carries the name until retention ends.
     audit.record(
         db,
         actor=officer,
         action=f"door check {data.direction.value}",
         object_type="door check",
-        object_id=dc.id,
+        object_id=check_id,
         extra={
-            "decision": dc.decision.value,
+            "decision": passage.decision.value,
             "passed": passed,
             "room": room_code,
-            "pass_id": dc.pass_id,
-            "visit_id": dc.visit_id,
-            "person_id": dc.person_id,
-            "reasons": dc.reasons,
-            "carry_outs": [{"asset_tag": c.asset_tag, "decision": c.decision.value} for c in dc.carry_outs],
+            "pass_id": passage.pass_id,
+            "visit_id": passage.visit_id,
+            "person_id": passage.person_id,
+            "reasons": passage.reasons,
+            "carry_outs": [{"asset_tag": c.asset_tag, "decision": c.decision.value} for c in carry_outs],
         },
     )
-    _after_passage(db, dc, visit, carried, officer)
-    return Outcome(dc, vp, verdict)
+    _after_passage(db, passage, holder, carried, officer)
+    return Outcome(passage, holder, verdict)
 
 
-def _after_passage(db: Session, dc: DoorCheck, visit: Visit | None, carried: list, officer: str) -> None:
+def _after_passage(db: Session, passage: Passage, holder: Holder | None, carried: list, officer: str) -> None:
     """A visit starts with its first allowed check-in; hardware allowed out is recorded as gone, one item at a time
     (a refused item stays inside, P7)."""
-    if visit is not None and dc.passed and dc.direction is Direction.check_in and visit.status is VisitStatus.approved:
-        visit.status = VisitStatus.in_progress
+    starts = passage.passed and passage.direction is Direction.check_in
+    if holder is not None and starts and holder.visit_status is VisitStatus.approved:
+        db.connection().execute(_START_VISIT, {"visit": holder.visit_id})
+        if (visit := db.identity_map.get(identity_key(Visit, holder.visit_id))) is not None:
+            db.expire(visit, ["status"])  # a caller holding the visit (the seed) reads the new status
         audit.record(
             db,
             actor=officer,
             action="update",
             object_type="visit",
-            object_id=visit.id,
+            object_id=holder.visit_id,
             before={"status": "approved"},
             after={"status": "in_progress"},
         )
@@ -303,9 +395,10 @@ def _after_passage(db: Session, dc: DoorCheck, visit: Visit | None, carried: lis
             object_id=hw.id,
             before={"status": before},
             after={"status": hw.status.value},
-            extra={"door_check_id": dc.id},
+            extra={"door_check_id": passage.id},
         )
-    db.flush()
+    if carried:
+        db.flush()
 
 
 def inside_now(db: Session) -> list[DoorCheck]:

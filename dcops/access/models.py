@@ -161,6 +161,10 @@ class Decision(StrEnum):
     allow = "allow"
     deny = "deny"
 
+    @classmethod
+    def of(cls, verdict: Any) -> Decision:
+        return cls.allow if verdict.allowed else cls.deny
+
 
 class DoorCheck(Base):
     """Every scan at a door, readable or not (R1). Names are copied in so the log reads on its own;

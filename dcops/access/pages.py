@@ -392,7 +392,7 @@ class DoorPages(Controller):
     def screen(self, db: Db) -> Template:
         return render("access/door.html", rooms=db.scalars(select(Room).order_by(Room.code)).all(), result=None)
 
-    @post("/check", name="door_check", opt={**DOOR, "reads_first": True})
+    @post("/check", name="door_check", opt=DOOR)
     def check(self, request: Request, db: Db, data: Form) -> Template:
         tags = [t for t in TAGS.split(data.get("asset_tags") or "") if t]
         direction = Direction.check_out if data.get("direction") == "out" else Direction.check_in

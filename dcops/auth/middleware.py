@@ -25,27 +25,38 @@ class AuthMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        # Database work stays off the event loop, like the handlers' (dcops.web.routes).
-        scope["user"] = await anyio.to_thread.run_sync(_resolve, scope)
+        bearer = _bearer(scope)
+        cache = scope["litestar_app"].state.token_cache
+        if bearer is not None and (cached := cache.get(token_hash(bearer))) is not None:
+            scope["user"] = cached  # a token seen in the last second: no database, no thread
+        else:
+            # Database work stays off the event loop, like the handlers' (dcops.web.routes).
+            scope["user"] = await anyio.to_thread.run_sync(_resolve, scope, bearer)
         await next_app(scope, receive, send)
 
 
-def _resolve(scope: Scope) -> CurrentUser | None:
+def _bearer(scope: Scope) -> str | None:
+    """The bearer token of a call under /api/, or None (a page, or no usable Authorization header)."""
+    if not scope["path"].startswith("/api/"):
+        return None
+    for name, value in scope.get("headers") or ():
+        if name == b"authorization":
+            scheme, _, secret = value.decode("latin-1").partition(" ")
+            return (secret.strip() or None) if scheme.lower() == "bearer" else None
+    return None
+
+
+def _resolve(scope: Scope, bearer: str | None) -> CurrentUser | None:
     """The API takes bearer tokens only: a browser's cookie never authenticates a call under /api/, so no other
     site can make a signed-in browser write through it (CSRF). Pages take the session cookie only."""
     state = scope["litestar_app"].state
     if scope["path"].startswith("/api/"):
-        headers = dict(scope.get("headers") or [])
-        scheme, _, secret = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
+        if bearer is None:
             return None
-        key = token_hash(secret.strip())
-        if (cached := state.token_cache.get(key)) is not None:
-            return cached
         with state.session_maker() as db:
-            user = user_for_token(db, secret.strip())
+            user = user_for_token(db, bearer)
         if user is not None:
-            state.token_cache.put(key, user)
+            state.token_cache.put(token_hash(bearer), user)
         return user
     token = (scope.get("session") or {}).get(SESSION_KEY)
     if not isinstance(token, str) or not token:

@@ -97,7 +97,7 @@ def fuzz(db, settings, code: str, room_id: int, count: int, seed: int = 13) -> C
             continue
         data = DoorCheckIn(code=text, room_id=room_id, direction=rng.choice((Direction.check_in, Direction.check_out)))
         outcome = door.check(db, data, "fuzz", keys, settings.site_timezone)
-        assert not outcome.allowed or data.direction is Direction.check_out and outcome.visit_pass is not None, (
+        assert not outcome.allowed or data.direction is Direction.check_out and outcome.holder is not None, (
             text,
             outcome.verdict,
         )
