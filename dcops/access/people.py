@@ -13,6 +13,7 @@ from dcops.access.models import DoorCheck, Person, VisitPass
 from dcops.customers.models import Breach, Customer, WrittenPermission
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
+from dcops.search import contains_text
 from dcops.terms.personal_data import may_erase
 from dcops.validation import as_dict
 
@@ -103,7 +104,7 @@ def person_query(customer_id: int | None = None, q: str = "", active: bool | Non
     if customer_id is not None:
         stmt = stmt.where(Person.customer_id == customer_id)
     if q:
-        stmt = stmt.where(Person.name.ilike(f"%{q}%"))
+        stmt = stmt.where(contains_text(q, Person.name))
     if active is not None:
         stmt = stmt.where(Person.active.is_(active))
     return stmt

@@ -18,6 +18,7 @@ from dcops.customers.models import Customer
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
 from dcops.racks.models import Hardware, Rack, RackKind
+from dcops.search import contains_text
 from dcops.terms import Denied, Verdict
 from dcops.terms.cabling import CableEnd as End
 from dcops.terms.cabling import may_cable
@@ -244,7 +245,7 @@ def cable_query(rack_id: int | None = None, hardware_id: int | None = None, q: s
     if hardware_id is not None:
         stmt = stmt.where(or_(ha.id == hardware_id, hb.id == hardware_id))
     if q:
-        stmt = stmt.where(Cable.label.ilike(f"%{q}%"))
+        stmt = stmt.where(contains_text(q, Cable.label))
     return stmt
 
 

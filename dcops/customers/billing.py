@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from dcops import audit, clock, crud
@@ -16,6 +16,7 @@ from dcops.customers.standing import outstanding_cents
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
 from dcops.money import amount
+from dcops.search import contains_text
 from dcops.terms.standing import due_date, notice_problems
 from dcops.validation import as_dict
 
@@ -156,8 +157,7 @@ def invoice_query(customer_id: int | None = None, q: str = "", unpaid: bool = Fa
     if customer_id is not None:
         stmt = stmt.where(Invoice.customer_id == customer_id)
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Invoice.number).like(like), func.lower(Customer.name).like(like)))
+        stmt = stmt.where(contains_text(q, Invoice.number, Customer.name))
     if unpaid:
         stmt = stmt.where(outstanding_cents() > 0)
     return stmt

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from dcops import clock, crud
@@ -15,6 +15,7 @@ from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
 from dcops.moves.models import HandBack, Vacater
 from dcops.racks.models import Hardware, Rack
+from dcops.search import contains_text
 from dcops.terms import Service
 from dcops.validation import as_dict
 
@@ -126,8 +127,7 @@ def delete_contract(db: Session, contract: Contract, actor: str) -> None:
 def customer_query(q: str = "", kind: CustomerKind | None = None) -> Select[Any]:
     stmt = select(Customer).options(selectinload(Customer.contracts)).order_by(Customer.name)
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Customer.name).like(like), Customer.kvk_number.like(like)))
+        stmt = stmt.where(contains_text(q, Customer.name, Customer.kvk_number))
     if kind is not None:
         stmt = stmt.where(Customer.kind == kind)
     return stmt
@@ -138,6 +138,5 @@ def contract_query(customer_id: int | None = None, q: str = "") -> Select[Any]:
     if customer_id is not None:
         stmt = stmt.where(Contract.customer_id == customer_id)
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Contract.number).like(like), func.lower(Customer.name).like(like)))
+        stmt = stmt.where(contains_text(q, Contract.number, Customer.name))
     return stmt

@@ -21,6 +21,7 @@ from dcops.errors import Conflict, NotFound, ValidationFailed
 from dcops.racks import units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackStatus, RackUnit, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
+from dcops.search import contains_text
 from dcops.terms import Denied, Owner, Service
 from dcops.terms.lien import may_leave
 from dcops.terms.relocation import may_move_outside_order
@@ -497,15 +498,7 @@ def _filtered(stmt: Select[Any], f: HardwareFilter) -> Select[Any]:
     """The filter's conditions on `stmt` (which selects from hardware), joining only the tables they need: at
     50,000 hardware a count or a page that joins nothing it does not filter on is several times faster."""
     if f.q:
-        like = f"%{f.q.lower()}%"
-        stmt = stmt.where(
-            or_(
-                *(
-                    func.lower(c).like(like)
-                    for c in (Hardware.name, Hardware.asset_tag, Hardware.serial, Hardware.model)
-                )
-            )
-        )
+        stmt = stmt.where(contains_text(f.q, Hardware.name, Hardware.asset_tag, Hardware.serial, Hardware.model))
     if f.rack_id is not None:
         stmt = stmt.where(Hardware.rack_id == f.rack_id)
     if f.room_id is not None or f.site_id is not None:

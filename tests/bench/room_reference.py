@@ -85,7 +85,16 @@ LIST_TEMPLATE = Environment(autoescape=True).from_string(
 )
 
 
-def hardware_list(conn: sqlite3.Connection, offset: int) -> bytes:
-    total = conn.execute(LIST_COUNT).fetchone()[0]
-    rows = conn.execute(LIST_SQL, (offset,)).fetchall()
+# A search: the same four columns dcops searches, SQLite's LIKE ignoring the case of ASCII letters.
+SEARCH = "(h.name LIKE :q OR h.asset_tag LIKE :q OR h.serial LIKE :q OR h.model LIKE :q)"
+
+
+def hardware_list(conn: sqlite3.Connection, offset: int, q: str | None = None) -> bytes:
+    if q is None:
+        total = conn.execute(LIST_COUNT).fetchone()[0]
+        rows = conn.execute(LIST_SQL, (offset,)).fetchall()
+    else:
+        like = {"q": f"%{q}%", "offset": offset}
+        total = conn.execute(f"{LIST_COUNT} h WHERE {SEARCH}", like).fetchone()[0]
+        rows = conn.execute(LIST_SQL.replace("ORDER BY", f"WHERE {SEARCH} ORDER BY").replace("?", ":offset"), like)
     return gzip.compress(LIST_TEMPLATE.render(rows=rows, total=total).encode(), compresslevel=6)

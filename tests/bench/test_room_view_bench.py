@@ -159,8 +159,9 @@ def test_room_view_and_lists_against_the_reference(tmp_path):
         figures[label] = measure(path)
         wall, cpu, statements, wire, _ = figures[label]
         print(f"  {label:34s} {wall:6.1f} / {cpu:6.1f} ms, {statements} statements, {wire / 1000:5.1f} kB on the wire")
-    for offset, label in ((0, "first page"), (data.hardware - 50, "last page")):
-        r_wall, r_cpu = _median_ms(lambda o=offset: room_reference.hardware_list(raw, o))  # type: ignore[misc]
+    references = ((0, "first page", None), (data.hardware - 50, "last page", None), (0, "search", "srv-0599"))
+    for offset, label, q in references:
+        r_wall, r_cpu = _median_ms(lambda o=offset, q=q: room_reference.hardware_list(raw, o, q))  # type: ignore[misc]
         ratio = figures[f"hardware list, {label}"][0] / r_wall
         print(f"  reference hardware list, {label:9s} {r_wall:6.1f} / {r_cpu:6.1f} ms (dcops/reference {ratio:.2f}x)")
     raw.close()

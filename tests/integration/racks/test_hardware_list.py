@@ -46,3 +46,22 @@ def test_each_filter_pages_in_name_order_with_its_count(login, db, count_stateme
     c.get("/hardware", params={"room_id": room.id, "owner": "customer", "offset": 1})
     page_statements = [s for s in counter.work if "hardware" in s]
     assert len(page_statements) == 2  # the count and the page
+
+
+def test_search_ignores_case_and_takes_wildcards_literally(login, db):
+    """The search box matches name, asset tag, serial and model, whatever the case, on both databases; what was
+    typed is matched as text (% and _ are no wildcards, a backslash is a backslash)."""
+    c = login(Role.security)
+    HardwareFactory(name="lst-Edge_01", serial="SN-ABC")
+    HardwareFactory(name="lst-edge-02", model="Dell R650 100%")
+    HardwareFactory(name="lst-core\\03")
+
+    def found(q: str) -> list[str]:
+        return names(c.get("/hardware", params={"q": q, "limit": 500}).text)
+
+    assert found("EDGE") == ["lst-Edge_01", "lst-edge-02"]
+    assert found("sn-abc") == ["lst-Edge_01"]  # the serial
+    assert found("r650") == ["lst-edge-02"]  # the model
+    assert found("edge_") == ["lst-Edge_01"]  # _ is not "any character"
+    assert found("100%") == ["lst-edge-02"] and found("%") == ["lst-edge-02"]
+    assert found("core\\03") == ["lst-core\\03"]
