@@ -1,11 +1,11 @@
 """The door check: verify the pass, ask the access terms live, log every scan (R1) and check carry-outs.
 
-A check costs a fixed number of statements whatever the data (a test and the door benchmark count them).
-Reading, without holding up other writers: one statement for the pass, its visit, person, customer and rooms
-and whether the customer could be failing today. Writing: the person's row locked with their last passage read,
-the check inserted, and its audit event appended at commit. A customer who may be failing adds three (their
-standing in full), a third party one (their permissions), the first check-in of a visit one (it starts), a
-check-out with asset tags two (the hardware, the liens).
+A check costs a fixed number of statements whatever the data (a test and the door benchmark count them), all Core
+statements in one write transaction: the facts in one read (the pass, its visit, person and customer, the rooms,
+the person's last passage, whether the customer could be failing today) that locks the person's row, the check
+inserted, its audit event appended at commit. PostgreSQL reads the last passage once more after the lock. A
+customer who may be failing adds three (their standing in full), a third party one (their permissions), the first
+check-in of a visit one (it starts), a check-out with asset tags two or more (the hardware, the liens).
 """
 
 from __future__ import annotations

@@ -87,9 +87,15 @@ def _port() -> int:
 
 
 def _serve(
-    data: Path, port: int, reference_keys: str | None = None, url: str | None = None, workers: int = WORKERS
+    data: Path,
+    port: int,
+    reference_keys: str | None = None,
+    url: str | None = None,
+    workers: int = WORKERS,
+    app: tuple[str, dict[str, str]] | None = None,
 ) -> subprocess.Popen:
-    """dcops under uvicorn, or with `reference_keys` the bare reference app (tests/bench/door_reference_app.py)."""
+    """dcops under uvicorn; with `reference_keys` the bare door reference app (tests/bench/door_reference_app.py),
+    with `app` another one: its uvicorn target and environment."""
     env = {
         **os.environ,
         "DCOPS_DATA_DIR": str(data),
@@ -99,6 +105,9 @@ def _serve(
     if reference_keys is not None:
         env |= {"DOOR_REF_DB": str(data / "dcops.sqlite3"), "DOOR_REF_KEYS": reference_keys}
         target = ["tests.bench.door_reference_app:app"]
+    if app is not None:
+        env |= app[1]
+        target = [app[0]]
     cmd = [
         sys.executable,
         "-m",
