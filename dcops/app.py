@@ -55,6 +55,8 @@ from dcops.moves.pages import RELOCATION_PAGES
 from dcops.racks.api import ROUTERS as RACK_API
 from dcops.racks.pages import FORM_ROUTERS as RACK_FORMS
 from dcops.racks.pages import HardwarePages, RackPages, RoomPages, SitePages
+from dcops.racks.types_api import ROUTERS as HARDWARE_TYPE_API
+from dcops.racks.types_pages import HardwareTypePages
 from dcops.settings import Settings
 from dcops.web.headers import security_headers
 from dcops.web.input_guard import guard_input
@@ -147,6 +149,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
                     RoomPages,
                     RackPages,
                     HardwarePages,
+                    HardwareTypePages,
                     CustomerPages,
                     ContractPages,
                     InvoicePages,
@@ -167,6 +170,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
                 ],
             ),
             *RACK_API,
+            *HARDWARE_TYPE_API,
             *CABLE_API,
             *RELOCATION_API,
             *CUSTOMER_API,

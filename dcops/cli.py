@@ -1,4 +1,4 @@
-"""dcops serve | db upgrade | db revision | seed load | seed logins | user create | audit verify | sweep | keys"""
+"""dcops serve | db | seed | user | audit verify | sweep | keys | import devicetypes"""
 
 from __future__ import annotations
 
@@ -233,6 +233,35 @@ def keys_rotate(replace_unreadable: bool) -> None:
     else:
         until = done.old_verifies_until or "now (none open)"
         click.echo(f"New signing key {done.new.hex()}; {done.old.hex()} verifies its passes until {until}")
+
+
+@main.group("import")
+def import_() -> None:
+    """Bring inventory in from NetBox and its device-type library."""
+
+
+@import_.command("devicetypes")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and count only; change nothing.")
+def import_devicetypes(paths: tuple[Path, ...], dry_run: bool) -> None:
+    """Hardware types from device-type library files, or folders of them (device-types/<Maker>/<model>.yaml).
+    All of them or none: any problem is listed with its file and nothing is saved."""
+    from dcops.interop.devicetypes import import_library
+
+    with _session() as session:
+        report = import_library(session, paths, "import")
+        for problem in report.problems:
+            click.echo(f"problem: {problem}", err=True)
+        counts = ", ".join(f"{report.counts[k]} {k}" for k in ("created", "updated", "unchanged"))
+        if not report.ok:
+            session.rollback()
+            raise click.ClickException(f"{len(report.problems)} problem(s) in {report.files} file(s): nothing saved")
+        if dry_run:
+            session.rollback()
+            click.echo(f"{report.files} file(s) read; would be: {counts} (dry run: nothing saved)")
+            return
+        session.commit()
+    click.echo(f"{report.files} file(s) read: {counts}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from dcops.access.keys_model import PassKey
 from dcops.access.models import CarryOut, DoorCheck, Inspection, Person, Visit, VisitPass
 from dcops.audit import AuditEvent
 from dcops.auth.models import ApiToken, User
-from dcops.cabling.models import Cable, CableEnd, Port
+from dcops.cabling.models import Cable, CableEnd, Port, PortTemplate
 from dcops.customers.models import (
     Breach,
     Contract,
@@ -20,7 +20,7 @@ from dcops.customers.models import (
 from dcops.db import Base
 from dcops.documents import Document
 from dcops.moves.models import HandBack, Relocation, RelocationItem
-from dcops.racks.models import Hardware, Rack, RackUnit, Room, Site
+from dcops.racks.models import Hardware, HardwareType, Rack, RackUnit, Room, Site
 
 metadata = Base.metadata
 
@@ -35,6 +35,8 @@ __all__ = [
     "PassKey",
     "Person",
     "Port",
+    "PortTemplate",
+    "HardwareType",
     "Visit",
     "VisitPass",
     "AuditEvent",

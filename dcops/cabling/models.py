@@ -14,7 +14,7 @@ from dcops.terms.cabling import Installer, Route
 
 if TYPE_CHECKING:
     from dcops.customers.models import Customer
-    from dcops.racks.models import Hardware
+    from dcops.racks.models import Hardware, HardwareType
 
 
 class PortKind(StrEnum):
@@ -43,12 +43,40 @@ class Port(Base):
     side: Mapped[PortSide] = mapped_column(StrEnumType(PortSide), default=PortSide.none)
     # A patch panel's front port passes through to its rear port (and back): a trace continues there.
     pass_through_id: Mapped[int | None] = mapped_column(ForeignKey("port.id", ondelete="SET NULL"), unique=True)
+    type: Mapped[str | None] = mapped_column(String(50))  # NetBox's slug, from the hardware's type
 
     hardware: Mapped[Hardware] = relationship()
 
     @property
     def label(self) -> str:
         return f"{self.hardware.name} {self.name}"
+
+
+class PortTemplate(Base):
+    """A port every hardware of a type has (NetBox's interface, console, power port and outlet, front and rear
+    port templates). `type` is NetBox's own slug (1000base-t, 10gbase-x-sfpp, 8p8c, lc, iec-60320-c14, ...).
+    A front port passes through to `rear_port` at `rear_position`; a rear port has `positions` (an MPO
+    cassette's rear port carries 12 front ports)."""
+
+    __tablename__ = "port_template"
+    __table_args__ = (
+        UniqueConstraint("hardware_type_id", "name", "side", "kind"),
+        CheckConstraint("positions >= 1", name="positions_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hardware_type_id: Mapped[int] = mapped_column(ForeignKey("hardware_type.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[PortKind] = mapped_column(StrEnumType(PortKind))
+    side: Mapped[PortSide] = mapped_column(StrEnumType(PortSide), default=PortSide.none)
+    type: Mapped[str | None] = mapped_column(String(50))
+    outlet: Mapped[bool] = mapped_column(default=False)  # a power outlet (gives power) rather than a power port
+    max_draw_w: Mapped[int | None] = mapped_column()  # a power port's maximum_draw
+    positions: Mapped[int] = mapped_column(default=1)  # a rear port's
+    rear_port: Mapped[str | None] = mapped_column(String(64))  # a front port's rear port (its name)
+    rear_position: Mapped[int | None] = mapped_column()
+
+    hardware_type: Mapped[HardwareType] = relationship(back_populates="ports")
 
 
 class CableStatus(StrEnum):

@@ -76,6 +76,7 @@ class HardwareOut(msgspec.Struct):
     memory_gb: int | None
     storage_gb: int | None
     network_mbps: int | None
+    hardware_type_id: int | None
 
 
 class HardwareCreateIn(HardwareIn, kw_only=True):

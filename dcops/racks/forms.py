@@ -6,7 +6,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from dcops.customers.models import Contract, Customer
-from dcops.racks.models import MAX_RACK_HEIGHT, Face, HardwareStatus, Rack, RackKind, RackStatus, Room, Site
+from dcops.racks.models import (
+    MAX_RACK_HEIGHT,
+    Face,
+    HardwareStatus,
+    HardwareType,
+    Rack,
+    RackKind,
+    RackStatus,
+    Room,
+    Site,
+)
 from dcops.terms.written import Channel
 from dcops.web.forms import Field, enum_choices
 
@@ -62,11 +72,25 @@ def contract_choices(db: Session) -> list[tuple[int, str]]:
     return [(c.id, f"{c.number} — {c.customer.name} ({c.service.value})") for c in rows]
 
 
+def type_choices(db: Session) -> list[tuple[int, str]]:
+    columns = HardwareType.id, HardwareType.manufacturer, HardwareType.model, HardwareType.u_height
+    rows = db.execute(select(*columns).order_by(HardwareType.manufacturer, HardwareType.model))
+    return [(i, f"{maker} {model} ({float(height):g}U)") for i, maker, model, height in rows]
+
+
 def hardware_fields(db: Session) -> list[Field]:
     return [
         Field("name", "Name", required=True),
         Field("asset_tag", "Asset tag", required=True),
         Field("serial", "Serial"),
+        Field(
+            "hardware_type_id",
+            "Hardware type",
+            "select",
+            choices=type_choices(db),
+            help="Made from a type, hardware takes its model, height, depth, power draw (unless given) and ports; "
+            "the type is set once",
+        ),
         Field("model", "Model"),
         Field("u_height", "Height (U)", "number", True, min=1, max=MAX_RACK_HEIGHT),
         Field("full_depth", "Full depth (takes front and rear)", "checkbox"),

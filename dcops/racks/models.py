@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcops.db import Base, StrEnumType
@@ -16,6 +18,7 @@ from dcops.terms import Owner, hardware_owner
 from dcops.terms.verdict import Reason
 
 if TYPE_CHECKING:
+    from dcops.cabling.models import PortTemplate
     from dcops.customers.models import Contract, Customer
 
 
@@ -98,6 +101,46 @@ class RackUnit(Base):
     hardware_id: Mapped[int] = mapped_column(ForeignKey("hardware.id", ondelete="CASCADE"), index=True)
 
 
+class HardwareType(Base):
+    """NetBox's device type: what a model of hardware is, and the ports every one of them has (PortTemplate).
+    Hardware made from a type takes its height, depth, power and ports once; changing the type later changes
+    no hardware (its ports are its own from then on)."""
+
+    __tablename__ = "hardware_type"
+    __table_args__ = (
+        UniqueConstraint("manufacturer", "model"),
+        CheckConstraint(f"u_height >= 0 AND u_height <= {MAX_RACK_HEIGHT}", name="u_height_range"),
+        CheckConstraint("max_draw_w IS NULL OR max_draw_w >= 0", name="max_draw_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manufacturer: Mapped[str] = mapped_column(String(100))
+    model: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    part_number: Mapped[str | None] = mapped_column(String(50))
+    # NetBox's height in units, halves allowed (0.5, 1.5) and 0 for hardware beside the units (a vertical PDU).
+    u_height: Mapped[Decimal] = mapped_column(Numeric(4, 1), default=Decimal(1))
+    full_depth: Mapped[bool] = mapped_column(default=True)
+    max_draw_w: Mapped[int | None] = mapped_column()  # the most one of its power ports draws (maximum_draw)
+    airflow: Mapped[str | None] = mapped_column(String(30))  # front-to-rear, rear-to-front, passive, ...
+    description: Mapped[str | None] = mapped_column(Text)
+    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)  # its id in NetBox
+
+    ports: Mapped[list[PortTemplate]] = relationship(
+        back_populates="hardware_type", cascade="all, delete-orphan", order_by="PortTemplate.id"
+    )
+
+    @property
+    def units(self) -> int:
+        """The whole units hardware of this type takes: dcops books whole units, so 0.5U takes one and 1.5U two;
+        0U hardware (hung beside the units) is booked as one unit if it is mounted at all."""
+        return max(1, math.ceil(self.u_height))
+
+    @property
+    def label(self) -> str:
+        return f"{self.manufacturer} {self.model}"
+
+
 class Hardware(Base):
     __tablename__ = "hardware"
     __table_args__ = (
@@ -138,8 +181,12 @@ class Hardware(Base):
     memory_gb: Mapped[int | None] = mapped_column()
     storage_gb: Mapped[int | None] = mapped_column()
     network_mbps: Mapped[int | None] = mapped_column()
+    hardware_type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hardware_type.id", ondelete="RESTRICT"), index=True
+    )
 
     rack: Mapped[Rack | None] = relationship(foreign_keys=[rack_id])
+    hardware_type: Mapped[HardwareType | None] = relationship()
     planned_rack: Mapped[Rack | None] = relationship(foreign_keys=[planned_rack_id])
     contract: Mapped[Contract | None] = relationship()
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import msgspec
 
+from dcops.cabling.models import PortKind, PortSide
 from dcops.racks.models import MAX_RACK_HEIGHT, Face, HardwareStatus, RackKind, RackStatus
 from dcops.validation import Id
 
@@ -61,6 +62,8 @@ class HardwareIn(msgspec.Struct, kw_only=True):
     notes: str | None = None
     third_party_owner: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None  # K1
     planned_rack_id: Id | None = None  # K2: where it is to be installed
+    # A hardware type decides height, depth and model, the power draw when none is given, and the ports.
+    hardware_type_id: Id | None = None
     cpu_cores: Spec | None = None  # D3: what a dedicated server offers
     memory_gb: Spec | None = None
     storage_gb: Spec | None = None
@@ -77,3 +80,35 @@ class MountIn(msgspec.Struct, kw_only=True):
 
 class UnmountIn(msgspec.Struct, kw_only=True):
     status: HardwareStatus = HardwareStatus.planned
+
+
+# --- hardware types (NetBox's device types) --------------------------------------------------------------
+
+Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[-a-z0-9_]+$")]
+TypeHeight = Annotated[float, msgspec.Meta(ge=0, le=MAX_RACK_HEIGHT, multiple_of=0.5)]
+PortTemplateName = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+
+class PortTemplateIn(msgspec.Struct, kw_only=True, frozen=True):
+    name: PortTemplateName
+    kind: PortKind
+    side: PortSide = PortSide.none
+    type: Annotated[str, msgspec.Meta(max_length=50)] | None = None  # NetBox's slug
+    outlet: bool = False
+    max_draw_w: Watts | None = None
+    positions: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 1
+    rear_port: PortTemplateName | None = None
+    rear_position: Annotated[int, msgspec.Meta(ge=1, le=1024)] | None = None
+
+
+class HardwareTypeIn(msgspec.Struct, kw_only=True):
+    manufacturer: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    model: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    slug: Slug
+    part_number: Annotated[str, msgspec.Meta(max_length=50)] | None = None
+    u_height: TypeHeight = 1
+    full_depth: bool = True
+    airflow: Annotated[str, msgspec.Meta(max_length=30)] | None = None
+    description: str | None = None
+    external_ref: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    ports: list[PortTemplateIn] = []

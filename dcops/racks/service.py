@@ -18,7 +18,7 @@ from dcops.customers.insurance import check_may_install
 from dcops.customers.models import Contract, Customer
 from dcops.db import atomic
 from dcops.errors import Conflict, NotFound, ValidationFailed
-from dcops.racks import units
+from dcops.racks import types, units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackStatus, RackUnit, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.search import contains_text
@@ -130,9 +130,16 @@ HARDWARE_REFS = {"contract_id": Contract, "planned_rack_id": Rack}
 def create_hardware(
     db: Session, data: HardwareIn, actor: str, mount_at: MountIn | None = None, today: date | None = None
 ) -> Hardware:
-    """Create, and optionally mount, in one transaction: a refused mount leaves no orphan record."""
+    """Create, and optionally mount, in one transaction: a refused mount leaves no orphan record. Made from a
+    hardware type, it takes the type's height, depth, model, power and ports."""
+    values = as_dict(data)
+    ht = types.type_for(db, data.hardware_type_id) if data.hardware_type_id is not None else None
+    if ht is not None:
+        values = types.apply_type(values, ht)
     with atomic(db):
-        hw = crud.create(db, Hardware, as_dict(data), actor=actor, unique=(("asset_tag",),), refs=HARDWARE_REFS)
+        hw = crud.create(db, Hardware, values, actor=actor, unique=(("asset_tag",),), refs=HARDWARE_REFS)
+        if ht is not None:
+            types.make_ports(db, hw, ht, actor)
         if mount_at is not None:
             mount(db, hw, mount_at, actor, today)
     return hw
@@ -140,6 +147,8 @@ def create_hardware(
 
 def update_hardware(db: Session, hw: Hardware, data: HardwareIn, actor: str) -> Hardware:
     values = as_dict(data)
+    if values.pop("hardware_type_id") not in (None, hw.hardware_type_id):
+        raise ValidationFailed({"hardware_type_id": "The type is set when hardware is made; its ports are its own"})
     if hw.rack_id is not None:
         values["planned_rack_id"] = None  # mounted hardware is where it is, not planned anywhere
     with _booking(db):

@@ -1,0 +1,1 @@
+"""NetBox and the device-type library: import and export."""
