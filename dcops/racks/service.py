@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -177,6 +177,10 @@ def delete_hardware(db: Session, hw: Hardware, actor: str) -> None:
     crud.delete(db, hw, actor=actor)
 
 
+_BOOK_UNIT = insert(RackUnit.__table__)
+_RELEASE_UNITS = delete(RackUnit.__table__).where(RackUnit.__table__.c.hardware_id == bindparam("hardware_id"))
+
+
 def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) -> None:
     """Take the units for `hw` at `position`, releasing whatever it held before. Caller is atomic.
 
@@ -191,15 +195,17 @@ def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) ->
         raise ValidationFailed({"rack_id": f"Rack {rack.name} is a private rack let to another customer"})
     wanted = units.cells(position, hw.u_height, face, hw.full_depth)
     booking = Booking(hw.id, hw.name, hw.u_height, rack.id, rack.name, position, face, wanted)  # read before writing
+    # The unit rows as two Core statements (no unit of work for what is only ever inserted and deleted whole).
+    conn = db.connection()
     if hw.rack_id is not None:
-        db.execute(delete(RackUnit).where(RackUnit.hardware_id == hw.id))
-    db.add_all(RackUnit(rack_id=rack.id, unit=u, face=f, hardware_id=hw.id) for u, f in wanted)
-    hw.rack, hw.position, hw.face = rack, position, face
-    hw.status = HardwareStatus.installed
+        conn.execute(_RELEASE_UNITS, {"hardware_id": hw.id})
     try:
-        db.flush()
+        conn.execute(_BOOK_UNIT, [{"rack_id": rack.id, "unit": u, "face": f, "hardware_id": hw.id} for u, f in wanted])
     except IntegrityError as exc:
         raise Taken(booking) from exc
+    hw.rack, hw.position, hw.face = rack, position, face
+    hw.status = HardwareStatus.installed
+    db.flush()
 
 
 @dataclass(frozen=True)
@@ -384,7 +390,7 @@ def unmount(
         if data.status is HardwareStatus.removed:
             check_may_leave(db, hw, "removed from the datacenter", today)
         before = crud.state(hw)
-        db.execute(delete(RackUnit).where(RackUnit.hardware_id == hw.id))
+        db.connection().execute(_RELEASE_UNITS, {"hardware_id": hw.id})
         hw.rack_id = hw.position = hw.face = None
         hw.status = data.status
         db.flush()

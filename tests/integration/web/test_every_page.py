@@ -19,8 +19,9 @@ from dcops.customers.models import (
     WrittenPermission,
 )
 from dcops.documents import DocumentStore
+from dcops.interop.devicetypes import import_library
 from dcops.moves.models import HandBack, Relocation
-from dcops.racks.models import Hardware, Rack, Room, Site
+from dcops.racks.models import Hardware, HardwareType, Rack, Room, Site
 from dcops.seed import load
 from tests.conftest import keyring_for
 from tests.integration.auth.test_permissions import routes
@@ -54,11 +55,14 @@ MODELS = {
     "ports": Port,
     "relocations": Relocation,
     "hand-backs": HandBack,
+    "hardware-types": HardwareType,
 }
+LIBRARY = DEMO.parents[1] / "tests" / "fixtures" / "devicetype-library"
 
 
 def test_every_get_route_renders(app, login, api, db, settings):
     load(db, DEMO, DocumentStore(), keys=keyring_for(settings, db))
+    assert import_library(db, [LIBRARY], "test").ok  # the demo data has no hardware types
     mounted = db.scalars(select(Hardware).where(Hardware.rack_id.is_not(None))).first()
     ids = {name: db.scalars(select(model.id).order_by(model.id)).first() for name, model in MODELS.items()}
     ids["hardware"] = mounted.id
