@@ -129,7 +129,7 @@ WRITE = {"perm": Perm.inventory_write}
 
 @post("/{item_id:int}/mount", name="api.hardware.mount", opt=WRITE, status_code=200)
 def mount(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[MountIn]) -> HardwareOut:
-    hw = service.locked_hardware(db, item_id)
+    hw = service.locked_hardware(db, item_id, moving=False)
     return out(HardwareOut, service.mount(db, hw, data, actor(request), today(request), locked=True))
 
 

@@ -310,28 +310,28 @@ def check_basis(hw: Hardware, basis: str | None, what: str) -> None:
         raise Denied(verdict)
 
 
-# The hardware with what the rules ask of it (its contract and customer, its rack and room), re-read and locked
-# for this transaction (PostgreSQL; SQLite serialises writers anyway) in one statement.
+# The hardware with what the rules ask of it (its contract and customer; for a move its rack and room too), re-read
+# and locked for this transaction (PostgreSQL; SQLite serialises writers anyway) in one statement.
 _LOCKED = (
     select(Hardware)
-    .options(
-        joinedload(Hardware.contract).joinedload(Contract.customer),
-        joinedload(Hardware.rack).joinedload(Rack.room),
-    )
+    .options(joinedload(Hardware.contract).joinedload(Contract.customer))
     .with_for_update(of=Hardware)
     .execution_options(populate_existing=True)
 )
+_LOCKED_IN_PLACE = _LOCKED.options(joinedload(Hardware.rack).joinedload(Rack.room))
 
 
 def _lock(db: Session, hw: Hardware) -> None:
     """Two people placing the same device at once: the second waits, then sees where the first put it,
     instead of silently undoing the first booking."""
-    db.execute(_LOCKED.where(Hardware.id == hw.id)).unique().one()
+    db.execute(_LOCKED_IN_PLACE.where(Hardware.id == hw.id)).unique().one()
 
 
-def locked_hardware(db: Session, hardware_id: int) -> Hardware:
-    """The hardware, locked and read with what placing it needs, in one statement (pass `locked=True` on)."""
-    hw = db.execute(_LOCKED.where(Hardware.id == hardware_id)).unique().scalar_one_or_none()
+def locked_hardware(db: Session, hardware_id: int, *, moving: bool = True) -> Hardware:
+    """The hardware, locked and read with what placing it needs, in one statement (pass `locked=True` on).
+    `moving=False` (a mount, an unmount of hardware that is not the customer's): its rack is not read with it."""
+    stmt = _LOCKED_IN_PLACE if moving else _LOCKED
+    hw = db.execute(stmt.where(Hardware.id == hardware_id)).unique().scalar_one_or_none()
     if hw is None:
         raise NotFound("hardware", hardware_id)
     return hw
