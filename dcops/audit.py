@@ -147,11 +147,12 @@ def append_pending(session: Session) -> None:
     pending: list[_Pending] = session.info.pop(PENDING, None) or []
     if not pending:
         return
-    dialect = session.get_bind().dialect.name
+    conn = session.connection()  # Core on the session's connection: nothing here needs the ORM
+    dialect = conn.dialect.name
     if dialect == "postgresql":
-        session.execute(_CHAIN_LOCK, {"k": _CHAIN_LOCK_KEY})
+        conn.execute(_CHAIN_LOCK, {"k": _CHAIN_LOCK_KEY})
     for event_ in pending:
-        session.execute(_APPEND[dialect], event_.values)
+        conn.execute(_APPEND[dialect], event_.values)
 
 
 def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:
