@@ -1,4 +1,4 @@
-"""dcops serve | db | seed | user | audit verify | sweep | keys | import devicetypes"""
+"""dcops serve | db | seed | user | audit verify | sweep | keys | import devicetypes | import netbox"""
 
 from __future__ import annotations
 
@@ -262,6 +262,43 @@ def import_devicetypes(paths: tuple[Path, ...], dry_run: bool) -> None:
             return
         session.commit()
     click.echo(f"{report.files} file(s) read: {counts}")
+
+
+@import_.command("netbox")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and count only; change nothing.")
+@click.option(
+    "--contract",
+    "contracts",
+    multiple=True,
+    metavar="TENANT=NUMBER",
+    help="The contract a tenant's devices run under when their row names none (repeat per tenant).",
+)
+def import_netbox(paths: tuple[Path, ...], dry_run: bool, contracts: tuple[str, ...]) -> None:
+    """Tenants, sites, locations, racks and devices from NetBox: bulk-import files (CSV, YAML, JSON named after what
+    they hold, e.g. racks.csv) or REST API pages (/api/dcim/racks/ ...). All of them or none: every problem is
+    listed with its file, row, field and rule, and nothing is saved."""
+    from dcops.interop.netbox import import_files
+
+    defaults = {}
+    for item in contracts:
+        tenant, sep, number = item.partition("=")
+        if not sep or not tenant.strip() or not number.strip():
+            raise click.BadParameter(f"{item!r}: give TENANT=CONTRACT-NUMBER", param_hint="--contract")
+        defaults[tenant.strip()] = number.strip()
+    with _session() as session:
+        report = import_files(session, paths, "import", _settings().today(), defaults)
+        for problem in report.problems:
+            click.echo(f"problem: {problem}", err=True)
+        if not report.ok:
+            session.rollback()
+            raise click.ClickException(f"{len(report.problems)} problem(s): nothing saved")
+        if dry_run:
+            session.rollback()
+            click.echo(f"would be: {report.summary()} (dry run: nothing saved)")
+            return
+        session.commit()
+    click.echo(report.summary())
 
 
 if __name__ == "__main__":

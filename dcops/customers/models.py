@@ -57,6 +57,7 @@ class Customer(Base):
     contact_name: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)  # its NetBox tenant's id
 
     contracts: Mapped[list[Contract]] = relationship(back_populates="customer", order_by="Contract.number")
 

@@ -47,6 +47,7 @@ class Site(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     address: Mapped[str | None] = mapped_column(Text)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)  # its id in NetBox
 
     rooms: Mapped[list[Room]] = relationship(back_populates="site", order_by="Room.code")
 
@@ -59,6 +60,7 @@ class Room(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="RESTRICT"), index=True)
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
+    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)  # its NetBox location's id
 
     site: Mapped[Site] = relationship(back_populates="rooms")
     racks: Mapped[list[Rack]] = relationship(back_populates="room", order_by="Rack.name")
@@ -84,6 +86,7 @@ class Rack(Base):
     # A6: how a private rack was when it was let to its customer, to compare with when it is handed back.
     intake_state: Mapped[str | None] = mapped_column(Text)
     intake_on: Mapped[date | None] = mapped_column(Date)
+    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)  # its id in NetBox
 
     room: Mapped[Room] = relationship(back_populates="racks")
     customer: Mapped[Customer | None] = relationship()
@@ -184,6 +187,7 @@ class Hardware(Base):
     hardware_type_id: Mapped[int | None] = mapped_column(
         ForeignKey("hardware_type.id", ondelete="RESTRICT"), index=True
     )
+    external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)  # its NetBox device's id
 
     rack: Mapped[Rack | None] = relationship(foreign_keys=[rack_id])
     hardware_type: Mapped[HardwareType | None] = relationship()

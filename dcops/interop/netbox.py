@@ -1,0 +1,653 @@
+"""NetBox inventory in: tenants, sites, locations, racks and devices, from NetBox's bulk-import files (CSV, YAML,
+JSON, with NetBox's own field names) or from its REST API (the `results` of /api/tenancy/tenants/,
+/api/dcim/sites/, /api/dcim/locations/, /api/dcim/racks/, /api/dcim/devices/, several pages allowed).
+
+The contract still holds: a tenant is a customer (found by its NetBox id or name; a new one needs the KvK number
+Art. 1.4 asks of a business), a device belongs to a customer only through a contract (a `contract` column, or the
+tenant's default given to the import), a tenant's device never goes into another customer's private rack, and two
+devices never share a unit. Every row is checked first; one problem and nothing is saved. The NetBox id is kept
+(`external_ref`): importing the same export again changes nothing, a changed one updates what changed. Written with
+plain executemany statements, one audit event per kind and import naming every object created and updated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from dcops import audit
+from dcops.customers.models import Contract, Customer, CustomerKind
+from dcops.racks import units
+from dcops.racks.models import (
+    MAX_RACK_HEIGHT,
+    Face,
+    Hardware,
+    HardwareStatus,
+    HardwareType,
+    Rack,
+    RackKind,
+    RackUnit,
+    Room,
+    Site,
+)
+
+try:
+    from yaml import CSafeLoader as Loader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 200_000_000
+KINDS = ("tenants", "sites", "locations", "racks", "devices")  # in the order they are applied
+LATER = ("device-types", "device_types", "interfaces", "front-ports", "rear-ports", "cables", "console-ports",
+         "power-ports", "power-outlets", "manufacturers", "regions", "platforms")  # fmt: skip
+_API_PATH = re.compile(r"/api/(?:dcim|tenancy)/([a-z-]+)/\d+/?$")
+_CODE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None
+    field: str
+    message: str
+    rule: str | None = None
+
+    def __str__(self) -> str:
+        at = f"{self.file}, row {self.row}" if self.row else self.file
+        rule = f" (rule {self.rule})" if self.rule else ""
+        return f"{at}: {self.field}: {self.message}{rule}" if self.field else f"{at}: {self.message}{rule}"
+
+
+@dataclass(frozen=True)
+class Row:
+    file: str
+    number: int  # the CSV line (the header is line 1) or the item's place in its list, from 1
+    kind: str
+    data: dict[str, Any]
+
+
+class RowProblem(Exception):
+    def __init__(self, field: str, message: str, rule: str | None = None) -> None:
+        super().__init__(message)
+        self.field, self.message, self.rule = field, message, rule
+
+
+@dataclass
+class Report:
+    counts: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in KINDS})
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        parts = []
+        for kind in KINDS:
+            c = self.counts[kind]
+            if c.total():
+                parts.append(f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged")
+        return "; ".join(parts) or "nothing to import"
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+def read(path: Path) -> list[Row] | Problem:
+    """The rows of one file, each with its kind (from the API's `url`, else from the file's name)."""
+    name = str(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return Problem(name, None, "", f"Larger than {MAX_FILE_BYTES // 1_000_000} MB: export it in parts")
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        return Problem(name, None, "", f"Cannot be read: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        return Problem(name, None, "", "Not UTF-8 text: export it from NetBox as UTF-8")
+    try:
+        items, first_line = _items(path.suffix.lower(), text)
+    except (ValueError, yaml.YAMLError, csv.Error) as exc:
+        return Problem(name, _line_of(exc), "", f"Cannot be read as {path.suffix.lstrip('.').upper()}: {exc}")
+    if items is None:
+        return Problem(name, None, "", "Holds no rows, not even NetBox's header")
+    if not all(isinstance(i, dict) for i in items):
+        return Problem(name, None, "", "Each item must be one object with NetBox's field names")
+    kind = _kind(path, items[0] if items else {})
+    if kind in LATER:
+        return Problem(name, None, "", f"NetBox {kind} are not imported yet; import tenants, sites, locations, "
+                       "racks and devices, and hardware types from the device-type library")  # fmt: skip
+    if kind not in KINDS:
+        return Problem(name, None, "", "Cannot tell what this file holds: name it after NetBox's list "
+                       f"({', '.join(f'{k}.csv' for k in KINDS)}) or export it from the REST API")  # fmt: skip
+    return [Row(name, first_line + n, kind, item) for n, item in enumerate(items)]
+
+
+def _items(suffix: str, text: str) -> tuple[list[Any] | None, int]:
+    """The file's objects (None: an empty file), and the line or place number of the first."""
+    if suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames:
+            return None, 2
+        return [dict(r) for r in reader], 2
+    if not text.strip():
+        return None, 1
+    data = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=Loader)  # noqa: S506 - safe loader
+    if suffix not in (".json", ".yaml", ".yml"):
+        raise ValueError("use .csv, .json, .yaml or .yml")
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        data = data["results"]  # one page of the REST API
+    if not isinstance(data, list):
+        raise ValueError("expected a list of objects, or an API page with `results`")
+    return data, 1
+
+
+def _line_of(exc: Exception) -> int | None:
+    mark = getattr(exc, "problem_mark", None)
+    return mark.line + 1 if mark is not None else getattr(exc, "lineno", None)
+
+
+def _kind(path: Path, first: dict[str, Any]) -> str:
+    url = first.get("url")
+    if isinstance(url, str) and (m := _API_PATH.search(url)):
+        return m[1]
+    stem = re.sub(r"[-_ ]?(page)?[-_ ]?\d+$", "", path.stem.lower())
+    return stem.replace("_", "-").removeprefix("dcim.").removeprefix("tenancy.")
+
+
+# --- values ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another object as NetBox gives it: a nested object of the API, or a name in a CSV."""
+
+    id: str | None
+    name: str | None
+
+
+def _ref(value: Any) -> Ref | None:
+    if isinstance(value, dict):
+        ident = value.get("id")
+        name = value.get("name") or value.get("model") or value.get("slug") or value.get("display")
+        return Ref(str(ident) if ident is not None else None, str(name) if name is not None else None)
+    if value is None or str(value).strip() == "":
+        return None
+    return Ref(None, str(value).strip())
+
+
+def _text(row: Row, key: str, limit: int, required: bool = False) -> str | None:
+    value = row.data.get(key)
+    if isinstance(value, dict):  # a choice of the API: {"value": ..., "label": ...}
+        value = value.get("value")
+    text = "" if value is None else str(value).strip()
+    if not text:
+        if required:
+            raise RowProblem(key, "is required")
+        return None
+    if len(text) > limit:
+        raise RowProblem(key, f"is longer than {limit} characters")
+    return text
+
+
+def _number(row: Row, key: str, low: float, high: float) -> float | None:
+    text = _text(row, key, 20)
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise RowProblem(key, f"{text!r} is not a number") from None
+    if not low <= value <= high:
+        raise RowProblem(key, f"{text} is not between {low:g} and {high:g}")
+    return value
+
+
+def _id(row: Row) -> str | None:
+    value = row.data.get("id")
+    return None if value is None or str(value).strip() == "" else str(value).strip()
+
+
+def _code(text: str) -> str:
+    return _CODE.sub("-", text).strip("-._")[:20] or "X"
+
+
+# --- applying --------------------------------------------------------------------------------------------
+
+
+class Index:
+    """dcops ids of one kind by NetBox id and by natural key, what is on record plus what this import adds."""
+
+    def __init__(self) -> None:
+        self.by_ref: dict[str, int] = {}
+        self.by_key: dict[Any, int] = {}
+
+    def add(self, ident: int, ref: str | None, key: Any) -> None:
+        if ref is not None:
+            self.by_ref[ref] = ident
+        self.by_key[key] = ident
+
+    def find(self, ref: str | None, key: Any) -> int | None:
+        if ref is not None and ref in self.by_ref:
+            return self.by_ref[ref]
+        return self.by_key.get(key)
+
+
+class NetBoxImport:
+    def __init__(self, db: Session, actor: str, today: date, contracts: dict[str, str] | None = None) -> None:
+        self.db, self.actor, self.today = db, actor, today
+        self.contract_of_tenant = {k.casefold(): v for k, v in (contracts or {}).items()}
+        self.report = Report()
+        self.writes: dict[str, list[tuple[str, int | None, dict[str, Any]]]] = {k: [] for k in KINDS}
+
+    # Every row is checked against what is on record and what earlier rows add; nothing is written until all
+    # rows passed, then each kind is written with one executemany per statement.
+    def run(self, rows: Iterable[Row]) -> Report:
+        by_kind: dict[str, list[Row]] = {k: [] for k in KINDS}
+        for row in rows:
+            by_kind[row.kind].append(row)
+        self._load_indexes()
+        for kind in KINDS:
+            check = getattr(self, f"_{kind}")
+            for row in by_kind[kind]:
+                try:
+                    check(row)
+                except RowProblem as p:
+                    self.report.problems.append(Problem(row.file, row.number, p.field, p.message, p.rule))
+        if self.report.ok:
+            self._write()
+        return self.report
+
+    def _load_indexes(self) -> None:
+        db = self.db
+        self.customers, self.sites, self.rooms, self.racks, self.hardware = (Index() for _ in range(5))
+        for i, ref, name in db.execute(select(Customer.id, Customer.external_ref, Customer.name)):
+            self.customers.add(i, ref, name.casefold())
+        for i, ref, code, name in db.execute(select(Site.id, Site.external_ref, Site.code, Site.name)):
+            self.sites.add(i, ref, name.casefold())
+            self.sites.by_key[("code", code.casefold())] = i
+        for i, ref, site, code, name in db.execute(
+            select(Room.id, Room.external_ref, Room.site_id, Room.code, Room.name)
+        ):
+            self.rooms.add(i, ref, (site, name.casefold()))
+            self.rooms.by_key[(site, "code", code.casefold())] = i
+        self.rack_rows: dict[int, dict[str, Any]] = {}
+        for r in db.execute(
+            select(Rack.id, Rack.external_ref, Rack.room_id, Rack.name, Rack.u_height, Rack.customer_id)
+        ):
+            self.racks.add(r.id, r.external_ref, (r.room_id, r.name.casefold()))
+            self.rack_rows[r.id] = {"u_height": r.u_height, "customer_id": r.customer_id, "room_id": r.room_id}
+        self.room_site = dict(db.execute(select(Room.id, Room.site_id)).all())
+        self.asset_tags = dict(db.execute(select(Hardware.asset_tag, Hardware.id)).all())
+        for i, ref, tag in db.execute(select(Hardware.id, Hardware.external_ref, Hardware.asset_tag)):
+            self.hardware.add(i, ref, tag)
+        self.taken: dict[tuple[int, int, Face], int] = {
+            (u.rack_id, u.unit, u.face): u.hardware_id for u in db.execute(select(RackUnit.__table__))
+        }
+        self.types = {}
+        for i, maker, model, slug, height, depth in db.execute(
+            select(HardwareType.id, HardwareType.manufacturer, HardwareType.model, HardwareType.slug,
+                   HardwareType.u_height, HardwareType.full_depth)
+        ):  # fmt: skip
+            for key in (model.casefold(), slug.casefold(), f"{maker} {model}".casefold()):
+                self.types[key] = (i, max(1, int(-(-height // 1))), depth, f"{maker} {model}")
+        self.contracts = {
+            n.casefold(): (i, c) for i, n, c in db.execute(select(Contract.id, Contract.number, Contract.customer_id))
+        }
+        self.cells_of: dict[int, list[tuple[int, int, Face]]] = {}
+        for key, holder in self.taken.items():
+            self.cells_of.setdefault(holder, []).append(key)
+        self.next_id: dict[str, int] = {}
+
+    def _new_id(self, kind: str) -> int:
+        """A placeholder id for a row not written yet (negative: never a real one)."""
+        self.next_id[kind] = self.next_id.get(kind, 0) - 1
+        return self.next_id[kind]
+
+    def _plan(self, kind: str, existing: int | None, values: dict[str, Any], current: dict[str, Any] | None) -> int:
+        if existing is None:
+            ident = self._new_id(kind)
+            self.writes[kind].append(("create", ident, values))
+            self.report.counts[kind]["created"] += 1
+            return ident
+        changed = {k: v for k, v in values.items() if current is None or current.get(k) != v}
+        if changed:
+            self.writes[kind].append(("update", existing, changed))
+            self.report.counts[kind]["updated"] += 1
+        else:
+            self.report.counts[kind]["unchanged"] += 1
+        return existing
+
+    def _current(self, model: Any, ident: int | None, columns: Iterable[str]) -> dict[str, Any] | None:
+        if ident is None or ident < 0:
+            return None
+        row = self.db.execute(select(*(getattr(model, c) for c in columns)).where(model.id == ident)).one()
+        return dict(zip(columns, row, strict=True))
+
+    # --- one check per kind: the row's values, or a RowProblem ---
+
+    def _tenants(self, row: Row) -> None:
+        name = _text(row, "name", 200, required=True)
+        assert name is not None
+        ref = _id(row)
+        found = self.customers.find(ref, name.casefold())
+        values: dict[str, Any] = {"name": name}
+        if ref is not None:
+            values["external_ref"] = ref
+        if found is None:
+            kvk = _text(row, "cf_kvk_number", 8) or _text(row, "kvk_number", 8)
+            if kvk is None or not kvk.isdigit() or len(kvk) != 8:
+                raise RowProblem(
+                    "cf_kvk_number",
+                    f"Tenant {name} is no customer here yet: a business is identified by its 8-digit KvK number "
+                    "(give cf_kvk_number), or create the customer first and import again",
+                    "Art. 1.4",
+                )
+            values |= {"kind": CustomerKind.business, "kvk_number": kvk}
+        ident = self._plan("tenants", found, values, self._current(Customer, found, values))
+        self.customers.add(ident, ref, name.casefold())
+
+    def _sites(self, row: Row) -> None:
+        name = _text(row, "name", 200, required=True)
+        assert name is not None
+        slug = _text(row, "slug", 100) or name
+        ref = _id(row)
+        found = self.sites.find(ref, name.casefold())
+        values: dict[str, Any] = {"name": name, "code": _code(slug).upper() if found is None else None}
+        if found is not None:
+            values.pop("code")  # the site's code is dcops' own once it exists
+        if (address := _text(row, "physical_address", 5000)) is not None:
+            values["address"] = address
+        if (zone := _text(row, "time_zone", 64)) is not None:
+            values["timezone"] = zone
+        if ref is not None:
+            values["external_ref"] = ref
+        if found is None and ("code", values["code"].casefold()) in self.sites.by_key:
+            raise RowProblem("slug", f"Site code {values['code']} is used by another site")
+        ident = self._plan("sites", found, values, self._current(Site, found, values))
+        self.sites.add(ident, ref, name.casefold())
+        if "code" in values:
+            self.sites.by_key[("code", values["code"].casefold())] = ident
+
+    def _site_of(self, row: Row) -> int:
+        site = _ref(row.data.get("site"))
+        if site is None:
+            raise RowProblem("site", "is required")
+        found = self.sites.find(site.id, (site.name or "").casefold())
+        if found is None:
+            raise RowProblem("site", f"No site {site.name or site.id} (import sites first, or in the same run)")
+        return found
+
+    def _locations(self, row: Row) -> None:
+        site = self._site_of(row)
+        name = _text(row, "name", 200, required=True)
+        assert name is not None
+        ref = _id(row)
+        found = self.rooms.find(ref, (site, name.casefold()))
+        values: dict[str, Any] = {"site_id": site, "name": name}
+        if found is None:
+            code = _code(_text(row, "slug", 100) or name).upper()
+            if (site, "code", code.casefold()) in self.rooms.by_key:
+                raise RowProblem("slug", f"Room code {code} is used by another room of this site")
+            values["code"] = code
+        if ref is not None:
+            values["external_ref"] = ref
+        ident = self._plan("locations", found, values, self._current(Room, found, values))
+        self.rooms.add(ident, ref, (site, name.casefold()))
+        self.room_site[ident] = site
+        if "code" in values:
+            self.rooms.by_key[(site, "code", values["code"].casefold())] = ident
+
+    def _room_of(self, row: Row, site: int) -> int:
+        location = _ref(row.data.get("location"))
+        if location is None:
+            raise RowProblem("location", "is required: a dcops rack stands in a room (NetBox's location)")
+        found = self.rooms.find(location.id, (site, (location.name or "").casefold()))
+        if found is None:
+            raise RowProblem("location", f"No location {location.name or location.id} at this site")
+        return found
+
+    def _tenant_of(self, row: Row) -> int | None:
+        tenant = _ref(row.data.get("tenant"))
+        if tenant is None:
+            return None
+        found = self.customers.find(tenant.id, (tenant.name or "").casefold())
+        if found is None:
+            raise RowProblem("tenant", f"No customer for tenant {tenant.name or tenant.id} (import tenants first)")
+        return found
+
+    def _racks(self, row: Row) -> None:
+        site = self._site_of(row)
+        room = self._room_of(row, site)
+        name = _text(row, "name", 50, required=True)
+        assert name is not None
+        ref = _id(row)
+        found = self.racks.find(ref, (room, name.casefold()))
+        height = _number(row, "u_height", 1, MAX_RACK_HEIGHT)
+        customer = self._tenant_of(row)
+        values: dict[str, Any] = {
+            "room_id": room,
+            "name": name,
+            "u_height": int(height or 42),
+            # A rack NetBox assigns to a tenant is a private rack let to that customer.
+            "kind": RackKind.private if customer is not None else RackKind.shared,
+            "customer_id": customer,
+        }
+        if ref is not None:
+            values["external_ref"] = ref
+        ident = self._plan("racks", found, values, self._current(Rack, found, values))
+        self.racks.add(ident, ref, (room, name.casefold()))
+        self.rack_rows[ident] = {"u_height": values["u_height"], "customer_id": customer, "room_id": room}
+
+    def _devices(self, row: Row) -> None:
+        name = _text(row, "name", 100, required=True)
+        assert name is not None
+        ref = _id(row)
+        tag = _text(row, "asset_tag", 50) or (f"NB-{ref}" if ref is not None else None)
+        if tag is None:
+            raise RowProblem("asset_tag", "is required without a NetBox id: dcops knows hardware by its asset tag")
+        found = self.hardware.find(ref, tag)
+        customer = self._tenant_of(row)
+        contract_id = self._contract(row, customer)
+        type_ = self._type(row)
+        values: dict[str, Any] = {
+            "name": name,
+            "asset_tag": tag,
+            "serial": _text(row, "serial", 100),
+            "contract_id": contract_id,
+        }
+        if type_ is not None:
+            values |= {"hardware_type_id": type_[0], "u_height": type_[1], "full_depth": type_[2], "model": type_[3]}
+        if ref is not None:
+            values["external_ref"] = ref
+        values |= self._placement(row, found, values.get("u_height", 1), values.get("full_depth", True), customer)
+        if found is None:
+            # Taken over, not installed now (K9 is not asked at import): re-mounting it later is no new installation.
+            values["first_installed_on"] = self.today if values.get("rack_id") else None
+        current = self._current(Hardware, found, [k for k in values if k != "first_installed_on"])
+        if tag in self.asset_tags and self.asset_tags[tag] != found:
+            raise RowProblem("asset_tag", f"{tag} is the asset tag of other hardware")
+        ident = self._plan("devices", found, values, current)
+        self.hardware.add(ident, ref, tag)
+        self.asset_tags[tag] = ident
+        self._book(ident, values)
+
+    def _contract(self, row: Row, customer: int | None) -> int | None:
+        number = _text(row, "contract", 40) or _text(row, "cf_contract", 40)
+        if number is None and customer is not None:
+            tenant = _ref(row.data.get("tenant"))
+            number = self.contract_of_tenant.get((tenant.name or "").casefold()) if tenant else None
+        if number is None:
+            return None  # supplier infrastructure (no contract: the supplier's, D1)
+        found = self.contracts.get(number.casefold())
+        if found is None:
+            raise RowProblem("contract", f"No contract {number}")
+        contract_id, contract_customer = found
+        if customer is not None and contract_customer != customer:
+            raise RowProblem("contract", f"Contract {number} is another customer's than the device's tenant")
+        return contract_id
+
+    def _type(self, row: Row) -> tuple[int, int, bool, str] | None:
+        ref = _ref(row.data.get("device_type"))
+        if ref is None:
+            return None
+        maker = _ref(row.data.get("manufacturer"))
+        keys = [(ref.name or "").casefold()]
+        if maker is not None and maker.name:
+            keys.insert(0, f"{maker.name} {ref.name}".casefold())
+        for key in keys:
+            if key in self.types:
+                return self.types[key]
+        raise RowProblem("device_type", f"No hardware type {ref.name}: import it from the device-type library first")
+
+    def _placement(
+        self, row: Row, found: int | None, height: int, full_depth: bool, customer: int | None
+    ) -> dict[str, Any]:
+        rack_ref = _ref(row.data.get("rack"))
+        position = _number(row, "position", 1, MAX_RACK_HEIGHT)
+        if rack_ref is None or position is None:
+            status = HardwareStatus.planned if found is None else None
+            return {"rack_id": None, "position": None, "face": None, **({"status": status} if status else {})}
+        site = self._site_of(row)
+        rack = None
+        if rack_ref.id is not None:
+            rack = self.racks.by_ref.get(rack_ref.id)
+        if rack is None:
+            candidates = [i for (room, n), i in self.racks.by_key.items()
+                          if n == (rack_ref.name or "").casefold() and self.room_site.get(room) == site]  # fmt: skip
+            if len(candidates) != 1:
+                raise RowProblem("rack", f"No single rack {rack_ref.name} at this site")
+            rack = candidates[0]
+        if position != int(position):
+            raise RowProblem("position", f"U{position:g}: dcops places hardware on whole units")
+        face = Face.rear if _text(row, "face", 10) == "rear" else Face.front
+        info = self.rack_rows[rack]
+        if problem := units.fit_error(info["u_height"], int(position), height):
+            raise RowProblem("position", problem)
+        if info["customer_id"] is not None and customer is not None and info["customer_id"] != customer:
+            raise RowProblem("rack", "A private rack let to another customer", "K1")
+        return {"rack_id": rack, "position": int(position), "face": face, "status": HardwareStatus.installed}
+
+    def _book(self, ident: int, values: dict[str, Any]) -> None:
+        """The units this device takes, refused when another device holds one (RackUnit's key decides too)."""
+        for key in self.cells_of.pop(ident, []):
+            del self.taken[key]
+        if values.get("rack_id") is None:
+            return
+        cells = units.cells(
+            values["position"], values.get("u_height", 1), values["face"], values.get("full_depth", True)
+        )
+        for unit, face in cells:
+            holder = self.taken.get((values["rack_id"], unit, face))
+            if holder is not None and holder != ident:
+                raise RowProblem("position", f"U{unit} ({face.value}) is taken by another device")
+        for unit, face in cells:
+            self.taken[(values["rack_id"], unit, face)] = ident
+        self.cells_of[ident] = [(values["rack_id"], unit, face) for unit, face in cells]
+
+    # --- writing ---
+
+    def _write(self) -> None:
+        """Every planned create and update, kind by kind, as executemany statements; placeholders replaced by the
+        ids the database gave."""
+        models = {"tenants": Customer, "sites": Site, "locations": Room, "racks": Rack, "devices": Hardware}
+        refs = {"site_id": "sites", "room_id": "locations", "customer_id": "tenants", "rack_id": "racks"}
+        real: dict[str, dict[int, int]] = {k: {} for k in KINDS}
+        conn = self.db.connection()
+        for kind in KINDS:
+            table = models[kind].__table__
+            creates = [(tmp, v) for op, tmp, v in self.writes[kind] if op == "create"]
+            updates = [(i, v) for op, i, v in self.writes[kind] if op == "update"]
+
+            def resolved(values: dict[str, Any]) -> dict[str, Any]:
+                return {k: real[refs[k]].get(v, v) if k in refs and isinstance(v, int) and v < 0 else v
+                        for k, v in values.items()}  # fmt: skip
+
+            created: list[int] = []
+            if creates:  # one executemany, the new ids back in the order of the rows
+                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+                created = list(conn.execute(stmt, _complete(table, [resolved(v) for _, v in creates])).scalars())
+                real[kind] = {tmp: new for (tmp, _), new in zip(creates, created, strict=True)}  # type: ignore[misc]
+            for ident, values in updates:
+                conn.execute(update(table).where(table.c.id == ident).values(**resolved(values)))
+            if kind == "devices":
+                self._write_units(conn, real)
+            if created or updates:
+                audit.record(
+                    self.db,
+                    actor=self.actor,
+                    action="import",
+                    object_type=models[kind].__tablename__.replace("_", " "),
+                    object_id="netbox",
+                    extra={"created": created, "updated": {str(i): sorted(v) for i, v in updates}},
+                )
+
+    def _write_units(self, conn: Any, real: dict[str, dict[int, int]]) -> None:
+        """The unit rows of every device created in a rack or placed anew (its old rows released first)."""
+        placement = {"rack_id", "position", "face", "u_height", "full_depth"}
+        moved = [i for op, i, v in self.writes["devices"] if op == "update" and placement & v.keys()]
+        if moved:
+            conn.execute(RackUnit.__table__.delete().where(RackUnit.__table__.c.hardware_id.in_(moved)))
+        placed = moved + [i for op, i, v in self.writes["devices"] if op == "create" and v.get("rack_id")]
+        rows = [
+            {
+                "rack_id": real["racks"].get(rack, rack),
+                "unit": u,
+                "face": f,
+                "hardware_id": real["devices"].get(i, i),
+            }
+            for i in placed
+            for rack, u, f in self.cells_of.get(i, [])
+        ]
+        if rows:
+            conn.execute(insert(RackUnit.__table__), rows)
+
+
+def _complete(table: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with the same keys (one executemany): a key some rows lack takes its column's default."""
+    keys = set().union(*rows)
+    defaults = {}
+    for key in keys:
+        default = table.c[key].default
+        defaults[key] = default.arg if default is not None and default.is_scalar else None
+    return [{**defaults, **row} for row in rows]
+
+
+def import_files(
+    db: Session, paths: Iterable[Path], actor: str, today: date, contracts: dict[str, str] | None = None
+) -> Report:
+    """Read every file, check every row, and write it all in the caller's transaction when nothing is wrong (the
+    caller commits only then)."""
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    for path in _files(paths):
+        result = read(path)
+        if isinstance(result, Problem):
+            problems.append(result)
+        else:
+            rows += result
+    if problems:
+        report = Report()
+        report.problems = problems
+        return report
+    return NetBoxImport(db, actor, today, contracts).run(rows)
+
+
+def _files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json", ".yaml", ".yml"))
+        else:
+            yield path

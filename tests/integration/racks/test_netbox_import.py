@@ -1,0 +1,205 @@
+"""NetBox import: bulk-import CSV and REST API pages in, the contract kept (tenants are customers, devices belong to
+them through a contract), every row checked before anything is written, importing again changes nothing."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from dcops.audit import AuditEvent
+from dcops.interop import devicetypes, netbox
+from dcops.racks.models import Hardware, HardwareStatus, Rack, RackKind, RackUnit, Room, Site
+from tests.factories import ContractFactory, CustomerFactory
+
+TODAY = date(2026, 11, 30)
+SWITCH = Path(__file__).resolve().parents[2] / "fixtures" / "devicetype-library" / "device-types" / "Juniper"
+
+
+def files(folder: Path, **contents: str) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, text in contents.items():
+        path = folder / name.replace("__", ".")
+        path.write_text(text)
+        out.append(path)
+    return out
+
+
+def csv_export(tenant: str, contract: str) -> dict[str, str]:
+    return {
+        "tenants__csv": f"name,slug\n{tenant},acme\n",
+        "sites__csv": "name,slug,time_zone,physical_address\nGrave,grv1,Europe/Amsterdam,Industrieweg 1\n",
+        "locations__csv": "site,name,slug\nGrave,Zaal A,zaal-a\nGrave,Zaal B,zaal-b\n",
+        "racks__csv": f"site,location,name,u_height,tenant\nGrave,Zaal A,A01,42,\nGrave,Zaal A,A02,42,{tenant}\n"
+        "Grave,Zaal B,B01,47,\n",
+        "devices__csv": "name,device_type,manufacturer,site,rack,position,face,tenant,asset_tag,serial,contract\n"
+        f"core-1,EX2300-48T,Juniper,Grave,A01,40,front,,AT-1,S1,\n"
+        f"cust-1,,,Grave,A02,10,front,{tenant},AT-2,S2,{contract}\n"
+        f"spare-1,,,Grave,,,,{tenant},AT-3,,\n",
+    }
+
+
+def run(db, paths, **kw):  # type: ignore[no-untyped-def]
+    return netbox.import_files(db, paths, "test", TODAY, kw.get("contracts"))
+
+
+def test_a_csv_export_comes_in_with_its_contract_and_again_changes_nothing(db, tmp_path):
+    customer = CustomerFactory(name="Acme B.V.")
+    contract = ContractFactory(customer=customer, number="C-1")
+    assert devicetypes.import_library(db, [SWITCH], "test").ok
+    paths = files(tmp_path, **csv_export("Acme B.V.", "C-1"))
+    report = run(db, paths)
+    assert report.ok, report.problems
+    assert report.counts["tenants"]["unchanged"] == 1  # the tenant is the customer on record, found by name
+    assert report.counts["sites"]["created"] == 1 and report.counts["locations"]["created"] == 2
+    assert report.counts["racks"]["created"] == 3 and report.counts["devices"]["created"] == 3
+    site = db.scalars(select(Site).where(Site.name == "Grave")).one()
+    assert site.code == "GRV1" and site.address == "Industrieweg 1"
+    a02 = db.scalars(select(Rack).where(Rack.name == "A02")).one()
+    assert a02.kind is RackKind.private and a02.customer_id == customer.id  # NetBox's tenant on a rack: let to it
+    core = db.scalars(select(Hardware).where(Hardware.asset_tag == "AT-1")).one()
+    assert core.contract_id is None and core.model == "Juniper EX2300-48T" and core.position == 40
+    assert core.first_installed_on == TODAY and core.status is HardwareStatus.installed  # taken over, not new (K9)
+    cust = db.scalars(select(Hardware).where(Hardware.asset_tag == "AT-2")).one()
+    assert cust.contract_id == contract.id and cust.owner.value == "customer"
+    spare = db.scalars(select(Hardware).where(Hardware.asset_tag == "AT-3")).one()
+    assert spare.rack_id is None and spare.status is HardwareStatus.planned
+    assert spare.contract_id is None  # a tenant but no contract: supplier infrastructure until one is given
+    units = set(db.execute(select(RackUnit.rack_id, RackUnit.unit).where(RackUnit.hardware_id == core.id)))
+    assert units == {(core.rack_id, 40)}
+    events = db.scalar(select(func.count()).select_from(AuditEvent))
+
+    again = run(db, paths)
+    assert again.ok and all(c["created"] == c["updated"] == 0 for c in again.counts.values()), again.counts
+    assert db.scalar(select(func.count()).select_from(AuditEvent)) == events
+
+
+def test_rest_api_pages_keep_netbox_ids_and_update_what_changed(db, tmp_path):
+    CustomerFactory(name="Acme B.V.")
+    ContractFactory(customer=db.scalars(select(CustomerFactory._meta.model)).first(), number="C-9")
+
+    def page(kind: str, items: list[dict]) -> str:
+        for item in items:
+            item["url"] = f"https://netbox.example/api/dcim/{kind}/{item['id']}/"
+        return json.dumps({"count": len(items), "next": None, "results": items})
+
+    site = {"id": 7, "name": "Grave", "slug": "grv1"}
+    room = {"id": 70, "name": "Zaal A", "slug": "zaal-a", "site": {"id": 7, "name": "Grave"}}
+    rack = {"id": 700, "name": "A01", "site": {"id": 7}, "location": {"id": 70}, "u_height": 42, "tenant": None}
+    device = {
+        "id": 7000,
+        "name": "web-1",
+        "site": {"id": 7, "name": "Grave"},
+        "rack": {"id": 700, "name": "A01"},
+        "position": 12.0,
+        "face": {"value": "front", "label": "Front"},
+        "tenant": {"id": 3, "name": "Acme B.V."},
+        "asset_tag": None,
+        "serial": "X1",
+    }
+    paths = files(
+        tmp_path,
+        sites__json=page("sites", [site]),
+        locations__json=page("locations", [room]),
+        racks__json=page("racks", [rack]),
+        devices__json=page("devices", [device]),
+    )
+    report = run(db, paths, contracts={"Acme B.V.": "C-9"})
+    assert report.ok, report.problems
+    hw = db.scalars(select(Hardware).where(Hardware.external_ref == "7000")).one()
+    assert hw.asset_tag == "NB-7000" and hw.position == 12 and hw.contract.number == "C-9"
+    assert db.scalars(select(Room).where(Room.external_ref == "70")).one().code == "ZAAL-A"
+
+    device["position"], device["name"] = 20.0, "web-1b"  # moved and renamed in NetBox
+    (tmp_path / "devices.json").write_text(page("devices", [device]))
+    report = run(db, paths, contracts={"Acme B.V.": "C-9"})
+    assert report.ok and report.counts["devices"]["updated"] == 1 and report.counts["racks"]["unchanged"] == 1
+    db.expire_all()
+    hw = db.get(Hardware, hw.id)
+    assert hw.name == "web-1b" and hw.position == 20
+    assert set(db.scalars(select(RackUnit.unit).where(RackUnit.hardware_id == hw.id))) == {20}  # both faces
+
+
+def test_every_refusal_is_per_row_with_its_rule_and_nothing_is_saved(db, tmp_path):
+    acme = CustomerFactory(name="Acme B.V.")
+    ContractFactory(customer=acme, number="C-1")
+    other = CustomerFactory(name="Other B.V.")
+    ContractFactory(customer=other, number="C-2")
+    export = csv_export("Acme B.V.", "C-1")
+    export["tenants__csv"] += "New Tenant,new\n"
+    export["devices__csv"] += (
+        "intruder,,,Grave,A02,20,front,Other B.V.,AT-4,,C-2\n"  # another customer's private rack
+        "double,,,Grave,A01,40,front,,AT-5,,\n"  # the unit core-1 takes
+        "wrong-contract,,,Grave,,,,Acme B.V.,AT-6,,C-2\n"
+        "half,,,Grave,A01,7.5,front,,AT-7,,\n"
+        "nowhere,,,Grave,Z99,1,front,,AT-8,,\n"
+    )
+    paths = files(tmp_path, **export)
+    report = run(db, paths)
+    found = {(Path(p.file).name, p.row, p.field, p.rule) for p in report.problems}
+    assert found == {
+        ("tenants.csv", 3, "cf_kvk_number", "Art. 1.4"),
+        ("devices.csv", 2, "device_type", None),  # no hardware type EX2300-48T imported in this test
+        ("devices.csv", 5, "rack", "K1"),
+        ("devices.csv", 7, "contract", None),
+        ("devices.csv", 8, "position", None),
+        ("devices.csv", 9, "rack", None),
+    }, report.problems
+    assert "private rack" in next(p.message for p in report.problems if p.rule == "K1")
+    assert db.scalar(select(func.count()).select_from(Site)) == 0  # all or nothing
+    (problem,) = [p for p in report.problems if p.row == 5]
+    assert str(problem).endswith("(rule K1)") and "devices.csv, row 5: rack:" in str(problem)
+
+
+def test_two_devices_in_one_unit_are_refused_on_the_second_row(db, tmp_path):
+    export = csv_export("Acme B.V.", "C-1")
+    export["tenants__csv"] = "name,slug\n"  # no tenants this time: a header alone is an empty list
+    export["racks__csv"] = "site,location,name\nGrave,Zaal A,A01\n"
+    export["devices__csv"] = "name,site,rack,position,face,asset_tag\na,Grave,A01,5,front,T-A\nb,Grave,A01,5,rear,T-B\n"
+    report = run(db, files(tmp_path, **export))
+    assert [(p.row, p.field) for p in report.problems] == [(3, "position")]  # full depth: both faces
+    assert "taken by another device" in report.problems[0].message
+
+
+def test_bad_files_get_a_clear_problem(db, tmp_path):
+    bad = files(
+        tmp_path,
+        cables__csv="termination_a_type\n",
+        stuff__csv="a,b\n1,2\n",
+        sites__json="{not json",
+        racks__yaml="- [unclosed\n",
+        locations__csv="",
+    )
+    (tmp_path / "devices.csv").write_bytes("name\nCaf\xe9\n".encode("latin-1"))
+    report = run(db, [*bad, tmp_path / "devices.csv"])
+    messages = {Path(p.file).name: p.message for p in report.problems}
+    assert "cables are not imported yet" in messages["cables.csv"]
+    assert "Cannot tell what this file holds" in messages["stuff.csv"]
+    assert messages["sites.json"].startswith("Cannot be read as JSON")
+    assert messages["racks.yaml"].startswith("Cannot be read as YAML")
+    assert messages["locations.csv"].startswith("Holds no rows")
+    assert messages["devices.csv"].startswith("Not UTF-8")
+
+
+def test_the_command_line_dry_runs_and_imports(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from dcops.cli import main
+
+    monkeypatch.setenv("DCOPS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DCOPS_DATABASE_URL", raising=False)
+    invoke = CliRunner().invoke
+    assert invoke(main, ["db", "upgrade"]).exit_code == 0
+    export = csv_export("Acme B.V.", "")
+    export["tenants__csv"] = "name,slug,cf_kvk_number\nAcme B.V.,acme,12345678\n"
+    export["devices__csv"] = "name,site,rack,position,asset_tag,tenant\nsw,Grave,A01,1,T-1,Acme B.V.\n"
+    paths = [str(p) for p in files(tmp_path / "export", **export)]
+    r = invoke(main, ["import", "netbox", *paths, "--dry-run"])
+    assert r.exit_code == 0 and "would be: tenants: 1 created" in r.output, r.output
+    r = invoke(main, ["import", "netbox", *paths, "--contract", "Acme B.V.=NOPE"])
+    assert r.exit_code == 1 and "No contract NOPE" in r.output and "nothing saved" in r.output
+    r = invoke(main, ["import", "netbox", *paths])
+    assert r.exit_code == 0 and "devices: 1 created" in r.output, r.output
+    assert "devices: 0 created, 0 updated, 1 unchanged" in invoke(main, ["import", "netbox", *paths]).output
+    assert invoke(main, ["import", "netbox", paths[0], "--contract", "oops"]).exit_code == 2
