@@ -284,12 +284,11 @@ class NetBoxImport:
             self.rooms.add(i, ref, (site, name.casefold()))
             self.rooms.by_key[(site, "code", code.casefold())] = i
         self.rack_rows: dict[int, dict[str, Any]] = {}
-        for r in db.execute(
-            select(Rack.id, Rack.external_ref, Rack.room_id, Rack.name, Rack.u_height, Rack.customer_id)
-        ):
-            self.racks.add(r.id, r.external_ref, (r.room_id, r.name.casefold()))
-            self.rack_rows[r.id] = {"u_height": r.u_height, "customer_id": r.customer_id, "room_id": r.room_id}
         self.room_site = dict(db.execute(select(Room.id, Room.site_id)).all())
+        self.racks_at: dict[tuple[int, str], list[int]] = {}  # (site, name): how a device's row names its rack
+        racks = select(Rack.id, Rack.external_ref, Rack.room_id, Rack.name, Rack.u_height, Rack.customer_id)
+        for r in db.execute(racks):
+            self._add_rack(r.id, r.external_ref, r.room_id, r.name, r.u_height, r.customer_id)
         self.asset_tags = dict(db.execute(select(Hardware.asset_tag, Hardware.id)).all())
         for i, ref, tag in db.execute(select(Hardware.id, Hardware.external_ref, Hardware.asset_tag)):
             self.hardware.add(i, ref, tag)
@@ -448,8 +447,16 @@ class NetBoxImport:
         if ref is not None:
             values["external_ref"] = ref
         ident = self._plan("racks", found, values, self._current(Rack, found, values))
+        if found is None:
+            self._add_rack(ident, ref, room, name, values["u_height"], customer)
+        else:
+            self.racks.add(ident, ref, (room, name.casefold()))
+            self.rack_rows[ident] = {"u_height": values["u_height"], "customer_id": customer, "room_id": room}
+
+    def _add_rack(self, ident: int, ref: str | None, room: int, name: str, height: int, customer: int | None) -> None:
         self.racks.add(ident, ref, (room, name.casefold()))
-        self.rack_rows[ident] = {"u_height": values["u_height"], "customer_id": customer, "room_id": room}
+        self.rack_rows[ident] = {"u_height": height, "customer_id": customer, "room_id": room}
+        self.racks_at.setdefault((self.room_site[room], name.casefold()), []).append(ident)
 
     def _devices(self, row: Row) -> None:
         name = _text(row, "name", 100, required=True)
@@ -525,8 +532,7 @@ class NetBoxImport:
         if rack_ref.id is not None:
             rack = self.racks.by_ref.get(rack_ref.id)
         if rack is None:
-            candidates = [i for (room, n), i in self.racks.by_key.items()
-                          if n == (rack_ref.name or "").casefold() and self.room_site.get(room) == site]  # fmt: skip
+            candidates = self.racks_at.get((site, (rack_ref.name or "").casefold()), [])
             if len(candidates) != 1:
                 raise RowProblem("rack", f"No single rack {rack_ref.name} at this site")
             rack = candidates[0]
@@ -576,9 +582,15 @@ class NetBoxImport:
                         for k, v in values.items()}  # fmt: skip
 
             created: list[int] = []
-            if creates:  # one executemany, the new ids back in the order of the rows
-                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-                created = list(conn.execute(stmt, _complete(table, [resolved(v) for _, v in creates])).scalars())
+            if creates:  # one executemany, then the new ids read back by each row's natural key
+                rows = _complete(table, [resolved(v) for _, v in creates])
+                conn.execute(insert(table), rows)
+                key = [table.c[k] for k in _KEYS[kind]]
+                wanted = {tuple(r[k] for k in _KEYS[kind]) for r in rows}
+                found = {
+                    tuple(r[:-1]): r[-1] for r in conn.execute(select(*key, table.c.id)) if tuple(r[:-1]) in wanted
+                }
+                created = [found[tuple(r[k] for k in _KEYS[kind])] for r in rows]
                 real[kind] = {tmp: new for (tmp, _), new in zip(creates, created, strict=True)}  # type: ignore[misc]
             for ident, values in updates:
                 conn.execute(update(table).where(table.c.id == ident).values(**resolved(values)))
@@ -613,6 +625,16 @@ class NetBoxImport:
         ]
         if rows:
             conn.execute(insert(RackUnit.__table__), rows)
+
+
+# What tells a new row apart in its table (unique there), to read its id back after an executemany.
+_KEYS = {
+    "tenants": ("name",),
+    "sites": ("code",),
+    "locations": ("site_id", "code"),
+    "racks": ("room_id", "name"),
+    "devices": ("asset_tag",),
+}
 
 
 def _complete(table: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

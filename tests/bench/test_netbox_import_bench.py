@@ -1,0 +1,142 @@
+"""NetBox import at size (issue 15): a generated NetBox bulk-import export (CSV) of 1 site, 10 locations, 500 racks
+and 20,000 devices of 40 types for 20 tenants, imported by `dcops import netbox` as a whole process into a fresh
+SQLite database that knows the tenants (customers with contracts) and the types. Next to it in the same run, a
+reference process: plain sqlite3 reading the same CSV files and `executemany`-ing the same rows into the same
+tables (site, room, rack, hardware, rack_unit). Prints both times, the ratio and the import's peak memory; asserts
+that both land the same rows, never time."""
+
+import csv
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from dcops import migrate
+from dcops.db import make_engine, make_sessionmaker
+from dcops.racks import types
+from dcops.racks.models import Hardware, RackUnit
+from dcops.racks.schemas import HardwareTypeIn
+from tests import factories
+
+RACKS, PER_RACK, TENANTS, TYPES, ROOMS = 500, 40, 20, 40, 10
+
+REFERENCE = r"""
+import csv, sqlite3, sys
+folder, db = sys.argv[1], sqlite3.connect(sys.argv[2])
+read = lambda name: list(csv.DictReader(open(f"{folder}/{name}.csv", encoding="utf-8")))
+db.execute("INSERT INTO site (code, name, timezone) VALUES ('GRV1', 'Grave', 'Europe/Amsterdam')")
+site = db.execute("SELECT id FROM site WHERE code = 'GRV1'").fetchone()[0]
+db.executemany("INSERT INTO room (site_id, code, name) VALUES (?, ?, ?)",
+               [(site, r["slug"].upper(), r["name"]) for r in read("locations")])
+rooms = dict(db.execute("SELECT name, id FROM room"))
+customers = dict(db.execute("SELECT name, id FROM customer"))
+db.executemany("INSERT INTO rack (room_id, name, u_height, kind, customer_id, power_budget_w, status) "
+               "VALUES (?, ?, ?, 'shared', NULL, 0, 'active')",
+               [(rooms[r["location"]], r["name"], int(r["u_height"])) for r in read("racks")])
+racks = dict(db.execute("SELECT name, id FROM rack"))
+types = dict(db.execute("SELECT model, id FROM hardware_type"))
+contracts = dict(db.execute("SELECT number, id FROM contract"))
+devices = read("devices")
+db.executemany("INSERT INTO hardware (name, asset_tag, serial, model, u_height, full_depth, rack_id, position, face, "
+               "power_draw_w, status, contract_id, hardware_type_id, first_installed_on) "
+               "VALUES (?, ?, ?, ?, 1, 0, ?, ?, 'front', 0, 'installed', ?, ?, '2026-11-30')",
+               [(d["name"], d["asset_tag"], d["serial"], d["device_type"], racks[d["rack"]], int(d["position"]),
+                 contracts[d["contract"]], types[d["device_type"]]) for d in devices])
+ids = dict(db.execute("SELECT asset_tag, id FROM hardware"))
+db.executemany("INSERT INTO rack_unit (rack_id, unit, face, hardware_id) VALUES (?, ?, 'front', ?)",
+               [(racks[d["rack"]], int(d["position"]), ids[d["asset_tag"]]) for d in devices])
+db.commit()
+"""
+
+
+def _database(folder: Path) -> str:
+    """A migrated SQLite file with the tenants as customers (each with a contract) and the hardware types."""
+    url = f"sqlite:///{folder / 'dcops.sqlite3'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as db:
+        for f in factories.ALL:
+            f._meta.sqlalchemy_session = db
+        for t in range(TENANTS):
+            factories.ContractFactory(customer=factories.CustomerFactory(name=f"Tenant {t:02d}"), number=f"C-{t:02d}")
+        for t in range(TYPES):
+            data = HardwareTypeIn(manufacturer="Bench", model=f"Model-{t:02d}", slug=f"model-{t:02d}", full_depth=False)
+            types.save_type(db, data, "bench")
+        db.commit()
+    engine.dispose()
+    return url
+
+
+def _export(folder: Path) -> None:
+    """NetBox's bulk-import CSV files, named after what they hold."""
+    folder.mkdir()
+
+    def write(name: str, header: list[str], rows: list[list[object]]) -> None:
+        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow(header)
+            out.writerows(rows)
+
+    write("sites", ["name", "slug", "time_zone"], [["Grave", "grv1", "Europe/Amsterdam"]])
+    write("locations", ["site", "name", "slug"], [["Grave", f"Zaal {r}", f"zaal-{r}"] for r in range(ROOMS)])
+    write(
+        "racks",
+        ["site", "location", "name", "u_height"],
+        [["Grave", f"Zaal {r % ROOMS}", f"R{r:03d}", 42] for r in range(RACKS)],
+    )
+    header = ["name", "device_type", "manufacturer", "site", "rack", "position", "face", "tenant", "contract"]
+    rows = []
+    for r in range(RACKS):
+        for u in range(PER_RACK):
+            n, t = r * PER_RACK + u, (r * PER_RACK + u) % TENANTS
+            rows.append([f"dev-{n:05d}", f"Model-{n % TYPES:02d}", "Bench", "Grave", f"R{r:03d}", u + 1, "front",
+                         f"Tenant {t:02d}", f"C-{t:02d}", f"AT-{n:05d}", f"SN{n}"])  # fmt: skip
+    write("devices", [*header, "asset_tag", "serial"], rows)
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and the peak resident memory (MB) of a whole process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - t
+    assert done.returncode == 0, done.stdout + done.stderr
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) / 1024
+
+
+def _count(url: str) -> tuple[int, int]:
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as db:
+        counts = (
+            db.scalar(select(func.count()).select_from(Hardware)),
+            db.scalar(select(func.count()).select_from(RackUnit)),
+        )
+    engine.dispose()
+    return counts  # type: ignore[return-value]
+
+
+def test_a_netbox_export_of_twenty_thousand_devices(tmp_path):
+    export = tmp_path / "export"
+    _export(export)
+    objects = 1 + ROOMS + RACKS + RACKS * PER_RACK
+    ours, ref = tmp_path / "ours", tmp_path / "ref"
+    ours.mkdir(), ref.mkdir()
+    url = _database(ours)
+    shutil.copy(ours / "dcops.sqlite3", ref / "dcops.sqlite3")
+    env = {**os.environ, "DCOPS_DATA_DIR": str(ours), "DCOPS_DATABASE_URL": url}
+    dcops = [sys.executable, "-m", "dcops.cli", "import", "netbox", str(export)]
+    wall, peak = _timed(dcops, env)
+    reference = [sys.executable, "-c", REFERENCE, str(export), str(ref / "dcops.sqlite3")]
+    ref_wall, _ = _timed(reference, dict(os.environ))
+    print(f"\nNetBox import, SQLite, {objects:,} objects (1 site, {ROOMS} locations, {RACKS} racks, "
+          f"{RACKS * PER_RACK:,} devices mounted), whole processes:")  # fmt: skip
+    print(f"  dcops import netbox  {wall:6.2f} s ({objects / wall:,.0f} objects/s), peak memory {peak:.0f} MB")
+    print(f"  reference (sqlite3 executemany of the same rows)  {ref_wall:6.2f} s")
+    print(f"  ratio {wall / ref_wall:.2f}x")
+    assert _count(url) == _count(f"sqlite:///{ref / 'dcops.sqlite3'}") == (RACKS * PER_RACK, RACKS * PER_RACK)
