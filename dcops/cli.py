@@ -1,4 +1,4 @@
-"""dcops serve | db | seed | user | audit verify | sweep | keys | import devicetypes | import netbox"""
+"""dcops serve | db | seed | user | audit verify | sweep | keys | import devicetypes | import netbox | export netbox"""
 
 from __future__ import annotations
 
@@ -299,6 +299,23 @@ def import_netbox(paths: tuple[Path, ...], dry_run: bool, contracts: tuple[str, 
             return
         session.commit()
     click.echo(report.summary())
+
+
+@main.group("export")
+def export_() -> None:
+    """Take inventory out, for NetBox and its device-type library."""
+
+
+@export_.command("netbox")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def export_netbox(folder: Path) -> None:
+    """CSV files NetBox's bulk import takes (tenants, sites, locations, racks, devices) and the hardware types as
+    device-type library YAML under FOLDER/device-types; `dcops import` reads them back unchanged."""
+    from dcops.interop.netbox_export import export
+
+    with _session() as session:
+        done = export(session, folder)
+    click.echo(", ".join(f"{n} {kind}" for kind, n in done.counts.items()) + f" written to {folder}")
 
 
 if __name__ == "__main__":

@@ -528,9 +528,11 @@ class NetBoxImport:
             status = HardwareStatus.planned if found is None else None
             return {"rack_id": None, "position": None, "face": None, **({"status": status} if status else {})}
         site = self._site_of(row)
-        rack = None
-        if rack_ref.id is not None:
-            rack = self.racks.by_ref.get(rack_ref.id)
+        rack = self.racks.by_ref.get(rack_ref.id) if rack_ref.id is not None else None
+        location = _ref(row.data.get("location"))
+        if rack is None and location is not None:  # the rack's room, when the row names it
+            room = self.rooms.find(location.id, (site, (location.name or "").casefold()))
+            rack = self.racks.by_key.get((room, (rack_ref.name or "").casefold()))
         if rack is None:
             candidates = self.racks_at.get((site, (rack_ref.name or "").casefold()), [])
             if len(candidates) != 1:

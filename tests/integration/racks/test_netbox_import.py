@@ -203,3 +203,43 @@ def test_the_command_line_dry_runs_and_imports(tmp_path, monkeypatch):
     assert r.exit_code == 0 and "devices: 1 created" in r.output, r.output
     assert "devices: 0 created, 0 updated, 1 unchanged" in invoke(main, ["import", "netbox", *paths]).output
     assert invoke(main, ["import", "netbox", paths[0], "--contract", "oops"]).exit_code == 2
+
+
+def test_export_import_export_is_identical_and_changes_nothing(db, tmp_path):
+    """Round trip: what dcops exports, NetBox's bulk import and dcops' own import both read; importing it back
+    changes nothing and exporting again writes the same files, device-type YAML included."""
+    from dcops.interop.netbox_export import export
+
+    acme = CustomerFactory(name="Acme B.V.")
+    ContractFactory(customer=acme, number="C-1")
+    assert devicetypes.import_library(db, [SWITCH.parents[0]], "test").ok
+    assert run(db, files(tmp_path / "in", **csv_export("Acme B.V.", "C-1"))).ok
+    first = export(db, tmp_path / "out1")
+    assert first.counts == {"tenants": 1, "sites": 1, "locations": 2, "racks": 3, "devices": 3, "device types": 5}
+    devices = (tmp_path / "out1" / "devices.csv").read_text().splitlines()
+    assert devices[0].startswith("name,role,device_type,manufacturer,site,location,rack,position,face,status")
+    assert "core-1,hardware,EX2300-48T,Juniper,Grave,Zaal A,A01,40,front,active,,,AT-1,S1" in devices
+    events = db.scalar(select(func.count()).select_from(AuditEvent))
+
+    assert devicetypes.import_library(db, [tmp_path / "out1" / "device-types"], "test").counts == {"unchanged": 5}
+    back = run(db, [tmp_path / "out1"])
+    assert back.ok and all(c["created"] == c["updated"] == 0 for c in back.counts.values()), back.problems
+    assert db.scalar(select(func.count()).select_from(AuditEvent)) == events
+    export(db, tmp_path / "out2")
+    for path in sorted((tmp_path / "out1").rglob("*.*")):
+        twin = tmp_path / "out2" / path.relative_to(tmp_path / "out1")
+        assert twin.read_bytes() == path.read_bytes(), path.name
+
+
+def test_the_export_command_writes_the_files(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from dcops.cli import main
+
+    monkeypatch.setenv("DCOPS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DCOPS_DATABASE_URL", raising=False)
+    invoke = CliRunner().invoke
+    assert invoke(main, ["db", "upgrade"]).exit_code == 0
+    r = invoke(main, ["export", "netbox", str(tmp_path / "out")])
+    assert r.exit_code == 0 and "0 devices" in r.output, r.output
+    assert (tmp_path / "out" / "racks.csv").read_text() == "site,location,name,status,width,u_height,tenant\n"

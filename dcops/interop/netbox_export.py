@@ -1,0 +1,165 @@
+"""dcops inventory out to NetBox: CSV files for NetBox's bulk import (its field names) of tenants, sites, locations,
+racks and devices, and hardware types as device-type library YAML. `dcops import netbox` and `dcops import
+devicetypes` read them back: exporting, importing and exporting again gives the same files.
+
+Two columns are dcops' own and are custom fields on the NetBox side (create them there first, or drop the
+columns): `cf_kvk_number` on tenants (a business's KvK number, Art. 1.4) and `cf_contract` on devices (the contract
+a customer's hardware runs under).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from dcops.cabling.models import PortKind, PortSide
+from dcops.customers.models import Contract, Customer
+from dcops.racks.models import Hardware, HardwareStatus, HardwareType, Rack, RackKind, RackStatus, Room, Site
+
+_RACK_STATUS = {RackStatus.active: "active", RackStatus.planned: "planned", RackStatus.retired: "deprecated"}
+_DEVICE_STATUS = {
+    HardwareStatus.installed: "active",
+    HardwareStatus.planned: "planned",
+    HardwareStatus.removed: "offline",
+}
+DEVICE_ROLE = "hardware"  # NetBox requires a role; dcops has none: create this one in NetBox
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-")[:100] or "x"
+
+
+@dataclass(frozen=True)
+class Exported:
+    files: list[Path]
+    counts: dict[str, int]
+
+
+def _write(folder: Path, name: str, header: list[str], rows: Iterable[list[Any]]) -> tuple[Path, int]:
+    path = folder / f"{name}.csv"
+    n = 0
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(header)
+        for row in rows:
+            out.writerow(["" if v is None else v for v in row])
+            n += 1
+    return path, n
+
+
+def export(db: Session, folder: Path) -> Exported:
+    folder.mkdir(parents=True, exist_ok=True)
+    files, counts = [], {}
+
+    def add(result: tuple[Path, int], kind: str) -> None:
+        files.append(result[0])
+        counts[kind] = result[1]
+
+    customers = db.scalars(select(Customer).order_by(Customer.name)).all()
+    add(_write(folder, "tenants", ["name", "slug", "cf_kvk_number"],
+               ([c.name, slug(c.name), c.kvk_number] for c in customers)), "tenants")  # fmt: skip
+    sites = db.scalars(select(Site).order_by(Site.code)).all()
+    add(_write(folder, "sites", ["name", "slug", "status", "time_zone", "physical_address"],
+               ([s.name, s.code.lower(), "active", s.timezone, s.address] for s in sites)), "sites")  # fmt: skip
+    rooms = db.scalars(select(Room).options(joinedload(Room.site)).order_by(Room.site_id, Room.code)).all()
+    add(_write(folder, "locations", ["site", "name", "slug", "status"],
+               ([r.site.name, r.name, r.code.lower(), "active"] for r in rooms)), "locations")  # fmt: skip
+    racks = db.scalars(
+        select(Rack).options(joinedload(Rack.room).joinedload(Room.site), joinedload(Rack.customer))
+        .order_by(Rack.room_id, Rack.name)
+    ).all()  # fmt: skip
+    add(_write(folder, "racks", ["site", "location", "name", "status", "width", "u_height", "tenant"],
+               ([r.room.site.name, r.room.name, r.name, _RACK_STATUS[r.status], 19, r.u_height,
+                 r.customer.name if r.kind is RackKind.private and r.customer else None] for r in racks)),
+        "racks")  # fmt: skip
+    add(_write(folder, "devices", _DEVICE_HEADER, _devices(db)), "devices")
+    counts["device types"] = export_types(db, folder / "device-types")
+    return Exported(files, counts)
+
+
+_DEVICE_HEADER = ["name", "role", "device_type", "manufacturer", "site", "location", "rack", "position", "face",
+                  "status", "tenant", "cf_contract", "asset_tag", "serial"]  # fmt: skip
+
+
+def _devices(db: Session) -> Iterable[list[Any]]:
+    stmt = (
+        select(Hardware)
+        .options(
+            joinedload(Hardware.rack).joinedload(Rack.room).joinedload(Room.site),
+            joinedload(Hardware.contract).joinedload(Contract.customer),
+            joinedload(Hardware.hardware_type),
+        )
+        .where(Hardware.status != HardwareStatus.removed)
+        .order_by(Hardware.asset_tag)
+        .execution_options(yield_per=2000)
+    )
+    for hw in db.scalars(stmt):
+        ht, rack, contract = hw.hardware_type, hw.rack, hw.contract
+        yield [
+            hw.name,
+            DEVICE_ROLE,
+            ht.model if ht else None,
+            ht.manufacturer if ht else None,
+            rack.room.site.name if rack else None,
+            rack.room.name if rack else None,
+            rack.name if rack else None,
+            hw.position,
+            hw.face.value if hw.face else None,
+            _DEVICE_STATUS[hw.status],
+            contract.customer.name if contract else None,
+            contract.number if contract else None,
+            hw.asset_tag,
+            hw.serial,
+        ]
+
+
+def library_yaml(ht: HardwareType) -> dict[str, Any]:
+    """A hardware type as a device-type library file (the older front-port shape, which every NetBox reads)."""
+    data: dict[str, Any] = {
+        "manufacturer": ht.manufacturer,
+        "model": ht.model,
+        "slug": ht.slug,
+        **({"part_number": ht.part_number} if ht.part_number else {}),
+        "u_height": float(ht.u_height) if ht.u_height % 1 else int(ht.u_height),
+        "is_full_depth": ht.full_depth,
+        **({"airflow": ht.airflow} if ht.airflow else {}),
+        **({"description": ht.description} if ht.description else {}),
+    }
+    lists: dict[str, list[dict[str, Any]]] = {}
+    for t in ht.ports:
+        item: dict[str, Any] = {"name": t.name, **({"type": t.type} if t.type else {})}
+        if t.side is PortSide.front:
+            key = "front-ports"
+            if t.rear_port is not None:
+                item |= {"rear_port": t.rear_port, "rear_port_position": t.rear_position or 1}
+        elif t.side is PortSide.rear:
+            key, item = "rear-ports", item | {"positions": t.positions}
+        elif t.kind is PortKind.console:
+            key = "console-ports"
+        elif t.kind is PortKind.power:
+            key = "power-outlets" if t.outlet else "power-ports"
+            if t.max_draw_w is not None:
+                item["maximum_draw"] = t.max_draw_w
+        else:
+            key = "interfaces"
+        lists.setdefault(key, []).append(item)
+    order = ("interfaces", "console-ports", "power-ports", "power-outlets", "rear-ports", "front-ports")
+    return data | {k: lists[k] for k in order if k in lists}
+
+
+def export_types(db: Session, folder: Path) -> int:
+    n = 0
+    for ht in db.scalars(select(HardwareType).options(selectinload(HardwareType.ports)).order_by(HardwareType.slug)):
+        path = folder / re.sub(r"[^A-Za-z0-9 ._-]+", "-", ht.manufacturer) / f"{ht.slug}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("---\n" + yaml.safe_dump(library_yaml(ht), sort_keys=False, allow_unicode=True))
+        n += 1
+    return n
