@@ -50,6 +50,7 @@ from dcops.customers.records_pages import (
     PolicyRequestPages,
 )
 from dcops.db import make_engine, make_sessionmaker, request_session
+from dcops.interop.csv_lists import CSV_LISTS
 from dcops.moves.api import ROUTERS as RELOCATION_API
 from dcops.moves.pages import RELOCATION_PAGES
 from dcops.racks.api import ROUTERS as RACK_API
@@ -150,6 +151,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
                     RackPages,
                     HardwarePages,
                     HardwareTypePages,
+                    *CSV_LISTS,
                     CustomerPages,
                     ContractPages,
                     InvoicePages,

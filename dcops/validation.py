@@ -130,3 +130,12 @@ def parse(struct: type[T], data: Mapping[str, Any], *, form: bool = False) -> T:
 
 def as_dict(obj: msgspec.Struct) -> dict[str, Any]:
     return msgspec.structs.asdict(obj)
+
+
+def query_int(value: str | None) -> int | None:
+    """A filter's number, or None when it is missing, not a number or beyond what an id column holds."""
+    try:
+        number = int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+    return number if number is not None and -INT32_MAX - 1 <= number <= INT32_MAX else None

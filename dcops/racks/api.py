@@ -106,17 +106,7 @@ def _rack_query(p: dict[str, str]) -> Select[Any]:
 
 
 def _hardware_query(p: dict[str, str]) -> Select[Any]:
-    return service.hardware_query(
-        service.HardwareFilter(
-            q=p.get("q", ""),
-            site_id=query_int(p.get("site_id")),
-            room_id=query_int(p.get("room_id")),
-            rack_id=query_int(p.get("rack_id")),
-            customer_id=query_int(p.get("customer_id")),
-            status=HardwareStatus(p["status"]) if p.get("status") in HardwareStatus.__members__ else None,
-            owner=Owner(p["owner"]) if p.get("owner") in Owner.__members__ else None,
-        )
-    )
+    return service.hardware_query(service.hardware_filter(p))
 
 
 def _create_hardware(db: Session, data: HardwareCreateIn, who: str) -> Hardware:

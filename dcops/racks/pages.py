@@ -233,29 +233,9 @@ class HardwarePages(Controller):
     path = "/hardware"
 
     @get("/", name="hardware_list", opt=READ)
-    def index(
-        self,
-        request: Request,
-        db: Db,
-        q: FromQuery[str] = "",
-        site_id: FromQuery[str] = "",
-        room_id: FromQuery[str] = "",
-        rack_id: FromQuery[str] = "",
-        customer_id: FromQuery[str] = "",
-        status: FromQuery[str] = "",
-        owner: FromQuery[str] = "",
-        limit: FromQuery[int] = 50,
-        offset: FromQuery[int] = 0,
-    ) -> Template:
-        f = service.HardwareFilter(
-            q=q.strip(),
-            site_id=query_int(site_id),
-            room_id=query_int(room_id),
-            rack_id=query_int(rack_id),
-            customer_id=query_int(customer_id),
-            status=HardwareStatus(status) if status in HardwareStatus.__members__ else None,
-            owner=Owner(owner) if owner in Owner.__members__ else None,
-        )
+    def index(self, request: Request, db: Db, limit: FromQuery[int] = 50, offset: FromQuery[int] = 0) -> Template:
+        """Filters (q, site_id, room_id, rack_id, customer_id, status, owner) as the API and the CSV read them."""
+        f = service.hardware_filter(request.query_params)
         page = service.hardware_page(db, f, limit, offset)
         # htmx asks for the rows only while the user types in the filters.
         template = "racks/hardware_rows.html" if request.headers.get("hx-request") else "racks/hardware_list.html"

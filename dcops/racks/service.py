@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +25,7 @@ from dcops.search import contains_text
 from dcops.terms import Denied, Owner, Service
 from dcops.terms.lien import may_leave
 from dcops.terms.relocation import may_move_outside_order
-from dcops.validation import as_dict
+from dcops.validation import as_dict, query_int
 
 PLACEMENT = ("rack_id", "position", "face", "status")
 
@@ -496,6 +496,21 @@ class HardwareFilter:
     customer_id: int | None = None
     status: HardwareStatus | None = None
     owner: Owner | None = None
+
+
+def hardware_filter(p: Mapping[str, str]) -> HardwareFilter:
+    """The hardware list's filter from query parameters (the page, its CSV and the API read the same ones);
+    a value that is not one of the choices is no filter."""
+    status, owner = p.get("status", ""), p.get("owner", "")
+    return HardwareFilter(
+        q=p.get("q", "").strip(),
+        site_id=query_int(p.get("site_id")),
+        room_id=query_int(p.get("room_id")),
+        rack_id=query_int(p.get("rack_id")),
+        customer_id=query_int(p.get("customer_id")),
+        status=HardwareStatus(status) if status in HardwareStatus.__members__ else None,
+        owner=Owner(owner) if owner in Owner.__members__ else None,
+    )
 
 
 def hardware_query(f: HardwareFilter) -> Select[Any]:

@@ -11,7 +11,7 @@ from litestar import Request
 from dcops.access.keys import KeyRing
 from dcops.auth.service import CurrentUser
 from dcops.documents import DocumentStore
-from dcops.validation import INT32_MAX
+from dcops.validation import query_int  # noqa: F401 - pages import it from here
 from dcops.web.forms import Field, euros
 
 
@@ -47,12 +47,3 @@ def form_values(obj: Any, fields: list[Field]) -> dict[str, Any]:
         else:
             values[f.name] = v.value if isinstance(v, Enum) else ("" if v is None else v)
     return values
-
-
-def query_int(value: str | None) -> int | None:
-    """A filter's number, or None when it is missing, not a number or beyond what an id column holds."""
-    try:
-        number = int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-    return number if number is not None and -INT32_MAX - 1 <= number <= INT32_MAX else None
