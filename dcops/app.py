@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import AsyncIterator
@@ -51,6 +52,8 @@ from dcops.customers.records_pages import (
 )
 from dcops.db import make_engine, make_sessionmaker, request_session
 from dcops.interop.csv_lists import CSV_LISTS
+from dcops.interop.pages import ImportPages
+from dcops.interop.worker import job_loop
 from dcops.moves.api import ROUTERS as RELOCATION_API
 from dcops.moves.pages import RELOCATION_PAGES
 from dcops.racks.api import ROUTERS as RACK_API
@@ -81,9 +84,13 @@ async def favicon() -> File:
     return File(STATIC / "favicon.ico", media_type="image/vnd.microsoft.icon", content_disposition_type="inline")
 
 
-def create_app(settings: Settings, session_maker: sessionmaker[Session] | None = None) -> Litestar:
-    """`session_maker` lets tests hand in sessions bound to a rolled-back transaction."""
+def create_app(
+    settings: Settings, session_maker: sessionmaker[Session] | None = None, run_jobs: bool | None = None
+) -> Litestar:
+    """`session_maker` lets tests hand in sessions bound to a rolled-back transaction. `run_jobs`: this app claims
+    and runs queued imports in the background (by default when it has its own engine, not a test's sessions)."""
     engine = None
+    session_maker_given = session_maker is not None
     if session_maker is None:
         engine = make_engine(settings.database_url)
         session_maker = make_sessionmaker(engine)
@@ -106,7 +113,15 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
         except SQLAlchemyError as exc:
             logging.getLogger("dcops").warning("pass signing key not checked at startup: %s", exc)
 
+    background: list[asyncio.Task[None]] = []
+
+    async def start_jobs(app: Litestar) -> None:
+        if run_jobs if run_jobs is not None else session_maker_given is False:
+            background.append(asyncio.create_task(job_loop(maker, settings)))
+
     async def dispose(app: Litestar) -> None:
+        for task in background:
+            task.cancel()
         if engine is not None:
             engine.dispose()
 
@@ -152,6 +167,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
                     HardwarePages,
                     HardwareTypePages,
                     *CSV_LISTS,
+                    ImportPages,
                     CustomerPages,
                     ContractPages,
                     InvoicePages,
@@ -205,7 +221,7 @@ def create_app(settings: Settings, session_maker: sessionmaker[Session] | None =
                 ),
             }
         ),
-        on_startup=[check_keys],
+        on_startup=[check_keys, start_jobs],
         on_shutdown=[dispose],
         # On every response, errors included: see dcops.web.headers for why a send hook and not route middleware.
         before_send=[security_headers],

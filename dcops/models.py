@@ -19,6 +19,7 @@ from dcops.customers.models import (
 )
 from dcops.db import Base
 from dcops.documents import Document
+from dcops.interop.models import ImportFile, ImportJob
 from dcops.moves.models import HandBack, Relocation, RelocationItem
 from dcops.racks.models import Hardware, HardwareType, Rack, RackUnit, Room, Site
 
@@ -36,6 +37,8 @@ __all__ = [
     "Person",
     "Port",
     "PortTemplate",
+    "ImportJob",
+    "ImportFile",
     "HardwareType",
     "Visit",
     "VisitPass",

@@ -21,6 +21,7 @@ class Perm(StrEnum):
     door_check = "door:check"  # scan passes at the door
     audit_read = "audit:read"
     users_admin = "users:admin"  # users and API tokens
+    inventory_import = "inventory:import"  # bring a datacenter in from NetBox (the Import page)
 
 
 MATRIX: dict[Role, frozenset[Perm]] = {
@@ -37,6 +38,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.visits_write,
             Perm.visits_approve,
             Perm.audit_read,
+            Perm.inventory_import,
         }
     ),
     Role.technician: frozenset(

@@ -17,7 +17,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,6 +49,7 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
     from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 200_000_000
+PROGRESS_EVERY = 500  # rows
 KINDS = ("tenants", "sites", "locations", "racks", "devices")  # in the order they are applied
 LATER = ("device-types", "device_types", "interfaces", "front-ports", "rear-ports", "cables", "console-ports",
          "power-ports", "power-outlets", "manufacturers", "regions", "platforms")  # fmt: skip
@@ -254,10 +255,18 @@ class NetBoxImport:
 
     # Every row is checked against what is on record and what earlier rows add; nothing is written until all
     # rows passed, then each kind is written with one executemany per statement.
-    def run(self, rows: Iterable[Row]) -> Report:
+    def run(
+        self,
+        rows: Iterable[Row],
+        progress: Callable[[int, int], None] | None = None,
+        before_write: Callable[[], None] | None = None,
+    ) -> Report:
+        """`progress(done, total)` is told every PROGRESS_EVERY rows; `before_write` runs once all rows passed, right
+        before the first write (the Import page takes SQLite's write lock there, not while checking)."""
         by_kind: dict[str, list[Row]] = {k: [] for k in KINDS}
         for row in rows:
             by_kind[row.kind].append(row)
+        total, done = sum(len(v) for v in by_kind.values()), 0
         self._load_indexes()
         for kind in KINDS:
             check = getattr(self, f"_{kind}")
@@ -266,7 +275,14 @@ class NetBoxImport:
                     check(row)
                 except RowProblem as p:
                     self.report.problems.append(Problem(row.file, row.number, p.field, p.message, p.rule))
+                done += 1
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(done, total)
+        if progress is not None:
+            progress(total, total)
         if self.report.ok:
+            if before_write is not None:
+                before_write()
             self._write()
         return self.report
 
@@ -650,7 +666,13 @@ def _complete(table: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def import_files(
-    db: Session, paths: Iterable[Path], actor: str, today: date, contracts: dict[str, str] | None = None
+    db: Session,
+    paths: Iterable[Path],
+    actor: str,
+    today: date,
+    contracts: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> Report:
     """Read every file, check every row, and write it all in the caller's transaction when nothing is wrong (the
     caller commits only then)."""
@@ -666,7 +688,7 @@ def import_files(
         report = Report()
         report.problems = problems
         return report
-    return NetBoxImport(db, actor, today, contracts).run(rows)
+    return NetBoxImport(db, actor, today, contracts).run(rows, progress, before_write)
 
 
 def _files(paths: Iterable[Path]) -> Iterator[Path]:

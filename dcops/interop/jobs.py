@@ -1,0 +1,175 @@
+"""Imports from the Import page run in the background, so the browser may close: a job is queued with its files,
+one worker claims it (an UPDATE only one of several workers can win), runs it and reports how far it got while it
+runs. A job whose worker gave no sign of life for STALE (the process died) is claimed again by another."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from pathlib import Path, PurePath
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from dcops import audit
+from dcops.db import begin_write, utcnow
+from dcops.errors import ValidationFailed
+from dcops.interop import devicetypes, netbox
+from dcops.interop.models import ImportFile, ImportJob, JobStatus
+
+log = logging.getLogger("dcops.import")
+KINDS = {"netbox": "NetBox export (CSV, YAML, JSON, API pages)", "devicetypes": "Device-type library files (YAML)"}
+SUFFIXES = (".csv", ".json", ".yaml", ".yml")
+MAX_FILES, MAX_TOTAL_BYTES = 100, 200_000_000
+STALE = timedelta(seconds=60)
+HEARTBEAT = 0.5  # seconds between progress writes
+
+
+def parse_contracts(text: str) -> dict[str, str]:
+    """`Tenant name=C-2026-001` lines into {tenant: contract number}; ValidationFailed naming the line."""
+    found: dict[str, str] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        tenant, sep, number = line.partition("=")
+        if not sep or not tenant.strip() or not number.strip():
+            raise ValidationFailed({"contracts": f"Line {n}: write TENANT=CONTRACT-NUMBER"})
+        found[tenant.strip()] = number.strip()
+    return found
+
+
+def submit(
+    db: Session, kind: str, files: list[tuple[str, bytes]], actor: str, *, dry_run: bool, contracts: dict[str, str]
+) -> ImportJob:
+    errors: dict[str, str] = {}
+    if kind not in KINDS:
+        errors["kind"] = "Choose what the files are"
+    names = [PurePath(name.replace("\\", "/")).name[:200] for name, _ in files]
+    if not files:
+        errors["files"] = "Choose one or more files"
+    elif len(files) > MAX_FILES:
+        errors["files"] = f"At most {MAX_FILES} files at once"
+    elif bad := [n for n in names if not n.lower().endswith(SUFFIXES)]:
+        errors["files"] = f"{', '.join(bad)}: only {', '.join(SUFFIXES)} files"
+    elif sum(len(c) for _, c in files) > MAX_TOTAL_BYTES:
+        errors["files"] = f"More than {MAX_TOTAL_BYTES // 1_000_000} MB together: import in parts"
+    if errors:
+        raise ValidationFailed(errors)
+    job = ImportJob(kind=kind, dry_run=dry_run, contracts=contracts, created_by=actor)
+    job.files = [ImportFile(name=n, content=c) for n, (_, c) in zip(names, files, strict=True)]
+    db.add(job)
+    db.flush()
+    audit.record(
+        db,
+        actor=actor,
+        action="queue import",
+        object_type="import job",
+        object_id=job.id,
+        extra={"kind": kind, "dry_run": dry_run, "files": names},
+    )
+    return job
+
+
+def again(db: Session, job: ImportJob, actor: str) -> ImportJob:
+    """The same files for real, after a preview that found no problem."""
+    files = [(f.name, f.content) for f in job.files]
+    return submit(db, job.kind, files, actor, dry_run=False, contracts=dict(job.contracts))
+
+
+def _claimable(now: datetime) -> Any:
+    return or_(
+        ImportJob.status == JobStatus.queued,
+        and_(ImportJob.status == JobStatus.running, ImportJob.heartbeat_at < now - STALE),
+    )
+
+
+def claim(maker: sessionmaker[Session]) -> int | None:
+    """The oldest job waiting (or left by a dead worker), now this worker's; None when there is none or another
+    worker won it."""
+    now = utcnow()
+    with maker() as db:
+        job_id = db.scalar(select(ImportJob.id).where(_claimable(now)).order_by(ImportJob.id).limit(1))
+        if job_id is None:
+            return None
+        won = db.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id, _claimable(now))
+            .values(status=JobStatus.running, started_at=now, heartbeat_at=now, done=0)
+        )
+        db.commit()
+        return job_id if won.rowcount == 1 else None
+
+
+def run(maker: sessionmaker[Session], job_id: int, today: date) -> None:
+    """Run a claimed job to its end: the import in one transaction, committed only when it is no preview and found
+    no problem; progress and the report written beside it."""
+    last = 0.0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        if time.monotonic() - last < HEARTBEAT and done < total:
+            return
+        last = time.monotonic()
+        with maker() as side:
+            side.execute(
+                update(ImportJob).where(ImportJob.id == job_id).values(done=done, total=total, heartbeat_at=utcnow())
+            )
+            side.commit()
+
+    with maker() as db:
+        job = db.get(ImportJob, job_id)
+        assert job is not None
+        try:
+            with tempfile.TemporaryDirectory(prefix="dcops-import-") as folder:
+                paths = []
+                for f in job.files:
+                    path = Path(folder) / f"{len(paths):03d}" / f.name  # same names in one job stay apart
+                    path.parent.mkdir()
+                    path.write_bytes(f.content)
+                    paths.append(path)
+                report = _import(db, job, paths, today, progress)
+            if report["ok"] and not job.dry_run:
+                db.commit()
+            else:
+                db.rollback()
+            _finish(maker, job_id, JobStatus.done, report=report)
+        except Exception as exc:  # noqa: BLE001 - whatever went wrong, the job says so and nothing is saved
+            db.rollback()
+            log.exception("import job %s failed", job_id)
+            _finish(maker, job_id, JobStatus.failed, error=f"{type(exc).__name__}: {exc}")
+
+
+def _import(
+    db: Session, job: ImportJob, paths: list[Path], today: date, progress: Callable[[int, int], None]
+) -> dict[str, Any]:
+    names = {str(p): p.name for p in paths}
+    if job.kind == "devicetypes":
+        progress(0, len(paths))
+        result = devicetypes.import_library(db, paths, job.created_by)
+        progress(len(paths), len(paths))
+        problems = [
+            {"file": names.get(p.file, p.file), "row": p.line, "field": p.field, "message": p.message, "rule": None}
+            for p in result.problems
+        ]
+        return {"ok": result.ok, "counts": {"hardware types": dict(result.counts)}, "problems": problems}
+    nb = netbox.import_files(db, paths, job.created_by, today, dict(job.contracts), progress, lambda: begin_write(db))
+    problems = [asdict(p) | {"file": names.get(p.file, p.file)} for p in nb.problems]
+    return {"ok": nb.ok, "counts": {k: dict(v) for k, v in nb.counts.items() if v}, "problems": problems}
+
+
+def _finish(
+    maker: sessionmaker[Session], job_id: int, status: JobStatus, report: Any = None, error: str | None = None
+) -> None:
+    with maker() as side:
+        values: dict[str, Any] = {"status": status, "finished_at": utcnow(), "report": report, "error": error}
+        side.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values))
+        side.commit()
+
+
+def recent(db: Session, limit: int = 20) -> list[ImportJob]:
+    return list(db.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)))
