@@ -286,8 +286,16 @@ def import_netbox(paths: tuple[Path, ...], dry_run: bool, contracts: tuple[str, 
         if not sep or not tenant.strip() or not number.strip():
             raise click.BadParameter(f"{item!r}: give TENANT=CONTRACT-NUMBER", param_hint="--contract")
         defaults[tenant.strip()] = number.strip()
-    with _session() as session:
-        report = import_files(session, paths, "import", _settings().today(), defaults)
+    from tqdm import tqdm
+
+    with _session() as session, tqdm(unit=" rows", desc="checking", disable=None, leave=False) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        report = import_files(session, paths, "import", _settings().today(), defaults, progress)
+        bar.close()
         for problem in report.problems:
             click.echo(f"problem: {problem}", err=True)
         if not report.ok:
