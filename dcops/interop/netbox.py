@@ -1,6 +1,7 @@
-"""NetBox inventory in: tenants, sites, locations, racks and devices, from NetBox's bulk-import files (CSV, YAML,
-JSON, with NetBox's own field names) or from its REST API (the `results` of /api/tenancy/tenants/,
-/api/dcim/sites/, /api/dcim/locations/, /api/dcim/racks/, /api/dcim/devices/, several pages allowed).
+"""NetBox inventory in: tenants, sites, locations, racks, devices and their ports (interfaces, console and power
+ports, power outlets, front and rear ports), from NetBox's bulk-import files (CSV, YAML, JSON, with NetBox's own
+field names) or from its REST API (the `results` of /api/tenancy/tenants/, /api/dcim/sites/, /api/dcim/racks/,
+/api/dcim/devices/, /api/dcim/interfaces/, ..., several pages allowed).
 
 The contract still holds: a tenant is a customer (found by its NetBox id or name; a new one needs the KvK number
 Art. 1.4 asks of a business), a device belongs to a customer only through a contract (a `contract` column, or the
@@ -24,11 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from dcops import audit
+from dcops.cabling.models import Port, PortKind, PortSide
 from dcops.customers.models import Contract, Customer, CustomerKind
+from dcops.interop.devicetypes import interface_kind, pass_through_kind
 from dcops.racks import units
 from dcops.racks.models import (
     MAX_RACK_HEIGHT,
@@ -50,9 +53,10 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
 
 MAX_FILE_BYTES = 200_000_000
 PROGRESS_EVERY = 500  # rows
-KINDS = ("tenants", "sites", "locations", "racks", "devices")  # in the order they are applied
-LATER = ("device-types", "device_types", "interfaces", "front-ports", "rear-ports", "cables", "console-ports",
-         "power-ports", "power-outlets", "manufacturers", "regions", "platforms")  # fmt: skip
+PORT_KINDS = ("rear-ports", "front-ports", "interfaces", "console-ports", "console-server-ports", "power-ports",
+              "power-outlets")  # fmt: skip
+KINDS = ("tenants", "sites", "locations", "racks", "devices", *PORT_KINDS)  # in the order they are applied
+LATER = ("device-types", "device_types", "cables", "manufacturers", "regions", "platforms")
 _API_PATH = re.compile(r"/api/(?:dcim|tenancy)/([a-z-]+)/\d+/?$")
 _CODE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -129,7 +133,7 @@ def read(path: Path) -> list[Row] | Problem:
     kind = _kind(path, items[0] if items else {})
     if kind in LATER:
         return Problem(name, None, "", f"NetBox {kind} are not imported yet; import tenants, sites, locations, "
-                       "racks and devices, and hardware types from the device-type library")  # fmt: skip
+                       "racks, devices and their ports, and hardware types from the device-type library")  # fmt: skip
     if kind not in KINDS:
         return Problem(name, None, "", "Cannot tell what this file holds: name it after NetBox's list "
                        f"({', '.join(f'{k}.csv' for k in KINDS)}) or export it from the REST API")  # fmt: skip
@@ -221,6 +225,11 @@ def _id(row: Row) -> str | None:
     return None if value is None or str(value).strip() == "" else str(value).strip()
 
 
+def _device_key(value: Any) -> str:
+    ref = _ref(value)
+    return "" if ref is None else f"#{ref.id}" if ref.id is not None else (ref.name or "").casefold()
+
+
 def _code(text: str) -> str:
     return _CODE.sub("-", text).strip("-._")[:20] or "X"
 
@@ -268,8 +277,12 @@ class NetBoxImport:
             by_kind[row.kind].append(row)
         total, done = sum(len(v) for v in by_kind.values()), 0
         self._load_indexes()
+        self.front_names = {
+            (_device_key(r.data.get("device")), str(r.data.get("name", "")).strip().casefold())
+            for r in by_kind["front-ports"]
+        }
         for kind in KINDS:
-            check = getattr(self, f"_{kind}")
+            check = self._port if kind in PORT_KINDS else getattr(self, f"_{kind}")
             for row in by_kind[kind]:
                 try:
                     check(row)
@@ -324,6 +337,14 @@ class NetBoxImport:
         self.cells_of: dict[int, list[tuple[int, int, Face]]] = {}
         for key, holder in self.taken.items():
             self.cells_of.setdefault(holder, []).append(key)
+        self.ports: dict[tuple[int, str], int] = {
+            (hw, name.casefold()): i for i, hw, name in db.execute(select(Port.id, Port.hardware_id, Port.name))
+        }
+        self.device_names: dict[str, list[int]] = {}
+        for i, name in db.execute(select(Hardware.id, Hardware.name)):
+            self.device_names.setdefault(name.casefold(), []).append(i)
+        self.links: list[tuple[int, int]] = []  # (front, rear) pass-throughs to set once both have ids
+        self.rear_positions: dict[int, int] = {}
         self.next_id: dict[str, int] = {}
 
     def _new_id(self, kind: str) -> int:
@@ -504,6 +525,8 @@ class NetBoxImport:
             raise RowProblem("asset_tag", f"{tag} is the asset tag of other hardware")
         ident = self._plan("devices", found, values, current)
         self.hardware.add(ident, ref, tag)
+        if found is None:
+            self.device_names.setdefault(name.casefold(), []).append(ident)
         self.asset_tags[tag] = ident
         self._book(ident, values)
 
@@ -581,13 +604,71 @@ class NetBoxImport:
             self.taken[(values["rack_id"], unit, face)] = ident
         self.cells_of[ident] = [(values["rack_id"], unit, face) for unit, face in cells]
 
+    def _device_of(self, row: Row) -> int:
+        device = _ref(row.data.get("device"))
+        if device is None:
+            raise RowProblem("device", "is required")
+        if device.id is not None and device.id in self.hardware.by_ref:
+            return self.hardware.by_ref[device.id]
+        named = self.device_names.get((device.name or "").casefold(), [])
+        if len(named) != 1:
+            what = "No device" if not named else "More than one device is"
+            raise RowProblem("device", f"{what} named {device.name} (import devices first, or in the same run)")
+        return named[0]
+
+    def _port(self, row: Row) -> None:
+        """One port of a device: NetBox's interfaces, console and power ports and outlets, front and rear ports."""
+        hw = self._device_of(row)
+        name = _text(row, "name", 45, required=True)
+        assert name is not None
+        slug = _text(row, "type", 50)
+        side = {"front-ports": PortSide.front, "rear-ports": PortSide.rear}.get(row.kind, PortSide.none)
+        if row.kind == "interfaces":
+            kind = interface_kind(slug)
+            if kind is None:
+                self.report.counts[row.kind]["unchanged"] += 1  # virtual: nothing to cable, nothing to keep
+                return
+        elif row.kind in ("console-ports", "console-server-ports"):
+            kind = PortKind.console
+        elif row.kind in ("power-ports", "power-outlets"):
+            kind = PortKind.power
+        else:
+            kind = pass_through_kind(slug)
+        # NetBox lets a rear port share its front port's name; dcops' ports are named once per hardware ("1-R").
+        key_name = f"{name}-R" if side is PortSide.rear and self._front_named(row, name) else name
+        found = self.ports.get((hw, key_name.casefold()))
+        values: dict[str, Any] = {"hardware_id": hw, "name": key_name, "kind": kind, "side": side, "type": slug}
+        current = self._current(Port, found, [k for k in values if k != "hardware_id"]) if found else None
+        if current is not None:
+            current["hardware_id"] = hw
+        ident = self._plan(row.kind, found, values, current)
+        self.ports[(hw, key_name.casefold())] = ident
+        if side is PortSide.rear:
+            self.rear_positions[ident] = int(_number(row, "positions", 1, 1024) or 1)
+        if side is PortSide.front and (rear_name := _text(row, "rear_port", 50)) is not None:
+            rear = self.ports.get((hw, f"{rear_name}-R".casefold())) or self.ports.get((hw, rear_name.casefold()))
+            if rear is None:
+                raise RowProblem("rear_port", f"No rear port {rear_name} on this device (import rear ports first)")
+            if self.rear_positions.get(rear, 1) == 1:
+                self.links.append((ident, rear))
+
+    def _front_named(self, row: Row, name: str) -> bool:
+        return (_device_key(row.data.get("device")), name.casefold()) in self.front_names
+
     # --- writing ---
 
     def _write(self) -> None:
         """Every planned create and update, kind by kind, as executemany statements; placeholders replaced by the
         ids the database gave."""
         models = {"tenants": Customer, "sites": Site, "locations": Room, "racks": Rack, "devices": Hardware}
-        refs = {"site_id": "sites", "room_id": "locations", "customer_id": "tenants", "rack_id": "racks"}
+        models |= dict.fromkeys(PORT_KINDS, Port)
+        refs = {
+            "site_id": "sites",
+            "room_id": "locations",
+            "customer_id": "tenants",
+            "rack_id": "racks",
+            "hardware_id": "devices",
+        }
         real: dict[str, dict[int, int]] = {k: {} for k in KINDS}
         conn = self.db.connection()
         for kind in KINDS:
@@ -623,6 +704,19 @@ class NetBoxImport:
                     object_id="netbox",
                     extra={"created": created, "updated": {str(i): sorted(v) for i, v in updates}},
                 )
+        self._write_links(conn, real)
+
+    def _write_links(self, conn: Any, real: dict[str, dict[int, int]]) -> None:
+        """A front port and its rear port pass through to each other (one position each)."""
+        pairs = [(real["front-ports"].get(f, f), real["rear-ports"].get(r, r)) for f, r in self.links]
+        if not pairs:
+            return
+        port = Port.__table__
+        conn.execute(
+            update(port).where(port.c.id.in_([p for pair in pairs for p in pair])).values(pass_through_id=None)
+        )
+        set_link = update(port).where(port.c.id == bindparam("a")).values(pass_through_id=bindparam("b"))
+        conn.execute(set_link, [{"a": f, "b": r} for f, r in pairs] + [{"a": r, "b": f} for f, r in pairs])
 
     def _write_units(self, conn: Any, real: dict[str, dict[int, int]]) -> None:
         """The unit rows of every device created in a rack or placed anew (its old rows released first)."""
@@ -647,6 +741,7 @@ class NetBoxImport:
 
 # What tells a new row apart in its table (unique there), to read its id back after an executemany.
 _KEYS = {
+    **dict.fromkeys(PORT_KINDS, ("hardware_id", "name")),
     "tenants": ("name",),
     "sites": ("code",),
     "locations": ("site_id", "code"),

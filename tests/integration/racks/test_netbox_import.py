@@ -243,3 +243,40 @@ def test_the_export_command_writes_the_files(tmp_path, monkeypatch):
     r = invoke(main, ["export", "netbox", str(tmp_path / "out")])
     assert r.exit_code == 0 and "0 devices" in r.output, r.output
     assert (tmp_path / "out" / "racks.csv").read_text() == "site,location,name,status,width,u_height,tenant\n"
+
+
+def test_ports_come_in_with_their_pass_throughs_and_again_change_nothing(db, tmp_path):
+    from dcops.cabling.models import Port, PortKind, PortSide
+
+    export = csv_export("Acme B.V.", "C-1")
+    export["tenants__csv"] = "name,slug\n"
+    export["racks__csv"] = "site,location,name\nGrave,Zaal A,A01\n"
+    export["devices__csv"] = "name,site,rack,position,asset_tag\nsw-1,Grave,A01,1,T-SW\npp-1,Grave,A01,2,T-PP\n"
+    export["interfaces__csv"] = (
+        "device,name,type\nsw-1,ge-0/0/0,1000base-t\nsw-1,xe-0/1/0,10gbase-x-sfpp\nsw-1,vlan.1,virtual\n"
+    )
+    export["rear_ports__csv"] = "device,name,type,positions\npp-1,1,110-punch,1\npp-1,2,110-punch,1\n"
+    export["front_ports__csv"] = "device,name,type,rear_port,rear_port_position\npp-1,1,8p8c,1,1\npp-1,2,8p8c,2,1\n"
+    export["power_ports__csv"] = "device,name,type\nsw-1,PSU0,iec-60320-c14\n"
+    paths = files(tmp_path, **{k.replace("rear_ports", "rear-ports").replace("front_ports", "front-ports")
+                                .replace("power_ports", "power-ports"): v for k, v in export.items()})  # fmt: skip
+    report = run(db, paths)
+    assert report.ok, report.problems
+    assert report.counts["interfaces"] == {"created": 2, "unchanged": 1}  # the virtual one has nothing to cable
+    sw = db.scalars(select(Hardware).where(Hardware.asset_tag == "T-SW")).one()
+    ports = {p.name: p for p in db.scalars(select(Port).where(Port.hardware_id == sw.id))}
+    assert {n: (p.kind, p.type) for n, p in ports.items()} == {
+        "ge-0/0/0": (PortKind.copper, "1000base-t"),
+        "xe-0/1/0": (PortKind.fibre, "10gbase-x-sfpp"),
+        "PSU0": (PortKind.power, "iec-60320-c14"),
+    }
+    pp = db.scalars(select(Hardware).where(Hardware.asset_tag == "T-PP")).one()
+    panel = {p.name: p for p in db.scalars(select(Port).where(Port.hardware_id == pp.id))}
+    assert sorted(panel) == ["1", "1-R", "2", "2-R"] and panel["1-R"].side is PortSide.rear
+    assert panel["1"].pass_through_id == panel["1-R"].id and panel["1-R"].pass_through_id == panel["1"].id
+
+    again = run(db, paths)
+    assert again.ok and all(c["created"] == c["updated"] == 0 for c in again.counts.values()), again.counts
+    bad = files(tmp_path / "bad", interfaces__csv="device,name,type\nno-such-switch,ge-0/0/0,1000base-t\n")
+    (problem,) = run(db, bad).problems
+    assert (problem.row, problem.field) == (2, "device") and "No device named no-such-switch" in problem.message
