@@ -121,7 +121,7 @@ def _live_cable(db: Session, port_id: int) -> int | None:
     return db.scalar(select(CableEnd.cable_id).where(CableEnd.port_id == port_id))
 
 
-def _compatible(a: PortKind, b: PortKind) -> bool:
+def compatible(a: PortKind, b: PortKind) -> bool:
     """Power only to power, fibre only to fibre; copper network and console ports take the same cables."""
     if PortKind.power in (a, b) or PortKind.fibre in (a, b):
         return a is b
@@ -152,7 +152,7 @@ def _ports(db: Session, data: CableIn) -> tuple[Port, Port]:
     if errors:
         raise ValidationFailed(errors)
     a, b = found[data.a_port_id], found[data.b_port_id]
-    if not _compatible(a.kind, b.kind):
+    if not compatible(a.kind, b.kind):
         raise ValidationFailed({"b_port_id": f"A {a.kind.value} port cannot be cabled to a {b.kind.value} port"})
     return a, b
 

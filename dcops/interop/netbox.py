@@ -1,7 +1,7 @@
-"""NetBox inventory in: tenants, sites, locations, racks, devices and their ports (interfaces, console and power
-ports, power outlets, front and rear ports), from NetBox's bulk-import files (CSV, YAML, JSON, with NetBox's own
-field names) or from its REST API (the `results` of /api/tenancy/tenants/, /api/dcim/sites/, /api/dcim/racks/,
-/api/dcim/devices/, /api/dcim/interfaces/, ..., several pages allowed).
+"""NetBox inventory in: tenants, sites, locations, racks, devices, their ports (interfaces, console and power
+ports, power outlets, front and rear ports) and cables, from NetBox's bulk-import files (CSV, YAML, JSON, with
+NetBox's own field names) or from its REST API (the `results` of /api/tenancy/tenants/, /api/dcim/sites/,
+/api/dcim/racks/, /api/dcim/devices/, /api/dcim/interfaces/, /api/dcim/cables/, ..., several pages allowed).
 
 The contract still holds: a tenant is a customer (found by its NetBox id or name; a new one needs the KvK number
 Art. 1.4 asks of a business), a device belongs to a customer only through a contract (a `contract` column, or the
@@ -14,6 +14,7 @@ plain executemany statements, one audit event per kind and import naming every o
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -29,7 +30,8 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from dcops import audit
-from dcops.cabling.models import Port, PortKind, PortSide
+from dcops.cabling.models import Cable, CableEnd, CableStatus, Port, PortKind, PortSide
+from dcops.cabling.service import compatible
 from dcops.customers.models import Contract, Customer, CustomerKind
 from dcops.interop.devicetypes import interface_kind, pass_through_kind
 from dcops.racks import units
@@ -45,6 +47,7 @@ from dcops.racks.models import (
     Room,
     Site,
 )
+from dcops.terms.cabling import Route
 
 try:
     from yaml import CSafeLoader as Loader
@@ -55,8 +58,12 @@ MAX_FILE_BYTES = 200_000_000
 PROGRESS_EVERY = 500  # rows
 PORT_KINDS = ("rear-ports", "front-ports", "interfaces", "console-ports", "console-server-ports", "power-ports",
               "power-outlets")  # fmt: skip
-KINDS = ("tenants", "sites", "locations", "racks", "devices", *PORT_KINDS)  # in the order they are applied
-LATER = ("device-types", "device_types", "cables", "manufacturers", "regions", "platforms")
+KINDS = ("tenants", "sites", "locations", "racks", "devices", *PORT_KINDS, "cables")  # in the order applied
+LATER = ("device-types", "device_types", "manufacturers", "regions", "platforms")
+_CABLE_STATUS = {"connected": CableStatus.connected, "planned": CableStatus.planned,
+                 "decommissioning": CableStatus.connected}  # fmt: skip
+_TERMINATION = {"dcim.interface", "dcim.frontport", "dcim.rearport", "dcim.consoleport", "dcim.consoleserverport",
+                "dcim.powerport", "dcim.poweroutlet"}  # fmt: skip
 _API_PATH = re.compile(r"/api/(?:dcim|tenancy)/([a-z-]+)/\d+/?$")
 _CODE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -133,7 +140,7 @@ def read(path: Path) -> list[Row] | Problem:
     kind = _kind(path, items[0] if items else {})
     if kind in LATER:
         return Problem(name, None, "", f"NetBox {kind} are not imported yet; import tenants, sites, locations, "
-                       "racks, devices and their ports, and hardware types from the device-type library")  # fmt: skip
+                       "racks, devices, ports and cables, and hardware types from the device-type library")  # fmt: skip
     if kind not in KINDS:
         return Problem(name, None, "", "Cannot tell what this file holds: name it after NetBox's list "
                        f"({', '.join(f'{k}.csv' for k in KINDS)}) or export it from the REST API")  # fmt: skip
@@ -223,6 +230,12 @@ def _number(row: Row, key: str, low: float, high: float) -> float | None:
 def _id(row: Row) -> str | None:
     value = row.data.get("id")
     return None if value is None or str(value).strip() == "" else str(value).strip()
+
+
+def _generated_label(row: Row, a: int, b: int) -> str:
+    """A cable without a label or NetBox id: one derived from its ends, the same at every import."""
+    ends = "|".join(str(row.data.get(k, "")) for k in ("side_a_device", "side_a_name", "side_b_device", "side_b_name"))
+    return "NB-" + hashlib.sha1(ends.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 def _device_key(value: Any) -> str:
@@ -345,16 +358,24 @@ class NetBoxImport:
             self.device_names.setdefault(name.casefold(), []).append(i)
         self.links: list[tuple[int, int]] = []  # (front, rear) pass-throughs to set once both have ids
         self.rear_positions: dict[int, int] = {}
-        self.next_id: dict[str, int] = {}
+        self.cables = dict(db.execute(select(Cable.label, Cable.id)).all())
+        self.cable_ends = {p: c for p, c in db.execute(select(CableEnd.port_id, CableEnd.cable_id))}
+        self.port_facts: dict[int, tuple[int, PortKind]] = {
+            i: (hw, kind) for i, hw, kind in db.execute(select(Port.id, Port.hardware_id, Port.kind))
+        }
+        self.hardware_rack = dict(db.execute(select(Hardware.id, Hardware.rack_id)).all())
+        self.ends_of: dict[int, tuple[int, int]] = {}  # cable -> its two ports, as this import leaves them
+        self.last_placeholder = 0
 
-    def _new_id(self, kind: str) -> int:
-        """A placeholder id for a row not written yet (negative: never a real one)."""
-        self.next_id[kind] = self.next_id.get(kind, 0) - 1
-        return self.next_id[kind]
+    def _new_id(self) -> int:
+        """A placeholder id for a row not written yet: negative (never a real one) and unique across kinds (ports
+        of several kinds meet in one cable)."""
+        self.last_placeholder -= 1
+        return self.last_placeholder
 
     def _plan(self, kind: str, existing: int | None, values: dict[str, Any], current: dict[str, Any] | None) -> int:
         if existing is None:
-            ident = self._new_id(kind)
+            ident = self._new_id()
             self.writes[kind].append(("create", ident, values))
             self.report.counts[kind]["created"] += 1
             return ident
@@ -525,6 +546,7 @@ class NetBoxImport:
             raise RowProblem("asset_tag", f"{tag} is the asset tag of other hardware")
         ident = self._plan("devices", found, values, current)
         self.hardware.add(ident, ref, tag)
+        self.hardware_rack[ident] = values.get("rack_id")
         if found is None:
             self.device_names.setdefault(name.casefold(), []).append(ident)
         self.asset_tags[tag] = ident
@@ -643,6 +665,7 @@ class NetBoxImport:
             current["hardware_id"] = hw
         ident = self._plan(row.kind, found, values, current)
         self.ports[(hw, key_name.casefold())] = ident
+        self.port_facts[ident] = (hw, kind)
         if side is PortSide.rear:
             self.rear_positions[ident] = int(_number(row, "positions", 1, 1024) or 1)
         if side is PortSide.front and (rear_name := _text(row, "rear_port", 50)) is not None:
@@ -651,6 +674,75 @@ class NetBoxImport:
                 raise RowProblem("rear_port", f"No rear port {rear_name} on this device (import rear ports first)")
             if self.rear_positions.get(rear, 1) == 1:
                 self.links.append((ident, rear))
+
+    def _cables(self, row: Row) -> None:
+        """A cable between two ports on record or imported before it; the supplier's (NetBox records no installer),
+        one cable per port, ports of a kind one cable can join."""
+        a, b = self._termination(row, "a"), self._termination(row, "b")
+        if a == b:
+            raise RowProblem("side_b_name", "A cable joins two different ports")
+        (hw_a, kind_a), (hw_b, kind_b) = self.port_facts[a], self.port_facts[b]
+        if not compatible(kind_a, kind_b):
+            raise RowProblem("type", f"A {kind_a.value} port and a {kind_b.value} port take no cable between them")
+        installer = (_text(row, "cf_installed_by", 20) or "supplier").casefold()
+        if installer != "supplier":
+            raise RowProblem("cf_installed_by", "Customers' cables are logged in dcops, where A3 is asked", "A3")
+        ref = _id(row)
+        label = _text(row, "label", 50) or (f"NB-{ref}" if ref else _generated_label(row, a, b))
+        found = self.cables.get(label)
+        status = _CABLE_STATUS.get((_text(row, "status", 20) or "connected").casefold())
+        if status is None:
+            raise RowProblem("status", "is connected, planned or decommissioning")
+        for port in (a, b):  # one cable per port
+            holder = self.cable_ends.get(port)
+            if holder is not None and holder != (found if found is not None else object()):
+                raise RowProblem("side_a_name" if port == a else "side_b_name", "This port has a cable already")
+        length = _number(row, "length", 0, 1_000_000)
+        unit = (_text(row, "length_unit", 5) or "m").casefold()
+        if length is not None and unit not in ("m", "cm"):
+            length, unit = length * {"km": 100_000, "ft": 30.48, "in": 2.54}.get(unit, 100), "cm"
+        rack_a, rack_b = self.hardware_rack.get(hw_a), self.hardware_rack.get(hw_b)
+        values: dict[str, Any] = {
+            "label": label,
+            "a_port_id": a,
+            "b_port_id": b,
+            "type": _text(row, "type", 40) or "unspecified",
+            "colour": _text(row, "color", 30),
+            "length": round(length) if length else None,
+            "length_unit": unit,
+            "route": Route.in_rack if rack_a is not None and rack_a == rack_b else Route.overhead,
+            "status": status,
+        }
+        ident = self._plan("cables", found, values, self._current(Cable, found, values))
+        self.cables[label] = ident
+        for port in (a, b):
+            self.cable_ends[port] = ident
+        self.ends_of[ident] = (a, b)
+
+    def _termination(self, row: Row, side: str) -> int:
+        """The port at one end: the API's `{side}_terminations`, or the CSV's side_{side}_device/_type/_name."""
+        terminations = row.data.get(f"{side}_terminations")
+        if isinstance(terminations, list):
+            if len(terminations) != 1:
+                raise RowProblem(f"{side}_terminations", "A dcops cable joins one port at each end")
+            t = terminations[0] if isinstance(terminations[0], dict) else {}
+            kind, obj = t.get("object_type"), t.get("object") or {}
+            device, name = obj.get("device"), obj.get("name")
+        else:
+            kind = _text(row, f"side_{side}_type", 40)
+            device, name = row.data.get(f"side_{side}_device"), _text(row, f"side_{side}_name", 64)
+        field = f"side_{side}_name"
+        if kind not in _TERMINATION:
+            raise RowProblem(f"side_{side}_type", f"{kind or 'nothing'}: a cable ends on a device's port here")
+        if not name:
+            raise RowProblem(field, "is required")
+        hw = self._device_of(Row(row.file, row.number, row.kind, {"device": device}))
+        port = self.ports.get((hw, str(name).casefold())) or (
+            self.ports.get((hw, f"{name}-R".casefold())) if kind == "dcim.rearport" else None
+        )
+        if port is None:
+            raise RowProblem(field, f"No port {name} on that device (import its ports first, or in the same run)")
+        return port
 
     def _front_named(self, row: Row, name: str) -> bool:
         return (_device_key(row.data.get("device")), name.casefold()) in self.front_names
@@ -661,7 +753,7 @@ class NetBoxImport:
         """Every planned create and update, kind by kind, as executemany statements; placeholders replaced by the
         ids the database gave."""
         models = {"tenants": Customer, "sites": Site, "locations": Room, "racks": Rack, "devices": Hardware}
-        models |= dict.fromkeys(PORT_KINDS, Port)
+        models |= dict.fromkeys(PORT_KINDS, Port) | {"cables": Cable}
         refs = {
             "site_id": "sites",
             "room_id": "locations",
@@ -669,6 +761,7 @@ class NetBoxImport:
             "rack_id": "racks",
             "hardware_id": "devices",
         }
+        port_ids: dict[int, int] = {}
         real: dict[str, dict[int, int]] = {k: {} for k in KINDS}
         conn = self.db.connection()
         for kind in KINDS:
@@ -677,8 +770,12 @@ class NetBoxImport:
             updates = [(i, v) for op, i, v in self.writes[kind] if op == "update"]
 
             def resolved(values: dict[str, Any]) -> dict[str, Any]:
-                return {k: real[refs[k]].get(v, v) if k in refs and isinstance(v, int) and v < 0 else v
-                        for k, v in values.items()}  # fmt: skip
+                out = {k: real[refs[k]].get(v, v) if k in refs and isinstance(v, int) and v < 0 else v
+                       for k, v in values.items()}  # fmt: skip
+                for end in ("a_port_id", "b_port_id"):  # a port made by this import, of any of the port kinds
+                    if isinstance(out.get(end), int) and out[end] < 0:
+                        out[end] = port_ids[out[end]]
+                return out
 
             created: list[int] = []
             if creates:  # one executemany, then the new ids read back by each row's natural key
@@ -695,6 +792,10 @@ class NetBoxImport:
                 conn.execute(update(table).where(table.c.id == ident).values(**resolved(values)))
             if kind == "devices":
                 self._write_units(conn, real)
+            if kind in PORT_KINDS:
+                port_ids.update(real[kind])
+            if kind == "cables":
+                self._write_cable_ends(conn, real["cables"], port_ids)
             if created or updates:
                 audit.record(
                     self.db,
@@ -705,6 +806,23 @@ class NetBoxImport:
                     extra={"created": created, "updated": {str(i): sorted(v) for i, v in updates}},
                 )
         self._write_links(conn, real)
+
+    def _write_cable_ends(self, conn: Any, cables: dict[int, int], port_ids: dict[int, int]) -> None:
+        """One cable_end row per port of every live cable written (its primary key: one cable per port)."""
+        written = [i for op, i, _ in self.writes["cables"]]
+        if not written:
+            return
+        real = [cables.get(i, i) for i in written]
+        conn.execute(CableEnd.__table__.delete().where(CableEnd.__table__.c.cable_id.in_(real)))
+        removed = {i for op, i, v in self.writes["cables"] if v.get("status") is CableStatus.removed}
+        rows = [
+            {"port_id": port_ids.get(p, p), "cable_id": cables.get(i, i)}
+            for i in written
+            if i not in removed
+            for p in self.ends_of[i]
+        ]
+        if rows:
+            conn.execute(insert(CableEnd.__table__), rows)
 
     def _write_links(self, conn: Any, real: dict[str, dict[int, int]]) -> None:
         """A front port and its rear port pass through to each other (one position each)."""
@@ -742,6 +860,7 @@ class NetBoxImport:
 # What tells a new row apart in its table (unique there), to read its id back after an executemany.
 _KEYS = {
     **dict.fromkeys(PORT_KINDS, ("hardware_id", "name")),
+    "cables": ("label",),
     "tenants": ("name",),
     "sites": ("code",),
     "locations": ("site_id", "code"),

@@ -165,7 +165,7 @@ def test_two_devices_in_one_unit_are_refused_on_the_second_row(db, tmp_path):
 def test_bad_files_get_a_clear_problem(db, tmp_path):
     bad = files(
         tmp_path,
-        cables__csv="termination_a_type\n",
+        manufacturers__csv="name,slug\nAcme,acme\n",
         stuff__csv="a,b\n1,2\n",
         sites__json="{not json",
         racks__yaml="- [unclosed\n",
@@ -174,7 +174,7 @@ def test_bad_files_get_a_clear_problem(db, tmp_path):
     (tmp_path / "devices.csv").write_bytes("name\nCaf\xe9\n".encode("latin-1"))
     report = run(db, [*bad, tmp_path / "devices.csv"])
     messages = {Path(p.file).name: p.message for p in report.problems}
-    assert "cables are not imported yet" in messages["cables.csv"]
+    assert "manufacturers are not imported yet" in messages["manufacturers.csv"]
     assert "Cannot tell what this file holds" in messages["stuff.csv"]
     assert messages["sites.json"].startswith("Cannot be read as JSON")
     assert messages["racks.yaml"].startswith("Cannot be read as YAML")
@@ -280,3 +280,51 @@ def test_ports_come_in_with_their_pass_throughs_and_again_change_nothing(db, tmp
     bad = files(tmp_path / "bad", interfaces__csv="device,name,type\nno-such-switch,ge-0/0/0,1000base-t\n")
     (problem,) = run(db, bad).problems
     assert (problem.row, problem.field) == (2, "device") and "No device named no-such-switch" in problem.message
+
+
+def test_cables_join_imported_ports_one_per_port_and_again_change_nothing(db, tmp_path):
+    from dcops.cabling.models import Cable, CableEnd, CableStatus
+
+    export = {
+        "sites__csv": "name,slug\nGrave,grv1\n",
+        "locations__csv": "site,name,slug\nGrave,Zaal A,zaal-a\n",
+        "racks__csv": "site,location,name\nGrave,Zaal A,A01\nGrave,Zaal A,A02\n",
+        "devices__csv": "name,site,rack,position,asset_tag\nsw-1,Grave,A01,1,T-SW\nsrv-1,Grave,A01,3,T-S1\n"
+        "srv-2,Grave,A02,3,T-S2\n",
+        "interfaces__csv": "device,name,type\nsw-1,ge1,1000base-t\nsw-1,ge2,1000base-t\nsrv-1,eth0,1000base-t\n"
+        "srv-2,eth0,1000base-t\nsrv-2,sfp0,10gbase-x-sfpp\n",
+        "power-ports__csv": "device,name,type\nsrv-2,PSU0,iec-60320-c14\n",
+        "cables__csv": "side_a_device,side_a_type,side_a_name,side_b_device,side_b_type,side_b_name,type,status,label,"
+        "length,length_unit\n"
+        "sw-1,dcim.interface,ge1,srv-1,dcim.interface,eth0,cat6a,connected,C-001,2,m\n"
+        "sw-1,dcim.interface,ge2,srv-2,dcim.interface,eth0,cat6a,planned,,150,cm\n",
+    }
+    paths = files(tmp_path, **export)
+    report = run(db, paths)
+    assert report.ok and report.counts["cables"]["created"] == 2, report.problems
+    first = db.scalars(select(Cable).where(Cable.label == "C-001")).one()
+    assert first.route.value == "in_rack" and first.length == 2 and first.installed_by.value == "supplier"
+    second = db.scalars(select(Cable).where(Cable.label != "C-001", Cable.label.like("NB-%"))).one()
+    assert second.status is CableStatus.planned and second.route.value == "overhead" and second.length_unit == "cm"
+    assert db.scalar(select(func.count()).select_from(CableEnd)) == 4  # both ends of both cables held
+    again = run(db, paths)
+    assert again.ok and again.counts["cables"] == {"unchanged": 2}, again.counts
+
+    wrong = export | {
+        "cables__csv": "side_a_device,side_a_type,side_a_name,side_b_device,side_b_type,side_b_name,label,"
+        "cf_installed_by\n"
+        "sw-1,dcim.interface,ge1,srv-2,dcim.interface,eth0,C-002,\n"  # ge1 has C-001 already
+        "srv-2,dcim.interface,sfp0,srv-2,dcim.powerport,PSU0,C-003,\n"  # fibre to power
+        "srv-1,dcim.interface,eth0,srv-1,dcim.interface,eth0,C-004,\n"  # one port twice
+        "sw-1,dcim.interface,ge9,srv-2,dcim.interface,eth0,C-005,\n"  # no such port
+        "sw-1,dcim.interface,ge2,srv-2,dcim.interface,eth0,C-006,customer\n"  # a customer's cable
+    }
+    report = run(db, files(tmp_path / "wrong", **wrong))
+    problems = {(p.row, p.field, p.rule) for p in report.problems}
+    assert problems == {
+        (2, "side_a_name", None),
+        (3, "type", None),
+        (4, "side_b_name", None),
+        (5, "side_a_name", None),
+        (6, "cf_installed_by", "A3"),
+    }, report.problems
