@@ -68,9 +68,10 @@ db.commit()
 """
 
 
-def _database(folder: Path) -> str:
-    """A migrated SQLite file with the tenants as customers (each with a contract) and the hardware types."""
-    url = f"sqlite:///{folder / 'dcops.sqlite3'}"
+def _database(folder: Path, url: str | None = None) -> str:
+    """A migrated database (an SQLite file unless `url`) with the tenants as customers (each with a contract) and
+    the hardware types."""
+    url = url or f"sqlite:///{folder / 'dcops.sqlite3'}"
     migrate.upgrade(url)
     engine = make_engine(url)
     with make_sessionmaker(engine)() as db:
@@ -168,3 +169,23 @@ def test_a_netbox_export_of_twenty_thousand_devices(tmp_path):
     assert (
         _count(url) == _count(f"sqlite:///{ref / 'dcops.sqlite3'}") == (devices, devices, devices * PORTS, CABLED * 2)
     )
+
+
+PG_URL = os.environ.get("DCOPS_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def test_the_same_export_into_postgresql(tmp_path):
+    """The same 100,011 objects into PostgreSQL (a fresh database on the local server), whole process."""
+    from tests.conftest import fresh_database
+
+    export = tmp_path / "export"
+    _export(export)
+    with fresh_database(PG_URL, tmp_path) as url:
+        _database(tmp_path, url)
+        env = {**os.environ, "DCOPS_DATA_DIR": str(tmp_path), "DCOPS_DATABASE_URL": url}
+        wall, peak = _timed([sys.executable, "-m", "dcops.cli", "import", "netbox", str(export)], env)
+        counts = _count(url)
+    devices = RACKS * PER_RACK
+    print(f"\nNetBox import, PostgreSQL, the same {1 + ROOMS + RACKS + devices * (1 + PORTS) + CABLED:,} objects: "
+          f"{wall:.2f} s, peak memory {peak:.0f} MB")  # fmt: skip
+    assert counts == (devices, devices, devices * PORTS, CABLED * 2)
