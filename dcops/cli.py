@@ -250,18 +250,23 @@ def import_devicetypes(paths: tuple[Path, ...], dry_run: bool) -> None:
 
     with _session() as session:
         report = import_library(session, paths, "import")
-        for problem in report.problems:
-            click.echo(f"problem: {problem}", err=True)
         counts = ", ".join(f"{report.counts[k]} {k}" for k in ("created", "updated", "unchanged"))
-        if not report.ok:
-            session.rollback()
-            raise click.ClickException(f"{len(report.problems)} problem(s) in {report.files} file(s): nothing saved")
-        if dry_run:
-            session.rollback()
-            click.echo(f"{report.files} file(s) read; would be: {counts} (dry run: nothing saved)")
-            return
-        session.commit()
-    click.echo(f"{report.files} file(s) read: {counts}")
+        _conclude(session, report.problems, dry_run, f"{counts} ({report.files} file(s) read)")
+
+
+def _conclude(session: Any, problems: list[Any], dry_run: bool, summary: str) -> None:
+    """An import's end: every problem and nothing saved, or the dry run's counts, or saved."""
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
+    if problems:
+        session.rollback()
+        raise click.ClickException(f"{len(problems)} problem(s): nothing saved")
+    if dry_run:
+        session.rollback()
+        click.echo(f"would be: {summary} (dry run: nothing saved)")
+        return
+    session.commit()
+    click.echo(summary)
 
 
 @import_.command("netbox")
@@ -278,14 +283,14 @@ def import_netbox(paths: tuple[Path, ...], dry_run: bool, contracts: tuple[str, 
     """Tenants, sites, locations, racks and devices from NetBox: bulk-import files (CSV, YAML, JSON named after what
     they hold, e.g. racks.csv) or REST API pages (/api/dcim/racks/ ...). All of them or none: every problem is
     listed with its file, row, field and rule, and nothing is saved."""
+    from dcops.errors import ValidationFailed
+    from dcops.interop.jobs import parse_contracts
     from dcops.interop.netbox import import_files
 
-    defaults = {}
-    for item in contracts:
-        tenant, sep, number = item.partition("=")
-        if not sep or not tenant.strip() or not number.strip():
-            raise click.BadParameter(f"{item!r}: give TENANT=CONTRACT-NUMBER", param_hint="--contract")
-        defaults[tenant.strip()] = number.strip()
+    try:
+        defaults = parse_contracts("\n".join(contracts))
+    except ValidationFailed as exc:
+        raise click.BadParameter(exc.errors["contracts"], param_hint="--contract") from exc
     from tqdm import tqdm
 
     with _session() as session, tqdm(unit=" rows", desc="checking", disable=None, leave=False) as bar:
@@ -296,17 +301,7 @@ def import_netbox(paths: tuple[Path, ...], dry_run: bool, contracts: tuple[str, 
 
         report = import_files(session, paths, "import", _settings().today(), defaults, progress)
         bar.close()
-        for problem in report.problems:
-            click.echo(f"problem: {problem}", err=True)
-        if not report.ok:
-            session.rollback()
-            raise click.ClickException(f"{len(report.problems)} problem(s): nothing saved")
-        if dry_run:
-            session.rollback()
-            click.echo(f"would be: {report.summary()} (dry run: nothing saved)")
-            return
-        session.commit()
-    click.echo(report.summary())
+        _conclude(session, report.problems, dry_run, report.summary())
 
 
 @main.group("export")

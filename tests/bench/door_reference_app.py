@@ -26,15 +26,25 @@ KEYS = {
 _local = threading.local()
 
 
-def _db() -> sqlite3.Connection:
+def connection(path: str, foreign_keys: bool = False) -> sqlite3.Connection:
+    """This thread's connection to the dcops database, set up as dcops sets up its own (WAL, busy timeout)."""
     if not hasattr(_local, "db"):
-        db = sqlite3.connect(os.environ["DOOR_REF_DB"], isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA busy_timeout=5000")
-        db.execute("CREATE TABLE IF NOT EXISTS ref_check (id INTEGER PRIMARY KEY, at TEXT, pass_id INT, sha TEXT)")
+        if foreign_keys:
+            db.execute("PRAGMA foreign_keys=ON")
         _local.db = db
     return _local.db
+
+
+def _db() -> sqlite3.Connection:
+    db = connection(os.environ["DOOR_REF_DB"])
+    if not getattr(_local, "ready", False):
+        db.execute("CREATE TABLE IF NOT EXISTS ref_check (id INTEGER PRIMARY KEY, at TEXT, pass_id INT, sha TEXT)")
+        _local.ready = True
+    return db
 
 
 def check(body: bytes) -> dict[str, object]:

@@ -13,23 +13,16 @@ import json
 import os
 import re
 import sqlite3
-import threading
 from datetime import UTC, datetime
 
-_local = threading.local()
+from tests.bench.door_reference_app import connection
+
 _PATH = re.compile(r"^/api/hardware/(\d+)/(mount|move|unmount)$")
 _COLUMNS = "id, name, asset_tag, rack_id, position, face, status, u_height"
 
 
 def _db() -> sqlite3.Connection:
-    if not hasattr(_local, "db"):
-        db = sqlite3.connect(os.environ["MOUNT_REF_DB"], isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA busy_timeout=5000")
-        db.execute("PRAGMA foreign_keys=ON")
-        _local.db = db
-    return _local.db
+    return connection(os.environ["MOUNT_REF_DB"], foreign_keys=True)
 
 
 def _event(db: sqlite3.Connection, action: str, hardware_id: int, data: dict[str, object]) -> None:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -158,8 +159,9 @@ def _run(base: str, token: str, room_id: int, codes: list[str], checks: int = CH
     return [x for per in latencies for x in per], elapsed
 
 
-def _statements(data: Path, token: str, room_id: int, code: str) -> tuple[int, int]:
-    """Statements of one check-in and one check-out over HTTP, token lookup included."""
+def statements_over_http(data: Path, token: str, calls: dict[str, Callable[[Client], object]]) -> dict[str, int]:
+    """The SQL statements each call costs over HTTP on the bench's database (transaction control left out), the
+    token lookup included: a fresh app with a counter on its engine, as a worker serves it."""
     engine = make_engine(f"sqlite:///{data / 'dcops.sqlite3'}")
     seen: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
@@ -169,14 +171,27 @@ def _statements(data: Path, token: str, room_id: int, code: str) -> tuple[int, i
     )
     client = Client(app)
     client.headers["Authorization"] = f"Bearer {token}"
-    counts = []
-    for direction in ("in", "out"):
+    counts = {}
+    for name, call in calls.items():
         seen.clear()
-        r = client.post("/api/door/checks", json={"code": code, "room_id": room_id, "direction": direction})
-        assert r.status_code == 201 and r.json()["allowed"], r.text
-        counts.append(len([s for s in seen if not s.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))]))
+        call(client)
+        counts[name] = len([s for s in seen if not s.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))])
     engine.dispose()
-    return counts[0], counts[1]
+    return counts
+
+
+def _statements(data: Path, token: str, room_id: int, code: str) -> tuple[int, int]:
+    """Statements of one check-in and one check-out over HTTP, token lookup included."""
+
+    def scan(direction: str) -> Callable[[Client], object]:
+        def call(client: Client) -> None:
+            r = client.post("/api/door/checks", json={"code": code, "room_id": room_id, "direction": direction})
+            assert r.status_code == 201 and r.json()["allowed"], r.text
+
+        return call
+
+    counts = statements_over_http(data, token, {"in": scan("in"), "out": scan("out")})
+    return counts["in"], counts["out"]
 
 
 def _cpu_seconds(pid: int) -> float:

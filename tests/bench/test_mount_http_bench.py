@@ -8,15 +8,14 @@ fixed), never time (issue 14, goal 3)."""
 import os
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from dcops import migrate
 from dcops.access.keys import KeyRing
-from dcops.app import create_app
 from dcops.auth.models import User
 from dcops.auth.service import TokenIn, create_token
 from dcops.db import make_engine, make_sessionmaker
@@ -26,7 +25,7 @@ from dcops.seed import load
 from dcops.settings import Settings
 from dcops.terms import Service
 from tests import factories
-from tests.bench.test_door_bench import DEMO, _cpu_seconds, _port, _serve
+from tests.bench.test_door_bench import DEMO, _cpu_seconds, _port, _serve, statements_over_http
 from tests.conftest import Client
 
 DEVICES = 40
@@ -100,23 +99,15 @@ def _measure(data: Path, token: str, ids: list[int], first: int, second: int, re
 
 def _statements(data: Path, token: str, ids: list[int], first: int, second: int) -> dict[str, int]:
     """Statements of one operation over HTTP (transaction control left out), the token lookup included."""
-    engine = make_engine(f"sqlite:///{data / 'dcops.sqlite3'}")
-    seen: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    app = create_app(
-        Settings(data_dir=data, database_url="unused://", secret_key="b" * 40),
-        session_maker=make_sessionmaker(engine, class_=Session),
-    )
-    client = Client(app)
-    client.headers["Authorization"] = f"Bearer {token}"
-    counts = {}
-    for operation in OPERATIONS:
-        seen.clear()
-        r = client.post(f"/api/hardware/{ids[0]}/{operation}", json=_body(operation, 0, first, second))
-        assert r.status_code == 200, r.text
-        counts[operation] = len([s for s in seen if not s.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))])
-    engine.dispose()
-    return counts
+
+    def operate(operation: str) -> Callable[[Client], None]:
+        def call(client: Client) -> None:
+            r = client.post(f"/api/hardware/{ids[0]}/{operation}", json=_body(operation, 0, first, second))
+            assert r.status_code == 200, r.text
+
+        return call
+
+    return statements_over_http(data, token, {op: operate(op) for op in OPERATIONS})
 
 
 def test_mount_move_unmount_over_http(tmp_path):
