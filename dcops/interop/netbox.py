@@ -660,12 +660,15 @@ class NetBoxImport:
         key_name = f"{name}-R" if side is PortSide.rear and self._front_named(row, name) else name
         found = self.ports.get((hw, key_name.casefold()))
         values: dict[str, Any] = {"hardware_id": hw, "name": key_name, "kind": kind, "side": side, "type": slug}
+        if slug is None and found is not None:
+            del values["kind"], values["type"]  # no type given: the port on record keeps its kind
         current = self._current(Port, found, [k for k in values if k != "hardware_id"]) if found else None
         if current is not None:
             current["hardware_id"] = hw
         ident = self._plan(row.kind, found, values, current)
         self.ports[(hw, key_name.casefold())] = ident
-        self.port_facts[ident] = (hw, kind)
+        if "kind" in values:
+            self.port_facts[ident] = (hw, kind)
         if side is PortSide.rear:
             self.rear_positions[ident] = int(_number(row, "positions", 1, 1024) or 1)
         if side is PortSide.front and (rear_name := _text(row, "rear_port", 50)) is not None:

@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
-from dcops.cabling.models import PortKind, PortSide
+from dcops.cabling.models import Cable, CableStatus, Port, PortKind, PortSide
 from dcops.customers.models import Contract, Customer
 from dcops.racks.models import Hardware, HardwareStatus, HardwareType, Rack, RackKind, RackStatus, Room, Site
 
@@ -50,7 +50,7 @@ def _write(folder: Path, name: str, header: list[str], rows: Iterable[list[Any]]
         out = csv.writer(f, lineterminator="\n")
         out.writerow(header)
         for row in rows:
-            out.writerow(["" if v is None else v for v in row])
+            out.writerow(["" if v is None else getattr(v, "value", v) for v in row])
             n += 1
     return path, n
 
@@ -81,6 +81,9 @@ def export(db: Session, folder: Path) -> Exported:
                  r.customer.name if r.kind is RackKind.private and r.customer else None] for r in racks)),
         "racks")  # fmt: skip
     add(_write(folder, "devices", _DEVICE_HEADER, _devices(db)), "devices")
+    for kind, (header, rows) in _ports(db).items():
+        add(_write(folder, kind, header, rows), kind)
+    add(_write(folder, "cables", _CABLE_HEADER, _cables(db)), "cables")
     counts["device types"] = export_types(db, folder / "device-types")
     return Exported(files, counts)
 
@@ -119,6 +122,61 @@ def _devices(db: Session) -> Iterable[list[Any]]:
             hw.asset_tag,
             hw.serial,
         ]
+
+
+def _ports(db: Session) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """Ports by NetBox's lists: rear ports before the front ports that name them."""
+    out: dict[str, tuple[list[str], list[list[Any]]]] = {
+        "rear-ports": (["device", "name", "type", "positions"], []),
+        "front-ports": (["device", "name", "type", "rear_port", "rear_port_position"], []),
+        "interfaces": (["device", "name", "type"], []),
+        "console-ports": (["device", "name", "type"], []),
+        "power-ports": (["device", "name", "type"], []),
+    }
+    rear = aliased(Port)
+    stmt = (
+        select(Port, Hardware.name, rear.name)
+        .join(Hardware, Hardware.id == Port.hardware_id)
+        .outerjoin(rear, (rear.id == Port.pass_through_id) & (rear.side == PortSide.rear))
+        .where(Hardware.status != HardwareStatus.removed)
+        .order_by(Hardware.asset_tag, Port.name)
+    )
+    for port, device, rear_name in db.execute(stmt):
+        kind = _port_list(port)
+        row: list[Any] = [device, port.name, port.type]
+        if kind == "rear-ports":
+            row.append(1)
+        elif kind == "front-ports":
+            row += [rear_name, 1 if rear_name else None]
+        out[kind][1].append(row)
+    return out
+
+
+def _port_list(port: Port) -> str:
+    if port.side is PortSide.rear:
+        return "rear-ports"
+    if port.side is PortSide.front:
+        return "front-ports"
+    return {PortKind.console: "console-ports", PortKind.power: "power-ports"}.get(port.kind, "interfaces")
+
+
+_TERMINATION = {"rear-ports": "dcim.rearport", "front-ports": "dcim.frontport", "interfaces": "dcim.interface",
+                "console-ports": "dcim.consoleport", "power-ports": "dcim.powerport"}  # fmt: skip
+_CABLE_HEADER = ["side_a_device", "side_a_type", "side_a_name", "side_b_device", "side_b_type", "side_b_name", "type",
+                 "status", "label", "color", "length", "length_unit"]  # fmt: skip
+
+
+def _cables(db: Session) -> Iterable[list[Any]]:
+    stmt = (
+        select(Cable)
+        .options(joinedload(Cable.a_port).joinedload(Port.hardware), joinedload(Cable.b_port).joinedload(Port.hardware))
+        .where(Cable.status != CableStatus.removed)
+        .order_by(Cable.label)
+    )
+    for c in db.scalars(stmt):
+        a, b = c.a_port, c.b_port
+        yield [a.hardware.name, _TERMINATION[_port_list(a)], a.name, b.hardware.name, _TERMINATION[_port_list(b)],
+               b.name, c.type, c.status, c.label, c.colour, c.length, c.length_unit]  # fmt: skip
 
 
 def library_yaml(ht: HardwareType) -> dict[str, Any]:

@@ -214,8 +214,30 @@ def test_export_import_export_is_identical_and_changes_nothing(db, tmp_path):
     ContractFactory(customer=acme, number="C-1")
     assert devicetypes.import_library(db, [SWITCH.parents[0]], "test").ok
     assert run(db, files(tmp_path / "in", **csv_export("Acme B.V.", "C-1"))).ok
+    ports = files(
+        tmp_path / "ports",
+        interfaces__csv="device,name,type\ncore-1,ge-0/0/1,1000base-t\ncust-1,eth0,\n",
+        cables__csv="side_a_device,side_a_type,side_a_name,side_b_device,side_b_type,side_b_name,label,length\n"
+        "core-1,dcim.interface,ge-0/0/1,cust-1,dcim.interface,eth0,C-9,3\n",
+    )
+    assert run(db, ports).ok
     first = export(db, tmp_path / "out1")
-    assert first.counts == {"tenants": 1, "sites": 1, "locations": 2, "racks": 3, "devices": 3, "device types": 5}
+    assert first.counts == {
+        "tenants": 1,
+        "sites": 1,
+        "locations": 2,
+        "racks": 3,
+        "devices": 3,
+        "rear-ports": 0,
+        "front-ports": 0,
+        "interfaces": 2,
+        "console-ports": 0,
+        "power-ports": 0,
+        "cables": 1,
+        "device types": 5,
+    }
+    cables = (tmp_path / "out1" / "cables.csv").read_text().splitlines()
+    assert cables[1] == "core-1,dcim.interface,ge-0/0/1,cust-1,dcim.interface,eth0,unspecified,connected,C-9,,3,m"
     devices = (tmp_path / "out1" / "devices.csv").read_text().splitlines()
     assert devices[0].startswith("name,role,device_type,manufacturer,site,location,rack,position,face,status")
     assert "core-1,hardware,EX2300-48T,Juniper,Grave,Zaal A,A01,40,front,active,,,AT-1,S1" in devices
@@ -328,3 +350,15 @@ def test_cables_join_imported_ports_one_per_port_and_again_change_nothing(db, tm
         (5, "side_a_name", None),
         (6, "cf_installed_by", "A3"),
     }, report.problems
+
+
+def test_a_problem_in_the_very_last_row_saves_nothing_of_the_rest(db, tmp_path):
+    export = csv_export("Acme B.V.", "C-1")
+    export["tenants__csv"] = "name,slug\n"
+    export["racks__csv"] = "site,location,name\nGrave,Zaal A,A01\n"
+    rows = "".join(f"d{i},Grave,A01,{i + 1},T-{i}\n" for i in range(40))
+    export["devices__csv"] = "name,site,rack,position,asset_tag\n" + rows + "last,Grave,A01,1,T-LAST\n"
+    report = run(db, files(tmp_path, **export))
+    assert [(p.row, p.field) for p in report.problems] == [(42, "position")]  # U1 is d0's
+    for model in (Site, Room, Rack, Hardware, RackUnit):
+        assert db.scalar(select(func.count()).select_from(model)) == 0, model
