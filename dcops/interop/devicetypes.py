@@ -23,13 +23,9 @@ from sqlalchemy.orm import Session
 
 from dcops.cabling.models import PortKind, PortSide
 from dcops.errors import ValidationFailed
+from dcops.interop import yaml_input
 from dcops.racks import types
 from dcops.racks.schemas import HardwareTypeIn, PortTemplateIn
-
-try:  # libyaml's C loader where installed: several times faster on a whole library
-    from yaml import CSafeLoader as Loader
-except ImportError:  # pragma: no cover - PyYAML without libyaml
-    from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 2_000_000  # the library's largest file is a few hundred kB
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
@@ -204,7 +200,7 @@ def read_file(path: Path) -> HardwareTypeIn | Problem:
         if path.stat().st_size > MAX_FILE_BYTES:
             return Problem(name, None, "", f"Larger than {MAX_FILE_BYTES // 1_000_000} MB: not a device type")
         text = path.read_bytes().decode("utf-8")
-        raw = yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader (CSafeLoader or SafeLoader)
+        raw = yaml_input.load(text)
     except OSError as exc:
         return Problem(name, None, "", f"Cannot be read: {exc.strerror or exc}")
     except UnicodeDecodeError:

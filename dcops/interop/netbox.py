@@ -33,6 +33,7 @@ from dcops import audit
 from dcops.cabling.models import Cable, CableEnd, CableStatus, Port, PortKind, PortSide
 from dcops.cabling.service import compatible
 from dcops.customers.models import Contract, Customer, CustomerKind
+from dcops.interop import yaml_input
 from dcops.interop.devicetypes import interface_kind, pass_through_kind
 from dcops.racks import units
 from dcops.racks.models import (
@@ -48,11 +49,6 @@ from dcops.racks.models import (
     Site,
 )
 from dcops.terms.cabling import Route
-
-try:
-    from yaml import CSafeLoader as Loader
-except ImportError:  # pragma: no cover - PyYAML without libyaml
-    from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 200_000_000
 PROGRESS_EVERY = 500  # rows
@@ -156,7 +152,7 @@ def _items(suffix: str, text: str) -> tuple[list[Any] | None, int]:
         return [dict(r) for r in reader], 2
     if not text.strip():
         return None, 1
-    data = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=Loader)  # noqa: S506 - safe loader
+    data = json.loads(text) if suffix == ".json" else yaml_input.load(text)
     if suffix not in (".json", ".yaml", ".yml"):
         raise ValueError("use .csv, .json, .yaml or .yml")
     if isinstance(data, dict) and isinstance(data.get("results"), list):

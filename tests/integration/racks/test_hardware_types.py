@@ -1,6 +1,7 @@
 """Hardware types (NetBox's device types) from the device-type library: both front-port shapes, hardware made from
 a type gets its ports (a patch panel its pass-throughs), a changed type changes no hardware, all or nothing."""
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -329,3 +330,17 @@ def test_real_library_files_a_switch_a_server_a_pdu_and_patch_panels(db):
 
     again = devicetypes.import_library(db, [LIBRARY], "test")
     assert again.counts == {"unchanged": 5}
+
+
+def test_yaml_aliases_are_refused_before_they_expand(db, tmp_path):
+    """A few lines of nested aliases expand to gigabytes ("billion laughs"): refused with the line, in both imports."""
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b]\n'
+    path = write(tmp_path, "bomb.yaml", bomb)
+    (problem,) = devicetypes.import_library(db, [path], "test").problems
+    assert "aliases" in problem.message and problem.line == 2
+    from dcops.interop import netbox
+
+    racks = tmp_path / "racks.yaml"
+    racks.write_text(bomb)
+    (problem,) = netbox.import_files(db, [racks], "test", date(2026, 11, 30)).problems
+    assert "aliases" in problem.message
