@@ -78,7 +78,7 @@ class Problem:
         return f"{at}: {self.field}: {self.message}{rule}" if self.field else f"{at}: {self.message}{rule}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     file: str
     number: int  # the CSV line (the header is line 1) or the item's place in its list, from 1
@@ -178,7 +178,7 @@ def _kind(path: Path, first: dict[str, Any]) -> str:
 # --- values ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A reference to another object as NetBox gives it: a nested object of the API, or a name in a CSV."""
 
@@ -187,6 +187,9 @@ class Ref:
 
 
 def _ref(value: Any) -> Ref | None:
+    if type(value) is str:  # a CSV's cell: the common case first
+        text = value.strip()
+        return Ref(None, text) if text else None
     if isinstance(value, dict):
         ident = value.get("id")
         name = value.get("name") or value.get("model") or value.get("slug") or value.get("display")
@@ -622,8 +625,9 @@ class NetBoxImport:
             self.taken[(values["rack_id"], unit, face)] = ident
         self.cells_of[ident] = [(values["rack_id"], unit, face) for unit, face in cells]
 
-    def _device_of(self, row: Row) -> int:
-        device = _ref(row.data.get("device"))
+    def _device_of(self, row: Row, value: Any = None) -> int:
+        """The hardware a port or cable row names (its `device`, or `value` when given)."""
+        device = _ref(row.data.get("device") if value is None else value)
         if device is None:
             raise RowProblem("device", "is required")
         if device.id is not None and device.id in self.hardware.by_ref:
@@ -735,7 +739,7 @@ class NetBoxImport:
             raise RowProblem(f"side_{side}_type", f"{kind or 'nothing'}: a cable ends on a device's port here")
         if not name:
             raise RowProblem(field, "is required")
-        hw = self._device_of(Row(row.file, row.number, row.kind, {"device": device}))
+        hw = self._device_of(row, device)
         port = self.ports.get((hw, str(name).casefold())) or (
             self.ports.get((hw, f"{name}-R".casefold())) if kind == "dcim.rearport" else None
         )
