@@ -211,14 +211,21 @@ def read_file(path: Path) -> HardwareTypeIn | Problem:
     if not isinstance(raw, dict):
         return Problem(name, None, "", "Not a device type (a YAML mapping with manufacturer, model, slug, ...)")
     try:
-        lib = msgspec.convert(_names_as_text(raw), LibraryDeviceType, strict=False)
-        return to_hardware_type(lib)
-    except msgspec.ValidationError as exc:
-        message, _, where = str(exc).partition(" - at `$")
-        return Problem(name, None, where.rstrip("`").lstrip(".") or "", message)
+        return from_mapping(raw)
     except ValidationFailed as exc:
         key, message = next(iter(exc.errors.items()))
         return Problem(name, None, key, message)
+
+
+def from_mapping(raw: dict[str, Any]) -> HardwareTypeIn:
+    """A library file's mapping (NetBox's own device-type import reads the same) as a hardware type;
+    ValidationFailed naming the field."""
+    try:
+        lib = msgspec.convert(_names_as_text(raw), LibraryDeviceType, strict=False)
+    except msgspec.ValidationError as exc:
+        message, _, where = str(exc).partition(" - at `$")
+        raise ValidationFailed({where.rstrip("`").lstrip(".") or "": message}) from exc
+    return to_hardware_type(lib)
 
 
 def _names_as_text(raw: dict[str, Any]) -> dict[str, Any]:

@@ -33,9 +33,10 @@ from dcops import audit
 from dcops.cabling.models import Cable, CableEnd, CableStatus, Port, PortKind, PortSide
 from dcops.cabling.service import compatible
 from dcops.customers.models import Contract, Customer, CustomerKind
-from dcops.interop import yaml_input
+from dcops.errors import ValidationFailed
+from dcops.interop import devicetypes, yaml_input
 from dcops.interop.devicetypes import interface_kind, pass_through_kind
-from dcops.racks import units
+from dcops.racks import types, units
 from dcops.racks.models import (
     MAX_RACK_HEIGHT,
     Face,
@@ -54,8 +55,10 @@ MAX_FILE_BYTES = 200_000_000
 PROGRESS_EVERY = 500  # rows
 PORT_KINDS = ("rear-ports", "front-ports", "interfaces", "console-ports", "console-server-ports", "power-ports",
               "power-outlets")  # fmt: skip
-KINDS = ("tenants", "sites", "locations", "racks", "devices", *PORT_KINDS, "cables")  # in the order applied
-LATER = ("device-types", "device_types", "manufacturers", "regions", "platforms")
+KINDS = ("tenants", "sites", "locations", "racks", "device-types", "devices", *PORT_KINDS, "cables")  # applied so
+LATER = ("manufacturers", "regions", "platforms", "module-types", "modules")
+_COMPONENTS = ("interfaces", "console-ports", "console-server-ports", "power-ports", "power-outlets", "front-ports",
+               "rear-ports", "port-mappings")  # fmt: skip
 _CABLE_STATUS = {"connected": CableStatus.connected, "planned": CableStatus.planned,
                  "decommissioning": CableStatus.connected}  # fmt: skip
 _TERMINATION = {"dcim.interface", "dcim.frontport", "dcim.rearport", "dcim.consoleport", "dcim.consoleserverport",
@@ -155,8 +158,8 @@ def _items(suffix: str, text: str) -> tuple[list[Any] | None, int]:
     data = json.loads(text) if suffix == ".json" else yaml_input.load(text)
     if suffix not in (".json", ".yaml", ".yml"):
         raise ValueError("use .csv, .json, .yaml or .yml")
-    if isinstance(data, dict) and isinstance(data.get("results"), list):
-        data = data["results"]  # one page of the REST API
+    if isinstance(data, dict):  # one page of the REST API, or one object (a device type file)
+        data = data["results"] if isinstance(data.get("results"), list) else [data]
     if not isinstance(data, list):
         raise ValueError("expected a list of objects, or an API page with `results`")
     return data, 1
@@ -294,7 +297,7 @@ class NetBoxImport:
             for r in by_kind["front-ports"]
         }
         for kind in KINDS:
-            check = self._port if kind in PORT_KINDS else getattr(self, f"_{kind}")
+            check = self._port if kind in PORT_KINDS else getattr(self, f"_{kind.replace('-', '_')}")
             for row in by_kind[kind]:
                 try:
                     check(row)
@@ -625,6 +628,32 @@ class NetBoxImport:
             self.taken[(values["rack_id"], unit, face)] = ident
         self.cells_of[ident] = [(values["rack_id"], unit, face) for unit, face in cells]
 
+    def _device_types(self, row: Row) -> None:
+        """A device type in NetBox's own import format (the library's: YAML or JSON with its components, or CSV
+        without them) or from its REST API (fields only: the API lists components elsewhere, so a type on record
+        keeps its ports). Saved at once in the import's transaction, which is rolled back on any problem."""
+        data = dict(row.data)
+        maker = data.get("manufacturer")
+        if isinstance(maker, dict):  # the REST API's nested manufacturer
+            airflow = data.get("airflow")
+            data = {
+                "manufacturer": maker.get("name"),
+                **{k: data.get(k) for k in ("model", "slug", "part_number", "u_height", "is_full_depth")},
+                "airflow": airflow.get("value") if isinstance(airflow, dict) else airflow,
+            }
+        data = {k: v for k, v in data.items() if v not in (None, "")}
+        try:
+            wanted = devicetypes.from_mapping(data)
+        except ValidationFailed as exc:
+            field, message = next(iter(exc.errors.items()))
+            raise RowProblem(field, message) from None
+        with_ports = any(k in row.data for k in _COMPONENTS)
+        saved = types.save_type(self.db, wanted, self.actor, with_ports=with_ports)
+        self.report.counts["device-types"][saved.outcome] += 1
+        ht = saved.hardware_type
+        for key in (ht.model.casefold(), ht.slug.casefold(), ht.label.casefold()):
+            self.types[key] = (ht.id, ht.units, ht.full_depth, ht.label)
+
     def _device_of(self, row: Row, value: Any = None) -> int:
         """The hardware a port or cable row names (its `device`, or `value` when given)."""
         device = _ref(row.data.get("device") if value is None else value)
@@ -768,6 +797,8 @@ class NetBoxImport:
         real: dict[str, dict[int, int]] = {k: {} for k in KINDS}
         conn = self.db.connection()
         for kind in KINDS:
+            if kind not in models:  # device types are saved as they are checked (dcops.racks.types)
+                continue
             table = models[kind].__table__
             creates = [(tmp, v) for op, tmp, v in self.writes[kind] if op == "create"]
             updates = [(i, v) for op, i, v in self.writes[kind] if op == "update"]

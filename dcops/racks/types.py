@@ -76,14 +76,18 @@ def find(db: Session, data: HardwareTypeIn) -> HardwareType | None:
     return db.scalars(select(HardwareType).options(selectinload(HardwareType.ports)).where(same).limit(1)).first()
 
 
-def save_type(db: Session, data: HardwareTypeIn, actor: str) -> Saved:
-    """Create the type, or bring the one on record up to `data` (fields and templates), or leave it as it is."""
+def save_type(db: Session, data: HardwareTypeIn, actor: str, *, with_ports: bool = True) -> Saved:
+    """Create the type, or bring the one on record up to `data` (fields and templates), or leave it as it is.
+    `with_ports=False`: `data` says nothing of ports (NetBox's API lists them elsewhere): a type on record keeps its
+    templates and maximum draw."""
     if problems := template_problems(data):
         raise ValidationFailed(problems)
     values: dict[str, Any] = {f: getattr(data, f) for f in _FIELDS}
     values["u_height"] = Decimal(str(data.u_height))
     values["max_draw_w"] = max((t.max_draw_w or 0 for t in data.ports if not t.outlet), default=0) or None
     ht = find(db, data)
+    if ht is not None and not with_ports:
+        values.pop("max_draw_w")
     if ht is None:
         ht = HardwareType(**values, ports=_templates(data))
         db.add(ht)
@@ -91,13 +95,15 @@ def save_type(db: Session, data: HardwareTypeIn, actor: str) -> Saved:
         _record(db, ht, "create", actor)
         return Saved(ht, "created")
     changed = {k: v for k, v in values.items() if getattr(ht, k) != v}
-    if not changed and _same_templates(ht, data):
+    same_ports = not with_ports or _same_templates(ht, data)
+    if not changed and same_ports:
         return Saved(ht, "unchanged")
     for k, v in changed.items():
         setattr(ht, k, v)
-    ht.ports = []
-    db.flush()  # the old templates go first: the new ones may reuse their names
-    ht.ports = _templates(data)
+    if not same_ports:
+        ht.ports = []
+        db.flush()  # the old templates go first: the new ones may reuse their names
+        ht.ports = _templates(data)
     db.flush()
     _record(db, ht, "update", actor, changed=sorted(changed))
     return Saved(ht, "updated")

@@ -362,3 +362,54 @@ def test_a_problem_in_the_very_last_row_saves_nothing_of_the_rest(db, tmp_path):
     assert [(p.row, p.field) for p in report.problems] == [(42, "position")]  # U1 is d0's
     for model in (Site, Room, Rack, Hardware, RackUnit):
         assert db.scalar(select(func.count()).select_from(model)) == 0, model
+
+
+def test_device_types_from_netbox_s_import_format_and_its_api(db, tmp_path):
+    """NetBox's device-type import takes the library's format (with components); its API gives fields only, so a
+    type on record keeps its ports when an API page names it again."""
+    from dcops.racks.models import HardwareType
+
+    library = (SWITCH / "EX2300-48T.yaml").read_text()
+    api_page = json.dumps(
+        {
+            "results": [
+                {
+                    "id": 41,
+                    "url": "https://netbox.example/api/dcim/device-types/41/",
+                    "manufacturer": {"id": 2, "name": "Juniper", "slug": "juniper"},
+                    "model": "EX2300-48T",
+                    "slug": "juniper-ex2300-48t",
+                    "u_height": 1.0,
+                    "is_full_depth": False,
+                    "airflow": {"value": "front-to-rear", "label": "Front to rear"},
+                },
+                {
+                    "id": 42,
+                    "url": "https://netbox.example/api/dcim/device-types/42/",
+                    "manufacturer": {"id": 3, "name": "Acme"},
+                    "model": "Box 2U",
+                    "slug": "acme-box-2u",
+                    "u_height": 2.0,
+                    "is_full_depth": True,
+                    "airflow": None,
+                },
+            ]
+        }
+    )
+    report = run(db, files(tmp_path / "a", **{"device-types__yaml": library}))
+    assert report.ok and report.counts["device-types"] == {"created": 1}, report.problems
+    switch = db.scalars(select(HardwareType).where(HardwareType.model == "EX2300-48T")).one()
+    ports = len(switch.ports)
+    assert ports > 50
+    devices = "name,device_type,manufacturer,site,asset_tag\nbox-1,Box 2U,Acme,,T-BOX\n"
+    report = run(db, files(tmp_path / "b", **{"device-types__json": api_page, "devices__csv": devices}))
+    assert report.ok, report.problems
+    assert report.counts["device-types"] == {"created": 1, "updated": 1}  # the switch's airflow came from the API
+    db.expire_all()
+    assert len(db.get(HardwareType, switch.id).ports) == ports and db.get(HardwareType, switch.id).airflow
+    box = db.scalars(select(Hardware).where(Hardware.asset_tag == "T-BOX")).one()
+    assert box.u_height == 2 and box.model == "Acme Box 2U"
+    bad = files(tmp_path / "c", **{"device-types__csv": "manufacturer,model,slug,u_height,is_full_depth\n"
+                                   "Acme,Odd,acme-odd,1.25,false\n"})  # fmt: skip
+    (problem,) = run(db, bad).problems
+    assert (problem.row, problem.field) == (2, "u_height") and "multiple of 0.5" in problem.message
