@@ -33,6 +33,7 @@ from dcops import audit
 from dcops.cabling.models import Cable, CableEnd, CableStatus, Port, PortKind, PortSide
 from dcops.cabling.service import compatible
 from dcops.customers.models import Contract, Customer, CustomerKind
+from dcops.db import StrEnumType
 from dcops.errors import ValidationFailed
 from dcops.interop import devicetypes, yaml_input
 from dcops.interop.devicetypes import interface_kind, pass_through_kind
@@ -911,27 +912,30 @@ def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
         return
     named = set().union(*rows)
     columns = [c for c in table.columns if c.key in named or (c.default is not None and not c.primary_key)]
-    defaults = {}
+    defaults = {}  # what a row that does not name a column gets there (one value for all of them, like a scalar)
     for c in columns:
-        if c.key not in named or any(c.key not in row for row in rows):
-            default = c.default
-            defaults[c.key] = None if default is None else default.arg if default.is_scalar else default.arg(None)
+        default = c.default
+        defaults[c.key] = None if default is None else default.arg if default.is_scalar else default.arg(None)
     dialect = conn.dialect
-    processors = [c.type._cached_bind_processor(dialect) for c in columns]
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
         f"VALUES ({', '.join([mark] * len(columns))})"
     )
-    keys = [c.key for c in columns]
-    params = [
-        tuple(
-            p(v) if p is not None else v
-            for p, v in zip(processors, (row.get(k, defaults.get(k)) for k in keys), strict=True)
-        )
-        for row in rows
+    getters = [(c.key, defaults.get(c.key)) for c in columns]
+    # Each column's bind processor where it has one; a StrEnum is a str already, its value is what is stored.
+    convert = [
+        (i, p)
+        for i, c in enumerate(columns)
+        if not isinstance(c.type, StrEnumType) and (p := c.type._cached_bind_processor(dialect)) is not None
     ]
+    params = []
+    for row in rows:
+        values = [row.get(k, d) for k, d in getters]
+        for i, p in convert:
+            values[i] = p(values[i])
+        params.append(tuple(values))
     conn.exec_driver_sql(sql, params)
 
 
