@@ -161,6 +161,15 @@ def load(db: Session, path: Path, store: DocumentStore, today: date | None = Non
         for key, n in _records(db, customer, r, store, today).items():
             made[key] = made.get(key, 0) + n
 
+    if folders := data.get("device_types"):
+        from dcops.interop.devicetypes import import_library
+
+        library = import_library(db, [path.parent / f for f in folders], ACTOR)
+        if not library.ok:
+            raise ValueError(f"seed: device types: {library.problems}")
+        if library.counts["created"]:
+            made["hardware types"] = library.counts["created"]
+
     installed_on = date.fromisoformat(data.get("hardware_installed_on", today.isoformat()))
     for h in data.get("hardware", []):
         if _first(db, select(Hardware).where(Hardware.asset_tag == h["asset_tag"])) is not None:
