@@ -13,19 +13,13 @@ plain executemany statements, one audit event per kind and import naming every o
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import json
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
@@ -33,10 +27,13 @@ from dcops import audit
 from dcops.cabling.models import Cable, CableEnd, CableStatus, Port, PortKind, PortSide
 from dcops.cabling.service import compatible
 from dcops.customers.models import Contract, Customer, CustomerKind
-from dcops.db import StrEnumType
 from dcops.errors import ValidationFailed
-from dcops.interop import devicetypes, yaml_input
+from dcops.interop import devicetypes
+from dcops.interop import netbox_values as v
+from dcops.interop.bulk import insert_many
 from dcops.interop.devicetypes import interface_kind, pass_through_kind
+from dcops.interop.netbox_files import KINDS, PORT_KINDS, Problem, Row, files, read
+from dcops.interop.netbox_values import RowProblem
 from dcops.racks import types, units
 from dcops.racks.models import (
     MAX_RACK_HEIGHT,
@@ -52,48 +49,13 @@ from dcops.racks.models import (
 )
 from dcops.terms.cabling import Route
 
-MAX_FILE_BYTES = 200_000_000
 PROGRESS_EVERY = 500  # rows
-PORT_KINDS = ("rear-ports", "front-ports", "interfaces", "console-ports", "console-server-ports", "power-ports",
-              "power-outlets")  # fmt: skip
-KINDS = ("tenants", "sites", "locations", "racks", "device-types", "devices", *PORT_KINDS, "cables")  # applied so
-LATER = ("manufacturers", "regions", "platforms", "module-types", "modules")
 _COMPONENTS = ("interfaces", "console-ports", "console-server-ports", "power-ports", "power-outlets", "front-ports",
                "rear-ports", "port-mappings")  # fmt: skip
 _CABLE_STATUS = {"connected": CableStatus.connected, "planned": CableStatus.planned,
                  "decommissioning": CableStatus.connected}  # fmt: skip
 _TERMINATION = {"dcim.interface", "dcim.frontport", "dcim.rearport", "dcim.consoleport", "dcim.consoleserverport",
                 "dcim.powerport", "dcim.poweroutlet"}  # fmt: skip
-_API_PATH = re.compile(r"/api/(?:dcim|tenancy)/([a-z-]+)/\d+/?$")
-_CODE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    row: int | None
-    field: str
-    message: str
-    rule: str | None = None
-
-    def __str__(self) -> str:
-        at = f"{self.file}, row {self.row}" if self.row else self.file
-        rule = f" (rule {self.rule})" if self.rule else ""
-        return f"{at}: {self.field}: {self.message}{rule}" if self.field else f"{at}: {self.message}{rule}"
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    file: str
-    number: int  # the CSV line (the header is line 1) or the item's place in its list, from 1
-    kind: str
-    data: dict[str, Any]
-
-
-class RowProblem(Exception):
-    def __init__(self, field: str, message: str, rule: str | None = None) -> None:
-        super().__init__(message)
-        self.field, self.message, self.rule = field, message, rule
 
 
 @dataclass
@@ -113,141 +75,6 @@ class Report:
             if c.total():
                 parts.append(f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged")
         return "; ".join(parts) or "nothing to import"
-
-
-# --- reading ---------------------------------------------------------------------------------------------
-
-
-def read(path: Path) -> list[Row] | Problem:
-    """The rows of one file, each with its kind (from the API's `url`, else from the file's name)."""
-    name = str(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return Problem(name, None, "", f"Larger than {MAX_FILE_BYTES // 1_000_000} MB: export it in parts")
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        return Problem(name, None, "", f"Cannot be read: {exc.strerror or exc}")
-    except UnicodeDecodeError:
-        return Problem(name, None, "", "Not UTF-8 text: export it from NetBox as UTF-8")
-    try:
-        items, first_line = _items(path.suffix.lower(), text)
-    except (ValueError, yaml.YAMLError, csv.Error) as exc:
-        return Problem(name, _line_of(exc), "", f"Cannot be read as {path.suffix.lstrip('.').upper()}: {exc}")
-    if items is None:
-        return Problem(name, None, "", "Holds no rows, not even NetBox's header")
-    if not all(isinstance(i, dict) for i in items):
-        return Problem(name, None, "", "Each item must be one object with NetBox's field names")
-    kind = _kind(path, items[0] if items else {})
-    if kind in LATER:
-        return Problem(name, None, "", f"NetBox {kind} are not imported yet; import tenants, sites, locations, "
-                       "racks, devices, ports and cables, and hardware types from the device-type library")  # fmt: skip
-    if kind not in KINDS:
-        return Problem(name, None, "", "Cannot tell what this file holds: name it after NetBox's list "
-                       f"({', '.join(f'{k}.csv' for k in KINDS)}) or export it from the REST API")  # fmt: skip
-    return [Row(name, first_line + n, kind, item) for n, item in enumerate(items)]
-
-
-def _items(suffix: str, text: str) -> tuple[list[Any] | None, int]:
-    """The file's objects (None: an empty file), and the line or place number of the first."""
-    if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames:
-            return None, 2
-        return [dict(r) for r in reader], 2
-    if not text.strip():
-        return None, 1
-    data = json.loads(text) if suffix == ".json" else yaml_input.load(text)
-    if suffix not in (".json", ".yaml", ".yml"):
-        raise ValueError("use .csv, .json, .yaml or .yml")
-    if isinstance(data, dict):  # one page of the REST API, or one object (a device type file)
-        data = data["results"] if isinstance(data.get("results"), list) else [data]
-    if not isinstance(data, list):
-        raise ValueError("expected a list of objects, or an API page with `results`")
-    return data, 1
-
-
-def _line_of(exc: Exception) -> int | None:
-    mark = getattr(exc, "problem_mark", None)
-    return mark.line + 1 if mark is not None else getattr(exc, "lineno", None)
-
-
-def _kind(path: Path, first: dict[str, Any]) -> str:
-    url = first.get("url")
-    if isinstance(url, str) and (m := _API_PATH.search(url)):
-        return m[1]
-    stem = re.sub(r"[-_ ]?(page)?[-_ ]?\d+$", "", path.stem.lower())
-    return stem.replace("_", "-").removeprefix("dcim.").removeprefix("tenancy.")
-
-
-# --- values ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """A reference to another object as NetBox gives it: a nested object of the API, or a name in a CSV."""
-
-    id: str | None
-    name: str | None
-
-
-def _ref(value: Any) -> Ref | None:
-    if type(value) is str:  # a CSV's cell: the common case first
-        text = value.strip()
-        return Ref(None, text) if text else None
-    if isinstance(value, dict):
-        ident = value.get("id")
-        name = value.get("name") or value.get("model") or value.get("slug") or value.get("display")
-        return Ref(str(ident) if ident is not None else None, str(name) if name is not None else None)
-    if value is None or str(value).strip() == "":
-        return None
-    return Ref(None, str(value).strip())
-
-
-def _text(row: Row, key: str, limit: int, required: bool = False) -> str | None:
-    value = row.data.get(key)
-    if isinstance(value, dict):  # a choice of the API: {"value": ..., "label": ...}
-        value = value.get("value")
-    text = "" if value is None else str(value).strip()
-    if not text:
-        if required:
-            raise RowProblem(key, "is required")
-        return None
-    if len(text) > limit:
-        raise RowProblem(key, f"is longer than {limit} characters")
-    return text
-
-
-def _number(row: Row, key: str, low: float, high: float) -> float | None:
-    text = _text(row, key, 20)
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise RowProblem(key, f"{text!r} is not a number") from None
-    if not low <= value <= high:
-        raise RowProblem(key, f"{text} is not between {low:g} and {high:g}")
-    return value
-
-
-def _id(row: Row) -> str | None:
-    value = row.data.get("id")
-    return None if value is None or str(value).strip() == "" else str(value).strip()
-
-
-def _generated_label(row: Row, a: int, b: int) -> str:
-    """A cable without a label or NetBox id: one derived from its ends, the same at every import."""
-    ends = "|".join(str(row.data.get(k, "")) for k in ("side_a_device", "side_a_name", "side_b_device", "side_b_name"))
-    return "NB-" + hashlib.sha1(ends.encode(), usedforsecurity=False).hexdigest()[:12]
-
-
-def _device_key(value: Any) -> str:
-    ref = _ref(value)
-    return "" if ref is None else f"#{ref.id}" if ref.id is not None else (ref.name or "").casefold()
-
-
-def _code(text: str) -> str:
-    return _CODE.sub("-", text).strip("-._")[:20] or "X"
 
 
 # --- applying --------------------------------------------------------------------------------------------
@@ -294,7 +121,7 @@ class NetBoxImport:
         total, done = sum(len(v) for v in by_kind.values()), 0
         self._load_indexes()
         self.front_names = {
-            (_device_key(r.data.get("device")), str(r.data.get("name", "")).strip().casefold())
+            (v.device_key(r.data.get("device")), str(r.data.get("name", "")).strip().casefold())
             for r in by_kind["front-ports"]
         }
         for kind in KINDS:
@@ -399,15 +226,15 @@ class NetBoxImport:
     # --- one check per kind: the row's values, or a RowProblem ---
 
     def _tenants(self, row: Row) -> None:
-        name = _text(row, "name", 200, required=True)
+        name = v.text(row, "name", 200, required=True)
         assert name is not None
-        ref = _id(row)
+        ref = v.netbox_id(row)
         found = self.customers.find(ref, name.casefold())
         values: dict[str, Any] = {"name": name}
         if ref is not None:
             values["external_ref"] = ref
         if found is None:
-            kvk = _text(row, "cf_kvk_number", 8) or _text(row, "kvk_number", 8)
+            kvk = v.text(row, "cf_kvk_number", 8) or v.text(row, "kvk_number", 8)
             if kvk is None or not kvk.isdigit() or len(kvk) != 8:
                 raise RowProblem(
                     "cf_kvk_number",
@@ -420,17 +247,17 @@ class NetBoxImport:
         self.customers.add(ident, ref, name.casefold())
 
     def _sites(self, row: Row) -> None:
-        name = _text(row, "name", 200, required=True)
+        name = v.text(row, "name", 200, required=True)
         assert name is not None
-        slug = _text(row, "slug", 100) or name
-        ref = _id(row)
+        slug = v.text(row, "slug", 100) or name
+        ref = v.netbox_id(row)
         found = self.sites.find(ref, name.casefold())
-        values: dict[str, Any] = {"name": name, "code": _code(slug).upper() if found is None else None}
+        values: dict[str, Any] = {"name": name, "code": v.code(slug).upper() if found is None else None}
         if found is not None:
             values.pop("code")  # the site's code is dcops' own once it exists
-        if (address := _text(row, "physical_address", 5000)) is not None:
+        if (address := v.text(row, "physical_address", 5000)) is not None:
             values["address"] = address
-        if (zone := _text(row, "time_zone", 64)) is not None:
+        if (zone := v.text(row, "time_zone", 64)) is not None:
             values["timezone"] = zone
         if ref is not None:
             values["external_ref"] = ref
@@ -442,7 +269,7 @@ class NetBoxImport:
             self.sites.by_key[("code", values["code"].casefold())] = ident
 
     def _site_of(self, row: Row) -> int:
-        site = _ref(row.data.get("site"))
+        site = v.ref(row.data.get("site"))
         if site is None:
             raise RowProblem("site", "is required")
         found = self.sites.find(site.id, (site.name or "").casefold())
@@ -452,13 +279,13 @@ class NetBoxImport:
 
     def _locations(self, row: Row) -> None:
         site = self._site_of(row)
-        name = _text(row, "name", 200, required=True)
+        name = v.text(row, "name", 200, required=True)
         assert name is not None
-        ref = _id(row)
+        ref = v.netbox_id(row)
         found = self.rooms.find(ref, (site, name.casefold()))
         values: dict[str, Any] = {"site_id": site, "name": name}
         if found is None:
-            code = _code(_text(row, "slug", 100) or name).upper()
+            code = v.code(v.text(row, "slug", 100) or name).upper()
             if (site, "code", code.casefold()) in self.rooms.by_key:
                 raise RowProblem("slug", f"Room code {code} is used by another room of this site")
             values["code"] = code
@@ -471,7 +298,7 @@ class NetBoxImport:
             self.rooms.by_key[(site, "code", values["code"].casefold())] = ident
 
     def _room_of(self, row: Row, site: int) -> int:
-        location = _ref(row.data.get("location"))
+        location = v.ref(row.data.get("location"))
         if location is None:
             raise RowProblem("location", "is required: a dcops rack stands in a room (NetBox's location)")
         found = self.rooms.find(location.id, (site, (location.name or "").casefold()))
@@ -480,7 +307,7 @@ class NetBoxImport:
         return found
 
     def _tenant_of(self, row: Row) -> int | None:
-        tenant = _ref(row.data.get("tenant"))
+        tenant = v.ref(row.data.get("tenant"))
         if tenant is None:
             return None
         found = self.customers.find(tenant.id, (tenant.name or "").casefold())
@@ -491,11 +318,11 @@ class NetBoxImport:
     def _racks(self, row: Row) -> None:
         site = self._site_of(row)
         room = self._room_of(row, site)
-        name = _text(row, "name", 50, required=True)
+        name = v.text(row, "name", 50, required=True)
         assert name is not None
-        ref = _id(row)
+        ref = v.netbox_id(row)
         found = self.racks.find(ref, (room, name.casefold()))
-        height = _number(row, "u_height", 1, MAX_RACK_HEIGHT)
+        height = v.number(row, "u_height", 1, MAX_RACK_HEIGHT)
         customer = self._tenant_of(row)
         values: dict[str, Any] = {
             "room_id": room,
@@ -520,10 +347,10 @@ class NetBoxImport:
         self.racks_at.setdefault((self.room_site[room], name.casefold()), []).append(ident)
 
     def _devices(self, row: Row) -> None:
-        name = _text(row, "name", 100, required=True)
+        name = v.text(row, "name", 100, required=True)
         assert name is not None
-        ref = _id(row)
-        tag = _text(row, "asset_tag", 50) or (f"NB-{ref}" if ref is not None else None)
+        ref = v.netbox_id(row)
+        tag = v.text(row, "asset_tag", 50) or (f"NB-{ref}" if ref is not None else None)
         if tag is None:
             raise RowProblem("asset_tag", "is required without a NetBox id: dcops knows hardware by its asset tag")
         found = self.hardware.find(ref, tag)
@@ -533,7 +360,7 @@ class NetBoxImport:
         values: dict[str, Any] = {
             "name": name,
             "asset_tag": tag,
-            "serial": _text(row, "serial", 100),
+            "serial": v.text(row, "serial", 100),
             "contract_id": contract_id,
         }
         if type_ is not None:
@@ -556,9 +383,9 @@ class NetBoxImport:
         self._book(ident, values)
 
     def _contract(self, row: Row, customer: int | None) -> int | None:
-        number = _text(row, "contract", 40) or _text(row, "cf_contract", 40)
+        number = v.text(row, "contract", 40) or v.text(row, "cf_contract", 40)
         if number is None and customer is not None:
-            tenant = _ref(row.data.get("tenant"))
+            tenant = v.ref(row.data.get("tenant"))
             number = self.contract_of_tenant.get((tenant.name or "").casefold()) if tenant else None
         if number is None:
             return None  # supplier infrastructure (no contract: the supplier's, D1)
@@ -571,10 +398,10 @@ class NetBoxImport:
         return contract_id
 
     def _type(self, row: Row) -> tuple[int, int, bool, str] | None:
-        ref = _ref(row.data.get("device_type"))
+        ref = v.ref(row.data.get("device_type"))
         if ref is None:
             return None
-        maker = _ref(row.data.get("manufacturer"))
+        maker = v.ref(row.data.get("manufacturer"))
         keys = [(ref.name or "").casefold()]
         if maker is not None and maker.name:
             keys.insert(0, f"{maker.name} {ref.name}".casefold())
@@ -586,14 +413,14 @@ class NetBoxImport:
     def _placement(
         self, row: Row, found: int | None, height: int, full_depth: bool, customer: int | None
     ) -> dict[str, Any]:
-        rack_ref = _ref(row.data.get("rack"))
-        position = _number(row, "position", 1, MAX_RACK_HEIGHT)
+        rack_ref = v.ref(row.data.get("rack"))
+        position = v.number(row, "position", 1, MAX_RACK_HEIGHT)
         if rack_ref is None or position is None:
             status = HardwareStatus.planned if found is None else None
             return {"rack_id": None, "position": None, "face": None, **({"status": status} if status else {})}
         site = self._site_of(row)
         rack = self.racks.by_ref.get(rack_ref.id) if rack_ref.id is not None else None
-        location = _ref(row.data.get("location"))
+        location = v.ref(row.data.get("location"))
         if rack is None and location is not None:  # the rack's room, when the row names it
             room = self.rooms.find(location.id, (site, (location.name or "").casefold()))
             rack = self.racks.by_key.get((room, (rack_ref.name or "").casefold()))
@@ -604,7 +431,7 @@ class NetBoxImport:
             rack = candidates[0]
         if position != int(position):
             raise RowProblem("position", f"U{position:g}: dcops places hardware on whole units")
-        face = Face.rear if _text(row, "face", 10) == "rear" else Face.front
+        face = Face.rear if v.text(row, "face", 10) == "rear" else Face.front
         info = self.rack_rows[rack]
         if problem := units.fit_error(info["u_height"], int(position), height):
             raise RowProblem("position", problem)
@@ -657,7 +484,7 @@ class NetBoxImport:
 
     def _device_of(self, row: Row, value: Any = None) -> int:
         """The hardware a port or cable row names (its `device`, or `value` when given)."""
-        device = _ref(row.data.get("device") if value is None else value)
+        device = v.ref(row.data.get("device") if value is None else value)
         if device is None:
             raise RowProblem("device", "is required")
         if device.id is not None and device.id in self.hardware.by_ref:
@@ -671,9 +498,9 @@ class NetBoxImport:
     def _port(self, row: Row) -> None:
         """One port of a device: NetBox's interfaces, console and power ports and outlets, front and rear ports."""
         hw = self._device_of(row)
-        name = _text(row, "name", 45, required=True)
+        name = v.text(row, "name", 45, required=True)
         assert name is not None
-        slug = _text(row, "type", 50)
+        slug = v.text(row, "type", 50)
         side = {"front-ports": PortSide.front, "rear-ports": PortSide.rear}.get(row.kind, PortSide.none)
         if row.kind == "interfaces":
             kind = interface_kind(slug)
@@ -700,8 +527,8 @@ class NetBoxImport:
         if "kind" in values:
             self.port_facts[ident] = (hw, kind)
         if side is PortSide.rear:
-            self.rear_positions[ident] = int(_number(row, "positions", 1, 1024) or 1)
-        if side is PortSide.front and (rear_name := _text(row, "rear_port", 50)) is not None:
+            self.rear_positions[ident] = int(v.number(row, "positions", 1, 1024) or 1)
+        if side is PortSide.front and (rear_name := v.text(row, "rear_port", 50)) is not None:
             rear = self.ports.get((hw, f"{rear_name}-R".casefold())) or self.ports.get((hw, rear_name.casefold()))
             if rear is None:
                 raise RowProblem("rear_port", f"No rear port {rear_name} on this device (import rear ports first)")
@@ -717,21 +544,21 @@ class NetBoxImport:
         (hw_a, kind_a), (hw_b, kind_b) = self.port_facts[a], self.port_facts[b]
         if not compatible(kind_a, kind_b):
             raise RowProblem("type", f"A {kind_a.value} port and a {kind_b.value} port take no cable between them")
-        installer = (_text(row, "cf_installed_by", 20) or "supplier").casefold()
+        installer = (v.text(row, "cf_installed_by", 20) or "supplier").casefold()
         if installer != "supplier":
             raise RowProblem("cf_installed_by", "Customers' cables are logged in dcops, where A3 is asked", "A3")
-        ref = _id(row)
-        label = _text(row, "label", 50) or (f"NB-{ref}" if ref else _generated_label(row, a, b))
+        ref = v.netbox_id(row)
+        label = v.text(row, "label", 50) or (f"NB-{ref}" if ref else v.generated_label(row, a, b))
         found = self.cables.get(label)
-        status = _CABLE_STATUS.get((_text(row, "status", 20) or "connected").casefold())
+        status = _CABLE_STATUS.get((v.text(row, "status", 20) or "connected").casefold())
         if status is None:
             raise RowProblem("status", "is connected, planned or decommissioning")
         for port in (a, b):  # one cable per port
             holder = self.cable_ends.get(port)
             if holder is not None and holder != (found if found is not None else object()):
                 raise RowProblem("side_a_name" if port == a else "side_b_name", "This port has a cable already")
-        length = _number(row, "length", 0, 1_000_000)
-        unit = (_text(row, "length_unit", 5) or "m").casefold()
+        length = v.number(row, "length", 0, 1_000_000)
+        unit = (v.text(row, "length_unit", 5) or "m").casefold()
         if length is not None and unit not in ("m", "cm"):
             length, unit = length * {"km": 100_000, "ft": 30.48, "in": 2.54}.get(unit, 100), "cm"
         rack_a, rack_b = self.hardware_rack.get(hw_a), self.hardware_rack.get(hw_b)
@@ -739,8 +566,8 @@ class NetBoxImport:
             "label": label,
             "a_port_id": a,
             "b_port_id": b,
-            "type": _text(row, "type", 40) or "unspecified",
-            "colour": _text(row, "color", 30),
+            "type": v.text(row, "type", 40) or "unspecified",
+            "colour": v.text(row, "color", 30),
             "length": round(length) if length else None,
             "length_unit": unit,
             "route": Route.in_rack if rack_a is not None and rack_a == rack_b else Route.overhead,
@@ -762,8 +589,8 @@ class NetBoxImport:
             kind, obj = t.get("object_type"), t.get("object") or {}
             device, name = obj.get("device"), obj.get("name")
         else:
-            kind = _text(row, f"side_{side}_type", 40)
-            device, name = row.data.get(f"side_{side}_device"), _text(row, f"side_{side}_name", 64)
+            kind = v.text(row, f"side_{side}_type", 40)
+            device, name = row.data.get(f"side_{side}_device"), v.text(row, f"side_{side}_name", 64)
         field = f"side_{side}_name"
         if kind not in _TERMINATION:
             raise RowProblem(f"side_{side}_type", f"{kind or 'nothing'}: a cable ends on a device's port here")
@@ -778,7 +605,7 @@ class NetBoxImport:
         return port
 
     def _front_named(self, row: Row, name: str) -> bool:
-        return (_device_key(row.data.get("device")), name.casefold()) in self.front_names
+        return (v.device_key(row.data.get("device")), name.casefold()) in self.front_names
 
     # --- writing ---
 
@@ -904,41 +731,6 @@ _KEYS = {
 }
 
 
-def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-    """One INSERT for many rows, handed to the driver's executemany with each value put as its column's type puts
-    it (SQLAlchemy's own per-row parameter handling was half of a large import). Columns no row names take their
-    default, as SQLAlchemy would fill them."""
-    if not rows:
-        return
-    named = set().union(*rows)
-    columns = [c for c in table.columns if c.key in named or (c.default is not None and not c.primary_key)]
-    defaults = {}  # what a row that does not name a column gets there (one value for all of them, like a scalar)
-    for c in columns:
-        default = c.default
-        defaults[c.key] = None if default is None else default.arg if default.is_scalar else default.arg(None)
-    dialect = conn.dialect
-    quote = dialect.identifier_preparer.quote
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
-        f"VALUES ({', '.join([mark] * len(columns))})"
-    )
-    getters = [(c.key, defaults.get(c.key)) for c in columns]
-    # Each column's bind processor where it has one; a StrEnum is a str already, its value is what is stored.
-    convert = [
-        (i, p)
-        for i, c in enumerate(columns)
-        if not isinstance(c.type, StrEnumType) and (p := c.type._cached_bind_processor(dialect)) is not None
-    ]
-    params = []
-    for row in rows:
-        values = [row.get(k, d) for k, d in getters]
-        for i, p in convert:
-            values[i] = p(values[i])
-        params.append(tuple(values))
-    conn.exec_driver_sql(sql, params)
-
-
 def import_files(
     db: Session,
     paths: Iterable[Path],
@@ -952,7 +744,7 @@ def import_files(
     caller commits only then)."""
     rows: list[Row] = []
     problems: list[Problem] = []
-    for path in _files(paths):
+    for path in files(paths):
         result = read(path)
         if isinstance(result, Problem):
             problems.append(result)
@@ -963,11 +755,3 @@ def import_files(
         report.problems = problems
         return report
     return NetBoxImport(db, actor, today, contracts).run(rows, progress, before_write)
-
-
-def _files(paths: Iterable[Path]) -> Iterator[Path]:
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json", ".yaml", ".yml"))
-        else:
-            yield path

@@ -1,0 +1,115 @@
+"""Reading NetBox's files: bulk-import CSV, YAML and JSON with its field names, or REST API pages; each row with
+the kind of object it is (from the API's `url`, else from the file's name) and where it was (file and row)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dcops.interop import yaml_input
+
+MAX_FILE_BYTES = 200_000_000
+PORT_KINDS = ("rear-ports", "front-ports", "interfaces", "console-ports", "console-server-ports", "power-ports",
+              "power-outlets")  # fmt: skip
+KINDS = ("tenants", "sites", "locations", "racks", "device-types", "devices", *PORT_KINDS, "cables")  # applied so
+LATER = ("manufacturers", "regions", "platforms", "module-types", "modules")
+_API_PATH = re.compile(r"/api/(?:dcim|tenancy)/([a-z-]+)/\d+/?$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None
+    field: str
+    message: str
+    rule: str | None = None
+
+    def __str__(self) -> str:
+        at = f"{self.file}, row {self.row}" if self.row else self.file
+        rule = f" (rule {self.rule})" if self.rule else ""
+        return f"{at}: {self.field}: {self.message}{rule}" if self.field else f"{at}: {self.message}{rule}"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    file: str
+    number: int  # the CSV line (the header is line 1) or the item's place in its list, from 1
+    kind: str
+    data: dict[str, Any]
+
+
+def read(path: Path) -> list[Row] | Problem:
+    """The rows of one file, each with its kind (from the API's `url`, else from the file's name)."""
+    name = str(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return Problem(name, None, "", f"Larger than {MAX_FILE_BYTES // 1_000_000} MB: export it in parts")
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        return Problem(name, None, "", f"Cannot be read: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        return Problem(name, None, "", "Not UTF-8 text: export it from NetBox as UTF-8")
+    try:
+        items, first_line = _items(path.suffix.lower(), text)
+    except (ValueError, yaml.YAMLError, csv.Error) as exc:
+        return Problem(name, _line_of(exc), "", f"Cannot be read as {path.suffix.lstrip('.').upper()}: {exc}")
+    if items is None:
+        return Problem(name, None, "", "Holds no rows, not even NetBox's header")
+    if not all(isinstance(i, dict) for i in items):
+        return Problem(name, None, "", "Each item must be one object with NetBox's field names")
+    kind = _kind(path, items[0] if items else {})
+    if kind in LATER:
+        return Problem(name, None, "", f"NetBox {kind} are not imported yet; import tenants, sites, locations, "
+                       "racks, devices, ports and cables, and hardware types from the device-type library")  # fmt: skip
+    if kind not in KINDS:
+        return Problem(name, None, "", "Cannot tell what this file holds: name it after NetBox's list "
+                       f"({', '.join(f'{k}.csv' for k in KINDS)}) or export it from the REST API")  # fmt: skip
+    return [Row(name, first_line + n, kind, item) for n, item in enumerate(items)]
+
+
+def _items(suffix: str, text: str) -> tuple[list[Any] | None, int]:
+    """The file's objects (None: an empty file), and the line or place number of the first."""
+    if suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames:
+            return None, 2
+        return [dict(r) for r in reader], 2
+    if not text.strip():
+        return None, 1
+    data = json.loads(text) if suffix == ".json" else yaml_input.load(text)
+    if suffix not in (".json", ".yaml", ".yml"):
+        raise ValueError("use .csv, .json, .yaml or .yml")
+    if isinstance(data, dict):  # one page of the REST API, or one object (a device type file)
+        data = data["results"] if isinstance(data.get("results"), list) else [data]
+    if not isinstance(data, list):
+        raise ValueError("expected a list of objects, or an API page with `results`")
+    return data, 1
+
+
+def _line_of(exc: Exception) -> int | None:
+    mark = getattr(exc, "problem_mark", None)
+    return mark.line + 1 if mark is not None else getattr(exc, "lineno", None)
+
+
+def _kind(path: Path, first: dict[str, Any]) -> str:
+    url = first.get("url")
+    if isinstance(url, str) and (m := _API_PATH.search(url)):
+        return m[1]
+    stem = re.sub(r"[-_ ]?(page)?[-_ ]?\d+$", "", path.stem.lower())
+    return stem.replace("_", "-").removeprefix("dcim.").removeprefix("tenancy.")
+
+
+def files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json", ".yaml", ".yml"))
+        else:
+            yield path
