@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path, PurePath
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from dcops import audit
@@ -27,6 +27,7 @@ KINDS = {"netbox": "NetBox export (CSV, YAML, JSON, API pages)", "devicetypes": 
 SUFFIXES = (".csv", ".json", ".yaml", ".yml")
 MAX_FILES, MAX_TOTAL_BYTES = 100, 200_000_000
 STALE = timedelta(seconds=60)
+KEEP_FILES = timedelta(days=7)  # a job's uploaded files are removed this long after it finished
 HEARTBEAT = 0.5  # seconds between progress writes
 
 
@@ -169,6 +170,15 @@ def _finish(
         values: dict[str, Any] = {"status": status, "finished_at": utcnow(), "report": report, "error": error}
         side.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values))
         side.commit()
+
+
+def forget_files(maker: sessionmaker[Session]) -> int:
+    """Remove the uploads of jobs that finished more than KEEP_FILES ago (the job and its report stay)."""
+    finished = select(ImportJob.id).where(ImportJob.finished_at < utcnow() - KEEP_FILES)
+    with maker() as db:
+        removed = db.execute(delete(ImportFile).where(ImportFile.job_id.in_(finished))).rowcount
+        db.commit()
+    return removed
 
 
 def recent(db: Session, limit: int = 20) -> list[ImportJob]:

@@ -75,4 +75,6 @@ class ImportPages(Controller):
         job = crud.get(db, ImportJob, job_id)
         if not job.dry_run or job.status is not JobStatus.done or not (job.report or {}).get("ok"):
             raise ValidationFailed({"job": "Only a preview that found no problem can be imported"})
+        if not job.files:
+            raise ValidationFailed({"job": "This preview's files were removed a week after it ran: upload them again"})
         return Redirect(f"/import/{jobs.again(db, job, actor(request)).id}", status_code=303)

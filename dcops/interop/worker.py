@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import anyio.to_thread
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,11 +17,18 @@ log = logging.getLogger("dcops.import")
 IDLE = 1.0  # seconds between looks when nothing waits
 
 
+CLEAN_EVERY = 3600.0  # seconds between removals of old uploads, per worker
+
+
 async def job_loop(maker: sessionmaker[Session], settings: Settings) -> None:
+    cleaned = 0.0
     while True:
         try:
             job_id = await anyio.to_thread.run_sync(jobs.claim, maker)
             if job_id is None:
+                if time.monotonic() - cleaned > CLEAN_EVERY:
+                    cleaned = time.monotonic()
+                    await anyio.to_thread.run_sync(jobs.forget_files, maker)
                 await asyncio.sleep(IDLE)
                 continue
             await anyio.to_thread.run_sync(jobs.run, maker, job_id, settings.today())

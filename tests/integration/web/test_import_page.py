@@ -117,3 +117,34 @@ def test_an_unexpected_error_fails_the_job_and_saves_nothing(login, db, maker, m
     page = c.get(f"/import/{job}").text
     assert "stopped on an error and saved nothing: RuntimeError: disk on fire" in page
     assert db.scalar(select(Rack.id).where(Rack.name == "IMP-01")) is None
+
+
+def test_odd_requests_get_a_clear_4xx(login):
+    c = login(Role.admin)
+    c.get("/import")
+    token = c.cookies["csrftoken"]
+    r = c.post("/import", data={"kind": "netbox", "action": "preview", "_csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 422 and "Choose one or more files" in r.text  # a form without files
+    assert c.get("/import/99999999999").status_code in (400, 404)
+    assert c.get("/import/0").status_code == 404
+    r = c.post("/import/424242/import", data={"_csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 404
+    many = [("../../etc/x.csv", b"name,slug\n")] * 101
+    r = upload(c, files=many)
+    assert r.status_code == 422 and "At most 100 files" in r.text
+
+
+def test_uploads_are_removed_a_week_after_their_job_finished(login, db, maker):
+    c = login(Role.account_manager)
+    c.get("/import")
+    upload(c)
+    job = work(maker)
+    assert jobs.forget_files(maker) == 0  # finished just now: kept, the preview can still be imported
+    with maker() as s:
+        s.execute(update(ImportJob).values(finished_at=utcnow() - jobs.KEEP_FILES * 2))
+        s.commit()
+    assert jobs.forget_files(maker) == 3
+    page = c.get(f"/import/{job}").text
+    assert "Import these files" not in page and "upload them again" in page
+    r = c.post(f"/import/{job}/import", data={"_csrf_token": c.cookies["csrftoken"]}, follow_redirects=False)
+    assert r.status_code == 422 and "removed a week after" in r.text
