@@ -155,6 +155,11 @@ def to_hardware_type(lib: LibraryDeviceType) -> HardwareTypeIn:
         description=lib.description,
         ports=ports,
     )
+    try:  # the limits dcops keeps (heights up to a rack's, lengths of its columns), which the library leaves open
+        msgspec.convert(msgspec.to_builtins(data), HardwareTypeIn)
+    except msgspec.ValidationError as exc:
+        message, _, where = str(exc).partition(" - at `$")
+        raise ValidationFailed({where.rstrip("`").lstrip(".") or "": message}) from exc
     if problems := types.template_problems(data):
         raise ValidationFailed(problems)
     return data

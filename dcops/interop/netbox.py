@@ -50,6 +50,7 @@ from dcops.racks.models import (
 from dcops.terms.cabling import Route
 
 PROGRESS_EVERY = 500  # rows
+MAX_CABLE_M = 100_000
 _COMPONENTS = ("interfaces", "console-ports", "console-server-ports", "power-ports", "power-outlets", "front-ports",
                "rear-ports", "port-mappings")  # fmt: skip
 _CABLE_STATUS = {"connected": CableStatus.connected, "planned": CableStatus.planned,
@@ -167,13 +168,9 @@ class NetBoxImport:
         self.taken: dict[tuple[int, int, Face], int] = {
             (u.rack_id, u.unit, u.face): u.hardware_id for u in db.execute(select(RackUnit.__table__))
         }
-        self.types = {}
-        for i, maker, model, slug, height, depth in db.execute(
-            select(HardwareType.id, HardwareType.manufacturer, HardwareType.model, HardwareType.slug,
-                   HardwareType.u_height, HardwareType.full_depth)
-        ):  # fmt: skip
-            for key in (model.casefold(), slug.casefold(), f"{maker} {model}".casefold()):
-                self.types[key] = (i, max(1, int(-(-height // 1))), depth, f"{maker} {model}")
+        self.types: dict[str, tuple[int, int, bool, str]] = {}
+        for ht in db.scalars(select(HardwareType)):
+            self._know_type(ht)
         self.contracts = {
             n.casefold(): (i, c) for i, n, c in db.execute(select(Contract.id, Contract.number, Contract.customer_id))
         }
@@ -204,6 +201,8 @@ class NetBoxImport:
         return self.last_placeholder
 
     def _plan(self, kind: str, existing: int | None, values: dict[str, Any], current: dict[str, Any] | None) -> int:
+        if existing is not None and existing < 0:  # made by an earlier row: one of the two would be lost
+            raise RowProblem("", "The same object (NetBox id, name or asset tag) is on an earlier row of this import")
         if existing is None:
             ident = self._new_id()
             self.writes[kind].append(("create", ident, values))
@@ -478,9 +477,12 @@ class NetBoxImport:
         with_ports = any(k in row.data for k in _COMPONENTS)
         saved = types.save_type(self.db, wanted, self.actor, with_ports=with_ports)
         self.report.counts["device-types"][saved.outcome] += 1
-        ht = saved.hardware_type
+        self._know_type(saved.hardware_type)
+
+    def _know_type(self, ht: HardwareType) -> None:
+        """A device row names its type by model, slug, or manufacturer and model."""
         for key in (ht.model.casefold(), ht.slug.casefold(), ht.label.casefold()):
-            self.types[key] = (ht.id, ht.units, ht.full_depth, ht.label)
+            self.types[key] = (ht.id, ht.units, ht.full_depth, ht.hardware_model)
 
     def _device_of(self, row: Row, value: Any = None) -> int:
         """The hardware a port or cable row names (its `device`, or `value` when given)."""
@@ -561,6 +563,8 @@ class NetBoxImport:
         unit = (v.text(row, "length_unit", 5) or "m").casefold()
         if length is not None and unit not in ("m", "cm"):
             length, unit = length * {"km": 100_000, "ft": 30.48, "in": 2.54}.get(unit, 100), "cm"
+        if length is not None and length / (100 if unit == "cm" else 1) > MAX_CABLE_M:
+            raise RowProblem("length", f"Longer than {MAX_CABLE_M // 1000} km: not a cable in a datacenter")
         rack_a, rack_b = self.hardware_rack.get(hw_a), self.hardware_rack.get(hw_b)
         values: dict[str, Any] = {
             "label": label,

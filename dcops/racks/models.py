@@ -143,6 +143,11 @@ class HardwareType(Base):
     def label(self) -> str:
         return f"{self.manufacturer} {self.model}"
 
+    @property
+    def hardware_model(self) -> str:
+        """What hardware made from this type records as its model (within the column's length)."""
+        return self.label[:100]
+
 
 class Hardware(Base):
     __tablename__ = "hardware"

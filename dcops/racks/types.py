@@ -131,9 +131,21 @@ def apply_type(values: dict[str, Any], ht: HardwareType) -> dict[str, Any]:
         **values,
         "u_height": ht.units,
         "full_depth": ht.full_depth,
-        "model": ht.label[:100],
+        "model": ht.hardware_model,
         "power_draw_w": values.get("power_draw_w") or ht.max_draw_w or 0,
     }
+
+
+PORT_NAME = Port.__table__.c.name.type.length  # a template's name may be longer (NetBox allows 64)
+
+
+def _free_name(name: str, suffix: str, taken: set[str]) -> str:
+    """`name`, or with `suffix` (then a number) when the hardware has a port of that name: within PORT_NAME."""
+    candidate, n = name[:PORT_NAME], 1
+    while candidate in taken:
+        tail = suffix if n == 1 else f"{suffix}-{n}"
+        candidate, n = name[: PORT_NAME - len(tail)] + tail, n + 1
+    return candidate
 
 
 def make_ports(db: Session, hw: Hardware, ht: HardwareType, actor: str) -> list[Port]:
@@ -147,11 +159,9 @@ def make_ports(db: Session, hw: Hardware, ht: HardwareType, actor: str) -> list[
     made: list[Port] = []
     rears: dict[str, Port] = {}
     for t in ordered:
-        name = t.name
-        if name in taken:
-            name = f"{t.name}-R" if t.side is PortSide.rear else f"{t.name} ({t.kind.value})"
+        name = _free_name(t.name, "-R" if t.side is PortSide.rear else f" ({t.kind.value})", taken)
         taken.add(name)
-        made.append(Port(hardware_id=hw.id, name=name[:50], kind=t.kind, side=t.side, type=t.type))
+        made.append(Port(hardware_id=hw.id, name=name, kind=t.kind, side=t.side, type=t.type))
         if t.side is PortSide.rear:
             rears[t.name] = made[-1]
     db.add_all(made)

@@ -66,20 +66,27 @@ def check(body: bytes) -> dict[str, object]:
     return {"check": {"id": claims.pass_id}, "allowed": allowed, "person": name}
 
 
-async def app(scope, receive, send):  # type: ignore[no-untyped-def]
-    if scope["type"] != "http":
-        return
-    if scope["path"] != "/api/door/checks":  # the readiness probe
-        await send({"type": "http.response.start", "status": 404, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-        return
+async def read_body(receive) -> bytes:  # type: ignore[no-untyped-def]
     body = b""
     while True:
         message = await receive()
         body += message.get("body", b"")
         if not message.get("more_body"):
-            break
-    answer = json.dumps(check(body)).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(answer)).encode())]
-    await send({"type": "http.response.start", "status": 201, "headers": headers})
-    await send({"type": "http.response.body", "body": answer})
+            return body
+
+
+async def respond(send, status: int, answer: object | None) -> None:  # type: ignore[no-untyped-def]
+    """A JSON answer, or an empty one when `answer` is None (the readiness probe's 404)."""
+    payload = b"" if answer is None else json.dumps(answer).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    if scope["type"] != "http":
+        return
+    if scope["path"] != "/api/door/checks":  # the readiness probe
+        await respond(send, 404, None)
+        return
+    await respond(send, 201, check(await read_body(receive)))

@@ -15,7 +15,7 @@ import re
 import sqlite3
 from datetime import UTC, datetime
 
-from tests.bench.door_reference_app import connection
+from tests.bench.door_reference_app import connection, read_body, respond
 
 _PATH = re.compile(r"^/api/hardware/(\d+)/(mount|move|unmount)$")
 _COLUMNS = "id, name, asset_tag, rack_id, position, face, status, u_height"
@@ -71,17 +71,6 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
         return
     match = _PATH.match(scope["path"])
     if match is None:  # the readiness probe
-        await send({"type": "http.response.start", "status": 404, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
+        await respond(send, 404, None)
         return
-    body = b""
-    while True:
-        message = await receive()
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    status, answer = act(int(match[1]), match[2], json.loads(body))
-    payload = json.dumps(answer).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
+    await respond(send, *act(int(match[1]), match[2], json.loads(await read_body(receive))))

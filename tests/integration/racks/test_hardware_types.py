@@ -344,3 +344,34 @@ def test_yaml_aliases_are_refused_before_they_expand(db, tmp_path):
     racks.write_text(bomb)
     (problem,) = netbox.import_files(db, [racks], "test", date(2026, 11, 30)).problems
     assert "aliases" in problem.message
+
+
+def test_library_values_past_dcops_limits_are_problems_not_errors(db, tmp_path):
+    """The library leaves heights and lengths open; dcops' columns do not: each is a problem naming its field."""
+    for text, field in (
+        (SWITCH.replace("u_height: 1.5", "u_height: 61"), "u_height"),
+        (SWITCH.replace("airflow: front-to-rear", "airflow: " + "x" * 31), "airflow"),
+        (SWITCH.replace("maximum_draw: 350", "maximum_draw: 99999999999"), "ports[5].max_draw_w"),
+    ):
+        (problem,) = devicetypes.import_library(db, [write(tmp_path, "x.yaml", text)], "test").problems
+        assert problem.field == field, problem
+
+
+def test_port_names_longer_than_a_port_s_name_stay_apart(api):
+    """NetBox names ports up to 64 characters, dcops ports up to 50: names alike in their first 50 stay distinct."""
+    from dcops.auth.models import Role
+
+    tech = api(Role.technician)
+    long = "x" * 55
+    body = {
+        "manufacturer": "Acme",
+        "model": "Long names",
+        "slug": "acme-long",
+        "ports": [{"name": long + "a", "kind": "copper"}, {"name": long + "b", "kind": "copper"}],
+    }
+    made = tech.post("/api/hardware-types", json=body)
+    assert made.status_code == 201, made.text
+    hw = tech.post("/api/hardware", json={"name": "ln", "asset_tag": "LN-1", "hardware_type_id": made.json()["id"]})
+    assert hw.status_code == 201, hw.text
+    names = [p["name"] for p in tech.get("/api/ports", params={"hardware_id": hw.json()["id"]}).json()["items"]]
+    assert len(names) == 2 and len(set(names)) == 2 and all(len(n) <= 50 for n in names)

@@ -413,3 +413,35 @@ def test_device_types_from_netbox_s_import_format_and_its_api(db, tmp_path):
                                    "Acme,Odd,acme-odd,1.25,false\n"})  # fmt: skip
     (problem,) = run(db, bad).problems
     assert (problem.row, problem.field) == (2, "u_height") and "multiple of 0.5" in problem.message
+
+
+def test_values_past_dcops_columns_are_problems_not_errors(db, tmp_path):
+    """A model and maker longer than a hardware's model column, a cable 1,000 km long: a row problem or cut to fit,
+    never a database error."""
+    long_type = f"manufacturer,model,slug,u_height,is_full_depth\n{'M' * 100},{'N' * 100},long-one,1,false\n"
+    devices = "name,device_type,site,asset_tag\nlong-1,long-one,,T-LONG\n"
+    report = run(db, files(tmp_path / "a", **{"device-types__csv": long_type, "devices__csv": devices}))
+    assert report.ok, report.problems
+    assert len(db.scalars(select(Hardware.model).where(Hardware.asset_tag == "T-LONG")).one()) == 100
+    export = {
+        "sites__csv": "name,slug\nGrave,grv1\n",
+        "locations__csv": "site,name,slug\nGrave,Zaal A,zaal-a\n",
+        "racks__csv": "site,location,name\nGrave,Zaal A,A01\n",
+        "devices__csv": "name,site,rack,position,asset_tag\nsw-1,Grave,A01,1,T-SW\nsw-2,Grave,A01,3,T-S2\n",
+        "interfaces__csv": "device,name,type\nsw-1,ge1,1000base-t\nsw-2,ge1,1000base-t\n",
+        "cables__csv": "side_a_device,side_a_type,side_a_name,side_b_device,side_b_type,side_b_name,length,"
+        "length_unit\nsw-1,dcim.interface,ge1,sw-2,dcim.interface,ge1,1000,km\n",
+    }
+    (problem,) = run(db, files(tmp_path / "b", **export)).problems
+    assert (problem.row, problem.field) == (2, "length") and "Longer than 100 km" in problem.message
+
+
+def test_one_object_on_two_rows_is_a_problem_not_a_silent_choice(db, tmp_path):
+    export = {
+        "sites__csv": "name,slug\nGrave,grv1\n",
+        "locations__csv": "site,name,slug\nGrave,Zaal A,zaal-a\n",
+        "racks__csv": "site,location,name\nGrave,Zaal A,A01\n",
+        "devices__csv": "name,site,rack,position,asset_tag\nsw-1,Grave,A01,1,T-SW\nsw-1b,Grave,A01,9,T-SW\n",
+    }
+    (problem,) = run(db, files(tmp_path, **export)).problems
+    assert problem.row == 3 and "earlier row" in problem.message
