@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	DCOPS_BENCH=1 $(BIN)/python -m pytest tests/bench -p no:cacheprovider -s -p no:logging $(PYTEST_ARGS)
+
+# New messages from the code and templates into the Dutch catalogue (then fill in their Dutch; `make test` checks).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output -o $(VENV)/messages.pot .
+	$(BIN)/pybabel update -i $(VENV)/messages.pot -d dcops/locale -l nl --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

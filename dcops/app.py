@@ -64,6 +64,7 @@ from dcops.racks.types_pages import HardwareTypePages
 from dcops.settings import Settings
 from dcops.web.headers import security_headers
 from dcops.web.input_guard import guard_input
+from dcops.web.locale import LocaleMiddleware, switch_language
 from dcops.web.openapi_problems import document_problems
 from dcops.web.pages import AuditPages, DashboardPage
 from dcops.web.problems import EXCEPTION_HANDLERS
@@ -160,6 +161,7 @@ def create_app(
                 include_in_schema=False,
                 route_handlers=[
                     LoginPages,
+                    switch_language,
                     DashboardPage,
                     SitePages,
                     RoomPages,
@@ -196,7 +198,7 @@ def create_app(
             *ACCESS_API,
         ],
         dependencies={"db": Provide(db_dependency)},
-        middleware=[LoginFloodMiddleware(), sessions.middleware, AuthMiddleware()],
+        middleware=[LocaleMiddleware(), LoginFloodMiddleware(), sessions.middleware, AuthMiddleware()],
         guards=[permission_guard],
         csrf_config=csrf,
         # gzip (built in) for clients that ask: the room view's HTML shrinks from about 1.3 MB to under 100 kB.

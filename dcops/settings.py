@@ -33,6 +33,7 @@ class Settings:
     # Encrypts the pass signing keys in the database; empty: derived from secret_key (dcops.access.keys).
     key_encryption_key: str = ""
     site_timezone: str = "Europe/Amsterdam"
+    language: str = "nl"  # for readers who chose none and whose browser asks for neither Dutch nor English
     base_url: str = "http://127.0.0.1:8000"
     debug: bool = False
     secure_cookies: bool = False
@@ -49,6 +50,8 @@ class Settings:
             )
         if not 60 <= self.session_idle <= self.session_max_age:
             raise ValueError("DCOPS_SESSION_IDLE_HOURS must be more than a minute and at most DCOPS_SESSION_MAX_HOURS")
+        if self.language not in ("nl", "en"):
+            raise ValueError("DCOPS_LANGUAGE must be nl or en")
         if self.people_idle_days < 1:
             raise ValueError("DCOPS_PEOPLE_IDLE_DAYS must be at least 1")
 
@@ -67,6 +70,7 @@ class Settings:
             secret_key=secret,
             key_encryption_key=env.get("DCOPS_KEY_ENCRYPTION_KEY", ""),
             site_timezone=env.get("DCOPS_TIMEZONE", "Europe/Amsterdam"),
+            language=env.get("DCOPS_LANGUAGE", "nl").strip().lower() or "nl",
             base_url=env.get("DCOPS_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
             debug=env.get("DCOPS_DEBUG", "") in {"1", "true", "yes"},
             secure_cookies=env.get("DCOPS_SECURE_COOKIES", "") in {"1", "true", "yes"},

@@ -10,6 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+# The suite reads dcops in English, its source language: set before dcops is imported (dcops.i18n reads it once) and
+# inherited by the servers and commands tests start. The Dutch screens have tests of their own (tests/*/i18n).
+os.environ["DCOPS_LANGUAGE"] = "en"
 from litestar.testing import TestClient
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -108,7 +112,11 @@ def keyring_for(settings: Settings, db: Session) -> KeyRing:
 
 
 class Client(TestClient):
-    """A TestClient that knows its CSRF token, for form posts."""
+    """A TestClient that knows its CSRF token, for form posts, and reads English unless told otherwise."""
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.headers["Accept-Language"] = "en"
 
     def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         # What a test wrote through `db` stands for requests that committed before this one, and a commit is

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcops.db import Base, StrEnumType, utcnow
+from dcops.vocabulary import word
 
 
 class Role(StrEnum):
@@ -19,7 +20,7 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ")
+        return word(self)
 
 
 class User(Base):

@@ -15,7 +15,7 @@ from dcops.customers.schemas import InvoiceIn, NoticeIn, PaymentIn
 from dcops.customers.standing import outstanding_cents
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
-from dcops.money import amount
+from dcops.i18n import amount
 from dcops.search import contains_text
 from dcops.terms.standing import due_date, notice_problems
 from dcops.validation import as_dict

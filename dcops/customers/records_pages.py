@@ -36,7 +36,7 @@ from dcops.customers.schemas import (
     ResolveIn,
 )
 from dcops.errors import ValidationFailed
-from dcops.money import money
+from dcops.i18n import money
 from dcops.terms.standing import BREACH_ARTICLES
 from dcops.validation import parse
 from dcops.web.form_pages import FORM

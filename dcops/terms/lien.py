@@ -7,7 +7,7 @@ of retention secures a claim that is due: an invoice not yet due secures nothing
 
 from __future__ import annotations
 
-from dcops.money import money
+from dcops.i18n import money
 from dcops.terms.standing import Standing
 from dcops.terms.verdict import Reason, Verdict
 

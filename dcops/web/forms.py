@@ -8,17 +8,23 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from babel.support import LazyProxy
 from litestar import MediaType, Request
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from dcops import i18n
 from dcops.errors import Conflict, ValidationFailed
 from dcops.terms import Denied
+from dcops.vocabulary import word
 
 
 @dataclass(frozen=True)
 class Field:
-    """One input of a generic form (forms/generic.html renders a list of these)."""
+    """One input of a generic form (forms/generic.html renders a list of these).
+
+    `label` and `help` are messages, marked N_("…") where they are written and translated when the form is shown
+    (forms are often module constants, made before any reader's language is known)."""
 
     name: str
     label: str
@@ -31,26 +37,20 @@ class Field:
     max: int | None = None
 
 
-def enum_choices(e: type[Enum]) -> list[tuple[str, str]]:
-    """A StrEnum as select options: stored value, readable label."""
-    return [(m.value, m.value.replace("_", " ")) for m in e]
+def enum_choices(e: type[Enum]) -> list[tuple[str, Any]]:
+    """A StrEnum as select options: stored value, and its word in the language of whoever reads the form."""
+    return [(m.value, LazyProxy(word, m, enable_cache=False)) for m in e]
 
 
 _MINUTES = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d$")
-_MONEY = re.compile(r"^(\d+)(?:[.,](\d{1,2}))?$")
-
-
-def cents(text: str) -> int | None:
-    """ "1210,50", "1210.50" or "€ 1210" as cents; None if it is not an amount with at most two decimals.
-    Thousands separators are refused rather than guessed: "1.210" could mean either."""
-    m = _MONEY.match(text.replace("€", "").replace(" ", "").strip())
-    if not m:
-        return None
-    return int(m.group(1)) * 100 + int((m.group(2) or "0").ljust(2, "0"))
 
 
 def euros(value: int | None) -> str:
-    return "" if value is None else f"{value // 100}.{value % 100:02d}"
+    """Cents as typed back into a money field: "1210,50" for a Dutch reader, "1210.50" for an English one."""
+    if value is None:
+        return ""
+    mark = "," if i18n.current() == "nl" else "."
+    return f"{value // 100}{mark}{value % 100:02d}"
 
 
 def normalize(fields: list[Field], data: Mapping[str, Any]) -> dict[str, Any]:
@@ -60,9 +60,9 @@ def normalize(fields: list[Field], data: Mapping[str, Any]) -> dict[str, Any]:
     for f in fields:
         raw = values.get(f.name)
         if f.kind == "money" and isinstance(raw, str) and raw.strip():
-            amount = cents(raw)
+            amount = i18n.parse_cents(raw)
             if amount is None:
-                errors[f.name] = "Must be an amount like 1210,50 (no thousands separators)"
+                errors[f.name] = i18n._("Must be an amount like %(example)s", example=i18n.amount(121050))
             else:
                 values[f.name] = str(amount)
         elif f.kind == "datetime-local" and isinstance(raw, str) and _MINUTES.match(raw.strip()):

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
 
+from dcops import i18n
 from dcops.auth.permissions import Perm, allows
-from dcops.money import money
+from dcops.vocabulary import word
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -20,11 +21,17 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 def template_config(site_timezone: str) -> TemplateConfig[Engine]:
     tz = ZoneInfo(site_timezone)
 
-    def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-        return "" if value is None else value.astimezone(tz).strftime(fmt)
+    def local(value: datetime | None, fmt: str | None = None) -> str:
+        """In the site's time, formatted for the reader ("30-11-2026 14:05"); `fmt` for a fixed machine format."""
+        if value is None:
+            return ""
+        return value.astimezone(tz).strftime(fmt) if fmt else i18n.moment(value, tz)
+
+    def local_time(value: datetime | None) -> str:
+        return "" if value is None else i18n.clock_time(value, tz)
 
     def day(value: date | None) -> str:
-        return "" if value is None else value.isoformat()
+        return i18n.day(value)
 
     def can(request: Any, perm: str) -> bool:
         user = request.scope.get("user")
@@ -38,8 +45,22 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
 
     def configure(engine: Engine) -> None:
         env = engine.engine
-        env.filters.update(local=local, day=day)
-        env.globals.update(can=can, query=query, money=money)
+        env.add_extension("jinja2.ext.i18n")
+        # newstyle: `_("… %(name)s", name=x)` escapes x and formats (so a literal % is %%); the language is the
+        # request's (dcops.i18n). `value | t` translates a message marked N_() in the code (a form's labels).
+        env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+        env.filters.update(
+            t=i18n.gettext,
+            word=word,
+            local=local,
+            local_time=local_time,
+            day=day,
+            long_day=i18n.long_day,
+            number=i18n.number,
+        )
+        env.globals.update(
+            can=can, query=query, money=i18n.money, amount=i18n.amount, language=i18n.current, LANGUAGES=i18n.LANGUAGES
+        )
         env.trim_blocks = True
         env.lstrip_blocks = True
 

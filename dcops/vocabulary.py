@@ -1,0 +1,44 @@
+"""The words for dcops' states and kinds (the values of its enums), as shown on screen: `word(value)`.
+
+Enum values are stored and sent by the API as they are ("in_progress"); people read them through the catalogue
+("in progress", "bezig"). Every value is listed here so that the catalogue has it (a test checks every enum).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from dcops.i18n import N_, gettext
+
+WORDS = (
+    # people and visits
+    N_("passport"), N_("identity card"), N_("driving licence"),
+    N_("requested"), N_("approved"), N_("denied"), N_("in progress"), N_("completed"), N_("cancelled"),
+    N_("in"), N_("out"), N_("allow"), N_("deny"),
+    N_("install"), N_("maintain"), N_("move"), N_("remove"), N_("other"),
+    # users
+    N_("admin"), N_("account manager"), N_("technician"), N_("security"),
+    # cabling
+    N_("copper"), N_("fibre"), N_("power"), N_("console"), N_("none"), N_("front"), N_("rear"),
+    N_("planned"), N_("connected"), N_("removed"),
+    N_("in rack"), N_("overhead"), N_("underfloor"), N_("between rooms"),
+    # customers and contracts
+    N_("business"), N_("consumer"), N_("draft"), N_("active"), N_("ended"),
+    N_("third party access"), N_("room change"), N_("colocation"), N_("dedicated"),
+    N_("supplier"), N_("customer"), N_("third party"), N_("letter"), N_("email"), N_("portal"),
+    # imports
+    N_("queued"), N_("running"), N_("done"), N_("failed"),
+    # relocations
+    N_("colocation move"), N_("dedicated reassignment"), N_("supplier action"), N_("customer request"),
+    N_("consulted"), N_("scheduled"),
+    # racks and hardware
+    N_("shared"), N_("private"), N_("retired"), N_("installed"),
+)  # fmt: skip
+
+
+def word(value: object) -> str:
+    """An enum value (or its text) as the reader's word: Role.account_manager -> "account manager"."""
+    if value is None:
+        return ""
+    text = str(value.value if isinstance(value, Enum) else value).replace("_", " ")
+    return gettext(text)
