@@ -62,6 +62,7 @@ from dcops.racks.pages import HardwarePages, RackPages, RoomPages, SitePages
 from dcops.racks.types_api import ROUTERS as HARDWARE_TYPE_API
 from dcops.racks.types_pages import HardwareTypePages
 from dcops.settings import Settings
+from dcops.web.global_search import SearchPage
 from dcops.web.headers import security_headers
 from dcops.web.input_guard import guard_input
 from dcops.web.locale import LocaleMiddleware, switch_language
@@ -162,6 +163,7 @@ def create_app(
                 route_handlers=[
                     LoginPages,
                     switch_language,
+                    SearchPage,
                     DashboardPage,
                     SitePages,
                     RoomPages,

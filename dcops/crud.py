@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from dcops import audit
 from dcops.db import Base, atomic
 from dcops.errors import Conflict, NotFound, ValidationFailed
+from dcops.i18n import _
+from dcops.vocabulary import word
 
 M = TypeVar("M", bound=Base)
 T = TypeVar("T")
@@ -62,7 +64,7 @@ def state(obj: Base) -> dict[str, Any]:
 
 def _check_refs(db: Session, values: Mapping[str, Any], refs: Mapping[str, type[Base]]) -> None:
     errors = {
-        field: f"No {label(model)} with id {values[field]}"
+        field: _("No %(what)s with id %(id)s", what=word(label(model)), id=values[field])
         for field, model in refs.items()
         if values.get(field) is not None and db.get(model, values[field]) is None
     }
@@ -81,8 +83,12 @@ def _check_unique(
         if exclude is not None:
             stmt = stmt.where(model.id != exclude.id)  # type: ignore[attr-defined]
         if db.scalars(stmt.limit(1)).first() is not None:
-            scope = f" in this {fields[0].removesuffix('_id')}" if len(fields) > 1 else ""
-            errors[fields[-1]] = f"{values[fields[-1]]!s} is already in use{scope}"
+            value = str(values[fields[-1]])
+            errors[fields[-1]] = (
+                _("%(value)s is already in use in this %(what)s", value=value, what=word(fields[0].removesuffix("_id")))
+                if len(fields) > 1
+                else _("%(value)s is already in use", value=value)
+            )
     if errors:
         raise ValidationFailed(errors)
 
@@ -91,7 +97,9 @@ def flush_or_conflict(db: Session, what: str) -> None:
     try:
         db.flush()
     except IntegrityError as exc:
-        raise Conflict(f"The {what} conflicts with a change made at the same moment; reload and try again") from exc
+        raise Conflict(
+            _("The %(what)s conflicts with a change made at the same moment; reload and try again", what=word(what))
+        ) from exc
 
 
 def create(
@@ -155,5 +163,5 @@ def delete(db: Session, obj: Base, *, actor: str) -> None:
         try:
             db.flush()
         except IntegrityError as exc:
-            raise Conflict(f"This {label(model)} is still in use and cannot be deleted") from exc
+            raise Conflict(_("This %(what)s is still in use and cannot be deleted", what=word(label(model)))) from exc
         audit.record(db, actor=actor, action="delete", object_type=label(model), object_id=key, before=before)

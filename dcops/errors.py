@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dcops.i18n import _
+from dcops.vocabulary import word
+
 
 class ValidationFailed(Exception):
     """Bad input, with a message per field ("" for the form as a whole)."""
@@ -12,9 +15,11 @@ class ValidationFailed(Exception):
 
 
 class NotFound(Exception):
+    """`what`: the record's noun (dcops.vocabulary.NOUNS), shown in the reader's language."""
+
     def __init__(self, what: str, key: object) -> None:
         self.what, self.key = what, key
-        super().__init__(f"{what} {key} does not exist")
+        super().__init__(_("%(what)s %(key)s does not exist", what=word(what), key=key))
 
 
 class Conflict(Exception):

@@ -104,6 +104,11 @@ def _(message: str, /, **params: object) -> str:
     return text % params if params else text
 
 
+def sentence(text: str) -> str:
+    """The first letter upper case: a message that starts with a word put in ("%(what)s saved")."""
+    return text[:1].upper() + text[1:]
+
+
 def N_(message: str) -> str:
     """Marks a message for the catalogue where it is defined (a module constant); `_()` translates it where shown."""
     return message

@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 import msgspec
 
 from dcops.errors import ValidationFailed
+from dcops.i18n import N_, _
 
 T = TypeVar("T", bound=msgspec.Struct)
 
@@ -22,37 +23,38 @@ Id = Annotated[int, msgspec.Meta(ge=1, le=INT32_MAX, description="the id of an e
 
 # Tab, line feed and carriage return stay allowed: notes and addresses have lines. No column takes NUL.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CONTROL_MESSAGE = "Must not contain control characters (such as NUL)"
+CONTROL_MESSAGE = N_("Must not contain control characters (such as NUL)")
 
 
 def has_control(text: str) -> bool:
     return CONTROL.search(text) is not None
 
 
-_PLAIN = [  # msgspec's wording -> what a person at a tablet should read
-    (re.compile(r"^Expected int >= (-?\d+)$"), r"Must be at least \1"),
-    (re.compile(r"^Expected int <= (-?\d+)$"), r"Must be at most \1"),
-    (re.compile(r"^Expected int, got \w+$"), "Must be a whole number"),
-    (re.compile(r"^Expected str of length >= 1$"), "This field is required"),
-    (re.compile(r"^Expected str of length >= (\d+)$"), r"At least \1 characters"),
-    (re.compile(r"^Expected str of length <= (\d+)$"), r"At most \1 characters"),
-    (re.compile(r"^Invalid enum value .*$"), "Choose one of the listed values"),
-    (re.compile(r"^Invalid RFC3339 encoded date$"), "Must be a date (YYYY-MM-DD)"),
-    (re.compile(r"^Expected date, got \w+$"), "Must be a date (YYYY-MM-DD)"),
-    (re.compile(r"^Invalid RFC3339 encoded datetime$"), "Must be a date and time (YYYY-MM-DDTHH:MM)"),
-    (re.compile(r"^Expected datetime, got \w+$"), "Must be a date and time (YYYY-MM-DDTHH:MM)"),
-    (re.compile(r"^Expected str, got \w+$"), "Must be text"),
-    (re.compile(r"^Expected bool, got \w+$"), "Must be true or false"),
+_PLAIN = [  # msgspec's wording -> what a person at a tablet should read (a message; `n` from the pattern)
+    (re.compile(r"^Expected int >= (-?\d+)$"), N_("Must be at least %(n)s")),
+    (re.compile(r"^Expected int <= (-?\d+)$"), N_("Must be at most %(n)s")),
+    (re.compile(r"^Expected int, got \w+$"), N_("Must be a whole number")),
+    (re.compile(r"^Expected str of length >= 1$"), N_("This field is required")),
+    (re.compile(r"^Expected str of length >= (\d+)$"), N_("At least %(n)s characters")),
+    (re.compile(r"^Expected str of length <= (\d+)$"), N_("At most %(n)s characters")),
+    (re.compile(r"^Invalid enum value .*$"), N_("Choose one of the listed values")),
+    (re.compile(r"^Invalid RFC3339 encoded date$"), N_("Must be a date (YYYY-MM-DD)")),
+    (re.compile(r"^Expected date, got \w+$"), N_("Must be a date (YYYY-MM-DD)")),
+    (re.compile(r"^Invalid RFC3339 encoded datetime$"), N_("Must be a date and time (YYYY-MM-DDTHH:MM)")),
+    (re.compile(r"^Expected datetime, got \w+$"), N_("Must be a date and time (YYYY-MM-DDTHH:MM)")),
+    (re.compile(r"^Expected str, got \w+$"), N_("Must be text")),
+    (re.compile(r"^Expected bool, got \w+$"), N_("Must be true or false")),
 ]
 
 
 def _clean(message: str, tp: Any = None) -> str:
     message = re.sub(r" - at `\$[^`]*`$", "", message).replace("`", "")
     if "matching regex" in message:
-        return f"Must be {_description(tp)}" if _description(tp) else "Not in the expected format"
+        what = _description(tp)
+        return _("Must be %(what)s", what=_(what)) if what else _("Not in the expected format")
     for pattern, plain in _PLAIN:
-        if pattern.match(message):
-            return pattern.sub(plain, message)
+        if m := pattern.match(message):
+            return _(plain, n=m.group(1)) if m.groups() else _(plain)
     return message[0].upper() + message[1:] if message else message
 
 
@@ -98,11 +100,11 @@ def parse(struct: type[T], data: Mapping[str, Any], *, form: bool = False) -> T:
             if form and _base_type(tp) is bool:
                 values[field.name] = False
             elif required:
-                errors[field.name] = "This field is required"
+                errors[field.name] = _("This field is required")
             continue
         raw = data[field.name]
         if isinstance(raw, str) and has_control(raw):
-            errors[field.name] = CONTROL_MESSAGE
+            errors[field.name] = _(CONTROL_MESSAGE)
             continue
         if form and isinstance(raw, str):
             raw = raw.strip()
@@ -110,7 +112,7 @@ def parse(struct: type[T], data: Mapping[str, Any], *, form: bool = False) -> T:
                 if _allows_none(tp):
                     values[field.name] = None
                 elif required:
-                    errors[field.name] = "This field is required"
+                    errors[field.name] = _("This field is required")
                 continue
             if _base_type(tp) is bool:
                 values[field.name] = raw.lower() in _TRUE
@@ -122,7 +124,7 @@ def parse(struct: type[T], data: Mapping[str, Any], *, form: bool = False) -> T:
     if not form:
         for name in data:
             if name not in known:
-                errors[name] = "Unknown field"
+                errors[name] = _("Unknown field")
     if errors:
         raise ValidationFailed(errors)
     return struct(**values)

@@ -35,6 +35,18 @@ WORDS = (
     N_("shared"), N_("private"), N_("retired"), N_("installed"),
 )  # fmt: skip
 
+# What records are called in messages such as "rack 12 does not exist" (dcops.crud.label: the table's name).
+NOUNS = (
+    N_("api token"), N_("audit event"), N_("breach"), N_("cable"), N_("cable end"), N_("carry out"), N_("contract"),
+    N_("customer"), N_("default notice"), N_("document"), N_("door check"), N_("hand back"), N_("hardware"),
+    N_("hardware type"), N_("import file"), N_("import job"), N_("inspection"), N_("insurance policy"),
+    N_("invoice"), N_("lien"), N_("pass key"), N_("payment"), N_("person"), N_("policy request"), N_("port"),
+    N_("port template"), N_("rack"), N_("rack unit"), N_("relocation"), N_("relocation item"), N_("room"),
+    N_("site"), N_("user"), N_("user session"), N_("visit"), N_("visit pass"), N_("visit person"), N_("visit room"),
+    N_("written permission"), N_("written permission room"), N_("page"), N_("item"), N_("intact document"),
+    N_("notice"),
+)  # fmt: skip
+
 
 def word(value: object) -> str:
     """An enum value (or its text) as the reader's word: Role.account_manager -> "account manager"."""

@@ -18,8 +18,9 @@ from dcops.auth.models import ApiToken, Role, User, UserSession
 from dcops.auth.permissions import Perm
 from dcops.auth.throttle import LoginThrottle
 from dcops.errors import ValidationFailed
+from dcops.i18n import N_, _
 from dcops.validation import parse
-from dcops.web.forms import Field, render, submit
+from dcops.web.forms import Field, enum_choices, render, submit
 from dcops.web.helpers import actor
 from dcops.web.routes import Db, Form, get, post
 
@@ -27,10 +28,11 @@ ADMIN = {"perm": Perm.users_admin}
 FORM = "forms/generic.html"
 
 USER = [
-    Field("username", "Username", required=True, help="lowercase letters, digits, . _ -"),
-    Field("display_name", "Full name", required=True),
-    Field("role", "Role", "select", True, [(r.value, r.label) for r in Role]),
-    Field("password", "Initial password", "password", True, help=f"at least {service.MIN_PASSWORD} characters"),
+    Field("username", N_("Username"), required=True, help=N_("lowercase letters, digits, . _ -")),
+    Field("display_name", N_("Full name"), required=True),
+    Field("role", N_("Role"), "select", True, enum_choices(Role)),
+    # the help repeats service.MIN_PASSWORD
+    Field("password", N_("Initial password"), "password", True, help=N_("at least 10 characters")),
 ]
 
 
@@ -65,8 +67,11 @@ class LoginPages(Controller):
         if wait := throttle.wait(username, address):
             service.record_throttled(db, throttle, username, address, wait)
             minutes = f"{wait.seconds // 60} min {wait.seconds % 60} s" if wait.seconds >= 60 else f"{wait.seconds} s"
-            who = "this account" if wait.reason == "account" else "this network address"
-            error = f"Too many failed sign-ins for {who}. Try again in {minutes}."
+            error = (
+                _("Too many failed sign-ins for this account. Try again in %(wait)s.", wait=minutes)
+                if wait.reason == "account"
+                else _("Too many failed sign-ins for this network address. Try again in %(wait)s.", wait=minutes)
+            )
             page = render("auth/login.html", 429, values=values, error=error)
             page.headers["Retry-After"] = str(wait.seconds)
             return page
@@ -74,7 +79,10 @@ class LoginPages(Controller):
         if user is None:
             throttle.failed(username, address)
             return render(
-                "auth/login.html", 401, values=values, error="Wrong username or password, or the account is inactive."
+                "auth/login.html",
+                401,
+                values=values,
+                error=_("Wrong username or password, or the account is inactive."),
             )
         throttle.succeeded(username)
         life = request.app.state.session_life
@@ -103,7 +111,7 @@ class UserPages(Controller):
 
     @get("/new", name="user_new")
     def new(self) -> Template:
-        return render(FORM, title="New user", fields=USER, values={"role": "technician"}, errors={}, cancel="/users")
+        return render(FORM, title=_("New user"), fields=USER, values={"role": "technician"}, errors={}, cancel="/users")
 
     @post("/new")
     def create(self, request: Request, db: Db, data: Form) -> Any:
@@ -113,8 +121,8 @@ class UserPages(Controller):
             data,
             lambda: service.create_user(db, parse(service.UserIn, data, form=True), actor(request)),
             lambda u: "/users",
-            "User created",
-            title="New user",
+            _("User created"),
+            title=_("New user"),
             fields=USER,
             cancel="/users",
         )
@@ -124,7 +132,8 @@ class UserPages(Controller):
         user = crud.get(db, User, user_id)
         service.set_active(db, user, data.get("active") == "1", actor(request))
         request.app.state.token_cache.forget_user(user.id)  # this worker at once, the others within a second
-        flash(request, f"{user.username} is now {'active' if user.active else 'inactive'}", category="success")
+        now = _("%(user)s is now active", user=user.username) if user.active else None
+        flash(request, now or _("%(user)s is now inactive", user=user.username), category="success")
         return Redirect("/users")
 
     @post("/tokens")
@@ -141,7 +150,7 @@ class UserPages(Controller):
         session = crud.get(db, UserSession, session_id)
         if session.ended_at is None:
             sessions.end_by_admin(db, session, actor(request))
-            flash(request, f"The session of {session.user.username} is ended", category="success")
+            flash(request, _("The session of %(user)s is ended", user=session.user.username), category="success")
         return Redirect("/users")
 
     @post("/tokens/{token_id:int}/revoke")
@@ -149,5 +158,5 @@ class UserPages(Controller):
         token = crud.get(db, ApiToken, token_id)
         service.revoke_token(db, token, actor(request))
         request.app.state.token_cache.forget(token.token_hash)  # this worker at once, the others within a second
-        flash(request, "Token revoked", category="success")
+        flash(request, _("Token revoked"), category="success")
         return Redirect("/users")

@@ -21,6 +21,7 @@ from dcops.auth.models import ApiToken, Role, User
 from dcops.auth.throttle import LoginThrottle, Wait, hashing
 from dcops.db import atomic, begin_write, utcnow
 from dcops.errors import Conflict, ValidationFailed
+from dcops.i18n import _
 from dcops.validation import Id
 
 _hasher = PasswordHasher()
@@ -128,7 +129,7 @@ def create_user(db: Session, data: UserIn, actor: str) -> User:
 def set_password(db: Session, user: User, password: str, actor: str) -> None:
     """A new password ends every session signed in with the old one."""
     if len(password) < MIN_PASSWORD:
-        raise ValidationFailed({"password": f"At least {MIN_PASSWORD} characters"})
+        raise ValidationFailed({"password": _("At least %(n)s characters", n=MIN_PASSWORD)})
     with atomic(db):
         user.password_hash = hash_password(password)
         sessions.end_all(db, user.id, actor, "password changed")
@@ -138,7 +139,7 @@ def set_password(db: Session, user: User, password: str, actor: str) -> None:
 def set_active(db: Session, user: User, active: bool, actor: str) -> None:
     """Deactivating a user ends its sessions at once (and its tokens stop working: they need an active user)."""
     if not active and user.username == actor:
-        raise Conflict("You cannot deactivate your own account")
+        raise Conflict(_("You cannot deactivate your own account"))
     with atomic(db):
         crud.update(db, user, {"active": active}, actor=actor)
         if not active:
@@ -154,7 +155,7 @@ def create_token(db: Session, data: TokenIn, actor: str) -> tuple[ApiToken, str]
     """Returns the token and its secret; the secret is shown once and never stored."""
     user = db.get(User, data.user_id)
     if user is None:
-        raise ValidationFailed({"user_id": f"No user with id {data.user_id}"})
+        raise ValidationFailed({"user_id": _("No %(what)s with id %(id)s", what=_("user"), id=data.user_id)})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with atomic(db):
         token = ApiToken(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from dcops.i18n import _, day
 from dcops.terms.standing import Standing
 from dcops.terms.verdict import Reason, Verdict
 from dcops.terms.written import in_force
@@ -101,8 +102,10 @@ def _responsibility(facts: VisitFacts) -> Verdict:
             Reason(
                 rule,
                 article,
-                "Access is given only when it is needed to install or maintain the customer's own hardware; "
-                "this visit is for something else",
+                _(
+                    "Access is given only when it is needed to install or maintain the customer's own hardware; "
+                    "this visit is for something else"
+                ),
             )
         )
     covered = frozenset().union(*(c.rooms for c in facts.contracts if c.maintains))
@@ -112,8 +115,11 @@ def _responsibility(facts: VisitFacts) -> Verdict:
             Reason(
                 rule,
                 article,
-                f"No contract makes {facts.customer} responsible for installing or maintaining hardware in "
-                f"{', '.join(missing)}",
+                _(
+                    "No contract makes %(customer)s responsible for installing or maintaining hardware in %(rooms)s",
+                    customer=facts.customer,
+                    rooms=", ".join(missing),
+                ),
             )
         )
     return Verdict.deny(*reasons) if reasons else Verdict.allow()
@@ -122,9 +128,13 @@ def _responsibility(facts: VisitFacts) -> Verdict:
 def competence(visitor: Visitor) -> Verdict:
     """A1: visitors are registered, active people of the customer, confirmed competent."""
     if not visitor.active:
-        return Verdict.deny(Reason("A1", "13.1", f"{visitor.label} is no longer registered as active"))
+        return Verdict.deny(
+            Reason("A1", "13.1", _("%(person)s is no longer registered as active", person=visitor.label))
+        )
     if not visitor.competent:
-        return Verdict.deny(Reason("A1", "13.1", f"{visitor.label} has not been confirmed competent"))
+        return Verdict.deny(
+            Reason("A1", "13.1", _("%(person)s has not been confirmed competent", person=visitor.label))
+        )
     return Verdict.allow()
 
 
@@ -132,14 +142,14 @@ def third_party(visitor: Visitor, rooms: frozenset[str], first: date, last: date
     """A2: a third party needs the supplier's written permission for that person, the days and the rooms."""
     if not visitor.third_party or any(p.covers(rooms, first, last) for p in visitor.permissions):
         return Verdict.allow()
-    span = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
-    return Verdict.deny(
-        Reason(
-            "A2",
-            "13.1",
-            f"{visitor.label} is a third party without written permission for {', '.join(sorted(rooms))} on {span}",
-        )
+    span = day(first) if first == last else _("%(first)s to %(last)s", first=day(first), last=day(last))
+    message = _(
+        "%(person)s is a third party without written permission for %(rooms)s on %(days)s",
+        person=visitor.label,
+        rooms=", ".join(sorted(rooms)),
+        days=span,
     )
+    return Verdict.deny(Reason("A2", "13.1", message))
 
 
 def customer_blocks(
@@ -151,31 +161,44 @@ def customer_blocks(
     if consumer:
         if not standing.in_default:
             return Verdict.allow()
-        since = standing.since_under(None)
-        why = "is in default"
+        since, default = standing.since_under(None), True
     else:
         if not standing.fails_under(contracts):
             return Verdict.allow()
-        since = standing.since_under(contracts)
-        why = "is in default" if standing.in_default else "fails to perform (an open breach)"
-    when = f" since {since.isoformat()}" if since else ""
-    return Verdict.deny(Reason("A7", "13.7", f"{customer} {why}{when}: access is denied"))
+        since, default = standing.since_under(contracts), standing.in_default
+    if default:
+        message = (
+            _("%(customer)s is in default since %(day)s: access is denied", customer=customer, day=day(since))
+            if since
+            else _("%(customer)s is in default: access is denied", customer=customer)
+        )
+    else:
+        message = (
+            _(
+                "%(customer)s fails to perform (an open breach) since %(day)s: access is denied",
+                customer=customer,
+                day=day(since),
+            )
+            if since
+            else _("%(customer)s fails to perform (an open breach): access is denied", customer=customer)
+        )
+    return Verdict.deny(Reason("A7", "13.7", message))
 
 
 def may_log_inspection(inspected_at: datetime, now: datetime) -> Verdict:
     """A5, Art. 13.5: the supplier may enter the server room at any time to inspect; an inspection is logged once
     it took place (a log is evidence, R1), not ahead of it."""
     if inspected_at > now:
-        return Verdict.deny(Reason("A5", "13.5", "An inspection is logged once it took place, not ahead"))
+        return Verdict.deny(Reason("A5", "13.5", _("An inspection is logged once it took place, not ahead")))
     return Verdict.allow()
 
 
 def visit_window(starts_at: datetime, ends_at: datetime) -> dict[str, str]:
     """A visit is one stretch of at most 14 days; longer work needs a new visit. Field errors, or none."""
     if ends_at <= starts_at:
-        return {"ends_at": "The visit must end after it starts"}
+        return {"ends_at": _("The visit must end after it starts")}
     if (ends_at - starts_at).total_seconds() > MAX_VISIT_DAYS * 86400:
-        return {"ends_at": f"A visit lasts at most {MAX_VISIT_DAYS} days; plan a new visit for the rest"}
+        return {"ends_at": _("A visit lasts at most %(n)s days; plan a new visit for the rest", n=MAX_VISIT_DAYS)}
     return {}
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dcops.i18n import _
 from dcops.terms.verdict import Reason, Verdict
+from dcops.vocabulary import word
 
 
 class Route(StrEnum):
@@ -39,23 +41,38 @@ def may_cable(installer: Installer, route: Route, a: CableEnd, b: CableEnd, cust
     reasons: list[Reason] = []
     for name, end in (("A", a), ("B", b)):
         if end.rack is None:
-            reasons.append(Reason("A3", "13.3", f"The {name} end is not in a rack: only the supplier cables it"))
+            reasons.append(
+                Reason("A3", "13.3", _("The %(end)s end is not in a rack: only the supplier cables it", end=name))
+            )
         elif not end.private:
             reasons.append(
-                Reason("A3", "13.3", f"The {name} end is in shared rack {end.rack}: only the supplier cables there")
+                Reason(
+                    "A3",
+                    "13.3",
+                    _(
+                        "The %(end)s end is in shared rack %(rack)s: only the supplier cables there",
+                        end=name,
+                        rack=end.rack,
+                    ),
+                )
             )
         elif customer_id is None or end.let_to != customer_id:
             reasons.append(
-                Reason("A3", "13.3", f"The {name} end is in private rack {end.rack}, not let to this customer")
+                Reason(
+                    "A3",
+                    "13.3",
+                    _("The %(end)s end is in private rack %(rack)s, not let to this customer", end=name, rack=end.rack),
+                )
             )
     if a.rack_id is not None and b.rack_id is not None and a.rack_id != b.rack_id:
-        reasons.append(Reason("A3", "13.3", f"The cable runs between racks {a.rack} and {b.rack}: supplier only"))
+        between = _("The cable runs between racks %(a)s and %(b)s: supplier only", a=a.rack, b=b.rack)
+        reasons.append(Reason("A3", "13.3", between))
     if route is not Route.in_rack:
         reasons.append(
             Reason(
                 "A3",
                 "13.3",
-                f"The route is {route.value.replace('_', ' ')}: only cabling inside the rack is the customer's",
+                _("The route is %(route)s: only cabling inside the rack is the customer's", route=word(route)),
             )
         )
     return Verdict.deny(*reasons) if reasons else Verdict.allow()

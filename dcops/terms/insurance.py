@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dcops.i18n import _, day
 from dcops.terms.verdict import Reason, Verdict
 
 REQUEST_ANSWER_DAYS = 14  # a policy request unanswered this long is a breach candidate
@@ -25,7 +26,8 @@ def may_install(customer: str, policies: tuple[Policy, ...], on: date) -> Verdic
     installed without a policy on file that is valid on the day of installation."""
     if any(p.valid_on(on) for p in policies):
         return Verdict.allow()
-    return Verdict.deny(Reason("K9", "12.8", f"{customer} has no insurance policy on file valid on {on.isoformat()}"))
+    message = _("%(customer)s has no insurance policy on file valid on %(day)s", customer=customer, day=day(on))
+    return Verdict.deny(Reason("K9", "12.8", message))
 
 
 def request_overdue(requested_on: date, answered: bool, today: date) -> bool:

@@ -7,7 +7,7 @@ of retention secures a claim that is due: an invoice not yet due secures nothing
 
 from __future__ import annotations
 
-from dcops.i18n import money
+from dcops.i18n import _, day, money
 from dcops.terms.standing import Standing
 from dcops.terms.verdict import Reason, Verdict
 
@@ -21,17 +21,33 @@ def may_place_lien(customer: str, standing: Standing) -> Verdict:
     reasons = []
     if not standing.fails:
         reasons.append(
-            Reason("K10", "12.9", f"{customer} does not fail (rule S6): a lien needs a customer that fails to perform")
+            Reason(
+                "K10",
+                "12.9",
+                _(
+                    "%(customer)s does not fail (rule S6): a lien needs a customer that fails to perform",
+                    customer=customer,
+                ),
+            )
         )
     if not _amounts(standing.due_unpaid):
         reasons.append(
-            Reason("K10", "12.9", f"Nothing {customer} owes is due and unpaid: no lien without an amount due")
+            Reason(
+                "K10",
+                "12.9",
+                _("Nothing %(customer)s owes is due and unpaid: no lien without an amount due", customer=customer),
+            )
         )
     if reasons:
         return Verdict.deny(*reasons)
-    since = standing.since.isoformat() if standing.since else "today"
+    since = day(standing.since) if standing.since else _("today")
+    due = _amounts(standing.due_unpaid)
     return Verdict.allow(
-        Reason("K10", "12.9", f"{customer} fails (rule S6) since {since}; {_amounts(standing.due_unpaid)} is due")
+        Reason(
+            "K10",
+            "12.9",
+            _("%(customer)s fails (rule S6) since %(day)s; %(due)s is due", customer=customer, day=since, due=due),
+        )
     )
 
 
@@ -51,6 +67,15 @@ def may_leave(hardware: str, customer: str, lien_stands: bool, leaving: str) -> 
     Hardware a third party owns (K1) is not the customer's and is never retained: callers pass False."""
     if lien_stands:
         return Verdict.deny(
-            Reason("K10", "12.9", f"{hardware} is retained under a lien on {customer}: it may not be {leaving}")
+            Reason(
+                "K10",
+                "12.9",
+                _(
+                    "%(hardware)s is retained under a lien on %(customer)s: it may not be %(leaving)s",
+                    hardware=hardware,
+                    customer=customer,
+                    leaving=leaving,
+                ),
+            )
         )
     return Verdict.allow()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from dcops.i18n import _
 from dcops.terms.verdict import Reason
 
 
@@ -25,11 +26,11 @@ def hardware_owner(service: Service | None, third_party: str | None = None) -> t
     Hardware under no contract is the supplier's own infrastructure (switches, patch panels).
     """
     if service is Service.dedicated:
-        return Owner.supplier, Reason("D1", "11.2", "dedicated hardware is and stays the supplier's property")
+        return Owner.supplier, Reason("D1", "11.2", _("dedicated hardware is and stays the supplier's property"))
     if service is Service.colocation and third_party:
         return Owner.third_party, Reason(
-            "K1", "12.2", f"colocation hardware provided by the customer and owned by {third_party}"
+            "K1", "12.2", _("colocation hardware provided by the customer and owned by %(owner)s", owner=third_party)
         )
     if service is Service.colocation:
-        return Owner.customer, Reason("K1", "12.2", "colocation hardware is brought and owned by the customer")
+        return Owner.customer, Reason("K1", "12.2", _("colocation hardware is brought and owned by the customer"))
     return Owner.supplier, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from dcops.i18n import _
 from dcops.terms.verdict import Reason, Verdict
 
 MIN_RETENTION_MONTHS = 3
@@ -31,7 +32,7 @@ def may_erase(evidence_in_open_breach: bool) -> Verdict:
             Reason(
                 "R3",
                 "17(3)(e) AVG",
-                "A door check of this person is evidence in an open breach: their data is kept until it is resolved",
+                _("A door check of this person is evidence in an open breach: their data is kept until it is resolved"),
             )
         )
     return Verdict.allow()

@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dcops.i18n import N_, _, day, number
 from dcops.terms.verdict import Reason, Verdict
 
 WINDOW_DAYS = 14  # K4: after the consultation; K5: after the request
-UNSCHEDULED = "Schedule the move inside its window first (or record an emergency, K6)"
 
 
 def move_costs() -> Reason:
     """K7, Art. 12.5: "Beide Partijen dragen hun eigen kosten" of a move: no relocation creates a charge."""
-    return Reason("K7", "12.5", "Each party bears its own costs of this move; it creates no charge")
+    return Reason("K7", "12.5", _("Each party bears its own costs of this move; it creates no charge"))
 
 
 def may_move_outside_order(hardware: str, customer: str | None, basis: str | None, what: str) -> Verdict:
@@ -27,8 +27,13 @@ def may_move_outside_order(hardware: str, customer: str | None, basis: str | Non
         Reason(
             "K8",
             "12.7",
-            f"{hardware} is {customer}'s colocation hardware: it is {what} only through a relocation order, a "
-            "supplier action with its reason or the customer's recorded request",
+            _(
+                "%(hardware)s is %(customer)s's colocation hardware: it is %(what)s only through a relocation order, "
+                "a supplier action with its reason or the customer's recorded request",
+                hardware=hardware,
+                customer=customer,
+                what=what,
+            ),
         )
     )
 
@@ -39,11 +44,11 @@ def hand_back_breach(customer_vacated: bool, as_received: bool | None) -> Verdic
     inspected too, but what is found there is not the customer's failure."""
     if not customer_vacated:
         return Verdict.deny(
-            Reason("A6", "13.6", "The supplier vacated this space itself: its state is no breach of the customer's")
+            Reason("A6", "13.6", _("The supplier vacated this space itself: its state is no breach of the customer's"))
         )
     if as_received is not False:
         return Verdict.deny(
-            Reason("A6", "13.6", "Only a space found not as it was provided, at its inspection, is a breach")
+            Reason("A6", "13.6", _("Only a space found not as it was provided, at its inspection, is a breach"))
         )
     return Verdict.allow()
 
@@ -64,11 +69,13 @@ def may_schedule(
     agreed to the date in writing (R2: its own message); an emergency skips both (the reason is recorded, K6).
     K5: a customer that moves its own hardware chooses the day itself, by its deadline."""
     if emergency:
-        return Verdict.allow(Reason("K6", "12.7", "emergency: no consultation or window needed"))
+        return Verdict.allow(Reason("K6", "12.7", _("emergency: no consultation or window needed")))
     if customer_moves:
-        return Verdict.allow(Reason("K5", "12.4", "the customer moves its own hardware, by its deadline"))
+        return Verdict.allow(Reason("K5", "12.4", _("the customer moves its own hardware, by its deadline")))
     if consulted_on is None:
-        return Verdict.deny(Reason("K4", "12.4", "Record the consultation with the customer before planning the move"))
+        return Verdict.deny(
+            Reason("K4", "12.4", _("Record the consultation with the customer before planning the move"))
+        )
     first, last = supplier_window(consulted_on)
     if first <= planned_on <= last or customer_agreed_in_writing:
         return Verdict.allow()
@@ -76,8 +83,13 @@ def may_schedule(
         Reason(
             "K4",
             "12.4",
-            f"{planned_on.isoformat()} is outside the window {first.isoformat()} – {last.isoformat()} after the "
-            "consultation; another date needs the customer's written agreement",
+            _(
+                "%(day)s is outside the window %(first)s – %(last)s after the consultation; another date needs the "
+                "customer's written agreement",
+                day=day(planned_on),
+                first=day(first),
+                last=day(last),
+            ),
         )
     )
 
@@ -107,8 +119,11 @@ def may_customer_execute(hardware_maintained: dict[str, bool]) -> Verdict:
         Reason(
             "K5",
             "12.4",
-            f"The contract of {', '.join(others)} does not make the customer maintain its hardware: the supplier "
-            "moves it, on a date fixed in consultation (K4)",
+            _(
+                "The contract of %(hardware)s does not make the customer maintain its hardware: the supplier moves "
+                "it, on a date fixed in consultation (K4)",
+                hardware=", ".join(others),
+            ),
         )
     )
 
@@ -123,8 +138,11 @@ def may_supplier_move(hardware_maintained: dict[str, bool], emergency: bool) -> 
         Reason(
             "K5",
             "12.4",
-            f"The customer maintains {', '.join(own)} itself: ask it to move within 14 days; the supplier moves it "
-            "only in an emergency (K6)",
+            _(
+                "The customer maintains %(hardware)s itself: ask it to move within 14 days; the supplier moves it "
+                "only in an emergency (K6)",
+                hardware=", ".join(own),
+            ),
         )
     )
 
@@ -133,21 +151,26 @@ def may_carry_out_on(planned_on: date | None, today: date, emergency: bool) -> V
     """K4: the supplier carries the move out on the planned date fixed in consultation; another day needs a new
     date (with the customer's written agreement outside the window). K6: an emergency is carried out at once."""
     if emergency:
-        return Verdict.allow(Reason("K6", "12.7", "emergency: carried out at once"))
+        return Verdict.allow(Reason("K6", "12.7", _("emergency: carried out at once")))
     if planned_on is None:
         return Verdict.deny(
-            Reason("K4", "12.4", "Schedule the move inside its window first (or record an emergency, K6)")
+            Reason("K4", "12.4", _("Schedule the move inside its window first (or record an emergency, K6)"))
         )
     if planned_on != today:
-        when = "is still to come" if planned_on > today else "has passed"
-        return Verdict.deny(
-            Reason(
-                "K4",
-                "12.4",
-                f"The move is planned for {planned_on.isoformat()}, which {when}: it is carried out on that day; "
-                "schedule it again for another day",
+        message = (
+            _(
+                "The move is planned for %(day)s, which is still to come: it is carried out on that day; schedule it "
+                "again for another day",
+                day=day(planned_on),
+            )
+            if planned_on > today
+            else _(
+                "The move is planned for %(day)s, which has passed: it is carried out on that day; schedule it again "
+                "for another day",
+                day=day(planned_on),
             )
         )
+        return Verdict.deny(Reason("K4", "12.4", message))
     return Verdict.allow()
 
 
@@ -155,11 +178,15 @@ def may_start_reassignment(plan_agreed_on: date | None, emergency: bool, today: 
     """D3, Art. 11.4: a dedicated reassignment starts only after a plan of approach was agreed with the customer,
     except in an emergency ("behoudens spoedeisende gevallen", in the same article)."""
     if emergency:
-        return Verdict.allow(Reason("D3", "11.4", "emergency: no plan of approach needed beforehand"))
+        return Verdict.allow(Reason("D3", "11.4", _("emergency: no plan of approach needed beforehand")))
     if plan_agreed_on is None:
-        return Verdict.deny(Reason("D3", "11.4", "A plan of approach must be agreed with the customer before the move"))
+        return Verdict.deny(
+            Reason("D3", "11.4", _("A plan of approach must be agreed with the customer before the move"))
+        )
     if plan_agreed_on > today:
-        return Verdict.deny(Reason("D3", "11.4", f"The plan of approach is agreed only on {plan_agreed_on}"))
+        return Verdict.deny(
+            Reason("D3", "11.4", _("The plan of approach is agreed only on %(day)s", day=day(plan_agreed_on)))
+        )
     return Verdict.allow()
 
 
@@ -173,8 +200,8 @@ class Specification:
     network_mbps: int | None = None
 
 
-_SPEC = (("cpu_cores", "CPU cores", ""), ("memory_gb", "memory", " GB"), ("storage_gb", "storage", " GB"))
-_SPEC += (("network_mbps", "network", " Mbit/s"),)
+_SPEC = (("cpu_cores", N_("CPU cores"), ""), ("memory_gb", N_("memory"), " GB"), ("storage_gb", N_("storage"), " GB"))
+_SPEC += (("network_mbps", N_("network"), " Mbit/s"),)
 
 
 def meets_specification(contract: str, agreed: Specification, replacement: str, offered: Specification) -> Verdict:
@@ -186,9 +213,26 @@ def meets_specification(contract: str, agreed: Specification, replacement: str, 
         if need is None:
             continue
         if has is None:
-            reasons.append(f"{replacement}'s {label} is not recorded; contract {contract} requires {need:,}{unit}")
+            reasons.append(
+                _(
+                    "%(hardware)s's %(what)s is not recorded; contract %(contract)s requires %(need)s",
+                    hardware=replacement,
+                    what=_(label),
+                    contract=contract,
+                    need=number(need) + unit,
+                )
+            )
         elif has < need:
-            reasons.append(f"{replacement} has {has:,}{unit} {label}; contract {contract} requires {need:,}{unit}")
+            reasons.append(
+                _(
+                    "%(hardware)s has %(has)s %(what)s; contract %(contract)s requires %(need)s",
+                    hardware=replacement,
+                    has=number(has) + unit,
+                    what=_(label),
+                    contract=contract,
+                    need=number(need) + unit,
+                )
+            )
     return Verdict.deny(*(Reason("D3", "11.4", r) for r in reasons)) if reasons else Verdict.allow()
 
 
@@ -216,16 +260,28 @@ def equivalent(original: Original, target: Target, other_site_allowed: bool) -> 
     """K3/D3: the new place must reasonably meet the original requirements. Every shortfall with figures."""
     reasons: list[Reason] = []
     if original.rack_private != target.rack_private:
-        kind = "private" if original.rack_private else "shared"
-        reasons.append(Reason("K3", "12.4", f"{original.hardware} is in a {kind} rack; {target.rack} is not"))
+        message = (
+            _("%(hardware)s is in a private rack; %(rack)s is not", hardware=original.hardware, rack=target.rack)
+            if original.rack_private
+            else _("%(hardware)s is in a shared rack; %(rack)s is not", hardware=original.hardware, rack=target.rack)
+        )
+        reasons.append(Reason("K3", "12.4", message))
     if not target.free_run:
-        reasons.append(Reason("K3", "12.4", f"{target.rack} has no free {target.units_needed}"))
+        reasons.append(
+            Reason("K3", "12.4", _("%(rack)s has no free %(units)s", rack=target.rack, units=target.units_needed))
+        )
     if target.power_left_w is not None and target.power_left_w < original.draw_w:
         reasons.append(
             Reason(
                 "K3",
                 "12.4",
-                f"{target.rack} has {target.power_left_w:,} W left, {original.hardware} draws {original.draw_w:,} W",
+                _(
+                    "%(rack)s has %(left)s W left, %(hardware)s draws %(draw)s W",
+                    rack=target.rack,
+                    left=number(target.power_left_w),
+                    hardware=original.hardware,
+                    draw=number(original.draw_w),
+                ),
             )
         )
     if target.rack_site != original.site and not other_site_allowed:
@@ -233,8 +289,12 @@ def equivalent(original: Original, target: Target, other_site_allowed: bool) -> 
             Reason(
                 "K3",
                 "12.4",
-                f"{target.rack} is in {target.rack_site}, not {original.site}: the order does not "
-                "name another datacenter",
+                _(
+                    "%(rack)s is in %(site)s, not %(original)s: the order does not name another datacenter",
+                    rack=target.rack,
+                    site=target.rack_site,
+                    original=original.site,
+                ),
             )
         )
     return Verdict.deny(*reasons) if reasons else Verdict.allow()

@@ -9,6 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from dcops.i18n import N_, _, day
 from dcops.terms.verdict import Reason, Verdict
 
 DEFAULT_PAYMENT_TERM_DAYS = 14  # S1, Art. 23.2
@@ -16,6 +17,7 @@ DEFAULT_NOTICE_TERM_DAYS = 14  # S3: the term a notice of default gives, unless 
 MIN_CONSUMER_TERM_DAYS = 14  # S3: a reasonable term for a consumer is at least this long
 
 ONE_DAY = timedelta(days=1)
+SEND_NOTICE = N_("send a notice of default")
 
 
 @dataclass(frozen=True)
@@ -160,17 +162,19 @@ def notice_problems(
     """Why a notice of default about to be recorded would not count (field errors), or nothing."""
     errors: dict[str, str] = {}
     if sent_on > today:
-        errors["sent_on"] = f"A notice is recorded once it was sent; {sent_on.isoformat()} is still to come"
+        errors["sent_on"] = _("A notice is recorded once it was sent; %(day)s is still to come", day=day(sent_on))
     elif due is not None and sent_on <= due:
-        errors["sent_on"] = (
-            f"Art. 23.6 (rule S3): a notice of default counts only when sent after the due date "
-            f"({due.isoformat()}); until then the invoice can still be paid in time"
+        errors["sent_on"] = _(
+            "Art. 23.6 (rule S3): a notice of default counts only when sent after the due date (%(day)s); until "
+            "then the invoice can still be paid in time",
+            day=day(due),
         )
     elif occurred is not None and sent_on < occurred:
-        errors["sent_on"] = f"Art. 23.6 (rule S3): the breach occurred on {occurred.isoformat()}, after this date"
+        errors["sent_on"] = _("Art. 23.6 (rule S3): the breach occurred on %(day)s, after this date", day=day(occurred))
     if consumer and term_days < MIN_CONSUMER_TERM_DAYS:
-        errors["term_days"] = (
-            f"Art. 23.6 (rule S3): a consumer is given a reasonable term of at least {MIN_CONSUMER_TERM_DAYS} days"
+        errors["term_days"] = _(
+            "Art. 23.6 (rule S3): a consumer is given a reasonable term of at least %(n)s days",
+            n=MIN_CONSUMER_TERM_DAYS,
         )
     return errors
 
@@ -185,10 +189,10 @@ def payment_default(facts: CustomerFacts, today: date) -> tuple[Finding, ...]:
     for inv in facts.unpaid:
         if inv.outstanding_cents <= 0 or today <= inv.due_date:
             continue
-        where = f"an invoice under contract {inv.contract}, due {inv.due_date.isoformat()}"
+        where = _("an invoice under contract %(contract)s, due %(day)s", contract=inv.contract, day=day(inv.due_date))
         if not facts.consumer:
             since = inv.due_date + ONE_DAY
-            msg = f"in payment default since {since.isoformat()}: {where}, is unpaid"
+            msg = _("in payment default since %(day)s: %(invoice)s, is unpaid", day=day(since), invoice=where)
             findings.append(Finding(Reason("S2", "23.3", msg), True, since, default=True))
             continue
         about = [n for n in facts.notices if n.invoice_id == inv.id and n.sent_on <= today]
@@ -196,21 +200,30 @@ def payment_default(facts: CustomerFacts, today: date) -> tuple[Finding, ...]:
         expired = [n.term_ends for n in notices if today > n.term_ends]
         if expired:
             since = min(expired) + ONE_DAY
-            msg = f"in payment default since {since.isoformat()}: {where}, is unpaid after the notice of default"
+            msg = _(
+                "in payment default since %(day)s: %(invoice)s, is unpaid after the notice of default",
+                day=day(since),
+                invoice=where,
+            )
             findings.append(Finding(Reason("S3", "23.6", msg), True, since, default=True))
         elif notices:
             ends = min(n.term_ends for n in notices)
-            msg = f"{where}, is unpaid; the notice of default's term runs until {ends.isoformat()}"
+            msg = _(
+                "%(invoice)s, is unpaid; the notice of default's term runs until %(day)s", invoice=where, day=day(ends)
+            )
             findings.append(Finding(Reason("S3", "23.6", msg), False))
         elif about:
-            msg = (
-                f"{where}, is overdue but not in default: the notice of default was sent before the invoice "
-                "fell due and does not count"
+            msg = _(
+                "%(invoice)s, is overdue but not in default: the notice of default was sent before the invoice fell "
+                "due and does not count",
+                invoice=where,
             )
-            findings.append(Finding(Reason("S3", "23.6", msg), False, todo="send a notice of default"))
+            findings.append(Finding(Reason("S3", "23.6", msg), False, todo=_(SEND_NOTICE)))
         else:
-            msg = f"{where}, is overdue but not in default: a consumer needs a notice of default first"
-            findings.append(Finding(Reason("S3", "23.6", msg), False, todo="send a notice of default"))
+            msg = _(
+                "%(invoice)s, is overdue but not in default: a consumer needs a notice of default first", invoice=where
+            )
+            findings.append(Finding(Reason("S3", "23.6", msg), False, todo=_(SEND_NOTICE)))
     return tuple(findings)
 
 
@@ -224,8 +237,22 @@ def open_breaches(facts: CustomerFacts, today: date) -> tuple[Finding, ...]:
     for b in facts.breaches:
         if b.occurred_on > today:  # asked as of an earlier day: it had not happened yet
             continue
-        under = f" under contract {b.contract}" if b.contract else ""
-        what = f"open breach of Art. {b.article}{under} since {b.occurred_on.isoformat()}: {b.description}"
+        what = (
+            _(
+                "open breach of Art. %(article)s under contract %(contract)s since %(day)s: %(description)s",
+                article=b.article,
+                contract=b.contract,
+                day=day(b.occurred_on),
+                description=b.description,
+            )
+            if b.contract
+            else _(
+                "open breach of Art. %(article)s since %(day)s: %(description)s",
+                article=b.article,
+                day=day(b.occurred_on),
+                description=b.description,
+            )
+        )
         notices = [
             n
             for n in facts.notices
@@ -237,19 +264,31 @@ def open_breaches(facts: CustomerFacts, today: date) -> tuple[Finding, ...]:
             scope = None if b.contract_id is None else frozenset({b.contract_id})
             findings.append(Finding(Reason("S6", "13.7", what), True, b.occurred_on, contracts=scope))
             if everywhere is not None and scope is not None:
-                msg = f"{what} (its notice of default expired: counts for every contract since {everywhere})"
+                msg = _(
+                    "%(breach)s (its notice of default expired: counts for every contract since %(day)s)",
+                    breach=what,
+                    day=day(everywhere),
+                )
                 findings.append(Finding(Reason("S6", "13.7", msg), True, everywhere, default=True))
             continue
         if everywhere is not None:
-            msg = f"{what} (notice of default expired; in default since {everywhere.isoformat()})"
+            msg = _(
+                "%(breach)s (notice of default expired; in default since %(day)s)", breach=what, day=day(everywhere)
+            )
             findings.append(Finding(Reason("S6", "13.7", msg), True, everywhere, default=True))
         else:
             ends = [n.term_ends for n in notices]
-            tail = f"notice term runs until {min(ends).isoformat()}" if ends else "no notice of default sent"
-            todo = None if ends else "send a notice of default"
-            findings.append(
-                Finding(Reason("S6", "13.7", f"{what} ({tail}; a consumer does not fail yet)"), False, todo=todo)
+            msg = (
+                _(
+                    "%(breach)s (notice term runs until %(day)s; a consumer does not fail yet)",
+                    breach=what,
+                    day=day(min(ends)),
+                )
+                if ends
+                else _("%(breach)s (no notice of default sent; a consumer does not fail yet)", breach=what)
             )
+            todo = None if ends else _(SEND_NOTICE)
+            findings.append(Finding(Reason("S6", "13.7", msg), False, todo=todo))
     return tuple(findings)
 
 

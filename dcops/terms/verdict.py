@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dcops.i18n import _
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -15,7 +17,9 @@ class Reason:
     instruction: str | None = None  # at the door: what the security officer does next (dcops.terms.door)
 
     def __str__(self) -> str:
-        return f"Art. {self.article} (rule {self.rule}): {self.message}"
+        return _(
+            "Art. %(article)s (rule %(rule)s): %(message)s", article=self.article, rule=self.rule, message=self.message
+        )
 
     def as_dict(self) -> dict[str, str]:
         found = {"rule": self.rule, "article": self.article, "message": self.message}

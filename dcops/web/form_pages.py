@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from dcops import crud
 from dcops.auth.permissions import Perm
+from dcops.i18n import _, sentence
 from dcops.validation import parse
+from dcops.vocabulary import word
 from dcops.web.forms import Field, normalize, render, submit
 from dcops.web.helpers import actor, form_values
 from dcops.web.routes import Db, Form, get, post
@@ -29,7 +31,7 @@ FORM = "forms/generic.html"
 @dataclass
 class FormPages:
     path: str  # "/sites"
-    noun: str  # "site", used in titles, messages and route names
+    noun: str  # "site", used in titles, messages and route names: one of dcops.vocabulary.NOUNS
     model: type
     schema: type[msgspec.Struct]
     fields: Callable[[Session], list[Field]]
@@ -64,12 +66,15 @@ def back_to(default: str, **parents: str) -> Callable[[Request], str]:
 def form_router(spec: FormPages) -> Router:
     opt = {"perm": spec.write}
     noun = spec.noun
-    new_title = f"New {noun}"
+
+    def new_title() -> str:
+        return sentence(_("New %(what)s", what=word(noun)))
+
     back = spec.back or (lambda request: spec.path)
 
     def edit_context(obj: Any, db: Session) -> dict[str, Any]:
         return {
-            "title": f"Edit {noun} {spec.label(obj)}",
+            "title": sentence(_("Edit %(what)s %(name)s", what=word(noun), name=spec.label(obj))),
             "fields": spec.fields(db),
             "cancel": spec.saved(obj),
             "delete": f"{spec.path}/{obj.id}/delete" if spec.remove and spec.deletable(obj) else None,
@@ -79,7 +84,7 @@ def form_router(spec: FormPages) -> Router:
     def new(request: Request, db: Db) -> Template:
         return render(
             FORM,
-            title=new_title,
+            title=new_title(),
             fields=spec.fields(db),
             values=spec.defaults(request),
             errors={},
@@ -95,8 +100,8 @@ def form_router(spec: FormPages) -> Router:
             data,
             lambda: spec.create(db, parse(spec.schema, normalize(fields, data), form=True), actor(request)),
             spec.saved,
-            f"{noun.capitalize()} created",
-            title=new_title,
+            sentence(_("%(what)s created", what=word(noun))),
+            title=new_title(),
             fields=fields,
             cancel=back(request),
         )
@@ -117,7 +122,7 @@ def form_router(spec: FormPages) -> Router:
             data,
             lambda: spec.update(db, obj, parse(spec.schema, normalize(ctx["fields"], data), form=True), actor(request)),
             spec.saved,
-            f"{noun.capitalize()} saved",
+            sentence(_("%(what)s saved", what=word(noun))),
             **ctx,
         )
 

@@ -20,6 +20,7 @@ from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 
 from dcops.errors import NotFound, ValidationFailed
+from dcops.i18n import _
 from dcops.validation import CONTROL_MESSAGE, INT32_MAX, INT64_MAX, has_control
 
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
@@ -51,17 +52,17 @@ def _walk(value: Any, path: str, errors: dict[str, str]) -> None:
     """Control characters anywhere in a JSON body's text, integers beyond 64 bits anywhere in its numbers."""
     if isinstance(value, str):
         if has_control(value):
-            errors[path or "body"] = CONTROL_MESSAGE
+            errors[path or "body"] = _(CONTROL_MESSAGE)
     elif isinstance(value, bool):
         return
     elif isinstance(value, int):
         if not -INT64_MAX - 1 <= value <= INT64_MAX:
-            errors[path or "body"] = "Number out of range"
+            errors[path or "body"] = _("Number out of range")
     elif isinstance(value, dict):
         for key, item in value.items():
             name = f"{path}.{key}" if path else str(key)
             if has_control(str(key)):
-                errors[name] = CONTROL_MESSAGE
+                errors[name] = _(CONTROL_MESSAGE)
             _walk(item, name, errors)
     elif isinstance(value, list):
         for i, item in enumerate(value):
@@ -79,9 +80,9 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
     ints = _int_query_names(request.route_handler) if isinstance(request.route_handler, HTTPRouteHandler) else ()
     for key, value in request.query_params.multi_items():
         if has_control(key) or has_control(value):
-            errors[key] = CONTROL_MESSAGE
+            errors[key] = _(CONTROL_MESSAGE)
         elif key in ints and _beyond(value, INT32_MAX):
-            errors[key] = f"Must be between {-INT32_MAX - 1} and {INT32_MAX}"
+            errors[key] = _("Must be between %(low)s and %(high)s", low=-INT32_MAX - 1, high=INT32_MAX)
     content_type = request.content_type[0]
     if content_type == "application/json" or content_type.endswith("+json"):
         # Malformed JSON is left to the handler's own decoding, which answers 400.
@@ -90,6 +91,6 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
     elif content_type == RequestEncodingType.URL_ENCODED:
         for key, value in (await request.form()).multi_items():
             if has_control(key) or (isinstance(value, str) and has_control(value)):
-                errors[key] = CONTROL_MESSAGE
+                errors[key] = _(CONTROL_MESSAGE)
     if errors:
         raise ValidationFailed(errors)

@@ -21,6 +21,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 
 from dcops.errors import Conflict, NotFound, SigningKeyUnreadable, ValidationFailed
+from dcops.i18n import N_, _
 from dcops.terms import Denied
 
 log = logging.getLogger("dcops")
@@ -43,33 +44,43 @@ def _litestar_field_errors(exc: ValidationException) -> dict[str, str]:
 def describe(exc: Exception) -> tuple[int, str, str, dict[str, Any]]:
     """(status, title, detail, extra members) for any exception."""
     if isinstance(exc, Denied):
-        return 403, "Refused by the terms", str(exc), {"reasons": [r.as_dict() for r in exc.verdict.reasons]}
+        return 403, _("Refused by the terms"), str(exc), {"reasons": [r.as_dict() for r in exc.verdict.reasons]}
     if isinstance(exc, ValidationFailed):
-        return 422, "Some fields need attention", str(exc), {"errors": exc.errors}
+        return 422, _("Some fields need attention"), str(exc), {"errors": exc.errors}
     if isinstance(exc, NotFound):
-        return 404, "Not found", str(exc), {}
+        return 404, _("Not found"), str(exc), {}
     if isinstance(exc, Conflict):
-        return 409, "Conflict", str(exc), {"errors": {exc.field: str(exc)}} if exc.field else {}
+        return 409, _("Conflict"), str(exc), {"errors": {exc.field: str(exc)}} if exc.field else {}
     if isinstance(exc, SigningKeyUnreadable):
         log.error("%s", exc)
-        return 503, "Pass signing key unreadable", str(exc), {}
+        return 503, _("Pass signing key unreadable"), str(exc), {}
     if isinstance(exc, OperationalError) and _is_contention(exc):
-        return 503, BUSY, "Another change was being saved at the same moment; nothing was changed. Try again.", {}
+        return 503, _(BUSY), _("Another change was being saved at the same moment; nothing was changed. Try again."), {}
     if isinstance(exc, DataError):
         # The input guard keeps numbers and text within what the columns hold; this is the net under it.
         log.warning("value refused by the database: %s", exc.orig)
-        return 422, "Some fields need attention", "A value is out of range or not allowed in the database.", {}
+        return 422, _("Some fields need attention"), _("A value is out of range or not allowed in the database."), {}
     if isinstance(exc, OperationalError | InterfaceError) or getattr(exc, "connection_invalidated", False):
         # Pool pre-ping already replaced a dead connection once at checkout; this one died mid-request.
         log.warning("database unavailable: %s", exc)
-        return 503, UNAVAILABLE, "The database cannot be reached just now; nothing was changed. Try again shortly.", {}
+        return (
+            503,
+            _(UNAVAILABLE),
+            _("The database cannot be reached just now; nothing was changed. Try again shortly."),
+            {},
+        )
     if isinstance(exc, ValidationException):
         errors = _litestar_field_errors(exc)
-        return 400, "Malformed request", exc.detail, {"errors": errors} if errors else {}
+        return 400, _("Malformed request"), exc.detail, {"errors": errors} if errors else {}
     if isinstance(exc, HTTPException):
-        return exc.status_code, _TITLES.get(exc.status_code, exc.detail), exc.detail, {}
+        return exc.status_code, _(_TITLES.get(exc.status_code, exc.detail)), _(exc.detail), {}
     log.exception("unhandled error", exc_info=exc)
-    return HTTP_500_INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong on our side; it was logged.", {}
+    return (
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        _("Internal error"),
+        _("Something went wrong on our side; it was logged."),
+        {},
+    )
 
 
 def _is_contention(exc: OperationalError) -> bool:
@@ -78,9 +89,8 @@ def _is_contention(exc: OperationalError) -> bool:
     return "database is locked" in str(exc.orig) or code in ("40001", "40P01", "55P03")
 
 
-BUSY, UNAVAILABLE = "Busy", "Database unavailable"
-RETRY_AFTER = {BUSY: "1", UNAVAILABLE: "5"}  # seconds
-_TITLES = {401: "Sign in required", 403: "Not allowed", 404: "Not found", 405: "Method not allowed"}
+BUSY, UNAVAILABLE = N_("Busy"), N_("Database unavailable")
+_TITLES = {401: N_("Sign in required"), 403: N_("Not allowed"), 404: N_("Not found"), 405: N_("Method not allowed")}
 
 
 def problem_response(
@@ -99,7 +109,9 @@ def problem_response(
 
 
 def _retry(status: int, title: str) -> dict[str, str] | None:
-    return {"Retry-After": RETRY_AFTER.get(title, "1")} if status == 503 else None
+    if status != 503:
+        return None
+    return {"Retry-After": "5" if title in (UNAVAILABLE, _(UNAVAILABLE)) else "1"}
 
 
 def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -110,7 +122,7 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(path=f"/login?next={target}" if request.method == "GET" else "/login")
     if isinstance(exc, PermissionDeniedException):
-        title = "Not allowed"
+        title = _("Not allowed")
     return Template(
         template_name="error.html",
         status_code=status,

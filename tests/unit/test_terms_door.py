@@ -66,8 +66,8 @@ def test_p1_a_pass_that_is_not_authentic_is_refused_with_its_instruction():
 @pytest.mark.parametrize(
     "change, rule, words",
     [
-        ({"now": NOW - timedelta(hours=3)}, "P2", "valid from 2026-11-24 08:00"),
-        ({"now": NOW + timedelta(hours=7)}, "P2", "expired at 2026-11-24 16:00"),
+        ({"now": NOW - timedelta(hours=3)}, "P2", "valid from 24/11/2026 08:00"),
+        ({"now": NOW + timedelta(hours=7)}, "P2", "expired at 24/11/2026 16:00"),
         ({"pass_revoked": True}, "P3", "revoked"),
         ({"visit_status": "cancelled"}, "P4", "cancelled"),
         ({"room": "ZAAL-B"}, "P5", "for ZAAL-A, not ZAAL-B"),

@@ -36,7 +36,7 @@ def test_k10_a_lien_needs_a_failing_customer_and_an_amount_due():
     ]
     in_default = standing(CustomerFacts(consumer=False, unpaid=(OVERDUE,)), TODAY)
     placed = may_place_lien("ACME", in_default)
-    assert placed.allowed and "EUR 500.00 is due" in placed.reasons[0].message
+    assert placed.allowed and "€500.00 is due" in placed.reasons[0].message
 
 
 def test_k10_the_lien_ends_the_moment_the_last_due_amount_is_paid_though_a_later_invoice_is_open():

@@ -34,7 +34,7 @@ def test_k4_the_window_is_the_consultation_day_to_14_days_after():
     assert may_schedule(C + 14 * D, C, False, False).allowed
     refused = may_schedule(C + 15 * D, C, False, False)
     assert not refused.allowed and [(r.rule, r.article) for r in refused.reasons] == [("K4", "12.4")]
-    assert "2026-11-01 – 2026-11-15" in refused.reasons[0].message
+    assert "01/11/2026 – 15/11/2026" in refused.reasons[0].message
     assert not may_schedule(C - D, C, False, False).allowed
 
 

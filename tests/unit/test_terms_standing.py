@@ -37,7 +37,7 @@ def test_s2_a_business_is_in_default_from_the_day_after_the_due_date(today, fail
     if fails:
         assert st.since == DUE + DAY
         assert [r.rule for r in st.reasons] == ["S2"] and st.reasons[0].article == "23.3"
-        assert "since 2026-03-16" in st.reasons[0].message
+        assert "since 16/03/2026" in st.reasons[0].message
 
 
 def test_s2_a_partly_paid_invoice_still_counts_and_a_paid_one_does_not():
