@@ -37,7 +37,7 @@ bench: $(VENV)/.installed-test
 
 # New messages from the code and templates into the Dutch catalogue (then fill in their Dutch; `make test` checks).
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output -o $(VENV)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output --project=dcops --omit-header -o $(VENV)/messages.pot .
 	$(BIN)/pybabel update -i $(VENV)/messages.pot -d dcops/locale -l nl --no-fuzzy-matching --ignore-obsolete
 
 clean:

@@ -98,7 +98,7 @@ def _signed_in(browser, base_url: str, username: str, password: str, **context_a
     page.goto("/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("form[action='/login'] button[type=submit]")
     page.wait_for_url(f"{base_url}/")
     return context, page
 

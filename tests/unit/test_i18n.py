@@ -74,7 +74,7 @@ def test_values_are_written_in_the_readers_locale():
 
 def test_messages_come_in_the_readers_language_with_their_values():
     with i18n.use("nl"):
-        assert i18n._("Must be at least %(n)s", n=3) == "Moet minstens 3 zijn"
+        assert i18n._("Must be at least %(n)s", n=3) == "Moet ten minste 3 zijn"
         assert i18n._("Sign out") == "Afmelden"
     with i18n.use("en"):
         assert i18n._("Must be at least %(n)s", n=3) == "Must be at least 3"

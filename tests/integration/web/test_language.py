@@ -48,12 +48,14 @@ def test_the_switch_needs_the_csrf_token(anon):
     assert anon.post("/language", data={"language": "nl", "next": "/"}).status_code == 403
 
 
-def test_form_errors_and_money_are_dutch(login):
+def test_form_errors_are_dutch(login):
     client = _dutch(login(Role.admin))
     page = client.form("/users/new", {"username": "x y", "display_name": "", "role": "admin", "password": "kort"})
     assert page.status_code == 422
     assert "Dit veld is verplicht" in page.text  # display_name left empty
-    assert "Minstens 10 tekens" in page.text
+    assert "Corrigeer de gemarkeerde velden hieronder." in page.text
+    page = client.form("/users/new", {"username": "kees", "display_name": "Kees", "role": "admin", "password": "kort"})
+    assert page.status_code == 422 and "Ten minste 10 tekens" in page.text
 
 
 def test_api_problems_speak_the_callers_language(api):
