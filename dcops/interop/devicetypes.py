@@ -1,8 +1,10 @@
 """The NetBox device-type library (github.com/netbox-community/devicetype-library) read into hardware types.
 
 Files or folders in the library's layout (`device-types/<Manufacturer>/<model>.yaml`; every .yaml or .yml
-file below a folder). Each file is checked against the library's structure (required keys, types, the port
-lists) and its port mappings, then all of them are saved in one transaction, or none when any file has a problem.
+file below a folder). Each file is checked against the library's own JSON schema where the files lie in a
+checkout of the library (dcops.interop.library_schema), then against the library's structure (required keys,
+types, the port lists) and its port mappings, then all of them are saved in one transaction, or none when any
+file has a problem.
 Front ports may name their rear port in either shape the library has used: `rear_port` and
 `rear_port_position` on each front port, or a top-level `port-mappings:` list of `front_port`,
 `front_port_position`, `rear_port`, `rear_port_position`.
@@ -19,11 +21,12 @@ from typing import Annotated, Any
 
 import msgspec
 import yaml
+from jsonschema import Draft202012Validator
 from sqlalchemy.orm import Session
 
 from dcops.cabling.models import PortKind, PortSide
 from dcops.errors import ValidationFailed
-from dcops.interop import yaml_input
+from dcops.interop import library_schema, yaml_input
 from dcops.racks import types
 from dcops.racks.schemas import HardwareTypeIn, PortTemplateIn
 
@@ -199,7 +202,7 @@ def library_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def read_file(path: Path) -> HardwareTypeIn | Problem:
+def read_file(path: Path, schema: Draft202012Validator | None = None) -> HardwareTypeIn | Problem:
     name = str(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -215,6 +218,8 @@ def read_file(path: Path) -> HardwareTypeIn | Problem:
         return Problem(name, mark.line + 1 if mark else None, "", f"Not valid YAML: {getattr(exc, 'problem', exc)}")
     if not isinstance(raw, dict):
         return Problem(name, None, "", "Not a device type (a YAML mapping with manufacturer, model, slug, ...)")
+    if schema is not None and (broken := library_schema.schema_problem(schema, raw)) is not None:
+        return Problem(name, None, *broken)
     try:
         return from_mapping(raw)
     except ValidationFailed as exc:
@@ -257,9 +262,11 @@ def import_library(db: Session, paths: Iterable[Path], actor: str) -> Report:
     report has no problems (a slug used by two files is a problem too)."""
     report = Report()
     read: list[tuple[str, HardwareTypeIn]] = []
+    paths = list(paths)
+    schema = library_schema.validator_for(paths)
     for path in library_files(paths):
         report.files += 1
-        result = read_file(path)
+        result = read_file(path, schema)
         if isinstance(result, Problem):
             report.problems.append(result)
         else:
