@@ -154,6 +154,46 @@ def moment(value: datetime | None, tz: tzinfo | None = None) -> str:
     return f"{day(local.date())} {clock_time(local)}"
 
 
+EXAMPLE_DAY = date(2026, 11, 30)  # shown in "Must be a date like 30-11-2026"
+_DAY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")  # 30-11-2026, 30/11/2026, 30.11.2026: day first
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$")
+
+
+def parse_day(text: str) -> date | None:
+    """A day typed either language's way ("30-11-2026", "30/11/2026") or as ISO ("2026-11-30"); None otherwise.
+    Day first always: both languages write it so, and a guess between 03/04 and 04/03 is never made."""
+    s = text.strip()
+    if m := _ISO_DAY.match(s):
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := _DAY.match(s):
+        d, mo, y = (int(g) for g in m.groups())
+    else:
+        return None
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def parse_moment(text: str) -> datetime | None:
+    """A day and a time of day ("30-11-2026 14:05", "2026-11-30T14:05"), naive: in the site's time; None otherwise."""
+    s = text.strip().replace("T", " ", 1)
+    day_part, _, time_part = s.partition(" ")
+    found_day, found_time = parse_day(day_part), _TIME.match(time_part.strip())
+    if found_day is None or found_time is None:
+        return None
+    h, mi, sec = int(found_time.group(1)), int(found_time.group(2)), int(found_time.group(3) or 0)
+    if h > 23 or mi > 59 or sec > 59:
+        return None
+    return datetime(found_day.year, found_day.month, found_day.day, h, mi, sec)
+
+
+def day_hint() -> str:
+    """How a day is typed, for a field's placeholder: "dd-mm-jjjj" / "dd/mm/yyyy"."""
+    return _("dd/mm/yyyy")
+
+
 _DIGITS = re.compile(r"^\d+$")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -42,9 +41,6 @@ def enum_choices(e: type[Enum]) -> list[tuple[str, Any]]:
     return [(m.value, LazyProxy(word, m, enable_cache=False)) for m in e]
 
 
-_MINUTES = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d$")
-
-
 def euros(value: int | None) -> str:
     """Cents as typed back into a money field: "1210,50" for a Dutch reader, "1210.50" for an English one."""
     if value is None:
@@ -65,8 +61,18 @@ def normalize(fields: list[Field], data: Mapping[str, Any]) -> dict[str, Any]:
                 errors[f.name] = i18n._("Must be an amount like %(example)s", example=i18n.amount(121050))
             else:
                 values[f.name] = str(amount)
-        elif f.kind == "datetime-local" and isinstance(raw, str) and _MINUTES.match(raw.strip()):
-            values[f.name] = raw.strip() + ":00"  # browsers send minutes only; the schema reads seconds
+        elif f.kind == "date" and isinstance(raw, str) and raw.strip():
+            # Typed in the reader's way (a browser's date picker shows its own locale's order, not the reader's)
+            if (day := i18n.parse_day(raw)) is None:
+                errors[f.name] = i18n._("Must be a date like %(example)s", example=i18n.day(i18n.EXAMPLE_DAY))
+            else:
+                values[f.name] = day.isoformat()
+        elif f.kind == "datetime-local" and isinstance(raw, str) and raw.strip():
+            if (moment := i18n.parse_moment(raw)) is None:
+                example = i18n.day(i18n.EXAMPLE_DAY) + " 14:05"
+                errors[f.name] = i18n._("Must be a date and time like %(example)s", example=example)
+            else:
+                values[f.name] = moment.isoformat()
         elif f.kind == "multiselect":
             values[f.name] = [] if raw in (None, "") else ([raw] if isinstance(raw, str) else list(raw))
     if errors:

@@ -27,6 +27,19 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
             return ""
         return value.astimezone(tz).strftime(fmt) if fmt else i18n.moment(value, tz)
 
+    def typed(value: Any, kind: str) -> Any:
+        """A date or date-time field's value as the reader types it ("30-11-2026 14:05"); anything else, such as
+        what was typed and refused, stays as it was."""
+        if kind == "date" and isinstance(value, date | str):
+            day_value = value if isinstance(value, date) else i18n.parse_day(value) if len(value) == 10 else None
+            return i18n.day(day_value) if day_value else value
+        if kind == "datetime-local" and isinstance(value, datetime | str):
+            moment = value if isinstance(value, datetime) else i18n.parse_moment(value) if "T" in value else None
+            if moment is None:
+                return value
+            return i18n.moment(moment, tz) if moment.tzinfo else i18n.moment(moment)
+        return value
+
     def local_time(value: datetime | None) -> str:
         return "" if value is None else i18n.clock_time(value, tz)
 
@@ -51,6 +64,7 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
         env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
         env.filters.update(
             t=i18n.gettext,
+            typed=typed,
             word=word,
             local=local,
             local_time=local_time,
@@ -59,7 +73,13 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
             number=i18n.number,
         )
         env.globals.update(
-            can=can, query=query, money=i18n.money, amount=i18n.amount, language=i18n.current, LANGUAGES=i18n.LANGUAGES
+            can=can,
+            query=query,
+            money=i18n.money,
+            amount=i18n.amount,
+            language=i18n.current,
+            day_hint=i18n.day_hint,
+            LANGUAGES=i18n.LANGUAGES,
         )
         env.trim_blocks = True
         env.lstrip_blocks = True
