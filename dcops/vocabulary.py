@@ -32,7 +32,7 @@ WORDS = (
     N_("colocation move"), N_("dedicated reassignment"), N_("supplier action"), N_("customer request"),
     N_("consulted"), N_("scheduled"),
     # racks and hardware
-    N_("shared"), N_("private"), N_("retired"), N_("installed"),
+    N_("shared"), N_("private"), N_("retired"), N_("installed"), N_("switch off"), N_("unmount"),
 )  # fmt: skip
 
 # What records are called in messages such as "rack 12 does not exist" (dcops.crud.label: the table's name).

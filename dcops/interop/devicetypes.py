@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from dcops.cabling.models import PortKind, PortSide
 from dcops.errors import ValidationFailed
+from dcops.i18n import _
 from dcops.interop import library_schema, yaml_input
 from dcops.racks import types
 from dcops.racks.schemas import HardwareTypeIn, PortTemplateIn
@@ -146,7 +147,9 @@ def to_hardware_type(lib: LibraryDeviceType) -> HardwareTypeIn:
         )
     unknown = set(mapped) - {f.name for f in lib.front_ports}
     if unknown:
-        raise ValidationFailed({"port-mappings": f"Maps front ports that are not there: {', '.join(sorted(unknown))}"})
+        raise ValidationFailed(
+            {"port-mappings": _("Maps front ports that are not there: %(names)s", names=", ".join(sorted(unknown)))}
+        )
     data = HardwareTypeIn(
         manufacturer=lib.manufacturer,
         model=lib.model,
@@ -161,7 +164,7 @@ def to_hardware_type(lib: LibraryDeviceType) -> HardwareTypeIn:
     try:  # the limits dcops keeps (heights up to a rack's, lengths of its columns), which the library leaves open
         msgspec.convert(msgspec.to_builtins(data), HardwareTypeIn)
     except msgspec.ValidationError as exc:
-        message, _, where = str(exc).partition(" - at `$")
+        message, _at, where = str(exc).partition(" - at `$")
         raise ValidationFailed({where.rstrip("`").lstrip(".") or "": message}) from exc
     if problems := types.template_problems(data):
         raise ValidationFailed(problems)
@@ -206,18 +209,19 @@ def read_file(path: Path, schema: Draft202012Validator | None = None) -> Hardwar
     name = str(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return Problem(name, None, "", f"Larger than {MAX_FILE_BYTES // 1_000_000} MB: not a device type")
+            return Problem(name, None, "", _("Larger than %(n)s MB: not a device type", n=MAX_FILE_BYTES // 1_000_000))
         text = path.read_bytes().decode("utf-8")
         raw = yaml_input.load(text)
     except OSError as exc:
-        return Problem(name, None, "", f"Cannot be read: {exc.strerror or exc}")
+        return Problem(name, None, "", _("Cannot be read: %(error)s", error=exc.strerror or exc))
     except UnicodeDecodeError:
-        return Problem(name, None, "", "Not UTF-8 text")
+        return Problem(name, None, "", _("Not UTF-8 text"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return Problem(name, mark.line + 1 if mark else None, "", f"Not valid YAML: {getattr(exc, 'problem', exc)}")
+        line = mark.line + 1 if mark else None
+        return Problem(name, line, "", _("Not valid YAML: %(error)s", error=getattr(exc, "problem", exc)))
     if not isinstance(raw, dict):
-        return Problem(name, None, "", "Not a device type (a YAML mapping with manufacturer, model, slug, ...)")
+        return Problem(name, None, "", _("Not a device type (a YAML mapping with manufacturer, model, slug, ...)"))
     if schema is not None and (broken := library_schema.schema_problem(schema, raw)) is not None:
         return Problem(name, None, *broken)
     try:
@@ -233,7 +237,7 @@ def from_mapping(raw: dict[str, Any]) -> HardwareTypeIn:
     try:
         lib = msgspec.convert(_names_as_text(raw), LibraryDeviceType, strict=False)
     except msgspec.ValidationError as exc:
-        message, _, where = str(exc).partition(" - at `$")
+        message, _at, where = str(exc).partition(" - at `$")
         raise ValidationFailed({where.rstrip("`").lstrip(".") or "": message}) from exc
     return to_hardware_type(lib)
 
@@ -274,7 +278,9 @@ def import_library(db: Session, paths: Iterable[Path], actor: str) -> Report:
     slugs = Counter(data.slug for _, data in read)
     for source, data in read:
         if slugs[data.slug] > 1:
-            report.problems.append(Problem(source, None, "slug", f"{data.slug} is in more than one file"))
+            report.problems.append(
+                Problem(source, None, "slug", _("%(slug)s is in more than one file", slug=data.slug))
+            )
     if report.problems:
         return report
     for source, data in read:

@@ -16,14 +16,18 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from dcops import audit
+from dcops import audit, i18n
 from dcops.db import begin_write, utcnow
 from dcops.errors import ValidationFailed
+from dcops.i18n import N_, _
 from dcops.interop import devicetypes, netbox
 from dcops.interop.models import ImportFile, ImportJob, JobStatus
 
 log = logging.getLogger("dcops.import")
-KINDS = {"netbox": "NetBox export (CSV, YAML, JSON, API pages)", "devicetypes": "Device-type library files (YAML)"}
+KINDS = {
+    "netbox": N_("NetBox export (CSV, YAML, JSON, API pages)"),
+    "devicetypes": N_("Device-type library files (YAML)"),
+}
 SUFFIXES = (".csv", ".json", ".yaml", ".yml")
 MAX_FILES, MAX_TOTAL_BYTES = 100, 200_000_000
 STALE = timedelta(seconds=60)
@@ -39,7 +43,7 @@ def parse_contracts(text: str) -> dict[str, str]:
             continue
         tenant, sep, number = line.partition("=")
         if not sep or not tenant.strip() or not number.strip():
-            raise ValidationFailed({"contracts": f"Line {n}: write TENANT=CONTRACT-NUMBER"})
+            raise ValidationFailed({"contracts": _("Line %(n)s: write TENANT=CONTRACT-NUMBER", n=n)})
         found[tenant.strip()] = number.strip()
     return found
 
@@ -49,19 +53,22 @@ def submit(
 ) -> ImportJob:
     errors: dict[str, str] = {}
     if kind not in KINDS:
-        errors["kind"] = "Choose what the files are"
+        errors["kind"] = _("Choose what the files are")
     names = [PurePath(name.replace("\\", "/")).name[:200] for name, _ in files]
     if not files:
-        errors["files"] = "Choose one or more files"
+        errors["files"] = _("Choose one or more files")
     elif len(files) > MAX_FILES:
-        errors["files"] = f"At most {MAX_FILES} files at once"
+        errors["files"] = _("At most %(n)s files at once", n=MAX_FILES)
     elif bad := [n for n in names if not n.lower().endswith(SUFFIXES)]:
-        errors["files"] = f"{', '.join(bad)}: only {', '.join(SUFFIXES)} files"
+        errors["files"] = _("%(names)s: only %(suffixes)s files", names=", ".join(bad), suffixes=", ".join(SUFFIXES))
     elif sum(len(c) for _, c in files) > MAX_TOTAL_BYTES:
-        errors["files"] = f"More than {MAX_TOTAL_BYTES // 1_000_000} MB together: import in parts"
+        errors["files"] = _("More than %(n)s MB together: import in parts", n=MAX_TOTAL_BYTES // 1_000_000)
     if errors:
         raise ValidationFailed(errors)
-    job = ImportJob(kind=kind, dry_run=dry_run, contracts=contracts, created_by=actor)
+    # The worker has no reader of its own: the report is written in the language of whoever queues the job.
+    job = ImportJob(
+        kind=kind, dry_run=dry_run, contracts=contracts, created_by=actor, report={"language": i18n.current()}
+    )
     job.files = [ImportFile(name=n, content=c) for n, (_, c) in zip(names, files, strict=True)]
     db.add(job)
     db.flush()
@@ -125,15 +132,17 @@ def run(maker: sessionmaker[Session], job_id: int, today: date) -> None:
     with maker() as db:
         job = db.get(ImportJob, job_id)
         assert job is not None
+        # The problems are written in the language of whoever queued the job (submit noted it in the report).
+        language = (job.report or {}).get("language") or i18n.current()
         try:
-            with tempfile.TemporaryDirectory(prefix="dcops-import-") as folder:
+            with i18n.use(language), tempfile.TemporaryDirectory(prefix="dcops-import-") as folder:
                 paths = []
                 for f in job.files:
                     path = Path(folder) / f"{len(paths):03d}" / f.name  # same names in one job stay apart
                     path.parent.mkdir()
                     path.write_bytes(f.content)
                     paths.append(path)
-                report = _import(db, job, paths, today, progress)
+                report = _import(db, job, paths, today, progress) | {"language": language}
             if report["ok"] and not job.dry_run:
                 db.commit()
             else:

@@ -22,6 +22,8 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from dcops.i18n import _
+
 SCHEMA = Path("schema") / "devicetype.json"
 MAX_SCHEMA_BYTES = 5_000_000
 
@@ -60,9 +62,9 @@ def schema_problem(validator: Draft202012Validator, raw: Any) -> tuple[str, str]
     try:
         errors = sorted(validator.iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path])
     except Unresolvable as exc:  # a $ref the checkout's schema folder does not hold
-        return "", f"The library's schema refers to {exc.ref}, which its schema folder does not hold"
+        return "", _("The library's schema refers to %(ref)s, which its schema folder does not hold", ref=exc.ref)
     if not errors:
         return None
     first = errors[0]
     where = ".".join(str(p) for p in first.absolute_path)
-    return where, f"{first.message} (the library's schema)"
+    return where, _("%(problem)s (the library's schema)", problem=first.message)

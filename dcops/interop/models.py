@@ -35,7 +35,7 @@ class ImportJob(Base):
     finished_at: Mapped[datetime | None] = mapped_column()
     done: Mapped[int] = mapped_column(default=0)  # rows checked so far
     total: Mapped[int] = mapped_column(default=0)
-    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # counts, problems, ok
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # language (from the start), counts, problems, ok
     error: Mapped[str | None] = mapped_column(Text)
 
     files: Mapped[list[ImportFile]] = relationship(cascade="all, delete-orphan", order_by="ImportFile.id")

@@ -28,6 +28,7 @@ from dcops.cabling.models import Cable, CableEnd, CableStatus, Port, PortKind, P
 from dcops.cabling.service import compatible
 from dcops.customers.models import Contract, Customer, CustomerKind
 from dcops.errors import ValidationFailed
+from dcops.i18n import N_, _
 from dcops.interop import devicetypes
 from dcops.interop import netbox_values as v
 from dcops.interop.bulk import insert_many
@@ -48,6 +49,7 @@ from dcops.racks.models import (
     Site,
 )
 from dcops.terms.cabling import Route
+from dcops.vocabulary import word
 
 PROGRESS_EVERY = 500  # rows
 MAX_CABLE_M = 100_000
@@ -202,7 +204,9 @@ class NetBoxImport:
 
     def _plan(self, kind: str, existing: int | None, values: dict[str, Any], current: dict[str, Any] | None) -> int:
         if existing is not None and existing < 0:  # made by an earlier row: one of the two would be lost
-            raise RowProblem("", "The same object (NetBox id, name or asset tag) is on an earlier row of this import")
+            raise RowProblem(
+                "", _("The same object (NetBox id, name or asset tag) is on an earlier row of this import")
+            )
         if existing is None:
             ident = self._new_id()
             self.writes[kind].append(("create", ident, values))
@@ -237,8 +241,11 @@ class NetBoxImport:
             if kvk is None or not kvk.isdigit() or len(kvk) != 8:
                 raise RowProblem(
                     "cf_kvk_number",
-                    f"Tenant {name} is no customer here yet: a business is identified by its 8-digit KvK number "
-                    "(give cf_kvk_number), or create the customer first and import again",
+                    _(
+                        "Tenant %(name)s is no customer here yet: a business is identified by its 8-digit KvK number "
+                        "(give cf_kvk_number), or create the customer first and import again",
+                        name=name,
+                    ),
                     "Art. 1.4",
                 )
             values |= {"kind": CustomerKind.business, "kvk_number": kvk}
@@ -261,7 +268,7 @@ class NetBoxImport:
         if ref is not None:
             values["external_ref"] = ref
         if found is None and ("code", values["code"].casefold()) in self.sites.by_key:
-            raise RowProblem("slug", f"Site code {values['code']} is used by another site")
+            raise RowProblem("slug", _("Site code %(code)s is used by another site", code=values["code"]))
         ident = self._plan("sites", found, values, self._current(Site, found, values))
         self.sites.add(ident, ref, name.casefold())
         if "code" in values:
@@ -270,10 +277,12 @@ class NetBoxImport:
     def _site_of(self, row: Row) -> int:
         site = v.ref(row.data.get("site"))
         if site is None:
-            raise RowProblem("site", "is required")
+            raise RowProblem("site", _("is required"))
         found = self.sites.find(site.id, (site.name or "").casefold())
         if found is None:
-            raise RowProblem("site", f"No site {site.name or site.id} (import sites first, or in the same run)")
+            raise RowProblem(
+                "site", _("No site %(site)s (import sites first, or in the same run)", site=site.name or site.id)
+            )
         return found
 
     def _locations(self, row: Row) -> None:
@@ -286,7 +295,7 @@ class NetBoxImport:
         if found is None:
             code = v.code(v.text(row, "slug", 100) or name).upper()
             if (site, "code", code.casefold()) in self.rooms.by_key:
-                raise RowProblem("slug", f"Room code {code} is used by another room of this site")
+                raise RowProblem("slug", _("Room code %(code)s is used by another room of this site", code=code))
             values["code"] = code
         if ref is not None:
             values["external_ref"] = ref
@@ -299,10 +308,12 @@ class NetBoxImport:
     def _room_of(self, row: Row, site: int) -> int:
         location = v.ref(row.data.get("location"))
         if location is None:
-            raise RowProblem("location", "is required: a dcops rack stands in a room (NetBox's location)")
+            raise RowProblem("location", _("is required: a dcops rack stands in a room (NetBox's location)"))
         found = self.rooms.find(location.id, (site, (location.name or "").casefold()))
         if found is None:
-            raise RowProblem("location", f"No location {location.name or location.id} at this site")
+            raise RowProblem(
+                "location", _("No location %(location)s at this site", location=location.name or location.id)
+            )
         return found
 
     def _tenant_of(self, row: Row) -> int | None:
@@ -311,7 +322,9 @@ class NetBoxImport:
             return None
         found = self.customers.find(tenant.id, (tenant.name or "").casefold())
         if found is None:
-            raise RowProblem("tenant", f"No customer for tenant {tenant.name or tenant.id} (import tenants first)")
+            raise RowProblem(
+                "tenant", _("No customer for tenant %(tenant)s (import tenants first)", tenant=tenant.name or tenant.id)
+            )
         return found
 
     def _racks(self, row: Row) -> None:
@@ -351,7 +364,7 @@ class NetBoxImport:
         ref = v.netbox_id(row)
         tag = v.text(row, "asset_tag", 50) or (f"NB-{ref}" if ref is not None else None)
         if tag is None:
-            raise RowProblem("asset_tag", "is required without a NetBox id: dcops knows hardware by its asset tag")
+            raise RowProblem("asset_tag", _("is required without a NetBox id: dcops knows hardware by its asset tag"))
         found = self.hardware.find(ref, tag)
         customer = self._tenant_of(row)
         contract_id = self._contract(row, customer)
@@ -372,7 +385,7 @@ class NetBoxImport:
             values["first_installed_on"] = self.today if values.get("rack_id") else None
         current = self._current(Hardware, found, [k for k in values if k != "first_installed_on"])
         if tag in self.asset_tags and self.asset_tags[tag] != found:
-            raise RowProblem("asset_tag", f"{tag} is the asset tag of other hardware")
+            raise RowProblem("asset_tag", _("%(tag)s is the asset tag of other hardware", tag=tag))
         ident = self._plan("devices", found, values, current)
         self.hardware.add(ident, ref, tag)
         self.hardware_rack[ident] = values.get("rack_id")
@@ -390,10 +403,12 @@ class NetBoxImport:
             return None  # supplier infrastructure (no contract: the supplier's, D1)
         found = self.contracts.get(number.casefold())
         if found is None:
-            raise RowProblem("contract", f"No contract {number}")
+            raise RowProblem("contract", _("No contract %(number)s", number=number))
         contract_id, contract_customer = found
         if customer is not None and contract_customer != customer:
-            raise RowProblem("contract", f"Contract {number} is another customer's than the device's tenant")
+            raise RowProblem(
+                "contract", _("Contract %(number)s is another customer's than the device's tenant", number=number)
+            )
         return contract_id
 
     def _type(self, row: Row) -> tuple[int, int, bool, str] | None:
@@ -407,7 +422,9 @@ class NetBoxImport:
         for key in keys:
             if key in self.types:
                 return self.types[key]
-        raise RowProblem("device_type", f"No hardware type {ref.name}: import it from the device-type library first")
+        raise RowProblem(
+            "device_type", _("No hardware type %(type)s: import it from the device-type library first", type=ref.name)
+        )
 
     def _placement(
         self, row: Row, found: int | None, height: int, full_depth: bool, customer: int | None
@@ -426,16 +443,18 @@ class NetBoxImport:
         if rack is None:
             candidates = self.racks_at.get((site, (rack_ref.name or "").casefold()), [])
             if len(candidates) != 1:
-                raise RowProblem("rack", f"No single rack {rack_ref.name} at this site")
+                raise RowProblem("rack", _("No single rack %(rack)s at this site", rack=rack_ref.name))
             rack = candidates[0]
         if position != int(position):
-            raise RowProblem("position", f"U{position:g}: dcops places hardware on whole units")
+            raise RowProblem(
+                "position", _("U%(position)s: dcops places hardware on whole units", position=format(position, "g"))
+            )
         face = Face.rear if v.text(row, "face", 10) == "rear" else Face.front
         info = self.rack_rows[rack]
         if problem := units.fit_error(info["u_height"], int(position), height):
             raise RowProblem("position", problem)
         if info["customer_id"] is not None and customer is not None and info["customer_id"] != customer:
-            raise RowProblem("rack", "A private rack let to another customer", "K1")
+            raise RowProblem("rack", _("A private rack let to another customer"), "K1")
         return {"rack_id": rack, "position": int(position), "face": face, "status": HardwareStatus.installed}
 
     def _book(self, ident: int, values: dict[str, Any]) -> None:
@@ -450,7 +469,9 @@ class NetBoxImport:
         for unit, face in cells:
             holder = self.taken.get((values["rack_id"], unit, face))
             if holder is not None and holder != ident:
-                raise RowProblem("position", f"U{unit} ({face.value}) is taken by another device")
+                raise RowProblem(
+                    "position", _("U%(unit)s (%(face)s) is taken by another device", unit=unit, face=word(face))
+                )
         for unit, face in cells:
             self.taken[(values["rack_id"], unit, face)] = ident
         self.cells_of[ident] = [(values["rack_id"], unit, face) for unit, face in cells]
@@ -488,13 +509,17 @@ class NetBoxImport:
         """The hardware a port or cable row names (its `device`, or `value` when given)."""
         device = v.ref(row.data.get("device") if value is None else value)
         if device is None:
-            raise RowProblem("device", "is required")
+            raise RowProblem("device", _("is required"))
         if device.id is not None and device.id in self.hardware.by_ref:
             return self.hardware.by_ref[device.id]
         named = self.device_names.get((device.name or "").casefold(), [])
         if len(named) != 1:
-            what = "No device" if not named else "More than one device is"
-            raise RowProblem("device", f"{what} named {device.name} (import devices first, or in the same run)")
+            problem = (
+                N_("No device named %(name)s (import devices first, or in the same run)")
+                if not named
+                else N_("More than one device is named %(name)s (import devices first, or in the same run)")
+            )
+            raise RowProblem("device", _(problem, name=device.name))
         return named[0]
 
     def _port(self, row: Row) -> None:
@@ -533,7 +558,9 @@ class NetBoxImport:
         if side is PortSide.front and (rear_name := v.text(row, "rear_port", 50)) is not None:
             rear = self.ports.get((hw, f"{rear_name}-R".casefold())) or self.ports.get((hw, rear_name.casefold()))
             if rear is None:
-                raise RowProblem("rear_port", f"No rear port {rear_name} on this device (import rear ports first)")
+                raise RowProblem(
+                    "rear_port", _("No rear port %(name)s on this device (import rear ports first)", name=rear_name)
+                )
             if self.rear_positions.get(rear, 1) == 1:
                 self.links.append((ident, rear))
 
@@ -542,29 +569,32 @@ class NetBoxImport:
         one cable per port, ports of a kind one cable can join."""
         a, b = self._termination(row, "a"), self._termination(row, "b")
         if a == b:
-            raise RowProblem("side_b_name", "A cable joins two different ports")
+            raise RowProblem("side_b_name", _("A cable joins two different ports"))
         (hw_a, kind_a), (hw_b, kind_b) = self.port_facts[a], self.port_facts[b]
         if not compatible(kind_a, kind_b):
-            raise RowProblem("type", f"A {kind_a.value} port and a {kind_b.value} port take no cable between them")
+            raise RowProblem(
+                "type",
+                _("A %(a)s port and a %(b)s port take no cable between them", a=word(kind_a), b=word(kind_b)),
+            )
         installer = (v.text(row, "cf_installed_by", 20) or "supplier").casefold()
         if installer != "supplier":
-            raise RowProblem("cf_installed_by", "Customers' cables are logged in dcops, where A3 is asked", "A3")
+            raise RowProblem("cf_installed_by", _("Customers' cables are logged in dcops, where A3 is asked"), "A3")
         ref = v.netbox_id(row)
         label = v.text(row, "label", 50) or (f"NB-{ref}" if ref else v.generated_label(row, a, b))
         found = self.cables.get(label)
         status = _CABLE_STATUS.get((v.text(row, "status", 20) or "connected").casefold())
         if status is None:
-            raise RowProblem("status", "is connected, planned or decommissioning")
+            raise RowProblem("status", _("is connected, planned or decommissioning"))
         for port in (a, b):  # one cable per port
             holder = self.cable_ends.get(port)
             if holder is not None and holder != (found if found is not None else object()):
-                raise RowProblem("side_a_name" if port == a else "side_b_name", "This port has a cable already")
+                raise RowProblem("side_a_name" if port == a else "side_b_name", _("This port has a cable already"))
         length = v.number(row, "length", 0, 1_000_000)
         unit = (v.text(row, "length_unit", 5) or "m").casefold()
         if length is not None and unit not in ("m", "cm"):
             length, unit = length * {"km": 100_000, "ft": 30.48, "in": 2.54}.get(unit, 100), "cm"
         if length is not None and length / (100 if unit == "cm" else 1) > MAX_CABLE_M:
-            raise RowProblem("length", f"Longer than {MAX_CABLE_M // 1000} km: not a cable in a datacenter")
+            raise RowProblem("length", _("Longer than %(km)s km: not a cable in a datacenter", km=MAX_CABLE_M // 1000))
         rack_a, rack_b = self.hardware_rack.get(hw_a), self.hardware_rack.get(hw_b)
         values: dict[str, Any] = {
             "label": label,
@@ -588,7 +618,7 @@ class NetBoxImport:
         terminations = row.data.get(f"{side}_terminations")
         if isinstance(terminations, list):
             if len(terminations) != 1:
-                raise RowProblem(f"{side}_terminations", "A dcops cable joins one port at each end")
+                raise RowProblem(f"{side}_terminations", _("A dcops cable joins one port at each end"))
             t = terminations[0] if isinstance(terminations[0], dict) else {}
             kind, obj = t.get("object_type"), t.get("object") or {}
             device, name = obj.get("device"), obj.get("name")
@@ -597,15 +627,19 @@ class NetBoxImport:
             device, name = row.data.get(f"side_{side}_device"), v.text(row, f"side_{side}_name", 64)
         field = f"side_{side}_name"
         if kind not in _TERMINATION:
-            raise RowProblem(f"side_{side}_type", f"{kind or 'nothing'}: a cable ends on a device's port here")
+            raise RowProblem(
+                f"side_{side}_type", _("%(kind)s: a cable ends on a device's port here", kind=kind or _("nothing"))
+            )
         if not name:
-            raise RowProblem(field, "is required")
+            raise RowProblem(field, _("is required"))
         hw = self._device_of(row, device)
         port = self.ports.get((hw, str(name).casefold())) or (
             self.ports.get((hw, f"{name}-R".casefold())) if kind == "dcim.rearport" else None
         )
         if port is None:
-            raise RowProblem(field, f"No port {name} on that device (import its ports first, or in the same run)")
+            raise RowProblem(
+                field, _("No port %(name)s on that device (import its ports first, or in the same run)", name=name)
+            )
         return port
 
     def _front_named(self, row: Row, name: str) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from dcops.i18n import _
 from dcops.interop import yaml_input
 
 MAX_FILE_BYTES = 200_000_000
@@ -51,27 +52,34 @@ def read(path: Path) -> list[Row] | Problem:
     name = str(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return Problem(name, None, "", f"Larger than {MAX_FILE_BYTES // 1_000_000} MB: export it in parts")
+            return Problem(name, None, "", _("Larger than %(n)s MB: export it in parts", n=MAX_FILE_BYTES // 1_000_000))
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        return Problem(name, None, "", f"Cannot be read: {exc.strerror or exc}")
+        return Problem(name, None, "", _("Cannot be read: %(error)s", error=exc.strerror or exc))
     except UnicodeDecodeError:
-        return Problem(name, None, "", "Not UTF-8 text: export it from NetBox as UTF-8")
+        return Problem(name, None, "", _("Not UTF-8 text: export it from NetBox as UTF-8"))
     try:
         items, first_line = _items(path.suffix.lower(), text)
     except (ValueError, yaml.YAMLError, csv.Error) as exc:
-        return Problem(name, _line_of(exc), "", f"Cannot be read as {path.suffix.lstrip('.').upper()}: {exc}")
+        return Problem(
+            name,
+            _line_of(exc),
+            "",
+            _("Cannot be read as %(format)s: %(error)s", format=path.suffix.lstrip(".").upper(), error=exc),
+        )
     if items is None:
-        return Problem(name, None, "", "Holds no rows, not even NetBox's header")
+        return Problem(name, None, "", _("Holds no rows, not even NetBox's header"))
     if not all(isinstance(i, dict) for i in items):
-        return Problem(name, None, "", "Each item must be one object with NetBox's field names")
+        return Problem(name, None, "", _("Each item must be one object with NetBox's field names"))
     kind = _kind(path, items[0] if items else {})
     if kind in LATER:
-        return Problem(name, None, "", f"NetBox {kind} are not imported yet; import tenants, sites, locations, "
-                       "racks, devices, ports and cables, and hardware types from the device-type library")  # fmt: skip
+        return Problem(name, None, "", _("NetBox %(kind)s are not imported yet; import tenants, sites, locations, "
+                       "racks, devices, ports and cables, and hardware types from the device-type library",
+                       kind=kind))  # fmt: skip
     if kind not in KINDS:
-        return Problem(name, None, "", "Cannot tell what this file holds: name it after NetBox's list "
-                       f"({', '.join(f'{k}.csv' for k in KINDS)}) or export it from the REST API")  # fmt: skip
+        names = ", ".join(f"{k}.csv" for k in KINDS)
+        return Problem(name, None, "", _("Cannot tell what this file holds: name it after NetBox's list "
+                       "(%(names)s) or export it from the REST API", names=names))  # fmt: skip
     return [Row(name, first_line + n, kind, item) for n, item in enumerate(items)]
 
 

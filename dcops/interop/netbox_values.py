@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from dcops.i18n import _
 from dcops.interop.netbox_files import Row
 
 _CODE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -47,10 +48,10 @@ def text(row: Row, key: str, limit: int, required: bool = False) -> str | None:
     text = "" if value is None else str(value).strip()
     if not text:
         if required:
-            raise RowProblem(key, "is required")
+            raise RowProblem(key, _("is required"))
         return None
     if len(text) > limit:
-        raise RowProblem(key, f"is longer than {limit} characters")
+        raise RowProblem(key, _("is longer than %(n)s characters", n=limit))
     return text
 
 
@@ -61,9 +62,12 @@ def number(row: Row, key: str, low: float, high: float) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        raise RowProblem(key, f"{raw!r} is not a number") from None
+        raise RowProblem(key, _("%(value)s is not a number", value=repr(raw))) from None
     if not low <= value <= high:
-        raise RowProblem(key, f"{raw} is not between {low:g} and {high:g}")
+        raise RowProblem(
+            key,
+            _("%(value)s is not between %(low)s and %(high)s", value=raw, low=format(low, "g"), high=format(high, "g")),
+        )
     return value
 
 

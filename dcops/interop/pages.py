@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from dcops import crud
 from dcops.auth.permissions import Perm
 from dcops.errors import ValidationFailed
+from dcops.i18n import _
 from dcops.interop import jobs
 from dcops.interop.models import ImportJob, JobStatus
 from dcops.web.forms import render
@@ -74,7 +75,9 @@ class ImportPages(Controller):
     def run_for_real(self, request: Request, db: Db, job_id: FromPath[int]) -> Redirect:
         job = crud.get(db, ImportJob, job_id)
         if not job.dry_run or job.status is not JobStatus.done or not (job.report or {}).get("ok"):
-            raise ValidationFailed({"job": "Only a preview that found no problem can be imported"})
+            raise ValidationFailed({"job": _("Only a preview that found no problem can be imported")})
         if not job.files:
-            raise ValidationFailed({"job": "This preview's files were removed a week after it ran: upload them again"})
+            raise ValidationFailed(
+                {"job": _("This preview's files were removed a week after it ran: upload them again")}
+            )
         return Redirect(f"/import/{jobs.again(db, job, actor(request)).id}", status_code=303)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from dcops.i18n import _
 from dcops.racks import units
 from dcops.racks.models import Face, Hardware, Rack
 from dcops.terms import Owner
+from dcops.vocabulary import word
 
 UNIT_PX = 24
 LABEL_PX = 34
@@ -25,10 +27,10 @@ def _ownership(hw: Hardware) -> str:
     """ "Customer · customer (K1)": who it is for and who owns it, short enough for a 2U block."""
     owner, reason = hw.ownership
     if hw.contract is None:
-        return "supplier infrastructure"
+        return _("supplier infrastructure")
     who = hw.contract.customer.name
     who = who if len(who) <= 24 else who[:23].rstrip() + "…"
-    return f"{who} · {owner.value} ({reason.rule if reason else '-'})"
+    return f"{who} · {word(owner)} ({reason.rule if reason else '-'})"
 
 
 def render(
@@ -50,11 +52,12 @@ def render(
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="elevation" role="img" viewBox="0 0 {WIDTH_PX} {height}" '
-        f'width="{WIDTH_PX}" height="{height}" aria-label={quoteattr(f"{rack.name} {face.value}")}>',
+        f'width="{WIDTH_PX}" height="{height}" aria-label={quoteattr(f"{rack.name} {word(face)}")}>',
         f'<text x="{WIDTH_PX // 2}" y="17" text-anchor="middle" class="el-title">{escape(rack.name)} · '
-        f"{face.value}</text>",
+        f"{escape(word(face))}</text>",
         f'<rect x="{x0}" y="{TOP_PX}" width="{w}" height="{rack.u_height * UNIT_PX}" class="el-frame"/>',
     ]
+    lien, move, mount_here = escape(_("LIEN")), escape(_("MOVE")), escape(_("+ mount here"))
     taken: set[int] = set()
     for hw in hardware:
         if hw.position is None or face not in units.faces(hw.face or Face.front, hw.full_depth):
@@ -65,9 +68,9 @@ def render(
         title = f"{hw.name} ({hw.asset_tag}) U{hw.position}" + (f"–U{hw.top_unit}" if hw.u_height > 1 else "")
         retained = hw.retained(liened)
         if retained:
-            title += " — retained under a lien (Art. 12.9, rule K10)"
+            title += " — " + _("retained under a lien (Art. 12.9, rule K10)")
         if hw.id in moving:
-            title += " — a move is planned (relocation order)"
+            title += " — " + _("a move is planned (relocation order)")
         stroke = ' stroke="#c62828" stroke-width="3"' if retained else ""
         out.append(
             f'<a href="/hardware/{hw.id}"><g class="el-device">'
@@ -76,32 +79,34 @@ def render(
             f'<text x="{x0 + 8}" y="{top + 16}" class="el-name">{escape(hw.name)}</text>'
         )
         if retained:
-            out.append(f'<text x="{x0 + w - 8}" y="{top + 16}" text-anchor="end" class="el-lien">LIEN</text>')
+            out.append(f'<text x="{x0 + w - 8}" y="{top + 16}" text-anchor="end" class="el-lien">{lien}</text>')
         elif hw.id in moving:
-            out.append(f'<text x="{x0 + w - 8}" y="{top + 16}" text-anchor="end" class="el-move">MOVE</text>')
+            out.append(f'<text x="{x0 + w - 8}" y="{top + 16}" text-anchor="end" class="el-move">{move}</text>')
         if h >= 2 * UNIT_PX or (hw.u_height == 1 and not retained and hw.id not in moving):
             sub_y = top + (34 if h >= 2 * UNIT_PX else 16)
             sub_x = x0 + 8 if h >= 2 * UNIT_PX else x0 + w - 8
             anchor = "start" if h >= 2 * UNIT_PX else "end"
             out.append(
                 f'<text x="{sub_x}" y="{sub_y}" text-anchor="{anchor}" class="el-owner">'
-                f"{escape(_ownership(hw) if h >= 2 * UNIT_PX else hw.owner.value)}</text>"
+                f"{escape(_ownership(hw) if h >= 2 * UNIT_PX else word(hw.owner))}</text>"
             )
         out.append("</g></a>")
     for u in range(1, rack.u_height + 1):
         y = y_of(u)
         out.append(f'<text x="{LABEL_PX - 6}" y="{y + 16}" text-anchor="end" class="el-u">{u}</text>')
         if u not in taken:
+            free = escape(_("U%(u)s free", u=u))
             rect = (
                 f'<rect x="{x0 + 1}" y="{y + 1}" width="{w - 2}" height="{UNIT_PX - 2}" class="el-free">'
-                f"<title>U{u} free</title></rect>"
+                f"<title>{free}</title></rect>"
             )
             if can_mount:
+                label = quoteattr(_("mount at U%(u)s", u=u))
                 out.append(
                     f'<a href="/racks/{rack.id}/mount?position={u}&amp;face={face.value}" '
-                    f'class="el-mount" aria-label="mount at U{u}">{rect}'
+                    f'class="el-mount" aria-label={label}>{rect}'
                     f'<text x="{x0 + w // 2}" y="{y + 16}" text-anchor="middle" class="el-plus">'
-                    f"+ mount here</text></a>"
+                    f"{mount_here}</text></a>"
                 )
             else:
                 out.append(rect)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from dcops.cabling.models import Cable, Port
 from dcops.cabling.service import cable_query
 from dcops.errors import NotFound, ValidationFailed
+from dcops.i18n import _
 from dcops.racks.models import Hardware, Rack, Room
 
 KINDS = ("rack", "hardware", "cable")
@@ -33,7 +34,7 @@ def _rack(r: Rack, base: str) -> Label:
 
 
 def _hardware(h: Hardware, base: str) -> Label:
-    lines = [f"Asset {h.asset_tag}"] + ([f"S/N {h.serial}"] if h.serial else [])
+    lines = [_("Asset %(tag)s", tag=h.asset_tag)] + ([f"S/N {h.serial}"] if h.serial else [])
     return Label("hardware", h.id, h.name, tuple(lines), f"{base}/hardware/{h.id}")
 
 
@@ -49,9 +50,9 @@ def _cable(c: Cable, base: str) -> Label:
 def labels(db: Session, kind: str, base: str, ids: list[int] | None = None, rack_id: int | None = None) -> list[Label]:
     """Labels for the given ids, or for a rack's hardware or cables (the rack itself for kind rack)."""
     if kind not in KINDS:
-        raise ValidationFailed({"kind": "Choose rack, hardware or cable"})
+        raise ValidationFailed({"kind": _("Choose rack, hardware or cable")})
     if not ids and rack_id is None:
-        raise ValidationFailed({"ids": "Choose what to label"})
+        raise ValidationFailed({"ids": _("Choose what to label")})
     stmt: Any
     if kind == "rack":
         stmt = select(Rack).options(joinedload(Rack.room).joinedload(Room.site))

@@ -16,6 +16,7 @@ from dcops.cabling import service as cabling
 from dcops.customers.liens import in_force, liened_customer_ids
 from dcops.customers.models import Contract, Customer
 from dcops.errors import NotFound, ValidationFailed
+from dcops.i18n import N_, _
 from dcops.moves import service as moves
 from dcops.moves.schemas import DirectIn
 from dcops.moves.service import pending_hardware_ids
@@ -201,7 +202,7 @@ class RackPages(Controller):
             hw_id = query_int(data.get("hardware_id"))
             hw = db.get(Hardware, hw_id) if hw_id else None
             if hw is None:
-                raise ValidationFailed({"hardware_id": "Choose the hardware to mount"})
+                raise ValidationFailed({"hardware_id": _("Choose the hardware to mount")})
             return service.mount(
                 db, hw, parse(MountIn, {**data, "rack_id": str(rack.id)}, form=True), actor(request), today(request)
             )
@@ -212,7 +213,7 @@ class RackPages(Controller):
             data,
             act,
             lambda hw: f"/racks/{rack.id}",
-            "Hardware mounted",
+            _("Hardware mounted"),
             rack=rack,
             spare=_unmounted(db),
         )
@@ -278,7 +279,7 @@ class HardwarePages(Controller):
     @post("/{hardware_id:int}/{action:str}", opt=WRITE)
     def place(self, request: Request, db: Db, hardware_id: FromPath[int], action: FromPath[str], data: Form) -> Any:
         hw = _hardware(db, hardware_id)
-        title, fields, _ = _place_form(db, hw, action)
+        title, fields, _values = _place_form(db, hw, action)
         who, day = actor(request), today(request)
 
         def direct() -> Hardware:
@@ -300,17 +301,25 @@ class HardwarePages(Controller):
             data,
             run,
             lambda h: f"/hardware/{h.id}",
-            f"{hw.name}: {action} done",
+            _(DONE[action], name=hw.name),
             title=title,
             fields=fields,
             cancel=f"/hardware/{hw.id}",
         )
 
 
+DONE = {"mount": N_("%(name)s: mount done"), "move": N_("%(name)s: move done"), "unmount": N_("%(name)s: unmount done")}
+TITLES = {"mount": N_("Mount %(name)s"), "move": N_("Move %(name)s")}
+
+
 def _place_form(db: Session, hw: Hardware, action: str) -> tuple[str, list[Any], dict[str, Any]]:
     basis = forms.BASIS if service.colocation(hw) and action in ("move", "unmount") else []
     if action == "unmount":
-        return f"Unmount {hw.name}", forms.UNMOUNT + basis, {"status": "planned", "basis": "customer_request"}
+        return (
+            _("Unmount %(name)s", name=hw.name),
+            forms.UNMOUNT + basis,
+            {"status": "planned", "basis": "customer_request"},
+        )
     if action not in ("mount", "move"):
         raise NotFound("page", action)
     rack_id = hw.rack_id or hw.planned_rack_id or ""
@@ -320,7 +329,7 @@ def _place_form(db: Session, hw: Hardware, action: str) -> tuple[str, list[Any],
         fields = [*fields, forms.INTAKE]
     if basis:
         values["basis"] = "customer_request"
-    return f"{action.capitalize()} {hw.name}", fields + basis, values
+    return _(TITLES[action], name=hw.name), fields + basis, values
 
 
 def _hardware(db: Session, hardware_id: int) -> Hardware:

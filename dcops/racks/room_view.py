@@ -21,12 +21,15 @@ from typing import Any, NamedTuple
 from sqlalchemy import String, and_, exists, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
+from dcops import i18n
 from dcops.cabling.models import CableEnd, Port
 from dcops.customers.models import Contract, Customer, Lien
+from dcops.i18n import _
 from dcops.moves.models import Relocation, RelocationItem
 from dcops.moves.service import OPEN
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, Room, Site
 from dcops.terms import Owner, Service, hardware_owner
+from dcops.vocabulary import word
 
 
 class Device(NamedTuple):
@@ -168,18 +171,21 @@ def _devices(room_id: int) -> Any:
 
 
 def _ownership(d: Device) -> tuple[Owner, str]:
-    return _ownership_of(d.service, d.third_party_owner, d.customer)
+    return _ownership_of(d.service, d.third_party_owner, d.customer, i18n.current())
 
 
 @lru_cache(maxsize=4096)
-def _ownership_of(service: str | None, third_party: str | None, customer: str | None) -> tuple[Owner, str]:
-    """The same words as the rack page's elevation: "Customer · customer (K1)". Few distinct inputs per room
-    (customers x services), so the answers of the rule function are kept rather than asked 6,000 times."""
+def _ownership_of(
+    service: str | None, third_party: str | None, customer: str | None, language: str
+) -> tuple[Owner, str]:
+    """The same words as the rack page's elevation: "Customer · customer (K1)", in `language` (the reader's: part
+    of the key). Few distinct inputs per room (customers x services), so the answers of the rule function are kept
+    rather than asked 6,000 times."""
     owner, reason = hardware_owner(Service(service) if service else None, third_party)
     if customer is None:
-        return owner, "supplier infrastructure"
+        return owner, _("supplier infrastructure")
     who = customer if len(customer) <= 24 else customer[:23].rstrip() + "…"
-    return owner, f"{who} · {owner.value} ({reason.rule if reason else '-'})"
+    return owner, f"{who} · {word(owner)} ({reason.rule if reason else '-'})"
 
 
 def _device(d: Device, liened: Collection[int]) -> str:
@@ -189,16 +195,16 @@ def _device(d: Device, liened: Collection[int]) -> str:
     fill = "fi" if d.customer is None else "fs" if owner is Owner.supplier else "fc"
     mark = ""
     if owner is Owner.customer and d.customer_id in liened:  # K10, as Hardware.retained decides it
-        title += " — retained under a lien (Art. 12.9, rule K10)"
+        title += " — " + _("retained under a lien (Art. 12.9, rule K10)")
         fill += " lien"
-        mark = '<b class="lien">LIEN</b>'
+        mark = '<b class="lien">' + escape(_("LIEN")) + "</b>"
     elif d.moving:
-        mark = '<b class="move">MOVE</b>'
+        mark = '<b class="move">' + escape(_("MOVE")) + "</b>"
     if d.moving:
-        title += " — a move is planned (relocation order)"
+        title += " — " + _("a move is planned (relocation order)")
     if d.cables:
-        title += f" — {d.cables} cable{'s' if d.cables > 1 else ''}"
-    sub = ownership if d.u_height > 1 else owner.value
+        title += " — " + i18n.ngettext("%(num)s cable", "%(num)s cables", d.cables) % {"num": d.cables}
+    sub = ownership if d.u_height > 1 else word(owner)
     return (
         f'<a class="d u{d.u_height} {fill}" data-u="{top}" href="/hardware/{d.id}" '
         f'title="{escape(title)} — {escape(ownership)}">{mark}{f"<em>{d.cables}⇄</em>" if d.cables else ""}'
@@ -208,11 +214,13 @@ def _device(d: Device, liened: Collection[int]) -> str:
 
 def _free(rack_id: int, low: int, top: int, face: str, can_mount: bool) -> str:
     units = f"U{low}" if low == top else f"U{low}–U{top}"
+    free = escape(_("%(units)s free", units=units))
     if not can_mount:
-        return f'<span class="f u{top - low + 1}" data-u="{top}">{units} free</span>'
+        return f'<span class="f u{top - low + 1}" data-u="{top}">{free}</span>'
+    label, here = escape(_("mount at U%(u)s", u=low)), escape(_("+ mount here"))
     return (
         f'<a class="f u{top - low + 1}" data-u="{top}" href="/racks/{rack_id}/mount?position={low}&amp;'
-        f'face={face}" aria-label="mount at U{low}">{units} free · + mount here</a>'
+        f'face={face}" aria-label="{label}">{free} · {here}</a>'
     )
 
 
@@ -220,7 +228,7 @@ def render_rack(rack: RackRow, face: Face, *, can_mount: bool, liened: Collectio
     """One face of one rack, top down: each device as one element, each run of free units as one."""
     on_face = tuple(d for d in rack.devices if d.full_depth or d.face == face.value)  # as `units.faces` decides
     retained = frozenset(d.customer_id for d in on_face if d.customer_id in liened)
-    return _render(rack.id, rack.name, rack.u_height, face.value, can_mount, retained, on_face)
+    return _render(rack.id, rack.name, rack.u_height, face.value, can_mount, retained, on_face, i18n.current())
 
 
 @lru_cache(maxsize=2048)
@@ -232,12 +240,14 @@ def _render(
     can_mount: bool,
     liened: frozenset[int],
     devices: tuple[Device, ...],
+    language: str,
 ) -> str:
-    """A pure function of its arguments, which are every fact the fragment shows: a rack whose rows have not
+    """A pure function of its arguments, which are every fact the fragment shows (and the reader's language, which
+    its words are in): a rack whose rows have not
     changed since the last view is not formatted again (rendering 6,000 devices is most of the page's time),
     and a rack whose rows changed has another key, so nothing stale can be served. Bounded: about 3 kB per
     fragment plus its rows, 2,048 fragments (a few rooms, both faces)."""
-    out = [f'<div class="ru" role="group" aria-label="{escape(name)} {face}">']
+    out = [f'<div class="ru" role="group" aria-label="{escape(name)} {escape(word(face))}">']
     free_top = height  # the highest unit not drawn yet
     for d in devices:
         top = d.position + d.u_height - 1

@@ -18,6 +18,7 @@ from dcops.customers.insurance import check_may_install
 from dcops.customers.models import Contract, Customer
 from dcops.db import atomic
 from dcops.errors import Conflict, NotFound, ValidationFailed
+from dcops.i18n import _
 from dcops.racks import types, units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackStatus, RackUnit, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
@@ -26,6 +27,7 @@ from dcops.terms import Denied, Owner, Service
 from dcops.terms.lien import may_leave
 from dcops.terms.relocation import may_move_outside_order
 from dcops.validation import as_dict, query_int
+from dcops.vocabulary import word
 
 PLACEMENT = ("rack_id", "position", "face", "status")
 
@@ -43,7 +45,7 @@ def update_site(db: Session, site: Site, data: SiteIn, actor: str) -> Site:
 
 def delete_site(db: Session, site: Site, actor: str) -> None:
     if db.scalar(select(func.count()).where(Room.site_id == site.id)):
-        raise Conflict(f"Site {site.code} still has rooms; delete or move them first")
+        raise Conflict(_("Site %(code)s still has rooms; delete or move them first", code=site.code))
     crud.delete(db, site, actor=actor)
 
 
@@ -57,7 +59,7 @@ def update_room(db: Session, room: Room, data: RoomIn, actor: str) -> Room:
 
 def delete_room(db: Session, room: Room, actor: str) -> None:
     if db.scalar(select(func.count()).where(Rack.room_id == room.id)):
-        raise Conflict(f"Room {room.code} still has racks; delete or move them first")
+        raise Conflict(_("Room %(code)s still has racks; delete or move them first", code=room.code))
     crud.delete(db, room, actor=actor)
 
 
@@ -67,11 +69,13 @@ def delete_room(db: Session, room: Room, actor: str) -> None:
 def _rack_rules(db: Session, values: dict[str, Any], rack: Rack | None) -> None:
     errors: dict[str, str] = {}
     if values["kind"] == RackKind.shared and values.get("customer_id") is not None:
-        errors["customer_id"] = "Only a private rack is let to a customer; a shared rack serves many"
+        errors["customer_id"] = _("Only a private rack is let to a customer; a shared rack serves many")
     if rack is not None:
         top = db.scalar(select(func.max(RackUnit.unit)).where(RackUnit.rack_id == rack.id))
         if top and values["u_height"] < top:
-            errors["u_height"] = f"Hardware is mounted up to U{top}; the rack cannot be lower than {top}U"
+            errors["u_height"] = _(
+                "Hardware is mounted up to U%(top)s; the rack cannot be lower than %(top)sU", top=top
+            )
         if values.get("customer_id") is not None:
             others = db.scalars(
                 select(Hardware.name)
@@ -80,9 +84,10 @@ def _rack_rules(db: Session, values: dict[str, Any], rack: Rack | None) -> None:
                 .limit(3)
             ).all()
             if others:
-                errors["customer_id"] = (
-                    "Other customers' hardware is mounted here (" + ", ".join(others) + "); "
-                    "a private rack holds one customer's hardware"
+                errors["customer_id"] = _(
+                    "Other customers' hardware is mounted here (%(names)s); "
+                    "a private rack holds one customer's hardware",
+                    names=", ".join(others),
                 )
     if errors:
         raise ValidationFailed(errors)
@@ -117,7 +122,7 @@ def update_rack(db: Session, rack: Rack, data: RackIn, actor: str, today: date |
 
 def delete_rack(db: Session, rack: Rack, actor: str) -> None:
     if db.scalar(select(func.count()).where(Hardware.rack_id == rack.id)):
-        raise Conflict(f"Rack {rack.name} still holds hardware; unmount it first")
+        raise Conflict(_("Rack %(name)s still holds hardware; unmount it first", name=rack.name))
     crud.delete(db, rack, actor=actor)
 
 
@@ -148,7 +153,7 @@ def create_hardware(
 def update_hardware(db: Session, hw: Hardware, data: HardwareIn, actor: str) -> Hardware:
     values = as_dict(data)
     if values.pop("hardware_type_id") not in (None, hw.hardware_type_id):
-        raise ValidationFailed({"hardware_type_id": "The type is set when hardware is made; its ports are its own"})
+        raise ValidationFailed({"hardware_type_id": _("The type is set when hardware is made; its ports are its own")})
     if hw.rack_id is not None:
         values["planned_rack_id"] = None  # mounted hardware is where it is, not planned anywhere
     with _booking(db):
@@ -157,9 +162,9 @@ def update_hardware(db: Session, hw: Hardware, data: HardwareIn, actor: str) -> 
         new_contract = db.get(Contract, values["contract_id"]) if values["contract_id"] else None
         new_owner = new_contract.customer_id if new_contract and new_contract.service is Service.colocation else None
         if old_owner is not None and new_owner != old_owner.id:
-            check_may_leave(db, hw, "handed to another owner")
+            check_may_leave(db, hw, _("handed to another owner"))
         elif old_owner is not None and values.get("third_party_owner"):
-            check_may_leave(db, hw, "recorded as a third party's")  # K10 would no longer reach it
+            check_may_leave(db, hw, _("recorded as a third party's"))  # K10 would no longer reach it
         crud.update(db, hw, values, actor=actor, unique=(("asset_tag",),), refs=HARDWARE_REFS)
         db.refresh(hw, ["contract"])
         if hw.rack_id is not None:
@@ -171,9 +176,9 @@ def update_hardware(db: Session, hw: Hardware, data: HardwareIn, actor: str) -> 
 
 def delete_hardware(db: Session, hw: Hardware, actor: str) -> None:
     if hw.rack_id is not None:
-        raise Conflict(f"{hw.name} is mounted; unmount it before deleting the record")
+        raise Conflict(_("%(name)s is mounted; unmount it before deleting the record", name=hw.name))
     if hw.status is not HardwareStatus.removed:
-        check_may_leave(db, hw, "written off the inventory")
+        check_may_leave(db, hw, _("written off the inventory"))
     crud.delete(db, hw, actor=actor)
 
 
@@ -188,11 +193,13 @@ def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) ->
     refused booking reads who holds them, to say so. Two people booking the same units at once cannot both win.
     """
     if rack.status is RackStatus.retired:
-        raise ValidationFailed({"rack_id": f"Rack {rack.name} is retired"})
+        raise ValidationFailed({"rack_id": _("Rack %(name)s is retired", name=rack.name)})
     if problem := units.fit_error(rack.u_height, position, hw.u_height):
         raise ValidationFailed({"position": problem})
     if rack.customer_id is not None and hw.contract is not None and hw.contract.customer_id != rack.customer_id:
-        raise ValidationFailed({"rack_id": f"Rack {rack.name} is a private rack let to another customer"})
+        raise ValidationFailed(
+            {"rack_id": _("Rack %(name)s is a private rack let to another customer", name=rack.name)}
+        )
     wanted = units.cells(position, hw.u_height, face, hw.full_depth)
     booking = Booking(hw.id, hw.name, hw.u_height, rack.id, rack.name, position, face, wanted)  # read before writing
     # The unit rows as two Core statements (no unit of work for what is only ever inserted and deleted whole).
@@ -250,10 +257,17 @@ def _clash(db: Session, b: Booking) -> Conflict:
         if (c.unit, c.face) in b.wanted:
             by_name.setdefault(c.name, []).append(c.unit)
     if not by_name:
-        return Conflict("The rack unit booking conflicts with a change made at the same moment; reload and try again")
-    taken = "; ".join(f"{units.describe_units(us)} taken by {name}" for name, us in by_name.items())
-    where = f"U{lo}–U{hi} ({b.face.value}) in {b.rack}"
-    return Conflict(f"Cannot place {b.hardware} at {where}: {taken}", field="position")
+        return Conflict(
+            _("The rack unit booking conflicts with a change made at the same moment; reload and try again")
+        )
+    taken = "; ".join(
+        _("%(units)s taken by %(name)s", units=units.describe_units(us), name=n) for n, us in by_name.items()
+    )
+    where = _("U%(low)s–U%(high)s (%(face)s) in %(rack)s", low=lo, high=hi, face=word(b.face), rack=b.rack)
+    return Conflict(
+        _("Cannot place %(hardware)s at %(where)s: %(taken)s", hardware=b.hardware, where=where, taken=taken),
+        field="position",
+    )
 
 
 # `locked=True`: the caller loaded `hw` with `locked_hardware` in this transaction, so it is not read again.
@@ -344,17 +358,23 @@ def _place(
         if not locked:
             _lock(db, hw)
         if action == "mount" and hw.rack_id is not None:
-            raise Conflict(f"{hw.name} is already mounted in {hw.rack.name if hw.rack else 'a rack'}; move it instead")
+            raise Conflict(
+                _(
+                    "%(name)s is already mounted in %(rack)s; move it instead",
+                    name=hw.name,
+                    rack=hw.rack.name if hw.rack else _("a rack"),
+                )
+            )
         if action == "move" and hw.rack_id is None:
-            raise Conflict(f"{hw.name} is not mounted; mount it instead")
+            raise Conflict(_("%(name)s is not mounted; mount it instead", name=hw.name))
         if action == "move":
-            check_basis(hw, basis, "moved")
+            check_basis(hw, basis, _("moved"))
         rack = _rack_for(db, target.rack_id)
         new_installation = action == "mount" and colocation(hw) and hw.first_installed_on is None
         if new_installation:
             check_may_install(db, hw.contract.customer, today, hw.name)  # type: ignore[union-attr]
         if action == "move" and hw.rack is not None and rack.room.site_id != hw.rack.room.site_id:
-            check_may_leave(db, hw, f"moved to site {rack.room.site.code}", today)
+            check_may_leave(db, hw, _("moved to site %(site)s", site=rack.room.site.code), today)
         before = crud.state(hw)
         hw.planned_rack_id = None
         if hw.first_installed_on is None:
@@ -380,15 +400,15 @@ def unmount(
     locked: bool = False,
 ) -> Hardware:
     if data.status is HardwareStatus.installed:
-        raise ValidationFailed({"status": "Unmounted hardware is planned (kept) or removed (gone)"})
+        raise ValidationFailed({"status": _("Unmounted hardware is planned (kept) or removed (gone)")})
     with atomic(db):
         if not locked:
             _lock(db, hw)
         if hw.rack_id is None:
-            raise Conflict(f"{hw.name} is not mounted")
-        check_basis(hw, basis, "unmounted")
+            raise Conflict(_("%(name)s is not mounted", name=hw.name))
+        check_basis(hw, basis, _("unmounted"))
         if data.status is HardwareStatus.removed:
-            check_may_leave(db, hw, "removed from the datacenter", today)
+            check_may_leave(db, hw, _("removed from the datacenter"), today)
         before = crud.state(hw)
         db.connection().execute(_RELEASE_UNITS, {"hardware_id": hw.id})
         hw.rack_id = hw.position = hw.face = None
@@ -401,7 +421,7 @@ def unmount(
 def _rack_for(db: Session, rack_id: int) -> Rack:
     rack = db.scalars(select(Rack).options(joinedload(Rack.room)).where(Rack.id == rack_id)).first()
     if rack is None:
-        raise ValidationFailed({"rack_id": f"No rack with id {rack_id}"})
+        raise ValidationFailed({"rack_id": _("No rack with id %(id)s", id=rack_id)})
     return rack
 
 

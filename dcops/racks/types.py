@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session, selectinload
 from dcops import audit, crud
 from dcops.cabling.models import Port, PortSide, PortTemplate
 from dcops.errors import Conflict, NotFound, ValidationFailed
+from dcops.i18n import _
 from dcops.racks.models import Hardware, HardwareType
 from dcops.racks.schemas import HardwareTypeIn, PortTemplateIn
 from dcops.search import contains_text
+from dcops.vocabulary import word
 
 Outcome = Literal["created", "updated", "unchanged"]
 _FIELDS = ("manufacturer", "model", "slug", "part_number", "full_depth", "airflow", "description", "external_ref")
@@ -37,21 +39,32 @@ def template_problems(data: HardwareTypeIn) -> dict[str, str]:
     for i, t in enumerate(data.ports):
         key = (t.name, t.kind.value, t.side.value)
         if key in seen:
-            problems[f"ports[{i}].name"] = f"{t.name} is named twice ({t.kind.value}, {t.side.value})"
+            problems[f"ports[{i}].name"] = _(
+                "%(name)s is named twice (%(kind)s, %(side)s)", name=t.name, kind=word(t.kind), side=word(t.side)
+            )
         seen.add(key)
         if t.side is not PortSide.front or t.rear_port is None:
             continue
         rear = rears.get(t.rear_port)
         if rear is None:
-            problems[f"ports[{i}].rear_port"] = f"Front port {t.name} names rear port {t.rear_port}, which is not there"
+            problems[f"ports[{i}].rear_port"] = _(
+                "Front port %(name)s names rear port %(rear)s, which is not there", name=t.name, rear=t.rear_port
+            )
         elif (t.rear_position or 1) > rear.positions:
-            problems[f"ports[{i}].rear_position"] = (
-                f"Front port {t.name} takes position {t.rear_position} of rear port {rear.name}, "
-                f"which has {rear.positions}"
+            problems[f"ports[{i}].rear_position"] = _(
+                "Front port %(name)s takes position %(position)s of rear port %(rear)s, which has %(positions)s",
+                name=t.name,
+                position=t.rear_position,
+                rear=rear.name,
+                positions=rear.positions,
             )
         elif (other := taken.setdefault((rear.name, t.rear_position or 1), t.name)) != t.name:
-            problems[f"ports[{i}].rear_position"] = (
-                f"Front ports {other} and {t.name} both take position {t.rear_position or 1} of rear port {rear.name}"
+            problems[f"ports[{i}].rear_position"] = _(
+                "Front ports %(other)s and %(name)s both take position %(position)s of rear port %(rear)s",
+                other=other,
+                name=t.name,
+                position=t.rear_position or 1,
+                rear=rear.name,
             )
     return problems
 
@@ -191,7 +204,7 @@ def _loaded(db: Session, hardware_type_id: int) -> HardwareType | None:
 def type_for(db: Session, hardware_type_id: int) -> HardwareType:
     """The type hardware is to be made from (a form's or a call's field)."""
     if (ht := _loaded(db, hardware_type_id)) is None:
-        raise ValidationFailed({"hardware_type_id": f"No hardware type with id {hardware_type_id}"})
+        raise ValidationFailed({"hardware_type_id": _("No hardware type with id %(id)s", id=hardware_type_id)})
     return ht
 
 
@@ -215,11 +228,13 @@ def hardware_count(db: Session, hardware_type_id: int) -> int:
 
 def create_type(db: Session, data: HardwareTypeIn, actor: str) -> HardwareType:
     if (same := find(db, data)) is not None:
-        raise Conflict(f"{same.label} ({same.slug}) is on record already", field="slug")
+        raise Conflict(_("%(type)s (%(slug)s) is on record already", type=same.label, slug=same.slug), field="slug")
     return save_type(db, data, actor).hardware_type
 
 
 def delete_type(db: Session, ht: HardwareType, actor: str) -> None:
     if used := hardware_count(db, ht.id):
-        raise Conflict(f"{used} hardware record(s) are of type {ht.label}; the type stays while they do")
+        raise Conflict(
+            _("%(n)s hardware record(s) are of type %(type)s; the type stays while they do", n=used, type=ht.label)
+        )
     crud.delete(db, ht, actor=actor)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
+from dcops.i18n import _
+
 MAX_RACK_HEIGHT = 60
 
 
@@ -30,12 +32,20 @@ def cells(position: int, u_height: int, face: Face, full_depth: bool) -> list[tu
 def fit_error(rack_height: int, position: int, u_height: int) -> str | None:
     """Why a device of `u_height` cannot sit at `position` in a rack of `rack_height`, or None."""
     if position < 1:
-        return f"Position must be 1 or higher, not {position}"
+        return _("Position must be 1 or higher, not %(position)s", position=position)
     if position > rack_height:
-        return f"Position {position} is above the top of this {rack_height}U rack"
+        return _(
+            "Position %(position)s is above the top of this %(height)sU rack", position=position, height=rack_height
+        )
     top = position + u_height - 1
     if top > rack_height:
-        return f"A {u_height}U device at U{position} would reach U{top}, above the top of this {rack_height}U rack"
+        return _(
+            "A %(size)sU device at U%(position)s would reach U%(top)s, above the top of this %(height)sU rack",
+            size=u_height,
+            position=position,
+            top=top,
+            height=rack_height,
+        )
     return None
 
 

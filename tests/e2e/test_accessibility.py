@@ -79,12 +79,16 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, live_serve
         context.close()
 
 
-SMALL_TARGETS = """() => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, summary, label.choice')]
-    .filter(e => e.offsetParent !== null && !e.closest('table.rack-grid'))
-    .map(e => [e, e.getBoundingClientRect()])
-    .filter(([e, r]) => r.width > 0 && (r.width < 43.5 || r.height < 43.5))
-    .filter(([e, r]) => !(e.tagName === 'A' && e.closest('p, li, td') && getComputedStyle(e).display === 'inline'))
-    .map(([e, r]) => `${e.tagName.toLowerCase()} "${(e.innerText || e.value || e.name || '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`)"""
+TARGETS = "a[href], button, input:not([type=hidden]), select, summary, label.choice"
+SMALL_TARGETS = (
+    "() => [...document.querySelectorAll('" + TARGETS + "')]"
+    ".filter(e => e.offsetParent !== null && !e.closest('table.rack-grid'))"
+    ".map(e => [e, e.getBoundingClientRect()])"
+    ".filter(([e, r]) => r.width > 0 && (r.width < 43.5 || r.height < 43.5))"
+    ".filter(([e, r]) => !(e.tagName === 'A' && e.closest('p, li, td') && getComputedStyle(e).display === 'inline'))"
+    ".map(([e, r]) => `${e.tagName.toLowerCase()} \"${(e.innerText || e.value || e.name || '').trim().slice(0, 30)}\" `"
+    " + `${Math.round(r.width)}x${Math.round(r.height)}`)"
+)
 
 
 @pytest.mark.parametrize(

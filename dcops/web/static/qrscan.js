@@ -24,12 +24,14 @@
   }
 
   // Show the camera in `video` until a code is read (then onText(text)) or 30 s pass.
-  window.dcopsScan = async function (video, onText, onError) {
+  // `words`: the page's own wording in the reader's language ({noCamera, noCode}); English without it.
+  window.dcopsScan = async function (video, onText, onError, words) {
+    const say = Object.assign({ noCamera: "No camera available here", noCode: "No code found; try again" }, words || {});
     let stream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
     } catch (err) {
-      onError("No camera available here (" + err.name + ")");
+      onError(say.noCamera + " (" + err.name + ")");
       return;
     }
     const stop = () => { stream.getTracks().forEach((t) => t.stop()); video.hidden = true; };
@@ -39,7 +41,7 @@
     const detect = await decoder();
     const started = Date.now();
     const tick = async () => {
-      if (Date.now() - started > 30000) { stop(); onError("No code found; try again"); return; }
+      if (Date.now() - started > 30000) { stop(); onError(say.noCode); return; }
       if (video.readyState >= 2) {
         const text = await detect(video);
         if (text) { stop(); onText(text); return; }

@@ -9,7 +9,7 @@
       let url;
       try { url = new URL(text, window.location.origin); } catch (e) { url = null; }
       if (url && url.origin === window.location.origin) { window.location.assign(url.pathname); }
-      else { out.textContent = "Not a dcops label: " + text; }
-    }, (message) => { out.textContent = message; });
+      else { out.textContent = out.dataset.notALabel + " " + text; }
+    }, (message) => { out.textContent = message; }, { noCamera: out.dataset.noCamera, noCode: out.dataset.noCode });
   });
 })();
