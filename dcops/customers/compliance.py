@@ -276,17 +276,13 @@ def _relocations(db: Session, today: date) -> list[Section]:
     spaces = Section("hand-backs", "A6", _("Vacated spaces to inspect (Art. 13.6)"))
     for hb in relocations.open_hand_backs(db):
         who = hb.customer.name if hb.customer else "—"
+        rack = f"{hb.rack.room.site.code}/{hb.rack.room.code}/{hb.rack.name}"
         spaces.lines.append(
             Line(
                 "A6",
                 "13.6",
                 who,
-                _(
-                    "%(rack)s %(units)s vacated %(day)s",
-                    rack=f"{hb.rack.room.site.code}/{hb.rack.room.code}/{hb.rack.name}",
-                    units=hb.units,
-                    day=day(hb.vacated_on),
-                ),
+                _("%(rack)s %(units)s vacated %(day)s", rack=rack, units=hb.units, day=day(hb.vacated_on)),
                 f"/hand-backs/{hb.id}",
                 hb.vacated_on,
             )
