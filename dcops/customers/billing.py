@@ -15,7 +15,7 @@ from dcops.customers.schemas import InvoiceIn, NoticeIn, PaymentIn
 from dcops.customers.standing import outstanding_cents
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
-from dcops.i18n import amount
+from dcops.i18n import _, day, money
 from dcops.search import contains_text
 from dcops.terms.standing import due_date, notice_problems
 from dcops.validation import as_dict
@@ -24,7 +24,7 @@ from dcops.validation import as_dict
 def _invoice_values(db: Session, data: InvoiceIn, invoice: Invoice | None = None) -> dict[str, Any]:
     contract = db.get(Contract, data.contract_id)
     if contract is None:
-        raise ValidationFailed({"contract_id": f"No contract with id {data.contract_id}"})
+        raise ValidationFailed({"contract_id": _("No contract with id %(id)s", id=data.contract_id)})
     values = as_dict(data)
     values["customer_id"] = contract.customer_id
     # S1: the due date follows from the contract's payment term when issued; a later change of the
@@ -41,9 +41,15 @@ def create_invoice(db: Session, data: InvoiceIn, actor: str) -> Invoice:
 def update_invoice(db: Session, invoice: Invoice, data: InvoiceIn, actor: str, today: date | None = None) -> Invoice:
     values = _invoice_values(db, data, invoice)
     if values["amount_cents"] < invoice.paid_cents:
-        raise ValidationFailed({"amount_cents": f"Payments of {amount(invoice.paid_cents)} are already recorded"})
+        raise ValidationFailed(
+            {
+                "amount_cents": _(
+                    "Payments of %(amount)s are already recorded", amount=money(invoice.paid_cents, invoice.currency)
+                )
+            }
+        )
     if invoice.payments and values["customer_id"] != invoice.customer_id:
-        raise ValidationFailed({"contract_id": "Payments are recorded; the invoice cannot move to another customer"})
+        raise ValidationFailed({"contract_id": _("Payments are recorded; the invoice cannot move to another customer")})
     with atomic(db):
         updated = crud.update(db, invoice, values, actor=actor, unique=(("number",),))
         liens.end_if_paid(db, updated.customer_id, today or clock.today())
@@ -52,9 +58,11 @@ def update_invoice(db: Session, invoice: Invoice, data: InvoiceIn, actor: str, t
 
 def delete_invoice(db: Session, invoice: Invoice, actor: str, today: date | None = None) -> None:
     if invoice.payments:
-        raise Conflict(f"Payments are recorded on invoice {invoice.number}; it cannot be deleted")
+        raise Conflict(_("Payments are recorded on invoice %(number)s; it cannot be deleted", number=invoice.number))
     if db.scalar(select(func.count()).where(DefaultNotice.invoice_id == invoice.id)):
-        raise Conflict(f"A notice of default refers to invoice {invoice.number}; it cannot be deleted")
+        raise Conflict(
+            _("A notice of default refers to invoice %(number)s; it cannot be deleted", number=invoice.number)
+        )
     with atomic(db):
         customer_id = invoice.customer_id
         crud.delete(db, invoice, actor=actor)
@@ -69,10 +77,14 @@ def add_payment(db: Session, invoice: Invoice, data: PaymentIn, actor: str, toda
         db.execute(select(Invoice.id).where(Invoice.id == invoice.id).with_for_update())
         db.refresh(invoice, ["payments"])
         if data.paid_on < invoice.issue_date:
-            raise ValidationFailed({"paid_on": f"The invoice is dated {invoice.issue_date.isoformat()}"})
+            raise ValidationFailed({"paid_on": _("The invoice is dated %(day)s", day=day(invoice.issue_date))})
         if data.amount_cents > invoice.outstanding_cents:
             raise ValidationFailed(
-                {"amount_cents": f"Only {amount(invoice.outstanding_cents)} {invoice.currency} is still open"}
+                {
+                    "amount_cents": _(
+                        "Only %(amount)s is still open", amount=money(invoice.outstanding_cents, invoice.currency)
+                    )
+                }
             )
         payment = Payment(invoice_id=invoice.id, recorded_by=actor, **as_dict(data))
         db.add(payment)
@@ -105,22 +117,24 @@ def _notice_values(db: Session, data: NoticeIn, actor: str | None, today: date) 
     """S3: a notice counts only when sent after the due date (or the breach), with a consumer's term of at least
     14 days; one that would not count is refused here, so the record never suggests a default that is none."""
     if (data.invoice_id is None) == (data.breach_id is None):
-        raise ValidationFailed({"invoice_id": "Choose the one invoice or breach the notice is about"})
+        raise ValidationFailed({"invoice_id": _("Choose the one invoice or breach the notice is about")})
     customer = db.get(Customer, data.customer_id)
     if customer is None:
-        raise ValidationFailed({"customer_id": f"No customer with id {data.customer_id}"})
+        raise ValidationFailed({"customer_id": _("No customer with id %(id)s", id=data.customer_id)})
     due = occurred = None
     if data.invoice_id is not None:
         invoice = db.get(Invoice, data.invoice_id)
         if invoice is None or invoice.customer_id != data.customer_id:
-            raise ValidationFailed({"invoice_id": "Not an invoice of this customer"})
+            raise ValidationFailed({"invoice_id": _("Not an invoice of this customer")})
         if invoice.outstanding_cents <= 0:
-            raise ValidationFailed({"invoice_id": f"Invoice {invoice.number} is paid: there is nothing to demand"})
+            raise ValidationFailed(
+                {"invoice_id": _("Invoice %(number)s is paid: there is nothing to demand", number=invoice.number)}
+            )
         due = invoice.due_date
     if data.breach_id is not None:
         breach = db.get(Breach, data.breach_id)
         if breach is None or breach.customer_id != data.customer_id:
-            raise ValidationFailed({"breach_id": "Not a breach of this customer"})
+            raise ValidationFailed({"breach_id": _("Not a breach of this customer")})
         occurred = breach.occurred_on
     consumer = customer.kind is CustomerKind.consumer
     if errors := notice_problems(consumer, data.sent_on, data.term_days, today, due=due, occurred=occurred):

@@ -11,6 +11,7 @@ from dcops import crud
 from dcops.customers.models import Breach, Contract, ContractStatus, Customer, DefaultNotice
 from dcops.customers.schemas import BreachIn, ResolveIn
 from dcops.errors import Conflict, ValidationFailed
+from dcops.i18n import _, day
 from dcops.terms import Service
 from dcops.validation import as_dict
 
@@ -19,11 +20,11 @@ def _contract(db: Session, data: BreachIn) -> None:
     """S5: a breach belongs to the contract it occurred under; S6 counts it there first."""
     if data.contract_id is None:
         if db.scalar(select(func.count()).where(Contract.customer_id == data.customer_id)):
-            raise ValidationFailed({"contract_id": "Choose the contract the breach occurred under (rule S5)"})
+            raise ValidationFailed({"contract_id": _("Choose the contract the breach occurred under (rule S5)")})
         return
     contract = db.get(Contract, data.contract_id)
     if contract is None or contract.customer_id != data.customer_id:
-        raise ValidationFailed({"contract_id": "Not a contract of this customer"})
+        raise ValidationFailed({"contract_id": _("Not a contract of this customer")})
 
 
 def contract_for(db: Session, customer_id: int, candidates: list[int | None]) -> int | None:
@@ -53,7 +54,7 @@ def create_breach(db: Session, data: BreachIn, actor: str) -> Breach:
 
 def update_breach(db: Session, breach: Breach, data: BreachIn, actor: str) -> Breach:
     if breach.resolved_on is not None and data.occurred_on > breach.resolved_on:
-        raise ValidationFailed({"occurred_on": f"It was resolved on {breach.resolved_on.isoformat()}"})
+        raise ValidationFailed({"occurred_on": _("It was resolved on %(day)s", day=day(breach.resolved_on))})
     if data.contract_id is not None or breach.contract_id is not None:
         _contract(db, data)
     return crud.update(db, breach, as_dict(data), actor=actor, refs={"customer_id": Customer})
@@ -61,15 +62,15 @@ def update_breach(db: Session, breach: Breach, data: BreachIn, actor: str) -> Br
 
 def resolve_breach(db: Session, breach: Breach, data: ResolveIn, actor: str) -> Breach:
     if breach.resolved_on is not None:
-        raise Conflict(f"This breach was already resolved on {breach.resolved_on.isoformat()}")
+        raise Conflict(_("This breach was already resolved on %(day)s", day=day(breach.resolved_on)))
     if data.resolved_on < breach.occurred_on:
-        raise ValidationFailed({"resolved_on": f"The breach occurred on {breach.occurred_on.isoformat()}"})
+        raise ValidationFailed({"resolved_on": _("The breach occurred on %(day)s", day=day(breach.occurred_on))})
     return crud.update(db, breach, {**as_dict(data), "resolved_by": actor}, actor=actor)
 
 
 def delete_breach(db: Session, breach: Breach, actor: str) -> None:
     if db.scalar(select(func.count()).where(DefaultNotice.breach_id == breach.id)):
-        raise Conflict("A notice of default refers to this breach; resolve it instead of deleting it")
+        raise Conflict(_("A notice of default refers to this breach; resolve it instead of deleting it"))
     crud.delete(db, breach, actor=actor)
 
 

@@ -24,6 +24,7 @@ from dcops.customers.models import (
     WrittenPermission,
 )
 from dcops.customers.standing import GOOD, standings
+from dcops.i18n import _, day
 from dcops.moves import queries as relocations
 from dcops.racks.models import Hardware, HardwareStatus
 from dcops.terms import Service
@@ -32,6 +33,7 @@ from dcops.terms.lien import in_force as lien_in_force
 from dcops.terms.relocation import customer_deadline
 from dcops.terms.standing import Standing
 from dcops.terms.written import EXPIRING_DAYS
+from dcops.vocabulary import word
 
 
 @dataclass(frozen=True)
@@ -94,13 +96,20 @@ Standings = dict[int, tuple[str, Standing]]
 
 
 def _standing_sections(all_standings: Standings) -> list[Section]:
-    failing = Section("failing", "S6", "Customers failing to perform (Art. 13.7, 12.9)")
-    notices = Section("notices", "S3", "Notices of default to send (Art. 23.6)")
+    failing = Section("failing", "S6", _("Customers failing to perform (Art. 13.7, 12.9)"))
+    notices = Section("notices", "S3", _("Notices of default to send (Art. 23.6)"))
     for cid, (name, st) in sorted(all_standings.items(), key=lambda kv: kv[1][0]):
         if st.fails:
             causes = "; ".join(f"{f.reason.rule}: {f.reason.message}" for f in st.findings if f.failing)
             failing.lines.append(
-                Line("S6", "13.7", name, f"fails since {st.since}: {causes}", _customer(cid), st.since)
+                Line(
+                    "S6",
+                    "13.7",
+                    name,
+                    _("fails since %(day)s: %(causes)s", day=day(st.since), causes=causes),
+                    _customer(cid),
+                    st.since,
+                )
             )
         for f in st.findings:
             if f.todo:
@@ -135,13 +144,21 @@ def _liens(db: Session, all_standings: Standings) -> Section:
         .where(Lien.released_at.is_(None))
         .order_by(Lien.placed_on)
     )
-    section = Section("liens", "K10", "Liens: hardware retained while something due is unpaid (Art. 12.9)")
+    section = Section("liens", "K10", _("Liens: hardware retained while something due is unpaid (Art. 12.9)"))
     for r in rows:
         standing = all_standings.get(r.customer_id, (r.name, GOOD))[1]
         if lien_in_force(True, standing):
-            msg = f"lien placed {r.placed_on} by {r.placed_by}; {r.retained} hardware item(s) may not leave"
+            msg = _(
+                "lien placed %(day)s by %(who)s; %(count)s hardware item(s) may not leave",
+                day=day(r.placed_on),
+                who=r.placed_by,
+                count=r.retained,
+            )
         else:
-            msg = f"lien placed {r.placed_on} is not in force: the customer does not fail with something due unpaid"
+            msg = _(
+                "lien placed %(day)s is not in force: the customer does not fail with something due unpaid",
+                day=day(r.placed_on),
+            )
         section.lines.append(Line("K10", "12.9", r.name, msg, f"/liens/{r.id}", r.placed_on))
     return section
 
@@ -161,9 +178,13 @@ def _uninsured(db: Session, today: date) -> Section:
     rows = db.execute(
         select(Customer.id, Customer.name, hardware.label("hardware")).where(colocation, ~valid).order_by(Customer.name)
     )
-    section = Section("uninsured", "K9", "Colocation customers without a valid insurance policy (Art. 12.8)")
+    section = Section("uninsured", "K9", _("Colocation customers without a valid insurance policy (Art. 12.8)"))
     for r in rows:
-        msg = f"no policy on file valid on {today}; {r.hardware} hardware item(s) on site; new hardware is refused"
+        msg = _(
+            "no policy on file valid on %(day)s; %(count)s hardware item(s) on site; new hardware is refused",
+            day=day(today),
+            count=r.hardware,
+        )
         section.lines.append(Line("K9", "12.8", r.name, msg, _customer(r.id)))
     return section
 
@@ -176,10 +197,16 @@ def _requests(db: Session, today: date) -> Section:
         .where(PolicyRequest.policy_id.is_(None), PolicyRequest.requested_on < limit)
         .order_by(PolicyRequest.requested_on)
     )
-    section = Section("requests", "K9", f"Policy requests unanswered after {REQUEST_ANSWER_DAYS} days (Art. 12.8)")
+    section = Section(
+        "requests", "K9", _("Policy requests unanswered after %(n)s days (Art. 12.8)", n=REQUEST_ANSWER_DAYS)
+    )
     for r in rows:
         days = (today - r.requested_on).days
-        msg = f"policy requested {r.requested_on}, unanswered for {days} days: a breach candidate (rule S4)"
+        msg = _(
+            "policy requested %(day)s, unanswered for %(n)s days: a breach candidate (rule S4)",
+            day=day(r.requested_on),
+            n=days,
+        )
         section.lines.append(Line("K9", "12.8", r.name, msg, f"/policy-requests/{r.id}", r.requested_on))
     return section
 
@@ -199,9 +226,13 @@ def _ending_policies(db: Session, today: date) -> Section:
         )
         .order_by(InsurancePolicy.valid_until)
     )
-    section = Section("ending", "K9", f"Policies ending within {POLICY_ENDING_DAYS} days (Art. 12.8)")
+    section = Section("ending", "K9", _("Policies ending within %(n)s days (Art. 12.8)", n=POLICY_ENDING_DAYS))
     for r in rows:
-        msg = f"policy with {r.insurer} ends {r.valid_until} and no later one is on file"
+        msg = _(
+            "policy with %(insurer)s ends %(day)s and no later one is on file",
+            insurer=r.insurer,
+            day=day(r.valid_until),
+        )
         section.lines.append(Line("K9", "12.8", r.name, msg, f"/policies/{r.id}", r.valid_until))
     return section
 
@@ -224,32 +255,34 @@ def _expiring_permissions(db: Session, today: date) -> Section:
         )
         .order_by(WrittenPermission.valid_until)
     )
-    section = Section("permissions", "A2, A4", f"Written permissions expiring within {EXPIRING_DAYS} days")
+    section = Section("permissions", "A2, A4", _("Written permissions expiring within %(n)s days", n=EXPIRING_DAYS))
     for r in rows:
         rule, article = ("A2", "13.1") if r.kind is PermissionKind.third_party_access else ("A4", "13.4")
-        msg = f"{r.kind.value.replace('_', ' ')} for {r.covers} ends {r.valid_until}"
+        msg = _("%(kind)s for %(covers)s ends %(day)s", kind=word(r.kind), covers=r.covers, day=day(r.valid_until))
         section.lines.append(Line(rule, article, r.name, msg, f"/written-permissions/{r.id}", r.valid_until))
     return section
 
 
 def _relocations(db: Session, today: date) -> list[Section]:
-    late = Section("moves", "K5", "Customers past their 14 days to move (Art. 12.4)")
+    late = Section("moves", "K5", _("Customers past their 14 days to move (Art. 12.4)"))
     for o in relocations.overdue_requests(db, today):
         assert o.requested_on is not None
         due = customer_deadline(o.requested_on)
-        done = " (breach recorded)" if o.breach_id else ": record the breach (S4)"
-        late.lines.append(
-            Line("K5", "12.4", o.customer.name, f"asked {o.requested_on}, due {due}{done}", f"/relocations/{o.id}", due)
-        )
-    spaces = Section("hand-backs", "A6", "Vacated spaces to inspect (Art. 13.6)")
+        if o.breach_id:
+            msg = _("asked %(day)s, due %(due)s (breach recorded)", day=day(o.requested_on), due=day(due))
+        else:
+            msg = _("asked %(day)s, due %(due)s: record the breach (S4)", day=day(o.requested_on), due=day(due))
+        late.lines.append(Line("K5", "12.4", o.customer.name, msg, f"/relocations/{o.id}", due))
+    spaces = Section("hand-backs", "A6", _("Vacated spaces to inspect (Art. 13.6)"))
     for hb in relocations.open_hand_backs(db):
         who = hb.customer.name if hb.customer else "—"
+        rack = f"{hb.rack.room.site.code}/{hb.rack.room.code}/{hb.rack.name}"
         spaces.lines.append(
             Line(
                 "A6",
                 "13.6",
                 who,
-                f"{hb.rack.room.site.code}/{hb.rack.room.code}/{hb.rack.name} {hb.units} vacated {hb.vacated_on}",
+                _("%(rack)s %(units)s vacated %(day)s", rack=rack, units=hb.units, day=day(hb.vacated_on)),
                 f"/hand-backs/{hb.id}",
                 hb.vacated_on,
             )

@@ -14,6 +14,7 @@ from dcops.customers.schemas import PolicyIn, PolicyRequestIn
 from dcops.db import atomic
 from dcops.documents import DocumentStore, clean_name
 from dcops.errors import Conflict, ValidationFailed
+from dcops.i18n import _, day
 from dcops.terms import Denied, Reason, Verdict
 from dcops.terms.insurance import Policy, may_install
 from dcops.validation import as_dict
@@ -21,7 +22,7 @@ from dcops.validation import as_dict
 
 def _period(data: PolicyIn) -> None:
     if data.valid_until < data.valid_from:
-        raise ValidationFailed({"valid_until": "The policy cannot end before it starts"})
+        raise ValidationFailed({"valid_until": _("The policy cannot end before it starts")})
 
 
 def create_policy(
@@ -86,7 +87,7 @@ def delete_policy(db: Session, policy: InsurancePolicy, actor: str) -> None:
 INSTALLER = "dcops"
 
 
-def check_may_install(db: Session, customer: Customer, on: date, hardware: str = "new hardware") -> None:
+def check_may_install(db: Session, customer: Customer, on: date, hardware: str | None = None) -> None:
     """K9: new colocation hardware is installed once a policy valid on the day is on file (house rule). Without
     one the installation is refused and dcops makes the supplier's request for the policy ("op eerste
     verzoek"), recorded even though the refusal undoes everything else (the refusal's follow-up)."""
@@ -102,7 +103,7 @@ def check_may_install(db: Session, customer: Customer, on: date, hardware: str =
         select(PolicyRequest).where(PolicyRequest.customer_id == customer_id, PolicyRequest.policy_id.is_(None))
     ).first()
     if open_request is not None:
-        note = f"The policy was requested on {open_request.requested_on.isoformat()}; install once it is on file"
+        note = _("The policy was requested on %(day)s; install once it is on file", day=day(open_request.requested_on))
         raise Denied(Verdict.deny(*verdict.reasons, Reason("K9", "12.8", note)))
 
     def request_policy() -> None:
@@ -115,11 +116,14 @@ def check_may_install(db: Session, customer: Customer, on: date, hardware: str =
             customer_id=customer_id,
             requested_on=on,
             channel=Channel.email,
-            note=f"Requested by dcops: {hardware} is to be installed without a valid policy on file (Art. 12.8)",
+            note=_(
+                "Requested by dcops: %(hardware)s is to be installed without a valid policy on file (Art. 12.8)",
+                hardware=hardware or _("new hardware"),
+            ),
         )
         create_request(db, body, INSTALLER)
 
-    note = f"dcops records the request for the policy today ({on.isoformat()}); install once it is on file"
+    note = _("dcops records the request for the policy today (%(day)s); install once it is on file", day=day(on))
     raise Denied(Verdict.deny(*verdict.reasons, Reason("K9", "12.8", note)), follow_up=request_policy)
 
 
@@ -130,13 +134,13 @@ def create_request(db: Session, data: PolicyRequestIn, actor: str) -> PolicyRequ
 
 def update_request(db: Session, request: PolicyRequest, data: PolicyRequestIn, actor: str) -> PolicyRequest:
     if request.policy_id is not None and data.customer_id != request.customer_id:
-        raise ValidationFailed({"customer_id": "This request was answered; it cannot move to another customer"})
+        raise ValidationFailed({"customer_id": _("This request was answered; it cannot move to another customer")})
     return crud.update(db, request, as_dict(data), actor=actor, refs={"customer_id": Customer})
 
 
 def delete_request(db: Session, request: PolicyRequest, actor: str) -> None:
     if request.policy_id is not None:
-        raise Conflict("This request was answered by a policy; it stays on record")
+        raise Conflict(_("This request was answered by a policy; it stays on record"))
     crud.delete(db, request, actor=actor)
 
 

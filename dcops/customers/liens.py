@@ -15,10 +15,12 @@ from dcops.customers.schemas import LienIn, ReleaseIn
 from dcops.customers.standing import standing_of
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
+from dcops.i18n import N_, _
 from dcops.terms import Denied
 from dcops.terms import lien as terms
 
-ENDED_BY_ITSELF = "Ended by itself: nothing due is unpaid any more (Art. 12.9, rule K10)"
+# Stored as the release note in English; pages show it through the catalogue.
+ENDED_BY_ITSELF = N_("Ended by itself: nothing due is unpaid any more (Art. 12.9, rule K10)")
 
 
 def open_lien(db: Session, customer_id: int) -> Lien | None:
@@ -43,12 +45,12 @@ def liened_customer_ids(db: Session, today: date) -> set[int]:
 def place_lien(db: Session, data: LienIn, actor: str, today: date) -> Lien:
     customer = db.get(Customer, data.customer_id)
     if customer is None:
-        raise ValidationFailed({"customer_id": f"No customer with id {data.customer_id}"})
+        raise ValidationFailed({"customer_id": _("No customer with id %(id)s", id=data.customer_id)})
     with atomic(db):
         # Lock the customer row: two account managers placing a lien at once get one lien and one refusal.
         db.execute(select(Customer.id).where(Customer.id == customer.id).with_for_update())
         if open_lien(db, customer.id) is not None:
-            raise Conflict(f"A lien on {customer.name} already stands")
+            raise Conflict(_("A lien on %(customer)s already stands", customer=customer.name))
         standing = standing_of(db, customer, today)
         verdict = terms.may_place_lien(customer.name, standing)
         if not verdict.allowed:
@@ -67,7 +69,7 @@ def place_lien(db: Session, data: LienIn, actor: str, today: date) -> Lien:
 def release_lien(db: Session, lien: Lien, data: ReleaseIn, actor: str) -> Lien:
     """The supplier may give up its right of retention at any time; the release is recorded with its note."""
     if lien.released_at is not None:
-        raise Conflict(f"This lien was already released by {lien.released_by}")
+        raise Conflict(_("This lien was already released by %(who)s", who=lien.released_by))
     return crud.update(
         db, lien, {"released_at": utcnow(), "released_by": actor, "release_note": data.note}, actor=actor
     )

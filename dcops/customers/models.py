@@ -11,6 +11,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Column, Date, ForeignKey, In
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcops.db import Base, StrEnumType, utcnow
+from dcops.i18n import N_, _, day
 from dcops.terms import Owner, Service, hardware_owner
 from dcops.terms.insurance import Policy, policy_ending_soon, request_overdue
 from dcops.terms.standing import Notice
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from dcops.access.models import Person
     from dcops.auth.models import User
     from dcops.racks.models import Room
+
+
+# An invoice's state (Invoice.state) as the pages show it: `{{ state | t }}`.
+INVOICE_STATES = (N_("paid"), N_("overdue"), N_("open"))
 
 
 class CustomerKind(StrEnum):
@@ -131,7 +136,7 @@ class Invoice(Base):
         return self.outstanding_cents > 0 and today > self.due_date
 
     def state(self, today: date) -> str:
-        """paid | overdue | open: the badge lists and pages show."""
+        """paid | overdue | open: the badge lists and pages show (its css class; its words are INVOICE_STATES)."""
         return "paid" if self.outstanding_cents == 0 else ("overdue" if self.overdue(today) else "open")
 
 
@@ -280,9 +285,9 @@ class InsurancePolicy(Base):
     def badges(self, today: date) -> list[tuple[str, str]]:
         """(text, css class) of its state on `today`, as the customer page and the policy page show it."""
         terms = Policy(self.valid_from, self.valid_until)
-        badges = [("valid", "ok") if terms.valid_on(today) else ("not valid today", "overdue")]
+        badges = [(_("valid"), "ok") if terms.valid_on(today) else (_("not valid today"), "overdue")]
         if policy_ending_soon(terms, today):
-            badges.append(("ends within 30 days", "flag"))
+            badges.append((_("ends within 30 days"), "flag"))
         return badges
 
 
@@ -360,12 +365,12 @@ class WrittenPermission(Base):
     def badges(self, today: date) -> list[tuple[str, str]]:
         """(text, css class) of its state on `today`, as the customer page and the permission page show it."""
         if self.revoked:
-            return [("revoked", "overdue")]
+            return [(_("revoked"), "overdue")]
         if today > self.valid_until:
-            return [("expired", "overdue")]
+            return [(_("expired"), "overdue")]
         if today < self.valid_from:
-            return [(f"from {self.valid_from.isoformat()}", "open")]
-        badges = [("in force", "ok")]
+            return [(_("from %(day)s", day=day(self.valid_from)), "open")]
+        badges = [(_("in force"), "ok")]
         if expiring_soon(self.valid_until, self.revoked, today):
-            badges.append(("ends within 14 days", "flag"))
+            badges.append((_("ends within 14 days"), "flag"))
         return badges

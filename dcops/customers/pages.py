@@ -16,6 +16,7 @@ from dcops.customers.models import Contract, ContractStatus, Customer, CustomerK
 from dcops.customers.records_pages import customer_records
 from dcops.customers.schemas import ContractIn, CustomerIn
 from dcops.customers.standing import standing_of, standings
+from dcops.i18n import N_
 from dcops.racks.models import Hardware, Rack, Room
 from dcops.terms import Service
 from dcops.web.form_pages import FormPages, form_router
@@ -27,55 +28,62 @@ READ = {"perm": Perm.customers_read}
 
 
 CUSTOMER = [
-    Field("name", "Name", required=True),
+    Field("name", N_("Name"), required=True),
     Field(
-        "kind", "Kind", "select", True, enum_choices(CustomerKind), help="Several rules differ for consumers (Art. 1.4)"
+        "kind",
+        N_("Kind"),
+        "select",
+        True,
+        enum_choices(CustomerKind),
+        help=N_("Several rules differ for consumers (Art. 1.4)"),
     ),
-    Field("country", "Country", help="Two letters (ISO 3166), NL for the Netherlands"),
-    Field("kvk_number", "KvK number", help="8 digits; required for a Dutch business (Art. 1.4)"),
-    Field("registration_number", "Registration number", help="A business abroad: its number in its own register"),
-    Field("vat_number", "VAT number", help="With its country prefix, e.g. BE0123456789"),
-    Field("contact_name", "Contact person"),
-    Field("email", "E-mail", "email"),
-    Field("phone", "Phone"),
-    Field("address", "Address", "textarea"),
-    Field("notes", "Notes", "textarea"),
+    Field("country", N_("Country"), help=N_("Two letters (ISO 3166), NL for the Netherlands")),
+    Field("kvk_number", N_("KvK number"), help=N_("8 digits; required for a Dutch business (Art. 1.4)")),
+    Field(
+        "registration_number", N_("Registration number"), help=N_("A business abroad: its number in its own register")
+    ),
+    Field("vat_number", N_("VAT number"), help=N_("With its country prefix, e.g. BE0123456789")),
+    Field("contact_name", N_("Contact person")),
+    Field("email", N_("E-mail"), "email"),
+    Field("phone", N_("Phone")),
+    Field("address", N_("Address"), "textarea"),
+    Field("notes", N_("Notes"), "textarea"),
 ]
 
 
 def contract_fields(db: Session) -> list[Field]:
     customers = [(c.id, c.name) for c in db.scalars(select(Customer).order_by(Customer.name))]
     return [
-        Field("number", "Number", required=True),
-        Field("customer_id", "Customer", "select", True, customers),
-        Field("service", "Service", "select", True, enum_choices(Service)),
+        Field("number", N_("Number"), required=True),
+        Field("customer_id", N_("Customer"), "select", True, customers),
+        Field("service", N_("Service"), "select", True, enum_choices(Service)),
         Field(
             "customer_maintains_hardware",
-            "Customer installs or maintains its hardware",
+            N_("Customer installs or maintains its hardware"),
             "checkbox",
-            help="The explicit responsibility that opens server-room access (Art. 11.3 / 12.3, rules D2/K2)",
+            help=N_("The explicit responsibility that opens server-room access (Art. 11.3 / 12.3, rules D2/K2)"),
         ),
-        Field("start_date", "Start", "date", True),
-        Field("end_date", "End", "date"),
+        Field("start_date", N_("Start"), "date", True),
+        Field("end_date", N_("End"), "date"),
         Field(
             "payment_term_days",
-            "Payment term (days)",
+            N_("Payment term (days)"),
             "number",
             True,
             min=1,
             max=365,
-            help="Invoices are due this many days after their date (Art. 23.2, rule S1)",
+            help=N_("Invoices are due this many days after their date (Art. 23.2, rule S1)"),
         ),
-        Field("status", "Status", "select", True, enum_choices(ContractStatus)),
-        Field("spec_cpu_cores", "Specification: CPU cores", "number", min=1, help=SPEC_HELP),
-        Field("spec_memory_gb", "Specification: memory (GB)", "number", min=1, help=SPEC_HELP),
-        Field("spec_storage_gb", "Specification: storage (GB)", "number", min=1, help=SPEC_HELP),
-        Field("spec_network_mbps", "Specification: network (Mbit/s)", "number", min=1, help=SPEC_HELP),
-        Field("notes", "Notes", "textarea"),
+        Field("status", N_("Status"), "select", True, enum_choices(ContractStatus)),
+        Field("spec_cpu_cores", N_("Specification: CPU cores"), "number", min=1, help=SPEC_HELP),
+        Field("spec_memory_gb", N_("Specification: memory (GB)"), "number", min=1, help=SPEC_HELP),
+        Field("spec_storage_gb", N_("Specification: storage (GB)"), "number", min=1, help=SPEC_HELP),
+        Field("spec_network_mbps", N_("Specification: network (Mbit/s)"), "number", min=1, help=SPEC_HELP),
+        Field("notes", N_("Notes"), "textarea"),
     ]
 
 
-SPEC_HELP = "Dedicated hosting: what the hardware must offer; a replacement must meet it (Art. 11.4, rule D3)"
+SPEC_HELP = N_("Dedicated hosting: what the hardware must offer; a replacement must meet it (Art. 11.4, rule D3)")
 
 
 FORM_ROUTERS: list[Router] = [

@@ -31,6 +31,7 @@ from dcops.customers.schemas import (
     PolicyRequestIn,
 )
 from dcops.customers.standing import unpaid_invoices
+from dcops.i18n import N_, _, day
 from dcops.racks.forms import contract_choices
 from dcops.racks.models import Room, Site
 from dcops.terms.standing import BREACH_ARTICLES
@@ -56,12 +57,18 @@ def invoice_fields(db: Session) -> list[Field]:
         select(Contract.id, Contract.number, Customer.name).join(Contract.customer).order_by(Contract.number)
     )
     return [
-        Field("number", "Invoice number", required=True),
-        Field("contract_id", "Contract", "select", True, [(c.id, f"{c.number} — {c.name}") for c in contracts]),
-        Field("issue_date", "Invoice date", "date", True, help="Due after the contract's payment term (Art. 23.2, S1)"),
-        Field("amount_cents", "Amount", "money", True, help="In euros, e.g. 1210,50"),
-        Field("currency", "Currency", required=True),
-        Field("description", "Description", "textarea"),
+        Field("number", N_("Invoice number"), required=True),
+        Field("contract_id", N_("Contract"), "select", True, [(c.id, f"{c.number} — {c.name}") for c in contracts]),
+        Field(
+            "issue_date",
+            N_("Invoice date"),
+            "date",
+            True,
+            help=N_("Due after the contract's payment term (Art. 23.2, S1)"),
+        ),
+        Field("amount_cents", N_("Amount"), "money", True, help=N_("In euros, e.g. 1210,50")),
+        Field("currency", N_("Currency"), required=True),
+        Field("description", N_("Description"), "textarea"),
     ]
 
 
@@ -83,62 +90,85 @@ def notice_fields(db: Session) -> list[Field]:
         .order_by(Breach.occurred_on.desc())
     )
     return [
-        Field("customer_id", "Customer", "select", True, customer_choices(db)),
+        Field("customer_id", N_("Customer"), "select", True, customer_choices(db)),
         Field(
             "invoice_id",
-            "Unpaid invoice it concerns",
+            N_("Unpaid invoice it concerns"),
             "select",
             choices=[(i.id, f"{i.number} — {i.name}") for i in invoices],
-            help="Either an invoice or a breach",
+            help=N_("Either an invoice or a breach"),
         ),
         Field(
             "breach_id",
-            "Breach it concerns",
+            N_("Breach it concerns"),
             "select",
-            choices=[(b.id, f"Art. {b.article}, {b.occurred_on} — {b.name}") for b in open_breaches],
+            choices=[
+                (
+                    b.id,
+                    _(
+                        "Art. %(article)s, %(day)s — %(customer)s",
+                        article=b.article,
+                        day=day(b.occurred_on),
+                        customer=b.name,
+                    ),
+                )
+                for b in open_breaches
+            ],
         ),
-        Field("sent_on", "Sent on", "date", True),
-        Field("channel", "Channel", "select", True, enum_choices(Channel)),
+        Field("sent_on", N_("Sent on"), "date", True),
+        Field("channel", N_("Channel"), "select", True, enum_choices(Channel)),
         Field(
             "term_days",
-            "Term (days)",
+            N_("Term (days)"),
             "number",
             True,
             min=1,
             max=90,
-            help="The term the notice gives to pay or remedy; a consumer is in default after it (Art. 23.6, S3)",
+            help=N_("The term the notice gives to pay or remedy; a consumer is in default after it (Art. 23.6, S3)"),
         ),
-        Field("reference", "Reference", help="e.g. the registered letter's number"),
-        Field("note", "Note", "textarea"),
+        Field("reference", N_("Reference"), help=N_("e.g. the registered letter's number")),
+        Field("note", N_("Note"), "textarea"),
     ]
 
 
 def breach_fields(db: Session) -> list[Field]:
     return [
-        Field("customer_id", "Customer", "select", True, customer_choices(db)),
+        Field("customer_id", N_("Customer"), "select", True, customer_choices(db)),
         Field(
-            "article", "Article breached", "select", True, [(a, f"Art. {a} — {t}") for a, t in BREACH_ARTICLES.items()]
+            "article",
+            N_("Article breached"),
+            "select",
+            True,
+            [(a, _("Art. %(article)s — %(title)s", article=a, title=_(t))) for a, t in BREACH_ARTICLES.items()],
         ),
         Field(
             "contract_id",
-            "Under contract",
+            N_("Under contract"),
             "select",
             choices=contract_choices(db),
-            help="The contract it occurred under: the customer fails there first; under its other contracts once a "
-            "notice of default about it expired (rules S5, S6)",
+            help=N_(
+                "The contract it occurred under: the customer fails there first; under its other contracts once a "
+                "notice of default about it expired (rules S5, S6)"
+            ),
         ),
-        Field("occurred_on", "Occurred on", "date", True),
-        Field("description", "What happened", "textarea", True),
-        Field("evidence", "Evidence", "textarea", help="Where the photos, logs or inspection report are"),
+        Field("occurred_on", N_("Occurred on"), "date", True),
+        Field("description", N_("What happened"), "textarea", True),
+        Field("evidence", N_("Evidence"), "textarea", help=N_("Where the photos, logs or inspection report are")),
     ]
 
 
 def request_fields(db: Session) -> list[Field]:
     return [
-        Field("customer_id", "Customer", "select", True, customer_choices(db)),
-        Field("requested_on", "Requested on", "date", True, help="Unanswered after 14 days, it is flagged (Art. 12.8)"),
-        Field("channel", "Channel", "select", True, enum_choices(Channel)),
-        Field("note", "Note", "textarea"),
+        Field("customer_id", N_("Customer"), "select", True, customer_choices(db)),
+        Field(
+            "requested_on",
+            N_("Requested on"),
+            "date",
+            True,
+            help=N_("Unanswered after 14 days, it is flagged (Art. 12.8)"),
+        ),
+        Field("channel", N_("Channel"), "select", True, enum_choices(Channel)),
+        Field("note", N_("Note"), "textarea"),
     ]
 
 
@@ -152,56 +182,63 @@ def permission_fields(db: Session) -> list[Field]:
         select(Room.id, Room.code, Site.code.label("site")).join(Room.site).order_by(Site.code, Room.code)
     )
     return [
-        Field("customer_id", "Customer", "select", True, customer_choices(db)),
+        Field("customer_id", N_("Customer"), "select", True, customer_choices(db)),
         Field(
             "kind",
-            "Kind",
+            N_("Kind"),
             "select",
             True,
             enum_choices(PermissionKind),
-            help="Third-party access (Art. 13.1, A2) or a change to the server room (Art. 13.4, A4)",
+            help=N_("Third-party access (Art. 13.1, A2) or a change to the server room (Art. 13.4, A4)"),
         ),
-        Field("covers", "Person or change it covers", "textarea", True, help="For a third party: name and company"),
+        Field(
+            "covers", N_("Person or change it covers"), "textarea", True, help=N_("For a third party: name and company")
+        ),
         Field(
             "person_id",
-            "Registered third party",
+            N_("Registered third party"),
             "select",
             choices=third_parties(db),
-            help="Rule A2: the door honours a third-party permission only for the registered person it names",
+            help=N_("Rule A2: the door honours a third-party permission only for the registered person it names"),
         ),
-        Field("room_ids", "Rooms", "multiselect", True, [(r.id, f"{r.site}/{r.code}") for r in rooms]),
-        Field("valid_from", "Valid from", "date", True),
-        Field("valid_until", "Valid until", "date", True),
-        Field("granted_by_id", "Granted by", "select", True, [(u.id, u.display_name) for u in written.grantors(db)]),
+        Field("room_ids", N_("Rooms"), "multiselect", True, [(r.id, f"{r.site}/{r.code}") for r in rooms]),
+        Field("valid_from", N_("Valid from"), "date", True),
+        Field("valid_until", N_("Valid until"), "date", True),
+        Field(
+            "granted_by_id", N_("Granted by"), "select", True, [(u.id, u.display_name) for u in written.grantors(db)]
+        ),
         Field(
             "channel",
-            "Channel",
+            N_("Channel"),
             "select",
             True,
             enum_choices(Channel),
-            help="Written includes e-mail and portal messages (Art. 31.5, R2)",
+            help=N_("Written includes e-mail and portal messages (Art. 31.5, R2)"),
         ),
-        Field("reference", "Reference", required=True, help="e.g. the e-mail's Message-ID or the letter's date"),
-        Field("note", "Note", "textarea"),
+        Field(
+            "reference", N_("Reference"), required=True, help=N_("e.g. the e-mail's Message-ID or the letter's date")
+        ),
+        Field("note", N_("Note"), "textarea"),
     ]
 
 
 def policy_fields(db: Session, document_required: bool = True) -> list[Field]:
     return [
-        Field("customer_id", "Customer", "select", True, customer_choices(db)),
-        Field("insurer", "Insurer", required=True),
-        Field("policy_number", "Policy number", required=True),
-        Field("insured_cents", "Insured amount", "money", True, help="In euros"),
-        Field("currency", "Currency", required=True),
-        Field("valid_from", "Valid from", "date", True),
-        Field("valid_until", "Valid until", "date", True),
+        Field("customer_id", N_("Customer"), "select", True, customer_choices(db)),
+        Field("insurer", N_("Insurer"), required=True),
+        Field("policy_number", N_("Policy number"), required=True),
+        Field("insured_cents", N_("Insured amount"), "money", True, help=N_("In euros")),
+        Field("currency", N_("Currency"), required=True),
+        Field("valid_from", N_("Valid from"), "date", True),
+        Field("valid_until", N_("Valid until"), "date", True),
         Field(
             "document",
-            "Policy document",
+            N_("Policy document"),
             "file",
             document_required,
-            help="PDF, PNG or JPEG, at most 8 MB"
-            + ("" if document_required else "; leave empty to keep the current one"),
+            help=N_("PDF, PNG or JPEG, at most 8 MB")
+            if document_required
+            else N_("PDF, PNG or JPEG, at most 8 MB; leave empty to keep the current one"),
         ),
     ]
 
@@ -240,7 +277,7 @@ FORM_ROUTERS: list[Router] = [
             billing.update_notice,
             billing.delete_notice,
             write=Perm.customers_write,
-            label=lambda n: f"of {n.sent_on}",
+            label=lambda n: _("of %(day)s", day=day(n.sent_on)),
             saved=_to_customer,
             deleted=_to_customer,
             back=back_to("/invoices", invoice_id="/invoices/{}", breach_id="/breaches/{}", customer_id="/customers/{}"),
@@ -265,7 +302,7 @@ FORM_ROUTERS: list[Router] = [
             breaches.update_breach,
             breaches.delete_breach,
             write=Perm.customers_write,
-            label=lambda b: f"of Art. {b.article}",
+            label=lambda b: _("of Art. %(article)s", article=b.article),
             saved=lambda b: f"/breaches/{b.id}",
             deleted=_to_customer,
             defaults=lambda r: {**customer_default(r), "occurred_on": today(r)},
@@ -283,7 +320,7 @@ FORM_ROUTERS: list[Router] = [
             insurance.update_request,
             insurance.delete_request,
             write=Perm.customers_write,
-            label=lambda q: f"of {q.requested_on}",
+            label=lambda q: _("of %(day)s", day=day(q.requested_on)),
             saved=lambda q: f"/policy-requests/{q.id}",
             deleted=_to_customer,
             defaults=lambda r: {**customer_default(r), "requested_on": today(r), "channel": "email"},
@@ -302,7 +339,7 @@ FORM_ROUTERS: list[Router] = [
             written.update_permission,
             None,
             write=Perm.customers_write,
-            label=lambda w: f"for {w.covers[:40]}",
+            label=lambda w: _("for %(covers)s", covers=w.covers[:40]),
             saved=lambda w: f"/written-permissions/{w.id}",
             deleted=_to_customer,
             defaults=_permission_defaults,

@@ -45,6 +45,7 @@ from dcops.customers.schemas import (
 from dcops.customers.standing import standing_of
 from dcops.documents import MAX_BYTES, content_disposition
 from dcops.errors import ValidationFailed
+from dcops.i18n import _
 from dcops.validation import parse
 from dcops.web.helpers import actor, documents, query_int, today
 from dcops.web.resource import Page, ReasonOut, Resource, out, router
@@ -194,7 +195,9 @@ def delete_payment(request: Request, db: Db, item_id: FromPath[int], payment_id:
     invoice = crud.get(db, Invoice, item_id)
     payment = crud.get(db, Payment, payment_id)
     if payment.invoice_id != invoice.id:
-        raise ValidationFailed({"payment_id": f"Payment {payment_id} is not on invoice {invoice.number}"})
+        raise ValidationFailed(
+            {"payment_id": _("Payment %(id)s is not on invoice %(number)s", id=payment_id, number=invoice.number)}
+        )
     billing.delete_payment(db, payment, actor(request))
     db.refresh(invoice, ["payments"])
     return out(InvoiceOut, invoice)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
@@ -36,12 +37,13 @@ from dcops.customers.schemas import (
     ResolveIn,
 )
 from dcops.errors import ValidationFailed
-from dcops.i18n import money
+from dcops.i18n import N_, _, day, moment, money, number
 from dcops.terms.standing import BREACH_ARTICLES
 from dcops.validation import parse
+from dcops.vocabulary import word
 from dcops.web.form_pages import FORM
 from dcops.web.forms import Field, euros, normalize, render, submit
-from dcops.web.helpers import actor, documents, form_values, query_int, today
+from dcops.web.helpers import actor, documents, form_values, query_int, timezone, today
 from dcops.web.routes import Db, Form, get, post
 
 READ = {"perm": Perm.customers_read}
@@ -53,8 +55,12 @@ RECORD = "customers/record.html"
 # --- detail pages and their actions ---------------------------------------------------------------
 
 
+def site_zone(request: Request) -> ZoneInfo:
+    return ZoneInfo(timezone(request))
+
+
 def _customer_prop(customer: Customer) -> tuple[str, str, str]:
-    return ("Customer", customer.name, f"/customers/{customer.id}")
+    return (_("Customer"), customer.name, f"/customers/{customer.id}")
 
 
 class InvoicePages(Controller):
@@ -75,55 +81,62 @@ class InvoicePages(Controller):
         return render("customers/invoices.html", page=page, q=q, unpaid=unpaid, today=today(request))
 
     def _context(self, request: Request, invoice: Invoice) -> dict[str, Any]:
-        day = today(request)
-        state = invoice.state(day)
+        on = today(request)
+        state = invoice.state(on)
         rows = [
             {
-                "cells": [p.paid_on, money(p.amount_cents, invoice.currency), p.reference or "", p.recorded_by],
+                "cells": [day(p.paid_on), money(p.amount_cents, invoice.currency), p.reference or "", p.recorded_by],
                 "action": f"/invoices/{invoice.id}/payments/{p.id}/delete",
             }
             for p in invoice.payments
         ]
         can_write = allows(request.scope["user"].role, Perm.customers_write)
         return {
-            "title": f"Invoice {invoice.number}",
-            "badges": [(state, state)],
+            "title": _("Invoice %(number)s", number=invoice.number),
+            "badges": [(_(state), state)],
             "props": [
                 _customer_prop(invoice.customer),
-                ("Contract", invoice.contract.number, f"/contracts/{invoice.contract_id}"),
-                ("Invoice date", invoice.issue_date, None),
+                (_("Contract"), invoice.contract.number, f"/contracts/{invoice.contract_id}"),
+                (_("Invoice date"), day(invoice.issue_date), None),
                 (
-                    "Due",
-                    f"{invoice.due_date} ({invoice.contract.payment_term_days}-day term, Art. 23.2, rule S1)",
+                    _("Due"),
+                    _(
+                        "%(day)s (%(days)s-day term, Art. 23.2, rule S1)",
+                        day=day(invoice.due_date),
+                        days=invoice.contract.payment_term_days,
+                    ),
                     None,
                 ),
-                ("Amount", money(invoice.amount_cents, invoice.currency), None),
-                ("Paid", money(invoice.paid_cents, invoice.currency), None),
-                ("Outstanding", money(invoice.outstanding_cents, invoice.currency), None),
-                ("Description", invoice.description, None),
+                (_("Amount"), money(invoice.amount_cents, invoice.currency), None),
+                (_("Paid"), money(invoice.paid_cents, invoice.currency), None),
+                (_("Outstanding"), money(invoice.outstanding_cents, invoice.currency), None),
+                (_("Description"), invoice.description, None),
             ],
             "links": [
-                ("Edit", f"/invoices/{invoice.id}/edit"),
-                ("Send notice of default", f"/notices/new?customer_id={invoice.customer_id}&invoice_id={invoice.id}"),
+                (_("Edit"), f"/invoices/{invoice.id}/edit"),
+                (
+                    _("Send notice of default"),
+                    f"/notices/new?customer_id={invoice.customer_id}&invoice_id={invoice.id}",
+                ),
             ]
             if can_write
             else [],
             "table": {
-                "title": "Payments",
-                "head": ["Paid on", "Amount", "Reference", "Recorded by"],
+                "title": _("Payments"),
+                "head": [_("Paid on"), _("Amount"), _("Reference"), _("Recorded by")],
                 "rows": rows,
-                "empty": "No payments yet.",
-                "row_action": "Delete payment" if can_write else None,
+                "empty": _("No payments yet."),
+                "row_action": _("Delete payment") if can_write else None,
             },
             "form": {
-                "title": "Record a payment",
+                "title": _("Record a payment"),
                 "action": f"/invoices/{invoice.id}/payments",
                 "fields": [
-                    Field("paid_on", "Paid on", "date", True),
-                    Field("amount_cents", "Amount", "money", True, help="Partial payments count"),
-                    Field("reference", "Reference", help="e.g. the bank statement line"),
+                    Field("paid_on", N_("Paid on"), "date", True),
+                    Field("amount_cents", N_("Amount"), "money", True, help=N_("Partial payments count")),
+                    Field("reference", N_("Reference"), help=N_("e.g. the bank statement line")),
                 ],
-                "button": "Record payment",
+                "button": _("Record payment"),
             }
             if can_write and invoice.outstanding_cents > 0
             else None,
@@ -151,7 +164,7 @@ class InvoicePages(Controller):
                 today(request),
             ),
             lambda p: f"/invoices/{invoice.id}",
-            "Payment recorded",
+            _("Payment recorded"),
             **ctx,
         )
 
@@ -159,7 +172,7 @@ class InvoicePages(Controller):
     def unpay(self, request: Request, db: Db, invoice_id: FromPath[int], payment_id: FromPath[int]) -> Redirect:
         payment = crud.get(db, Payment, payment_id)
         if payment.invoice_id != invoice_id:
-            raise ValidationFailed({"payment_id": "Not a payment on this invoice"})
+            raise ValidationFailed({"payment_id": _("Not a payment on this invoice")})
         billing.delete_payment(db, payment, actor(request))
         return Redirect(f"/invoices/{invoice_id}")
 
@@ -169,29 +182,42 @@ class BreachPages(Controller):
 
     def _context(self, request: Request, breach: Breach) -> dict[str, Any]:
         can_write = allows(request.scope["user"].role, Perm.customers_write)
-        links = [("Edit", f"/breaches/{breach.id}/edit")] if can_write else []
+        links = [(_("Edit"), f"/breaches/{breach.id}/edit")] if can_write else []
         if can_write and breach.open and breach.customer.kind.value == "consumer":
             links.append(
-                ("Send notice of default", f"/notices/new?customer_id={breach.customer_id}&breach_id={breach.id}")
+                (_("Send notice of default"), f"/notices/new?customer_id={breach.customer_id}&breach_id={breach.id}")
             )
         return {
-            "title": f"Breach of Art. {breach.article}",
-            "badges": [("open", "open") if breach.open else ("resolved", "ok")],
+            "title": _("Breach of Art. %(article)s", article=breach.article),
+            "badges": [(_("open"), "open") if breach.open else (_("resolved"), "ok")],
             "props": [
                 _customer_prop(breach.customer),
-                ("Article", f"Art. {breach.article} — {BREACH_ARTICLES.get(breach.article, '')}", None),
                 (
-                    "Under contract",
-                    breach.contract.number if breach.contract else "not recorded (counts for every contract)",
+                    _("Article"),
+                    _(
+                        "Art. %(article)s — %(title)s",
+                        article=breach.article,
+                        title=_(BREACH_ARTICLES.get(breach.article, "")) if breach.article in BREACH_ARTICLES else "",
+                    ),
+                    None,
+                ),
+                (
+                    _("Under contract"),
+                    breach.contract.number if breach.contract else _("not recorded (counts for every contract)"),
                     f"/contracts/{breach.contract_id}" if breach.contract_id else None,
                 ),
-                ("Occurred on", breach.occurred_on, None),
-                ("What happened", breach.description, None),
-                ("Evidence", breach.evidence, None),
-                ("Recorded by", breach.recorded_by, None),
+                (_("Occurred on"), day(breach.occurred_on), None),
+                (_("What happened"), breach.description, None),
+                (_("Evidence"), breach.evidence, None),
+                (_("Recorded by"), breach.recorded_by, None),
                 (
-                    "Resolved",
-                    f"{breach.resolved_on} by {breach.resolved_by}: {breach.resolution}"
+                    _("Resolved"),
+                    _(
+                        "%(day)s by %(who)s: %(resolution)s",
+                        day=day(breach.resolved_on),
+                        who=breach.resolved_by,
+                        resolution=breach.resolution,
+                    )
                     if breach.resolved_on
                     else None,
                     None,
@@ -199,13 +225,13 @@ class BreachPages(Controller):
             ],
             "links": links,
             "form": {
-                "title": "Resolve",
+                "title": _("Resolve"),
                 "action": f"/breaches/{breach.id}/resolve",
                 "fields": [
-                    Field("resolved_on", "Resolved on", "date", True),
-                    Field("resolution", "How it was resolved", "textarea", True),
+                    Field("resolved_on", N_("Resolved on"), "date", True),
+                    Field("resolution", N_("How it was resolved"), "textarea", True),
                 ],
-                "button": "Resolve breach",
+                "button": _("Resolve breach"),
             }
             if can_write and breach.open
             else None,
@@ -225,7 +251,7 @@ class BreachPages(Controller):
             data,
             lambda: breaches.resolve_breach(db, breach, parse(ResolveIn, data, form=True), actor(request)),
             lambda b: f"/breaches/{b.id}",
-            "Breach resolved",
+            _("Breach resolved"),
             **self._context(request, breach),
         )
 
@@ -240,14 +266,14 @@ class LienPages(Controller):
     def _new_context(self, db: Session, customer_id: int | None) -> dict[str, Any]:
         customer = crud.get(db, Customer, customer_id) if customer_id else None
         return {
-            "title": f"Place a lien on {customer.name}" if customer else "Place a lien",
+            "title": _("Place a lien on %(customer)s", customer=customer.name) if customer else _("Place a lien"),
             "fields": [
-                Field("customer_id", "Customer", "select", True, customer_choices(db)),
+                Field("customer_id", N_("Customer"), "select", True, customer_choices(db)),
                 Field(
                     "note",
-                    "Note",
+                    N_("Note"),
                     "textarea",
-                    help="Only a customer that fails to perform (S6) can be put under a lien (Art. 12.9, K10)",
+                    help=N_("Only a customer that fails to perform (S6) can be put under a lien (Art. 12.9, K10)"),
                 ),
             ],
             "cancel": f"/customers/{customer_id}" if customer_id else "/customers",
@@ -261,45 +287,53 @@ class LienPages(Controller):
             data,
             lambda: liens.place_lien(db, parse(LienIn, data, form=True), actor(request), today(request)),
             lambda lien: f"/liens/{lien.id}",
-            "Lien placed: the customer's hardware may not leave",
+            _("Lien placed: the customer's hardware may not leave"),
             **self._new_context(db, query_int(data.get("customer_id"))),
         )
 
     def _context(self, request: Request, db: Session, lien: Lien) -> dict[str, Any]:
         can_write = allows(request.scope["user"].role, Perm.customers_write)
         if not lien.open:
-            badge = ("ended by itself: nothing due unpaid", "ok") if lien.ended_by_itself else ("released", "ok")
+            badge = (_("ended by itself: nothing due unpaid"), "ok") if lien.ended_by_itself else (_("released"), "ok")
         elif liens.in_force(db, lien.customer_id, today(request)):
-            badge = ("in force", "lien")
+            badge = (_("in force"), "lien")
         else:
-            badge = ("placed, not in force today", "open")
+            badge = (_("placed, not in force today"), "open")
         return {
-            "title": f"Lien on {lien.customer.name}",
+            "title": _("Lien on %(customer)s", customer=lien.customer.name),
             "badges": [badge],
             "props": [
                 _customer_prop(lien.customer),
-                ("Placed", f"{lien.placed_on} by {lien.placed_by}", None),
-                ("Grounds", lien.grounds, None),
-                ("Note", lien.note, None),
+                (_("Placed"), _("%(day)s by %(who)s", day=day(lien.placed_on), who=lien.placed_by), None),
+                (_("Grounds"), lien.grounds, None),
+                (_("Note"), lien.note, None),
                 (
-                    "Retained hardware",
-                    "the customer's colocation hardware",
+                    _("Retained hardware"),
+                    _("the customer's colocation hardware"),
                     f"/hardware?customer_id={lien.customer_id}&owner=customer",
                 ),
                 (
-                    "Released",
-                    f"{lien.released_at:%Y-%m-%d %H:%M} UTC by {lien.released_by}" if lien.released_at else None,
+                    _("Released"),
+                    _(
+                        "%(moment)s by %(who)s",
+                        moment=moment(lien.released_at, site_zone(request)),
+                        who=lien.released_by,
+                    )
+                    if lien.released_at
+                    else None,
                     None,
                 ),
-                ("Release note", lien.release_note, None),
+                (_("Release note"), _(lien.release_note) if lien.release_note else None, None),
             ],
             "form": {
-                "title": "Release",
-                "intro": "The lien ends by itself once nothing due is unpaid; invoices not yet due do not keep it "
-                "(Art. 12.9, rule K10). The supplier may also give it up sooner.",
+                "title": _("Release"),
+                "intro": _(
+                    "The lien ends by itself once nothing due is unpaid; invoices not yet due do not keep it "
+                    "(Art. 12.9, rule K10). The supplier may also give it up sooner."
+                ),
                 "action": f"/liens/{lien.id}/release",
-                "fields": [Field("note", "Note", "textarea")],
-                "button": "Release lien",
+                "fields": [Field("note", N_("Note"), "textarea")],
+                "button": _("Release lien"),
             }
             if can_write and lien.open
             else None,
@@ -319,7 +353,7 @@ class LienPages(Controller):
             data,
             lambda: liens.release_lien(db, lien, parse(ReleaseIn, data, form=True), actor(request)),
             lambda x: f"/liens/{x.id}",
-            "Lien released",
+            _("Lien released"),
             **self._context(request, db, lien),
         )
 
@@ -333,11 +367,11 @@ class PolicyPages(Controller):
     @get("/new", name="policy_new", opt=WRITE)
     def new(self, request: Request, db: Db) -> Template:
         values = {**customer_default(request), "currency": "EUR", "valid_from": today(request)}
-        return render(FORM, values=values, errors={}, **self._form(db, "New insurance policy", "/customers", True))
+        return render(FORM, values=values, errors={}, **self._form(db, _("New insurance policy"), "/customers", True))
 
     @post("/new", name="policy_create", opt=WRITE)
     def create(self, request: Request, db: Db, data: Multipart) -> Any:
-        ctx = self._form(db, "New insurance policy", "/customers", True)
+        ctx = self._form(db, _("New insurance policy"), "/customers", True)
         content, filename = read_upload(data)
         fields = {k: v for k, v in data.items() if isinstance(v, str)}
 
@@ -347,30 +381,39 @@ class PolicyPages(Controller):
                 db, documents(request), policy_in, content, filename, actor(request), today(request)
             )
 
-        return submit(request, FORM, fields, action, lambda p: f"/policies/{p.id}", "Policy recorded", **ctx)
+        return submit(request, FORM, fields, action, lambda p: f"/policies/{p.id}", _("Policy recorded"), **ctx)
 
     @get("/{policy_id:int}", name="policy", opt=READ)
     def view(self, request: Request, db: Db, policy_id: FromPath[int]) -> Template:
         policy = crud.get(db, InsurancePolicy, policy_id)
-        day = today(request)
+        on = today(request)
         role = request.scope["user"].role
-        badges = policy.badges(day)
+        badges = policy.badges(on)
         links = []
         if allows(role, Perm.accounts_read):
-            links.append(("Download document", f"/policies/{policy.id}/document"))
+            links.append((_("Download document"), f"/policies/{policy.id}/document"))
         if allows(role, Perm.customers_write):
-            links.append(("Edit", f"/policies/{policy.id}/edit"))
+            links.append((_("Edit"), f"/policies/{policy.id}/edit"))
         return render(
             RECORD,
-            title=f"Policy {policy.policy_number}",
+            title=_("Policy %(number)s", number=policy.policy_number),
             badges=badges,
             props=[
                 _customer_prop(policy.customer),
-                ("Insurer", policy.insurer, None),
-                ("Insured amount", money(policy.insured_cents, policy.currency), None),
-                ("Valid", f"{policy.valid_from} – {policy.valid_until}", None),
-                ("Document", f"{policy.document_name} ({policy.document_type}, {policy.document_size:,} bytes)", None),
-                ("Recorded by", policy.recorded_by, None),
+                (_("Insurer"), policy.insurer, None),
+                (_("Insured amount"), money(policy.insured_cents, policy.currency), None),
+                (_("Valid"), f"{day(policy.valid_from)} – {day(policy.valid_until)}", None),
+                (
+                    _("Document"),
+                    _(
+                        "%(name)s (%(type)s, %(size)s bytes)",
+                        name=policy.document_name,
+                        type=policy.document_type,
+                        size=number(policy.document_size),
+                    ),
+                    None,
+                ),
+                (_("Recorded by"), policy.recorded_by, None),
             ],
             links=links,
             values={},
@@ -382,7 +425,7 @@ class PolicyPages(Controller):
         return document_response(request, db, crud.get(db, InsurancePolicy, policy_id))
 
     def _edit(self, db: Session, policy: InsurancePolicy) -> dict[str, Any]:
-        ctx = self._form(db, f"Edit policy {policy.policy_number}", f"/policies/{policy.id}", False)
+        ctx = self._form(db, _("Edit policy %(number)s", number=policy.policy_number), f"/policies/{policy.id}", False)
         return {**ctx, "delete": f"/policies/{policy.id}/delete"}
 
     @get("/{policy_id:int}/edit", name="policy_edit", opt=WRITE)
@@ -402,7 +445,7 @@ class PolicyPages(Controller):
             policy_in = parse(PolicyIn, normalize(ctx["fields"], fields), form=True)
             return insurance.update_policy(db, policy, policy_in, actor(request), documents(request), content, filename)
 
-        return submit(request, FORM, fields, action, lambda p: f"/policies/{p.id}", "Policy saved", **ctx)
+        return submit(request, FORM, fields, action, lambda p: f"/policies/{p.id}", _("Policy saved"), **ctx)
 
     @post("/{policy_id:int}/delete", name="policy_delete", opt=WRITE)
     def delete(self, request: Request, db: Db, policy_id: FromPath[int]) -> Redirect:
@@ -420,28 +463,39 @@ class PolicyRequestPages(Controller):
         req = crud.get(db, PolicyRequest, request_id)
         overdue = req.overdue(today(request))
         badge = (
-            ("answered", "ok")
+            (_("answered"), "ok")
             if req.policy_id
-            else (("unanswered > 14 days", "overdue") if overdue else ("open", "open"))
+            else ((_("unanswered > 14 days"), "overdue") if overdue else (_("open"), "open"))
         )
         links = (
-            [("Edit", f"/policy-requests/{req.id}/edit")]
+            [(_("Edit"), f"/policy-requests/{req.id}/edit")]
             if allows(request.scope["user"].role, Perm.customers_write)
             else []
         )
         if req.policy_id is None and links:
-            links.append(("Record the policy", f"/policies/new?customer_id={req.customer_id}"))
+            links.append((_("Record the policy"), f"/policies/new?customer_id={req.customer_id}"))
         return render(
             RECORD,
-            title=f"Policy request of {req.requested_on}",
+            title=_("Policy request of %(day)s", day=day(req.requested_on)),
             badges=[badge],
             props=[
                 _customer_prop(req.customer),
-                ("Requested", f"{req.requested_on} by {req.requested_by}, by {req.channel.value}", None),
-                ("Note", req.note, None),
                 (
-                    "Answered",
-                    f"{req.answered_on} with policy {req.policy.policy_number}" if req.policy else None,
+                    _("Requested"),
+                    _(
+                        "%(day)s by %(who)s, by %(channel)s",
+                        day=day(req.requested_on),
+                        who=req.requested_by,
+                        channel=word(req.channel),
+                    ),
+                    None,
+                ),
+                (_("Note"), req.note, None),
+                (
+                    _("Answered"),
+                    _("%(day)s with policy %(number)s", day=day(req.answered_on), number=req.policy.policy_number)
+                    if req.policy
+                    else None,
                     f"/policies/{req.policy_id}" if req.policy_id else None,
                 ),
             ],
@@ -457,32 +511,46 @@ class PermissionPages(Controller):
     @get("/{permission_id:int}", name="written_permission", opt=READ)
     def view(self, request: Request, db: Db, permission_id: FromPath[int]) -> Template:
         w = crud.get(db, WrittenPermission, permission_id)
-        day = today(request)
-        badges = w.badges(day)
-        rule = "Art. 13.1, rule A2" if w.kind is PermissionKind.third_party_access else "Art. 13.4, rule A4"
+        on = today(request)
+        badges = w.badges(on)
+        rule = _("Art. 13.1, rule A2") if w.kind is PermissionKind.third_party_access else _("Art. 13.4, rule A4")
         can_write = allows(request.scope["user"].role, Perm.customers_write)
         return render(
             RECORD,
-            title=f"Written permission: {w.kind.value.replace('_', ' ')}",
+            title=_("Written permission: %(kind)s", kind=word(w.kind)),
             badges=badges,
             props=[
                 _customer_prop(w.customer),
-                ("Covers", w.covers, None),
-                *([("Registered person", w.person.name, f"/people/{w.person_id}")] if w.person else []),
-                ("Rule", rule, None),
-                ("Rooms", ", ".join(f"{r.site.code}/{r.code}" for r in w.rooms), None),
-                ("Valid", f"{w.valid_from} – {w.valid_until}", None),
-                ("Granted by", f"{w.granted_by.display_name}, by {w.channel.value} (Art. 31.5, rule R2)", None),
-                ("Reference", w.reference, None),
-                ("Note", w.note, None),
-                ("Revoked", f"{w.revoked_at:%Y-%m-%d %H:%M} UTC by {w.revoked_by}" if w.revoked_at else None, None),
+                (_("Covers"), w.covers, None),
+                *([(_("Registered person"), w.person.name, f"/people/{w.person_id}")] if w.person else []),
+                (_("Rule"), rule, None),
+                (_("Rooms"), ", ".join(f"{r.site.code}/{r.code}" for r in w.rooms), None),
+                (_("Valid"), f"{day(w.valid_from)} – {day(w.valid_until)}", None),
+                (
+                    _("Granted by"),
+                    _(
+                        "%(who)s, by %(channel)s (Art. 31.5, rule R2)",
+                        who=w.granted_by.display_name,
+                        channel=word(w.channel),
+                    ),
+                    None,
+                ),
+                (_("Reference"), w.reference, None),
+                (_("Note"), w.note, None),
+                (
+                    _("Revoked"),
+                    _("%(moment)s by %(who)s", moment=moment(w.revoked_at, site_zone(request)), who=w.revoked_by)
+                    if w.revoked_at
+                    else None,
+                    None,
+                ),
             ],
-            links=[("Edit", f"/written-permissions/{w.id}/edit")] if can_write and not w.revoked else [],
+            links=[(_("Edit"), f"/written-permissions/{w.id}/edit")] if can_write and not w.revoked else [],
             form={
-                "title": "Revoke",
+                "title": _("Revoke"),
                 "action": f"/written-permissions/{w.id}/revoke",
                 "fields": [],
-                "button": "Revoke permission",
+                "button": _("Revoke permission"),
                 "css": "danger",
             }
             if can_write and not w.revoked
@@ -508,9 +576,9 @@ class CompliancePage(Controller):
 def customer_records(request: Request, db: Session, customer: Customer) -> dict[str, Any]:
     """Everything the customer page shows beneath the contracts, per what the viewer may read."""
     role = request.scope["user"].role
-    day = today(request)
+    on = today(request)
     ctx: dict[str, Any] = {
-        "today": day,
+        "today": on,
         "lien_history": db.scalars(liens.lien_query(customer.id)).all(),
         "breaches": db.scalars(breaches.breach_query(customer.id)).all(),
         "policies": db.scalars(insurance.policy_query(customer.id)).all(),

@@ -13,6 +13,7 @@ from dcops.customers.models import Contract, ContractStatus, Customer, CustomerK
 from dcops.customers.schemas import ContractIn, CustomerIn
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
+from dcops.i18n import _
 from dcops.moves.models import HandBack, Vacater
 from dcops.racks.models import Hardware, Rack
 from dcops.search import contains_text
@@ -28,10 +29,10 @@ def _customer_rules(values: dict[str, Any]) -> dict[str, Any]:
         return {**values, "kvk_number": None, "registration_number": None, "vat_number": None}
     if values.get("country", "NL") == "NL":
         if not values.get("kvk_number"):
-            raise ValidationFailed({"kvk_number": "A Dutch business needs its KvK number (8 digits)"})
+            raise ValidationFailed({"kvk_number": _("A Dutch business needs its KvK number (8 digits)")})
     elif not (values.get("registration_number") or values.get("vat_number")):
         raise ValidationFailed(
-            {"registration_number": "A business abroad needs its registration number or its VAT number"}
+            {"registration_number": _("A business abroad needs its registration number or its VAT number")}
         )
     return values
 
@@ -46,15 +47,17 @@ def update_customer(db: Session, customer: Customer, data: CustomerIn, actor: st
 
 def delete_customer(db: Session, customer: Customer, actor: str) -> None:
     if db.scalar(select(func.count()).where(Contract.customer_id == customer.id)):
-        raise Conflict(f"{customer.name} has contracts; end them instead of deleting the customer")
+        raise Conflict(
+            _("%(customer)s has contracts; end them instead of deleting the customer", customer=customer.name)
+        )
     if db.scalar(select(func.count()).where(Rack.customer_id == customer.id)):
-        raise Conflict(f"{customer.name} is let a private rack; release the rack first")
+        raise Conflict(_("%(customer)s is let a private rack; release the rack first", customer=customer.name))
     crud.delete(db, customer, actor=actor)
 
 
 def _contract_rules(values: dict[str, Any]) -> dict[str, Any]:
     if values.get("end_date") and values["end_date"] < values["start_date"]:
-        raise ValidationFailed({"end_date": "The contract cannot end before it starts"})
+        raise ValidationFailed({"end_date": _("The contract cannot end before it starts")})
     return values
 
 
@@ -70,13 +73,15 @@ def update_contract(
     values = _contract_rules(as_dict(data))
     hardware = db.scalar(select(func.count()).where(Hardware.contract_id == contract.id))
     if hardware and values["customer_id"] != contract.customer_id:
-        raise ValidationFailed({"customer_id": "Hardware runs under this contract; it cannot change customer"})
+        raise ValidationFailed({"customer_id": _("Hardware runs under this contract; it cannot change customer")})
     if hardware and values["service"] != contract.service:
         # Ownership follows from the service (D1/K1): switching it would silently change who owns the hardware.
         raise ValidationFailed(
             {
-                "service": "Hardware runs under this contract; its service decides ownership "
-                "(Art. 11.2, rule D1 / Art. 12.2, rule K1) and cannot change"
+                "service": _(
+                    "Hardware runs under this contract; its service decides ownership "
+                    "(Art. 11.2, rule D1 / Art. 12.2, rule K1) and cannot change"
+                )
             }
         )
     ending = values["status"] is ContractStatus.ended and contract.status is not ContractStatus.ended
@@ -120,7 +125,7 @@ def _hand_back_racks(db: Session, contract: Contract, today: date) -> None:
 
 def delete_contract(db: Session, contract: Contract, actor: str) -> None:
     if db.scalar(select(func.count()).where(Hardware.contract_id == contract.id)):
-        raise Conflict(f"Hardware runs under contract {contract.number}; end the contract instead")
+        raise Conflict(_("Hardware runs under contract %(number)s; end the contract instead", number=contract.number))
     crud.delete(db, contract, actor=actor)
 
 

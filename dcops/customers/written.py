@@ -14,6 +14,7 @@ from dcops.customers.models import Customer, PermissionKind, WrittenPermission
 from dcops.customers.schemas import PermissionIn
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
+from dcops.i18n import _
 from dcops.racks.models import Room
 from dcops.validation import as_dict
 
@@ -22,21 +23,21 @@ GRANTORS = (Role.account_manager, Role.admin)
 
 def _values(db: Session, data: PermissionIn) -> tuple[dict[str, Any], list[Room]]:
     if data.valid_until < data.valid_from:
-        raise ValidationFailed({"valid_until": "The permission cannot end before it starts"})
+        raise ValidationFailed({"valid_until": _("The permission cannot end before it starts")})
     grantor = db.get(User, data.granted_by_id)
     if grantor is None or grantor.role not in GRANTORS:
-        raise ValidationFailed({"granted_by_id": "Written permission is granted by an account manager or admin"})
+        raise ValidationFailed({"granted_by_id": _("Written permission is granted by an account manager or admin")})
     if data.person_id is not None:
         person = db.get(Person, data.person_id)
         if person is None or person.customer_id != data.customer_id or not person.third_party:
-            raise ValidationFailed({"person_id": "Choose a registered third party of this customer"})
+            raise ValidationFailed({"person_id": _("Choose a registered third party of this customer")})
         if data.kind is not PermissionKind.third_party_access:
-            raise ValidationFailed({"person_id": "Only a third-party access permission names a person"})
+            raise ValidationFailed({"person_id": _("Only a third-party access permission names a person")})
     ids = sorted(set(data.room_ids))
     rooms = list(db.scalars(select(Room).where(Room.id.in_(ids))))
     if len(rooms) != len(ids):
         missing = sorted(set(ids) - {r.id for r in rooms})
-        raise ValidationFailed({"room_ids": f"No room with id {', '.join(map(str, missing))}"})
+        raise ValidationFailed({"room_ids": _("No room with id %(ids)s", ids=", ".join(map(str, missing)))})
     values = as_dict(data)
     values.pop("room_ids")
     return values, rooms
@@ -68,7 +69,7 @@ def create_permission(db: Session, data: PermissionIn, actor: str) -> WrittenPer
 
 def update_permission(db: Session, permission: WrittenPermission, data: PermissionIn, actor: str) -> WrittenPermission:
     if permission.revoked:
-        raise Conflict("A revoked permission stays as it was; grant a new one instead")
+        raise Conflict(_("A revoked permission stays as it was; grant a new one instead"))
     values, rooms = _values(db, data)
     with atomic(db):
         before = [r.id for r in permission.rooms]
@@ -81,7 +82,7 @@ def update_permission(db: Session, permission: WrittenPermission, data: Permissi
 
 def revoke_permission(db: Session, permission: WrittenPermission, actor: str) -> WrittenPermission:
     if permission.revoked:
-        raise Conflict(f"This permission was already revoked by {permission.revoked_by}")
+        raise Conflict(_("This permission was already revoked by %(who)s", who=permission.revoked_by))
     return crud.update(db, permission, {"revoked_at": utcnow(), "revoked_by": actor}, actor=actor)
 
 

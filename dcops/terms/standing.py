@@ -301,11 +301,11 @@ def standing(facts: CustomerFacts, today: date) -> Standing:
 
 # S4: the breaches the terms name, offered when one is recorded (any article may be cited).
 BREACH_ARTICLES: dict[str, str] = {
-    "12.4": "hardware not moved within 14 days of the supplier's request",
-    "12.6": "hardware damaged or disturbed the server room, others' hardware or cabling",
-    "12.8": "insurance policy not provided on request",
-    "13.1": "access given to people not competent or not permitted",
-    "13.3": "cabling installed outside the customer's own private rack",
-    "13.4": "change to the server room without written permission",
-    "13.6": "space not handed back as it was received",
+    "12.4": N_("hardware not moved within 14 days of the supplier's request"),
+    "12.6": N_("hardware damaged or disturbed the server room, others' hardware or cabling"),
+    "12.8": N_("insurance policy not provided on request"),
+    "13.1": N_("access given to people not competent or not permitted"),
+    "13.3": N_("cabling installed outside the customer's own private rack"),
+    "13.4": N_("change to the server room without written permission"),
+    "13.6": N_("space not handed back as it was received"),
 }

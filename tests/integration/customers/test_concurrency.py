@@ -62,7 +62,7 @@ def test_two_payments_cannot_both_fit_the_same_open_amount(committed):
         sa.commit,
         sb,
     )
-    assert isinstance(result, ValidationFailed) and "40.00 EUR is still open" in result.errors["amount_cents"]
+    assert isinstance(result, ValidationFailed) and "€40.00 is still open" in result.errors["amount_cents"]
     sa.close(), sb.close()
     with committed.maker() as s:
         assert s.scalar(select(func.sum(Payment.amount_cents)).where(Payment.invoice_id == committed.invoice)) == 60_00

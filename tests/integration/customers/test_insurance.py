@@ -138,7 +138,7 @@ def test_policy_pages_upload_view_and_edit(login, db):
     r = c.post("/policies/new", data=data, files={"document": ("scan.txt", b"plain text", "text/plain")})
     assert r.status_code == 422 and "PDF, PNG or JPEG" in r.text and 'value="Allianz"' in r.text
     r = c.post("/policies/new", data=data, files={"document": ("scan.png", b"\x89PNG\r\n\x1a\n....", "image/png")})
-    assert r.status_code == 200 and "EUR 12,500.00" in r.text and "ends within 30 days" in r.text
+    assert r.status_code == 200 and "€12,500.00" in r.text and "ends within 30 days" in r.text
     policy = db.scalars(select(InsurancePolicy).where(InsurancePolicy.customer_id == customer.id)).one()
     assert c.get(f"/policies/{policy.id}/document").content.startswith(b"\x89PNG")
     r = c.post(

@@ -184,8 +184,12 @@ def test_lien_pages_place_and_release(login, db):
     assert r.status_code == 200 and "Release lien" in r.text and "in force" in r.text
     assert "ends by itself once nothing due is unpaid" in r.text
     lien = db.scalars(select(Lien).where(Lien.customer_id == contract.customer_id)).one()
+    history = c.get(f"/customers/{contract.customer_id}").text.split('id="liens"')[1]
+    assert '<span class="badge lien">standing</span>' in history and "released" not in history
     r = c.form(f"/liens/{lien.id}/release", {"note": "done"})
     assert r.status_code == 200 and "released" in r.text
+    history = c.get(f"/customers/{contract.customer_id}").text.split('id="liens"')[1]
+    assert "badge lien" not in history and "released " in history
 
 
 def test_the_lien_page_shows_a_lien_ended_by_itself(login, api, db):
