@@ -69,7 +69,7 @@ def test_refusals_come_back_in_dutch(login, api):
     r = c.form(f"/invoices/{invoice.id}/payments", {"paid_on": "2026-03-10", "amount_cents": "2.000,00"})
     page = text(r)
     assert r.status_code == 422 and "Er staat nog maar € 1.210,50 open" in page and 'value="2.000,00"' in page
-    assert "Verbeter de gemarkeerde velden hieronder." in page
+    assert "Corrigeer de gemarkeerde velden hieronder." in page
     r = c.form("/notices/new", {"customer_id": invoice.customer_id, "sent_on": "2026-04-01", "channel": "letter"})
     assert r.status_code == 422 and "Kies de ene factuur of tekortkoming waarover de ingebrekestelling gaat" in r.text
     consumer = CustomerFactory(kind=CustomerKind.consumer, kvk_number=None)

@@ -177,7 +177,7 @@ def test_forms_for_invoice_payment_notice_and_breach(login, db):
         "/notices/new",
         {"customer_id": consumer.id, "invoice_id": iid, "sent_on": "2026-01-15", "channel": "letter", "term_days": 14},
     )
-    assert r.status_code == 422 and "rule S3" in r.text and 'value="2026-01-15"' in r.text  # on the due date
+    assert r.status_code == 422 and "rule S3" in r.text and 'value="15/01/2026"' in r.text  # on the due date
     r = c.form(
         "/notices/new",
         {"customer_id": consumer.id, "invoice_id": iid, "sent_on": "2026-02-01", "channel": "letter", "term_days": 14},
