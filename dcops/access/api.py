@@ -27,6 +27,7 @@ from dcops.access.schemas import (
 from dcops.auth.permissions import Perm
 from dcops.customers.models import Breach
 from dcops.errors import ValidationFailed
+from dcops.i18n import _
 from dcops.terms.access import Purpose
 from dcops.web.helpers import actor, keyring, query_int, timezone, today
 from dcops.web.resource import Page, ReasonOut, Resource, out, router
@@ -342,7 +343,7 @@ def door_check_detail(db: Db, item_id: FromPath[int]) -> DoorCheckOut:
 def link_breach(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[BreachLinkIn]) -> DoorCheckOut:
     dc = crud.get(db, DoorCheck, item_id)
     if data.breach_id is not None and db.get(Breach, data.breach_id) is None:
-        raise ValidationFailed({"breach_id": f"No breach with id {data.breach_id}"})
+        raise ValidationFailed({"breach_id": _("No breach with id %(id)s", id=data.breach_id)})
     return out(DoorCheckOut, crud.update(db, dc, {"breach_id": data.breach_id}, actor=actor(request)))
 
 

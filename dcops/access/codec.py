@@ -18,6 +18,8 @@ import cbor2
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from dcops.i18n import _
+
 PREFIX = "DC1:"
 MAX_TEXT = 1024  # a pass is about 200 characters; anything far longer is not one and is not decoded
 COSE_SIGN1_TAG = 18
@@ -62,46 +64,46 @@ def decode(text: str, keys: Mapping[bytes, Ed25519PublicKey]) -> Claims:
     The window is not checked here: the door checks it live, with the other rules."""
     text = text.strip("\r\n")
     if len(text) > MAX_TEXT:
-        raise PassUnreadable("Not a dcops pass (far too long)")
+        raise PassUnreadable(_("Not a dcops pass (far too long)"))
     if not text.startswith(PREFIX):
-        raise PassUnreadable("Not a dcops pass (no DC1: prefix)")
+        raise PassUnreadable(_("Not a dcops pass (no DC1: prefix)"))
     try:
         raw = base45.b45decode(text[len(PREFIX) :])
         message = cbor2.loads(raw)
     except Exception as exc:  # base45 and cbor2 raise several types on garbage; all mean the same here
-        raise PassUnreadable("The pass cannot be read (damaged or incomplete code)") from exc
+        raise PassUnreadable(_("The pass cannot be read (damaged or incomplete code)")) from exc
     protected, payload, signature = _sign1_parts(message)
     # Only the exact bytes dcops issues: the unprotected header and any trailing bytes are not signed, so a pass
     # whose encoding differs from what `encode` makes is an altered pass, even when its signature still holds.
     if cbor2.dumps(message) != raw:
-        raise PassUnreadable("The pass is not encoded the way dcops issues passes: altered")
+        raise PassUnreadable(_("The pass is not encoded the way dcops issues passes: altered"))
     try:
         header = cbor2.loads(protected)
     except Exception as exc:
-        raise PassUnreadable("The pass cannot be read (damaged header)") from exc
+        raise PassUnreadable(_("The pass cannot be read (damaged header)")) from exc
     if not isinstance(header, Mapping) or header.get(ALG) != EDDSA or not isinstance(header.get(KID), bytes):
-        raise PassUnreadable("The pass is not signed the way dcops signs passes")
+        raise PassUnreadable(_("The pass is not signed the way dcops signs passes"))
     kid = header[KID]
     key = keys.get(kid)
     if key is None:
-        raise PassUnreadable(f"The pass is signed by an unknown key ({kid.hex()})")
+        raise PassUnreadable(_("The pass is signed by an unknown key (%(key)s)", key=kid.hex()))
     try:
         key.verify(signature, _sig_structure(protected, payload))
     except InvalidSignature as exc:
-        raise PassUnreadable("The pass signature is not valid: forged or altered") from exc
+        raise PassUnreadable(_("The pass signature is not valid: forged or altered")) from exc
     return _claims(payload, kid)
 
 
 def _sign1_parts(message: object) -> tuple[bytes, bytes, bytes]:
     if not (isinstance(message, cbor2.CBORTag) and message.tag == COSE_SIGN1_TAG):
-        raise PassUnreadable("The pass cannot be read (not a signed message)")
+        raise PassUnreadable(_("The pass cannot be read (not a signed message)"))
     parts = message.value
     if not (
         isinstance(parts, list | tuple) and len(parts) == 4 and all(isinstance(parts[i], bytes) for i in (0, 2, 3))
     ):
-        raise PassUnreadable("The pass cannot be read (malformed signed message)")
+        raise PassUnreadable(_("The pass cannot be read (malformed signed message)"))
     if parts[1] != {}:
-        raise PassUnreadable("The pass carries unsigned headers dcops never writes: altered")
+        raise PassUnreadable(_("The pass carries unsigned headers dcops never writes: altered"))
     return parts[0], parts[2], parts[3]
 
 
@@ -119,7 +121,7 @@ def _claims(payload: bytes, kid: bytes) -> Claims:
             kid=kid,
         )
     except Exception as exc:  # a signed payload we cannot read is still not a pass we can honour
-        raise PassUnreadable("The pass content cannot be read") from exc
+        raise PassUnreadable(_("The pass content cannot be read")) from exc
 
 
 def _int(value: object) -> int:
@@ -132,7 +134,7 @@ def verify(text: str, keys: Mapping[bytes, Ed25519PublicKey], now: datetime) -> 
     """For offline verifiers: signature and window, nothing live."""
     claims = decode(text, keys)
     if now < claims.not_before:
-        raise PassUnreadable(f"The pass is not valid before {claims.not_before.isoformat()}")
+        raise PassUnreadable(_("The pass is not valid before %(moment)s", moment=claims.not_before.isoformat()))
     if now > claims.expires:
-        raise PassUnreadable(f"The pass expired at {claims.expires.isoformat()}")
+        raise PassUnreadable(_("The pass expired at %(moment)s", moment=claims.expires.isoformat()))
     return claims

@@ -40,6 +40,7 @@ from dcops.customers.models import Breach, Contract, Customer, CustomerKind, Inv
 from dcops.customers.standing import GOOD, outstanding_cents, standing_of
 from dcops.db import begin_write, utcnow
 from dcops.errors import ValidationFailed
+from dcops.i18n import _
 from dcops.racks.models import Hardware, HardwareStatus, Room
 from dcops.terms import Service, Verdict
 from dcops.terms.access import Visitor
@@ -295,7 +296,7 @@ def check(
     if claims is not None:
         read = _read(db, claims.pass_id, data.room_id, clock.local(now, timezone).date())
         if read is None:
-            problem = "The pass is not in the records (signed, but never issued here)"
+            problem = _("The pass is not in the records (signed, but never issued here)")
         else:
             holder, room_code = read.holder, read.room_code
             if room_code is not None:
@@ -303,7 +304,7 @@ def check(
     if room_code is None:  # no pass to read it with, or no such room
         room = db.get(Room, data.room_id)
         if room is None:
-            raise ValidationFailed({"room_id": f"No room with id {data.room_id}"})
+            raise ValidationFailed({"room_id": _("No room with id %(ids)s", ids=data.room_id)})
         room_code = room.code
     verdict = door_verdict(facts) if facts is not None else authentic(problem)  # P1 first
     # Leaving is never refused once the pass names its holder: the exit is recorded whatever is carried.
@@ -316,7 +317,7 @@ def check(
             "; ".join(r.message for r in checks.reasons) if checks is not None and not checks.allowed else None
         )
         carried = _carried(db, data.asset_tags, holder, pass_problem, day)
-        refused = [r for _, _, v in carried if not v.allowed for r in v.reasons]
+        refused = [r for _tag, _hw, v in carried if not v.allowed for r in v.reasons]
         if refused:
             verdict = Verdict.deny(*verdict.reasons, *refused)
     values = {
@@ -382,7 +383,7 @@ def _after_passage(db: Session, passage: Passage, holder: Holder | None, carried
             before={"status": "approved"},
             after={"status": "in_progress"},
         )
-    for _, hw, verdict in carried:
+    for _tag, hw, verdict in carried:
         if hw is None or not verdict.allowed:
             continue
         before = hw.status.value

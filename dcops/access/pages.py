@@ -13,7 +13,7 @@ from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from dcops import clock, crud
+from dcops import clock, crud, i18n
 from dcops.access import door, inspections, people, visits
 from dcops.access.api import answer, qr_response
 from dcops.access.models import (
@@ -34,6 +34,7 @@ from dcops.customers.models import Breach
 from dcops.customers.record_forms import customer_choices, customer_default
 from dcops.db import utcnow
 from dcops.errors import Conflict, ValidationFailed
+from dcops.i18n import N_, _
 from dcops.racks.models import Room
 from dcops.terms.access import Purpose
 from dcops.validation import parse
@@ -48,6 +49,14 @@ APPROVE = {"perm": Perm.visits_approve}
 DOOR = {"perm": Perm.door_check}
 
 
+def window_text(starts: datetime, ends: datetime, timezone: str) -> str:
+    """A visit's window as the reader writes it: "30-11-2026 09:00 – 17:00", with the end's day if it is another.
+    (clock.window_text is the API's, in ISO.)"""
+    a, b = clock.local(starts, timezone), clock.local(ends, timezone)
+    end = i18n.clock_time(b) if a.date() == b.date() else i18n.moment(b)
+    return f"{i18n.moment(a)} – {end}"
+
+
 def room_choices(db: Session) -> list[tuple[int, str]]:
     return [(r.id, f"{r.code} — {r.name}") for r in db.scalars(select(Room).order_by(Room.code))]
 
@@ -57,25 +66,27 @@ def room_choices(db: Session) -> list[tuple[int, str]]:
 
 def person_fields(db: Session) -> list[Field]:
     return [
-        Field("customer_id", "Customer", "select", True, customer_choices(db)),
-        Field("name", "Name", required=True),
-        Field("email", "E-mail", "email"),
-        Field("phone", "Phone"),
-        Field("third_party", "Third party: not the customer's own staff (written permission needed, A2)", "checkbox"),
-        Field("company", "Company", help="Required for a third party: who they work for"),
+        Field("customer_id", N_("Customer"), "select", True, customer_choices(db)),
+        Field("name", N_("Name"), required=True),
+        Field("email", N_("E-mail"), "email"),
+        Field("phone", N_("Phone")),
+        Field(
+            "third_party", N_("Third party: not the customer's own staff (written permission needed, A2)"), "checkbox"
+        ),
+        Field("company", N_("Company"), help=N_("Required for a third party: who they work for")),
         Field(
             "competence_confirmed_on",
-            "Competence confirmed on",
+            N_("Competence confirmed on"),
             "date",
-            help="Rule A1: only people confirmed skilled and competent may maintain hardware",
+            help=N_("Rule A1: only people confirmed skilled and competent may maintain hardware"),
         ),
-        Field("id_document_type", "ID document", "select", choices=enum_choices(IdDocument)),
+        Field("id_document_type", N_("ID document"), "select", choices=enum_choices(IdDocument)),
         Field(
             "id_document_last4",
-            "Last 4 characters of its number",
-            help="Never the whole number, never a copy, never a BSN (rule R3)",
+            N_("Last 4 characters of its number"),
+            help=N_("Never the whole number, never a copy, never a BSN (rule R3)"),
         ),
-        Field("active", "Active", "checkbox"),
+        Field("active", N_("Active"), "checkbox"),
     ]
 
 
@@ -145,11 +156,11 @@ def escort_choices(db: Session) -> list[User]:
 
 
 PURPOSES = [
-    (Purpose.install.value, "install its hardware"),
-    (Purpose.maintain.value, "maintain its hardware"),
-    (Purpose.move.value, "move its hardware (K5)"),
-    (Purpose.remove.value, "take its hardware out"),
-    (Purpose.other.value, "something else (no access: D2/K2)"),
+    (Purpose.install.value, N_("install its hardware")),
+    (Purpose.maintain.value, N_("maintain its hardware")),
+    (Purpose.move.value, N_("move its hardware (K5)")),
+    (Purpose.remove.value, N_("take its hardware out")),
+    (Purpose.other.value, N_("something else (no access: D2/K2)")),
 ]
 
 
@@ -157,26 +168,27 @@ def visit_fields(db: Session, customer_id: int | None) -> list[Field]:
     stmt = select(Person).options(joinedload(Person.customer)).where(Person.active.is_(True)).order_by(Person.name)
     if customer_id is not None:
         stmt = stmt.where(Person.customer_id == customer_id)
-    choices = [
-        (p.id, f"{p.name} — {p.customer.name}{' (third party)' if p.third_party else ''}") for p in db.scalars(stmt)
-    ]
+    third = " (" + _("third party") + ")"
+    choices = [(p.id, f"{p.name} — {p.customer.name}{third if p.third_party else ''}") for p in db.scalars(stmt)]
     return [
-        Field("customer_id", "Customer", "select", True, customer_choices(db)),
+        Field("customer_id", N_("Customer"), "select", True, customer_choices(db)),
         Field(
             "purpose_kind",
-            "What the visit is for",
+            N_("What the visit is for"),
             "select",
             True,
-            PURPOSES,
-            help="Access is given only when needed to install or maintain the customer's own hardware "
-            "(Art. 11.3 / 12.3, rules D2/K2)",
+            [(value, _(text)) for value, text in PURPOSES],
+            help=N_(
+                "Access is given only when needed to install or maintain the customer's own hardware "
+                "(Art. 11.3 / 12.3, rules D2/K2)"
+            ),
         ),
-        Field("purpose", "Purpose", "textarea", True),
-        Field("starts_at", "From", "datetime-local", True),
-        Field("ends_at", "Until", "datetime-local", True, help="At most 14 days after the start"),
-        Field("room_ids", "Rooms", "multiselect", True, room_choices(db)),
-        Field("person_ids", "People", "multiselect", True, choices, help="Registered people of this customer"),
-        Field("escort_required", "Escort required (always for a third party)", "checkbox"),
+        Field("purpose", N_("Purpose"), "textarea", True),
+        Field("starts_at", N_("From"), "datetime-local", True),
+        Field("ends_at", N_("Until"), "datetime-local", True, help=N_("At most 14 days after the start")),
+        Field("room_ids", N_("Rooms"), "multiselect", True, room_choices(db)),
+        Field("person_ids", N_("People"), "multiselect", True, choices, help=N_("Registered people of this customer")),
+        Field("escort_required", N_("Escort required (always for a third party)"), "checkbox"),
     ]
 
 
@@ -212,7 +224,7 @@ class VisitPages(Controller):
             on=on,
             customers=customer_choices(db),
             tz=timezone(request),
-            window=clock.window_text,
+            window=window_text,
         )
 
     @get("/new", name="visit_new", opt=WRITE)
@@ -225,7 +237,12 @@ class VisitPages(Controller):
             "ends_at": (start + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
         }
         return render(
-            FORM, title="Request a visit", fields=visit_fields(db, cid), values=values, errors={}, cancel="/visits"
+            FORM,
+            title=_("Request a visit"),
+            fields=visit_fields(db, cid),
+            values=values,
+            errors={},
+            cancel="/visits",
         )
 
     @post("/new", name="visit_create", opt=WRITE)
@@ -239,8 +256,8 @@ class VisitPages(Controller):
                 db, parse(VisitIn, normalize(fields, data), form=True), actor(request), timezone(request)
             ),
             lambda v: f"/visits/{v.id}",
-            "Visit requested",
-            title="Request a visit",
+            _("Visit requested"),
+            title=_("Request a visit"),
             fields=fields,
             cancel="/visits",
         )
@@ -250,7 +267,7 @@ class VisitPages(Controller):
         ctx: dict[str, Any] = {
             "visit": visit,
             "tz": timezone(request),
-            "window": clock.window_text(visit.starts_at, visit.ends_at, timezone(request)),
+            "window": window_text(visit.starts_at, visit.ends_at, timezone(request)),
             "checks": db.scalars(door.check_query(visit_id=visit.id).limit(100)).all(),
             "escorts": escort_choices(db),
         }
@@ -284,7 +301,7 @@ class VisitPages(Controller):
             body = parse(ApproveIn, {"a7_override": data.get("a7_override", "")}, form=True)
             visits.approve(db, visit, body, actor(request), today(request), keyring(request), timezone(request))
 
-        return self._act(request, db, visit, run, "Visit approved; passes issued", data)
+        return self._act(request, db, visit, run, _("Visit approved; passes issued"), data)
 
     @post("/{item_id:int}/deny", name="visit_deny", opt=APPROVE)
     def deny(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
@@ -293,10 +310,10 @@ class VisitPages(Controller):
         def run() -> None:
             note = (data.get("note") or "").strip()
             if len(note) < 3:
-                raise ValidationFailed({"note": "Say why the visit is denied"})
+                raise ValidationFailed({"note": _("Say why the visit is denied")})
             visits.deny(db, visit, note, actor(request))
 
-        return self._act(request, db, visit, run, "Visit denied", data)
+        return self._act(request, db, visit, run, _("Visit denied"), data)
 
     @post("/{item_id:int}/cancel", name="visit_cancel", opt=WRITE)
     def cancel(self, request: Request, db: Db, item_id: FromPath[int]) -> Any:
@@ -306,14 +323,15 @@ class VisitPages(Controller):
             db,
             visit,
             lambda: visits.cancel(db, visit, actor(request)),
-            "Visit cancelled; its passes are revoked",
+            _("Visit cancelled; its passes are revoked"),
             {},
         )
 
     @post("/{item_id:int}/complete", name="visit_complete", opt=WRITE)
     def complete(self, request: Request, db: Db, item_id: FromPath[int]) -> Any:
         visit = crud.get(db, Visit, item_id)
-        return self._act(request, db, visit, lambda: visits.complete(db, visit, actor(request)), "Visit completed", {})
+        done = _("Visit completed")
+        return self._act(request, db, visit, lambda: visits.complete(db, visit, actor(request)), done, {})
 
     @post("/{item_id:int}/escort", name="visit_escort", opt=WRITE)
     def escort(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
@@ -321,7 +339,12 @@ class VisitPages(Controller):
         escort_id = query_int(data.get("escort_id"))
         back = data.get("back") if data.get("back") == "/floor" else None
         result = self._act(
-            request, db, visit, lambda: visits.set_escort(db, visit, escort_id, actor(request)), "Escort saved", data
+            request,
+            db,
+            visit,
+            lambda: visits.set_escort(db, visit, escort_id, actor(request)),
+            _("Escort saved"),
+            data,
         )
         return Redirect(back) if back and isinstance(result, Redirect) else result
 
@@ -332,6 +355,10 @@ def _next_hour() -> datetime:
 
 
 # --- passes -----------------------------------------------------------------------------------------
+
+
+# Kept in English (the visit page's revoke button sends it too) and shown in the reader's language.
+REVOKED_AT_THE_DESK = N_("revoked at the desk")
 
 
 class PassPages(Controller):
@@ -346,7 +373,7 @@ class PassPages(Controller):
             vp=vp,
             visit=vp.visit,
             person=vp.person,
-            window=clock.window_text(vp.valid_from, vp.valid_until, tz),
+            window=window_text(vp.valid_from, vp.valid_until, tz),
             size=request.query_params.get("size", "card"),
         )
 
@@ -371,10 +398,10 @@ class PassPages(Controller):
     @post("/{item_id:int}/revoke", name="pass_revoke", opt=WRITE)
     def revoke(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
         vp = crud.get(db, VisitPass, item_id)
-        reason = (data.get("reason") or "").strip() or "revoked at the desk"
+        reason = (data.get("reason") or "").strip() or REVOKED_AT_THE_DESK
         try:
             visits.revoke_pass(db, vp, actor(request), reason)
-            flash(request, "Pass revoked", category="success")
+            flash(request, _("Pass revoked"), category="success")
         except Conflict as exc:
             flash(request, str(exc), category="error")
         return Redirect(f"/visits/{vp.visit_id}")
@@ -399,7 +426,7 @@ class DoorPages(Controller):
         room_id = query_int(data.get("room_id"))
         rooms = db.scalars(select(Room).order_by(Room.code)).all()
         if room_id is None:
-            result = {"error": "Choose the door (room) this screen is at"}
+            result: dict[str, Any] = {"error": _("Choose the door (room) this screen is at")}
         else:
             body = DoorCheckIn(
                 code=str(data.get("code") or ""),
@@ -408,10 +435,11 @@ class DoorPages(Controller):
                 asset_tags=[t[:50] for t in tags],
             )
             try:
+                outcome = door.check(db, body, actor(request), keyring(request), timezone(request))
+                h = outcome.holder
                 result = {
-                    "answer": answer(
-                        door.check(db, body, actor(request), keyring(request), timezone(request)), timezone(request)
-                    )
+                    "answer": answer(outcome, timezone(request)),
+                    "window": window_text(h.starts_at, h.ends_at, timezone(request)) if h else None,
                 }
             except ValidationFailed as exc:
                 result = {"error": "; ".join(exc.errors.values())}
@@ -448,7 +476,7 @@ class DoorPages(Controller):
         breach_id = query_int(data.get("breach_id"))
         breach = db.get(Breach, breach_id) if breach_id else None
         if breach_id is not None and (breach is None or breach.customer_id != dc.customer_id):
-            raise ValidationFailed({"breach_id": "Choose an open breach of this customer"})
+            raise ValidationFailed({"breach_id": _("Choose an open breach of this customer")})
         crud.update(db, dc, {"breach_id": breach_id}, actor=actor(request))
         return Redirect(f"/door/checks/{dc.id}")
 
@@ -458,8 +486,8 @@ class DoorPages(Controller):
 
 def inspection_fields(db: Session) -> list[Field]:
     return [
-        Field("room_id", "Room", "select", True, room_choices(db)),
-        Field("findings", "Findings", "textarea", True, help="What you saw; write 'nothing to report' if so"),
+        Field("room_id", N_("Room"), "select", True, room_choices(db)),
+        Field("findings", N_("Findings"), "textarea", True, help=N_("What you saw; write 'nothing to report' if so")),
     ]
 
 
@@ -485,7 +513,7 @@ class FloorPage(Controller):
             "inspections": db.scalars(inspections.inspection_query().limit(10)).all(),
             "escorts": escort_choices(db),
             "tz": tz,
-            "window": clock.window_text,
+            "window": window_text,
         }
 
     @get("/", name="floor", opt=READ)
@@ -504,7 +532,7 @@ class FloorPage(Controller):
                 db, parse(InspectionIn, normalize(fields, data), form=True), actor(request), timezone(request)
             ),
             lambda i: "/floor",
-            "Inspection logged (Art. 13.5, rule A5)",
+            _("Inspection logged (Art. 13.5, rule A5)"),
             page=lambda: self._context(request, db),
             fields=fields,
         )

@@ -13,6 +13,7 @@ from dcops.access.models import DoorCheck, Person, VisitPass
 from dcops.customers.models import Breach, Customer, WrittenPermission
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
+from dcops.i18n import N_, _
 from dcops.search import contains_text
 from dcops.terms.personal_data import may_erase
 from dcops.validation import as_dict
@@ -25,11 +26,11 @@ REFS = {"customer_id": Customer}
 
 def _values(data: PersonIn, person: Person | None, actor: str, today: date) -> dict[str, Any]:
     if data.third_party and not (data.company or "").strip():
-        raise ValidationFailed({"company": "A third party's own company is required (rule A2)"})
+        raise ValidationFailed({"company": _("A third party's own company is required (rule A2)")})
     if data.competence_confirmed_on and data.competence_confirmed_on > today:
-        raise ValidationFailed({"competence_confirmed_on": "Competence cannot be confirmed for a future day"})
+        raise ValidationFailed({"competence_confirmed_on": _("Competence cannot be confirmed for a future day")})
     if data.id_document_last4 and not data.id_document_type:
-        raise ValidationFailed({"id_document_type": "Say which document the last characters are from"})
+        raise ValidationFailed({"id_document_type": _("Say which document the last characters are from")})
     values = as_dict(data)
     before = person.competence_confirmed_on if person else None
     if data.competence_confirmed_on != before:
@@ -43,9 +44,9 @@ def create_person(db: Session, data: PersonIn, actor: str, today: date) -> Perso
 
 def update_person(db: Session, person: Person, data: PersonIn, actor: str, today: date) -> Person:
     if person.pseudonymised_at is not None:
-        raise Conflict("This person's data was erased; register them again if they return")
+        raise Conflict(_("This person's data was erased; register them again if they return"))
     if data.customer_id != person.customer_id:
-        raise ValidationFailed({"customer_id": "A person stays with their customer; register them anew instead"})
+        raise ValidationFailed({"customer_id": _("A person stays with their customer; register them anew instead")})
     return crud.update(db, person, _values(data, person, actor, today), actor=actor, refs=REFS)
 
 
@@ -91,11 +92,11 @@ def pseudonymise(db: Session, person: Person, actor: str, why: str) -> None:
 def erase(db: Session, person: Person, actor: str) -> Person:
     """Erasure on request (R3): at once, unless their door checks are evidence in an open breach."""
     if person.pseudonymised_at is not None:
-        raise Conflict("This person's data was already erased")
+        raise Conflict(_("This person's data was already erased"))
     verdict = may_erase(under_open_breach(db, person.id))
     if not verdict.allowed:
         raise Conflict(str(verdict.reasons[0]))
-    pseudonymise(db, person, actor, "erased on request")
+    pseudonymise(db, person, actor, N_("erased on request"))
     return person
 
 

@@ -20,6 +20,7 @@ from dcops.customers.models import Contract, ContractStatus, Customer, CustomerK
 from dcops.customers.standing import standing_of
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
+from dcops.i18n import N_, _
 from dcops.moves.models import Relocation, RelocationItem
 from dcops.moves.service import OPEN as OPEN_ORDER
 from dcops.racks.models import Hardware, HardwareStatus, Rack, RackKind, Room
@@ -34,6 +35,7 @@ from dcops.terms.access import (
     may_approve,
     visit_window,
 )
+from dcops.vocabulary import word
 
 # --- request ----------------------------------------------------------------------------------------
 
@@ -43,7 +45,7 @@ def _rooms(db: Session, ids: list[int]) -> list[Room]:
     rooms = list(db.scalars(select(Room).where(Room.id.in_(wanted)).order_by(Room.code)))
     if len(rooms) != len(wanted):
         missing = sorted(set(wanted) - {r.id for r in rooms})
-        raise ValidationFailed({"room_ids": f"No room with id {', '.join(map(str, missing))}"})
+        raise ValidationFailed({"room_ids": _("No room with id %(ids)s", ids=", ".join(map(str, missing)))})
     return rooms
 
 
@@ -52,12 +54,13 @@ def _people(db: Session, ids: list[int], customer_id: int) -> list[Person]:
     people = list(db.scalars(select(Person).where(Person.id.in_(wanted))))
     errors = []
     if len(people) != len(wanted):
-        errors.append(f"no person with id {', '.join(map(str, sorted(set(wanted) - {p.id for p in people})))}")
+        unknown = ", ".join(map(str, sorted(set(wanted) - {p.id for p in people})))
+        errors.append(_("No person with id %(ids)s", ids=unknown))
     others = [p.name for p in people if p.customer_id != customer_id]
     if others:
-        errors.append(f"{', '.join(others)} not registered for this customer")
+        errors.append(_("%(names)s not registered for this customer", names=", ".join(others)))
     if errors:
-        raise ValidationFailed({"person_ids": "; ".join(errors).capitalize()})
+        raise ValidationFailed({"person_ids": "; ".join(errors)})
     return people
 
 
@@ -68,7 +71,7 @@ def request_visit(db: Session, data: VisitIn, actor: str, timezone: str) -> Visi
     if errors:
         raise ValidationFailed(errors)
     if db.get(Customer, data.customer_id) is None:
-        raise ValidationFailed({"customer_id": f"No customer with id {data.customer_id}"})
+        raise ValidationFailed({"customer_id": _("No customer with id %(id)s", id=data.customer_id)})
     rooms, people = _rooms(db, data.room_ids), _people(db, data.person_ids, data.customer_id)
     with atomic(db):
         visit = crud.create(
@@ -239,14 +242,14 @@ def approve(
     with atomic(db):
         _lock(db, visit)
         if visit.status is not VisitStatus.requested:
-            raise Conflict(f"This visit is {visit.status.value.replace('_', ' ')}; only a requested visit is approved")
+            raise Conflict(_("This visit is %(status)s; only a requested visit is approved", status=word(visit.status)))
         if visit.ends_at <= (now or utcnow()):
-            raise Conflict("This visit's window has passed; request a new visit")
+            raise Conflict(_("This visit's window has passed; request a new visit"))
         facts = approval_facts(db, visit, today, timezone)
         answer = may_approve(facts)
         override = bool(data.a7_override)
         if override and answer.overridable.allowed:
-            raise ValidationFailed({"a7_override": "Nothing to override: the customer's standing allows access"})
+            raise ValidationFailed({"a7_override": _("Nothing to override: the customer's standing allows access")})
         verdict = answer.verdict(override)
         if not verdict.allowed:
             raise Denied(verdict)
@@ -262,7 +265,7 @@ def deny(db: Session, visit: Visit, note: str, actor: str) -> Visit:
     with atomic(db):
         _lock(db, visit)
         if visit.status is not VisitStatus.requested:
-            raise Conflict(f"This visit is {visit.status.value.replace('_', ' ')}; only a requested visit is denied")
+            raise Conflict(_("This visit is %(status)s; only a requested visit is denied", status=word(visit.status)))
         _decide(db, visit, actor, {"status": VisitStatus.denied, "decision_note": note})
     return visit
 
@@ -272,11 +275,11 @@ def cancel(db: Session, visit: Visit, actor: str) -> Visit:
     with atomic(db):
         _lock(db, visit)
         if visit.status not in (VisitStatus.requested, *OPEN_VISIT):
-            raise Conflict(f"This visit is already {visit.status.value.replace('_', ' ')}")
+            raise Conflict(_("This visit is already %(status)s", status=word(visit.status)))
         crud.update(db, visit, {"status": VisitStatus.cancelled, "cancelled_by": actor}, actor=actor)
         for p in visit.passes:
             if not p.revoked:
-                revoke_pass(db, p, actor, "visit cancelled")
+                revoke_pass(db, p, actor, N_("visit cancelled"))
     return visit
 
 
@@ -284,11 +287,13 @@ def complete(db: Session, visit: Visit, actor: str) -> Visit:
     with atomic(db):
         _lock(db, visit)
         if visit.status not in OPEN_VISIT:
-            raise Conflict(f"Only an approved or running visit is completed; this one is {visit.status.value}")
+            raise Conflict(
+                _("Only an approved or running visit is completed; this one is %(status)s", status=word(visit.status))
+            )
         crud.update(db, visit, {"status": VisitStatus.completed}, actor=actor)
         for p in visit.passes:
             if not p.revoked:
-                revoke_pass(db, p, actor, "visit completed")
+                revoke_pass(db, p, actor, N_("visit completed"))
     return visit
 
 
@@ -296,9 +301,9 @@ def set_escort(db: Session, visit: Visit, escort_id: int | None, actor: str) -> 
     if escort_id is not None:
         user = db.get(User, escort_id)
         if user is None or not user.active or user.role not in (Role.technician, Role.security, Role.admin):
-            raise ValidationFailed({"escort_id": "An escort is an active technician or security officer"})
+            raise ValidationFailed({"escort_id": _("An escort is an active technician or security officer")})
     if visit.status not in (VisitStatus.requested, *OPEN_VISIT):
-        raise Conflict(f"This visit is {visit.status.value.replace('_', ' ')}")
+        raise Conflict(_("This visit is %(status)s", status=word(visit.status)))
     return crud.update(db, visit, {"escort_id": escort_id}, actor=actor)
 
 
@@ -334,7 +339,7 @@ def issue_pass(db: Session, visit: Visit, person: Person, actor: str, keys: KeyR
 
 def revoke_pass(db: Session, vp: VisitPass, actor: str, reason: str) -> VisitPass:
     if vp.revoked:
-        raise Conflict(f"This pass was already revoked by {vp.revoked_by}")
+        raise Conflict(_("This pass was already revoked by %(who)s", who=vp.revoked_by))
     return crud.update(db, vp, {"revoked_at": utcnow(), "revoked_by": actor, "revoke_reason": reason}, actor=actor)
 
 
@@ -344,10 +349,10 @@ def reprint(db: Session, vp: VisitPass, actor: str, keys: KeyRing) -> VisitPass:
         db.execute(select(VisitPass.id).where(VisitPass.id == vp.id).with_for_update())
         db.refresh(vp)
         if vp.visit.status not in OPEN_VISIT:
-            raise Conflict(f"The visit is {vp.visit.status.value.replace('_', ' ')}; passes are not reprinted")
+            raise Conflict(_("The visit is %(status)s; passes are not reprinted", status=word(vp.visit.status)))
         if vp.revoked:
-            raise Conflict("This pass was revoked; reprint the person's current pass instead")
-        revoke_pass(db, vp, actor, "reprinted")
+            raise Conflict(_("This pass was revoked; reprint the person's current pass instead"))
+        revoke_pass(db, vp, actor, N_("reprinted"))
         return issue_pass(db, vp.visit, vp.person, actor, keys)
 
 
