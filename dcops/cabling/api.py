@@ -19,6 +19,7 @@ from dcops.cabling.trace_svg import render as trace_svg
 from dcops.customers import breaches
 from dcops.customers.schemas import BreachIn
 from dcops.errors import ValidationFailed
+from dcops.i18n import _
 from dcops.racks import labels
 from dcops.racks.models import Hardware
 from dcops.terms.cabling import Installer, Route
@@ -144,7 +145,7 @@ def cable_breach(request: Request, db: Db, data: JSONBody[CableIn]) -> dict[str,
 def record_breach(db: Any, data: CableIn, who: str, day: date) -> Any:
     verdict = service.verdict(db, data)
     if verdict.allowed or data.customer_id is None:
-        raise ValidationFailed({"installed_by": "Only a cable the customer laid against rule A3 is a breach"})
+        raise ValidationFailed({"installed_by": _("Only a cable the customer laid against rule A3 is a breach")})
     a, b = db.get(Port, data.a_port_id), db.get(Port, data.b_port_id)
     description = (
         f"Cabling by the customer's technician{' ' + data.installer_name if data.installer_name else ''} "

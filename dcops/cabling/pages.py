@@ -21,10 +21,12 @@ from dcops.cabling.schemas import CableIn, PortsIn
 from dcops.cabling.trace_svg import render as trace_svg
 from dcops.customers.record_forms import customer_choices
 from dcops.errors import ValidationFailed
+from dcops.i18n import N_, _
 from dcops.racks import labels
 from dcops.racks.models import Hardware, Rack
 from dcops.terms.cabling import Installer, Route
 from dcops.validation import parse
+from dcops.vocabulary import word
 from dcops.web.forms import Field, enum_choices, normalize, render, submit
 from dcops.web.helpers import actor, query_int, today
 from dcops.web.routes import Db, Form, get, post
@@ -51,7 +53,7 @@ def port_choices(db: Session, hardware_id: int | None = None, keep: tuple[int, .
     for p in db.scalars(stmt):
         rack = p.hardware.rack
         where = f"{rack.name} U{p.hardware.position} · " if rack else ""
-        rows.append((p.id, f"{where}{p.hardware.name} · {p.name} ({p.kind.value})"))
+        rows.append((p.id, f"{where}{p.hardware.name} · {p.name} ({word(p.kind)})"))
     return rows
 
 
@@ -59,32 +61,32 @@ def cable_fields(db: Session, a_hardware: int | None = None, keep: tuple[int, ..
     return [
         Field(
             "a_port_id",
-            "A end",
+            N_("A end"),
             "select",
             True,
             port_choices(db, a_hardware, keep),
-            help="Scan the hardware's label to start from it",
+            help=N_("Scan the hardware's label to start from it"),
         ),
-        Field("b_port_id", "B end", "select", True, port_choices(db, None, keep)),
+        Field("b_port_id", N_("B end"), "select", True, port_choices(db, None, keep)),
         Field(
             "installed_by",
-            "Installed by",
+            N_("Installed by"),
             "select",
             True,
             enum_choices(Installer),
-            help="Rule A3: the customer cables only inside its own private rack",
+            help=N_("Rule A3: the customer cables only inside its own private rack"),
         ),
-        Field("customer_id", "Customer (when its technician installed it)", "select", choices=customer_choices(db)),
-        Field("installer_name", "Installer's name"),
-        Field("route", "Route", "select", True, enum_choices(Route)),
-        Field("type", "Type", required=True, help="cat6a, om4, os2, c13-c14, ..."),
-        Field("colour", "Colour"),
-        Field("length", "Length", "number", min=1),
-        Field("length_unit", "Unit", "select", True, [("m", "m"), ("cm", "cm")]),
-        Field("label", "Label", help="Left empty, dcops numbers it (CBL-000123)"),
-        Field("installed_at", "Installed on", "date"),
-        Field("status", "Status", "select", True, enum_choices(CableStatus)),
-        Field("notes", "Notes", "textarea"),
+        Field("customer_id", N_("Customer (when its technician installed it)"), "select", choices=customer_choices(db)),
+        Field("installer_name", N_("Installer's name")),
+        Field("route", N_("Route"), "select", True, enum_choices(Route)),
+        Field("type", N_("Type"), required=True, help="cat6a, om4, os2, c13-c14, ..."),
+        Field("colour", N_("Colour")),
+        Field("length", N_("Length"), "number", min=1),
+        Field("length_unit", N_("Unit"), "select", True, [("m", "m"), ("cm", "cm")]),
+        Field("label", N_("Label"), help=N_("Left empty, dcops numbers it (CBL-000123)")),
+        Field("installed_at", N_("Installed on"), "date"),
+        Field("status", N_("Status"), "select", True, enum_choices(CableStatus)),
+        Field("notes", N_("Notes"), "textarea"),
     ]
 
 
@@ -126,7 +128,7 @@ class CablePages(Controller):
             "status": "connected",
             "installed_at": clock.today().isoformat(),
         }
-        return render(CABLE_FORM, title="Log cable work", fields=fields, values=values, errors={}, cancel="/cables")
+        return render(CABLE_FORM, title=_("Log cable work"), fields=fields, values=values, errors={}, cancel="/cables")
 
     @post("/new", name="cable_create", opt=WRITE)
     def create(self, request: Request, db: Db, data: Form) -> Any:
@@ -137,8 +139,8 @@ class CablePages(Controller):
             data,
             lambda: service.create_cable(db, _parse(fields, data), actor(request)),
             lambda c: f"/cables/{c.id}",
-            "Cable recorded",
-            title="Log cable work",
+            _("Cable recorded"),
+            title=_("Log cable work"),
             fields=fields,
             cancel="/cables",
         )
@@ -163,13 +165,13 @@ class CablePages(Controller):
             return render(
                 CABLE_FORM,
                 422,
-                title="Log cable work",
+                title=_("Log cable work"),
                 fields=fields,
                 values=values,
                 errors=exc.errors,
                 cancel="/cables",
             )
-        flash(request, "Recorded as a breach of Art. 13.3 (rule A3, S4)", category="success")
+        flash(request, _("Recorded as a breach of Art. 13.3 (rule A3, S4)"), category="success")
         return Redirect(f"/breaches/{made.id}")
 
     @get("/{item_id:int}/edit", name="cable_edit", opt=WRITE)
@@ -180,7 +182,7 @@ class CablePages(Controller):
         values = {k: (v.value if hasattr(v, "value") else ("" if v is None else v)) for k, v in values.items()}
         return render(
             CABLE_FORM,
-            title=f"Edit cable {cable.label}",
+            title=_("Edit cable %(label)s", label=cable.label),
             fields=fields,
             values=values,
             errors={},
@@ -197,8 +199,8 @@ class CablePages(Controller):
             data,
             lambda: service.update_cable(db, cable, _parse(fields, data), actor(request)),
             lambda c: f"/cables/{c.id}",
-            "Cable saved",
-            title=f"Edit cable {cable.label}",
+            _("Cable saved"),
+            title=_("Edit cable %(label)s", label=cable.label),
             fields=fields,
             cancel=f"/cables/{cable.id}",
         )
@@ -206,10 +208,14 @@ class CablePages(Controller):
 
 def port_fields() -> list[Field]:
     return [
-        Field("prefix", "Name prefix", help="eth gives eth1, eth2, ...; a patch panel's rear ports end in -R"),
-        Field("count", "How many", "number", True, min=1, max=288),
-        Field("kind", "Kind", "select", True, enum_choices(PortKind)),
-        Field("patch_panel", "Patch panel: front and rear ports, linked pairwise", "checkbox"),
+        Field(
+            "prefix",
+            N_("Name prefix"),
+            help=N_("eth gives eth1, eth2, ...; a patch panel's rear ports end in -R"),
+        ),
+        Field("count", N_("How many"), "number", True, min=1, max=288),
+        Field("kind", N_("Kind"), "select", True, enum_choices(PortKind)),
+        Field("patch_panel", N_("Patch panel: front and rear ports, linked pairwise"), "checkbox"),
     ]
 
 
@@ -223,7 +229,7 @@ class PortPages(Controller):
         hw = crud.get(db, Hardware, hardware_id)
         return render(
             "forms/generic.html",
-            title=f"Add ports to {hw.name}",
+            title=_("Add ports to %(hardware)s", hardware=hw.name),
             fields=port_fields(),
             values={"count": 1, "kind": "copper"},
             errors={},
@@ -239,8 +245,8 @@ class PortPages(Controller):
             data,
             lambda: service.create_ports(db, hw, parse(PortsIn, data, form=True), actor(request)),
             lambda _: f"/hardware/{hw.id}",
-            "Ports added",
-            title=f"Add ports to {hw.name}",
+            _("Ports added"),
+            title=_("Add ports to %(hardware)s", hardware=hw.name),
             fields=port_fields(),
             cancel=f"/hardware/{hw.id}",
         )

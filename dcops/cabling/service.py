@@ -17,12 +17,14 @@ from dcops.cabling.schemas import CableIn, PortIn, PortsIn
 from dcops.customers.models import Customer
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
+from dcops.i18n import _
 from dcops.racks.models import Hardware, Rack, RackKind
 from dcops.search import contains_text
 from dcops.terms import Denied, Verdict
 from dcops.terms.cabling import CableEnd as End
 from dcops.terms.cabling import may_cable
 from dcops.validation import as_dict
+from dcops.vocabulary import word
 
 MAX_HOPS = 32
 
@@ -31,17 +33,19 @@ MAX_HOPS = 32
 
 def _port_values(db: Session, data: PortIn, port: Port | None) -> dict[str, Any]:
     if db.get(Hardware, data.hardware_id) is None:
-        raise ValidationFailed({"hardware_id": f"No hardware with id {data.hardware_id}"})
+        raise ValidationFailed({"hardware_id": _("No hardware with id %(id)s", id=data.hardware_id)})
     values = as_dict(data)
     partner_id = values.pop("pass_through_id")
     if partner_id is not None:
         partner = db.get(Port, partner_id)
         if partner is None or partner.hardware_id != data.hardware_id:
-            raise ValidationFailed({"pass_through_id": "Choose a port of the same patch panel"})
+            raise ValidationFailed({"pass_through_id": _("Choose a port of the same patch panel")})
         if {partner.side, data.side} != {PortSide.front, PortSide.rear} or partner.kind is not data.kind:
-            raise ValidationFailed({"pass_through_id": "A pass-through joins a front and a rear port of one kind"})
+            raise ValidationFailed({"pass_through_id": _("A pass-through joins a front and a rear port of one kind")})
         if partner.pass_through_id not in (None, port.id if port else None):
-            raise ValidationFailed({"pass_through_id": f"{partner.name} already passes through to another port"})
+            raise ValidationFailed(
+                {"pass_through_id": _("%(port)s already passes through to another port", port=partner.name)}
+            )
     return {**values, "pass_through_id": partner_id}
 
 
@@ -64,9 +68,9 @@ def create_port(db: Session, data: PortIn, actor: str) -> Port:
 
 def update_port(db: Session, port: Port, data: PortIn, actor: str) -> Port:
     if data.hardware_id != port.hardware_id:
-        raise ValidationFailed({"hardware_id": "A port stays on its hardware"})
+        raise ValidationFailed({"hardware_id": _("A port stays on its hardware")})
     if data.kind is not port.kind and _live_cable(db, port.id) is not None:
-        raise Conflict("This port has a cable; remove it before changing the port's kind")
+        raise Conflict(_("This port has a cable; remove it before changing the port's kind"))
     values = _port_values(db, data, port)
     with atomic(db):
         crud.update(db, port, values, actor=actor, unique=(("hardware_id", "name"),))
@@ -78,7 +82,7 @@ def delete_port(db: Session, port: Port, actor: str) -> None:
     if _live_cable(db, port.id) is not None or db.scalar(
         select(Cable.id).where(or_(Cable.a_port_id == port.id, Cable.b_port_id == port.id)).limit(1)
     ):
-        raise Conflict("This port has cables on record; remove them first")
+        raise Conflict(_("This port has cables on record; remove them first"))
     with atomic(db):
         _link(db, port, None, actor)
         crud.delete(db, port, actor=actor)
@@ -137,7 +141,7 @@ def _end(port: Port) -> End:
 
 def _ports(db: Session, data: CableIn) -> tuple[Port, Port]:
     if data.a_port_id == data.b_port_id:
-        raise ValidationFailed({"b_port_id": "A cable joins two different ports"})
+        raise ValidationFailed({"b_port_id": _("A cable joins two different ports")})
     stmt = (
         select(Port)
         .options(joinedload(Port.hardware).joinedload(Hardware.rack))
@@ -145,7 +149,7 @@ def _ports(db: Session, data: CableIn) -> tuple[Port, Port]:
     )
     found = {p.id: p for p in db.scalars(stmt)}
     errors = {
-        f: f"No port with id {pid}"
+        f: _("No port with id %(id)s", id=pid)
         for f, pid in (("a_port_id", data.a_port_id), ("b_port_id", data.b_port_id))
         if pid not in found
     }
@@ -153,7 +157,9 @@ def _ports(db: Session, data: CableIn) -> tuple[Port, Port]:
         raise ValidationFailed(errors)
     a, b = found[data.a_port_id], found[data.b_port_id]
     if not compatible(a.kind, b.kind):
-        raise ValidationFailed({"b_port_id": f"A {a.kind.value} port cannot be cabled to a {b.kind.value} port"})
+        raise ValidationFailed(
+            {"b_port_id": _("A %(a)s port cannot be cabled to a %(b)s port", a=word(a.kind), b=word(b.kind))}
+        )
     return a, b
 
 
@@ -161,13 +167,13 @@ def verdict(db: Session, data: CableIn) -> Verdict:
     """A3 on what the cable would be: shown before saving, enforced when saving."""
     a, b = _ports(db, data)
     if data.installed_by.value == "customer" and data.customer_id is None:
-        raise ValidationFailed({"customer_id": "Say whose technician installed it"})
+        raise ValidationFailed({"customer_id": _("Say whose technician installed it")})
     return may_cable(data.installed_by, data.route, _end(a), _end(b), data.customer_id)
 
 
 def _check(db: Session, data: CableIn) -> None:
     if data.customer_id is not None and db.get(Customer, data.customer_id) is None:
-        raise ValidationFailed({"customer_id": f"No customer with id {data.customer_id}"})
+        raise ValidationFailed({"customer_id": _("No customer with id %(id)s", id=data.customer_id)})
     answer = verdict(db, data)
     if not answer.allowed:
         raise Denied(answer)
@@ -178,7 +184,8 @@ def _occupy(db: Session, cable: Cable) -> None:
         taken = _live_cable(db, port_id)
         if taken is not None and taken != cable.id:
             label = db.get(Cable, taken).label  # type: ignore[union-attr]
-            raise Conflict(f"Port {db.get(Port, port_id).label} already has cable {label}")  # type: ignore[union-attr]
+            port = db.get(Port, port_id).label  # type: ignore[union-attr]
+            raise Conflict(_("Port %(port)s already has cable %(cable)s", port=port, cable=label))
     db.execute(delete(CableEnd).where(CableEnd.cable_id == cable.id))
     if cable.status is not CableStatus.removed:
         db.add_all(
@@ -187,7 +194,7 @@ def _occupy(db: Session, cable: Cable) -> None:
     try:
         db.flush()
     except IntegrityError as exc:  # the other cable was recorded at the same moment
-        raise Conflict("One of these ports was cabled at the same moment; reload and try again") from exc
+        raise Conflict(_("One of these ports was cabled at the same moment; reload and try again")) from exc
 
 
 def create_cable(db: Session, data: CableIn, actor: str) -> Cable:

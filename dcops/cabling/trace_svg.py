@@ -6,8 +6,10 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from dcops.cabling.service import Hop
+from dcops.i18n import _
 
 W, BOX, GAP = 360, 54, 58
+QUOTE = {'"': "&quot;"}  # escape() for an attribute's value
 COLOURS = {
     "red": "#c62828",
     "blue": "#1565c0",
@@ -26,20 +28,22 @@ COLOURS = {
 
 def render(hops: list[Hop]) -> str:
     height = len(hops) * (BOX + GAP) - GAP + 20
+    title, passing = escape(_("Cable trace"), QUOTE), escape(_("pass-through"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="trace" viewBox="0 0 {W} {height}" width="{W}" '
-        f'height="{height}" role="img" aria-label="Cable trace">'
+        f'height="{height}" role="img" aria-label="{title}">'
     ]
     for i, hop in enumerate(hops):
         y = 10 + i * (BOX + GAP)
         hw, rack = hop.port.hardware, hop.port.hardware.rack
-        where = f"{rack.room.code} / {rack.name} U{hw.position}" if rack else "not in a rack"
+        where = f"{rack.room.code} / {rack.name} U{hw.position}" if rack else _("not in a rack")
+        port = _("port %(name)s", name=hop.port.name)
         parts.append(
             f'<g class="tr-hop"><a href="/hardware/{hw.id}"><rect x="40" y="{y}" width="{W - 80}" height="{BOX}" '
             f'rx="6" fill="#eef2f5" stroke="#455a64"/>'
             f'<text x="{W / 2}" y="{y + 20}" text-anchor="middle" class="tr-name">{escape(hw.name)}</text>'
             f'<text x="{W / 2}" y="{y + 36}" text-anchor="middle" class="tr-where">{escape(where)}</text>'
-            f'<text x="{W / 2}" y="{y + 49}" text-anchor="middle" class="tr-port">port {escape(hop.port.name)}</text>'
+            f'<text x="{W / 2}" y="{y + 49}" text-anchor="middle" class="tr-port">{escape(port)}</text>'
             f"</a></g>"
         )
         if i + 1 < len(hops):
@@ -57,7 +61,7 @@ def render(hops: list[Hop]) -> str:
                 parts.append(
                     f'<line x1="{W / 2}" y1="{y1}" x2="{W / 2}" y2="{y2}" stroke="#90a4ae" stroke-width="2" '
                     f'stroke-dasharray="4 4"/><text x="{W / 2 + 10}" y="{(y1 + y2) / 2 + 4}" class="tr-pass">'
-                    f"pass-through</text>"
+                    f"{passing}</text>"
                 )
     parts.append("</svg>")
     return "".join(parts)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from dcops import crud
 from dcops.auth.permissions import Perm
 from dcops.errors import ValidationFailed
+from dcops.i18n import _
 from dcops.moves import service
 from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus, Vacater
 from dcops.moves.schemas import ConsultIn, HandBackIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
@@ -176,7 +177,7 @@ def execute_item(request: Request, db: Db, item_id: FromPath[int], line_id: From
     order = _order(db, item_id)
     item = crud.get(db, RelocationItem, line_id)
     if item.relocation_id != order.id:
-        raise ValidationFailed({"item": f"Item {line_id} is not on order {order.id}"})
+        raise ValidationFailed({"item": _("Item %(item)s is not on order %(order)s", item=line_id, order=order.id)})
     service.execute_item(db, order, item, actor(request), today(request))
     return order_out(order)
 

@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcops.db import Base, StrEnumType, utcnow
+from dcops.i18n import N_, _
 from dcops.racks.units import Face
 from dcops.terms.relocation import customer_deadline, move_costs, supplier_window
 from dcops.terms.written import Channel
@@ -18,6 +19,10 @@ from dcops.terms.written import Channel
 if TYPE_CHECKING:
     from dcops.customers.models import Customer
     from dcops.racks.models import Hardware, Rack
+
+# The words of an order's action and a hand-back's cause (stored as text), shown through dcops.vocabulary.word.
+ACTIONS = (N_("move"), N_("switch off"), N_("unmount"), N_("remove"))
+CAUSES = (N_("move"), N_("removal"), N_("contract end"))
 
 
 class RelocationKind(StrEnum):
@@ -98,7 +103,10 @@ class Relocation(Base):
         """K5: the customer moves it within 14 days of the request."""
         return customer_deadline(self.requested_on) if self.requested_on else None
 
-    costs = f"{move_costs().message} (Art. 12.5, rule K7)."
+    @property
+    def costs(self) -> str:
+        """K7, in the reader's language."""
+        return _("%(costs)s (Art. 12.5, rule K7).", costs=move_costs().message)
 
     items: Mapped[list[RelocationItem]] = relationship(
         back_populates="relocation", order_by="RelocationItem.id", cascade="all, delete-orphan"

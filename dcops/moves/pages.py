@@ -19,6 +19,7 @@ from dcops import crud
 from dcops.auth.permissions import Perm, allows
 from dcops.customers.record_forms import customer_choices
 from dcops.errors import ValidationFailed
+from dcops.i18n import N_, _
 from dcops.moves import queries, service
 from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus
 from dcops.moves.schemas import ConsultIn, HandBackIn, ItemIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
@@ -39,40 +40,49 @@ def order_fields(db: Session) -> list[Field]:
     hardware = [(h.id, f"{h.name} ({h.asset_tag})") for h in db.scalars(select(Hardware).order_by(Hardware.name))]
     racks = [(r.id, r.name) for r in db.scalars(select(Rack).order_by(Rack.name))]
     return [
-        Field("customer_id", "Customer", "select", True, customer_choices(db)),
+        Field("customer_id", N_("Customer"), "select", True, customer_choices(db)),
         Field(
             "kind",
-            "Kind",
+            N_("Kind"),
             "select",
             True,
             [c for c in enum_choices(RelocationKind) if c[0] != RelocationKind.customer_request.value],
-            help="Colocation move (K3), dedicated reassignment (D3) or the supplier's own action (K8); a customer's "
-            "own request is recorded from the hardware's page",
+            help=N_(
+                "Colocation move (K3), dedicated reassignment (D3) or the supplier's own action (K8); a customer's "
+                "own request is recorded from the hardware's page"
+            ),
         ),
         Field(
             "action",
-            "Action",
+            N_("Action"),
             "select",
             True,
-            [("move", "move"), ("switch_off", "switch off"), ("unmount", "unmount (keep here)"), ("remove", "remove")],
-            help="Switching off, unmounting and removing are supplier actions (K8)",
+            [
+                ("move", _("move")),
+                ("switch_off", _("switch off")),
+                ("unmount", _("unmount (keep here)")),
+                ("remove", _("remove")),
+            ],
+            help=N_("Switching off, unmounting and removing are supplier actions (K8)"),
         ),
-        Field("reason", "Reason", "textarea", True),
-        Field("hardware_id", "Hardware", "select", True, hardware),
-        Field("target_rack_id", "Target rack", "select", choices=racks),
-        Field("target_position", "Target position (lowest unit)", "number", min=1),
-        Field("target_face", "Target face", "select", True, [("front", "front"), ("rear", "rear")]),
-        Field("replacement_id", "Replacement hardware (D3)", "select", choices=hardware),
-        Field("other_site_allowed", "The move may go to another datacenter", "checkbox"),
+        Field("reason", N_("Reason"), "textarea", True),
+        Field("hardware_id", N_("Hardware"), "select", True, hardware),
+        Field("target_rack_id", N_("Target rack"), "select", choices=racks),
+        Field("target_position", N_("Target position (lowest unit)"), "number", min=1),
+        Field("target_face", N_("Target face"), "select", True, [("front", _("front")), ("rear", _("rear"))]),
+        Field("replacement_id", N_("Replacement hardware (D3)"), "select", choices=hardware),
+        Field("other_site_allowed", N_("The move may go to another datacenter"), "checkbox"),
         Field(
             "customer_executes",
-            "The customer moves it itself (K5: within 14 days of our request)",
+            N_("The customer moves it itself (K5: within 14 days of our request)"),
             "checkbox",
-            help="Only where its contract makes the customer maintain its hardware; the supplier then moves it only "
-            "in an emergency (Art. 12.4)",
+            help=N_(
+                "Only where its contract makes the customer maintain its hardware; the supplier then moves it only "
+                "in an emergency (Art. 12.4)"
+            ),
         ),
-        Field("emergency", "Emergency (K6: no consultation or window)", "checkbox"),
-        Field("emergency_reason", "Emergency reason", "textarea", help="Required for an emergency (Art. 12.7)"),
+        Field("emergency", N_("Emergency (K6: no consultation or window)"), "checkbox"),
+        Field("emergency_reason", N_("Emergency reason"), "textarea", help=N_("Required for an emergency (Art. 12.7)")),
     ]
 
 
@@ -98,17 +108,18 @@ def _order_in(fields: list[Field], data: dict[str, Any]) -> RelocationIn:
     return msgspec.structs.replace(order, items=[item])
 
 
-def _calendar(orders: list[Relocation], first: date, last: date) -> dict[date, list[tuple[str, Relocation]]]:
-    """Per day: orders planned then, supplier windows ending then (K4) and customer deadlines (K5)."""
-    days: dict[date, list[tuple[str, Relocation]]] = {}
+def _calendar(orders: list[Relocation], first: date, last: date) -> dict[date, list[tuple[str, Relocation, bool]]]:
+    """Per day: orders planned then, supplier windows ending then (K4) and customer deadlines (K5), each with
+    whether it is a window's or a deadline's last day."""
+    days: dict[date, list[tuple[str, Relocation, bool]]] = {}
     for o in orders:
-        for day, what in (
-            (o.planned_on, "planned"),
-            (o.window_until, "K4 window ends"),
-            (o.customer_deadline, "K5 deadline"),
+        for day, what, deadline in (
+            (o.planned_on, _("planned"), False),
+            (o.window_until, _("K4 window ends"), True),
+            (o.customer_deadline, _("K5 deadline"), True),
         ):
             if day is not None and first <= day <= last:
-                days.setdefault(day, []).append((what, o))
+                days.setdefault(day, []).append((what, o, deadline))
     return days
 
 
@@ -186,7 +197,7 @@ class RelocationPages(Controller):
     def new(self, db: Db) -> Template:
         return render(
             "forms/generic.html",
-            title="Plan a relocation",
+            title=_("Plan a relocation"),
             fields=order_fields(db),
             values={"kind": "colocation_move", "action": "move", "target_face": "front"},
             errors={},
@@ -202,8 +213,8 @@ class RelocationPages(Controller):
             data,
             lambda: service.create_order(db, _order_in(fields, data), actor(request)),
             lambda o: f"/relocations/{o.id}",
-            "Relocation planned",
-            title="Plan a relocation",
+            _("Relocation planned"),
+            title=_("Plan a relocation"),
             fields=fields,
             cancel="/relocations",
         )
@@ -245,7 +256,7 @@ class RelocationPages(Controller):
             item_id,
             data,
             lambda o: service.consult(db, o, parse(ConsultIn, data, form=True), actor(request)),
-            "Consultation recorded",
+            _("Consultation recorded"),
         )
 
     @post("/{item_id:int}/request", opt=PLAN)
@@ -256,7 +267,7 @@ class RelocationPages(Controller):
             item_id,
             data,
             lambda o: service.request_move(db, o, parse(RequestIn, data, form=True), actor(request)),
-            "Request to the customer recorded",
+            _("Request to the customer recorded"),
         )
 
     @post("/{item_id:int}/plan", opt=PLAN)
@@ -267,7 +278,7 @@ class RelocationPages(Controller):
             item_id,
             data,
             lambda o: service.agree_plan(db, o, parse(PlanIn, data, form=True), actor(request)),
-            "Plan of approach recorded",
+            _("Plan of approach recorded"),
         )
 
     @post("/{item_id:int}/schedule", opt=PLAN)
@@ -278,12 +289,14 @@ class RelocationPages(Controller):
             item_id,
             data,
             lambda o: service.schedule(db, o, parse(ScheduleIn, data, form=True), actor(request)),
-            "Move scheduled",
+            _("Move scheduled"),
         )
 
     @post("/{item_id:int}/cancel", opt=PLAN)
     def cancel(self, request: Request, db: Db, item_id: FromPath[int]) -> Any:
-        return self._step(request, db, item_id, {}, lambda o: service.cancel(db, o, actor(request)), "Order cancelled")
+        return self._step(
+            request, db, item_id, {}, lambda o: service.cancel(db, o, actor(request)), _("Order cancelled")
+        )
 
     @post("/{item_id:int}/breach", opt=PLAN)
     def breach(self, request: Request, db: Db, item_id: FromPath[int]) -> Any:
@@ -293,7 +306,7 @@ class RelocationPages(Controller):
             item_id,
             {},
             lambda o: service.record_k5_breach(db, o, actor(request), today(request)),
-            "Breach of Art. 12.4 recorded (K5)",
+            _("Breach of Art. 12.4 recorded (K5)"),
         )
 
     @post("/{item_id:int}/execute", opt=CARRY)
@@ -306,10 +319,10 @@ class RelocationPages(Controller):
                 return
             item = crud.get(db, RelocationItem, line)
             if item.relocation_id != order.id:
-                raise ValidationFailed({"item_id": "Not an item of this order"})
+                raise ValidationFailed({"item_id": _("Not an item of this order")})
             service.execute_item(db, order, item, actor(request), today(request))
 
-        return self._step(request, db, item_id, data, run, "Moved")
+        return self._step(request, db, item_id, data, run, _("Moved"))
 
 
 class HandBackPages(Controller):
@@ -336,7 +349,7 @@ class HandBackPages(Controller):
                 db, hb, parse(HandBackIn, data, form=True), actor(request), today(request)
             ),
             lambda h: f"/hand-backs/{h.id}",
-            "Inspection recorded (A6)",
+            _("Inspection recorded (A6)"),
             hb=hb,
             fields=_hb_fields(),
         )
@@ -344,15 +357,15 @@ class HandBackPages(Controller):
     @post("/{item_id:int}/breach", opt=PLAN)
     def breach(self, request: Request, db: Db, item_id: FromPath[int]) -> Redirect:
         made = service.hand_back_breach(db, crud.get(db, HandBack, item_id), actor(request))
-        flash(request, "Breach of Art. 13.6 recorded", category="success")
+        flash(request, _("Breach of Art. 13.6 recorded"), category="success")
         return Redirect(f"/breaches/{made.id}")
 
 
 def _hb_fields() -> list[Field]:
     return [
-        Field("as_received", "Handed back as it was received", "checkbox"),
-        Field("findings", "Findings", "textarea", help="Required when it was not handed back as received"),
-        Field("inspected_on", "Inspected on", "date"),
+        Field("as_received", N_("Handed back as it was received"), "checkbox"),
+        Field("findings", N_("Findings"), "textarea", help=N_("Required when it was not handed back as received")),
+        Field("inspected_on", N_("Inspected on"), "date"),
     ]
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from dcops.i18n import _
 from dcops.moves.models import RelocationKind
 from dcops.racks.schemas import Id, Position
 from dcops.racks.units import Face
@@ -60,7 +61,7 @@ class MessageIn(msgspec.Struct, kw_only=True):
         if not any(v is not None for v in given.values()):
             return {}
         return {
-            k: "Record the whole message: who sent it, when, how and its reference"
+            k: _("Record the whole message: who sent it, when, how and its reference")
             for k, v in given.items()
             if v is None
         }

@@ -17,6 +17,7 @@ from dcops.customers.models import Breach, Customer
 from dcops.customers.schemas import BreachIn
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
+from dcops.i18n import _, day
 from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus, Vacater
 from dcops.moves.queries import OPEN
 from dcops.moves.schemas import (
@@ -51,6 +52,7 @@ from dcops.terms.relocation import (
     hand_back_breach as hand_back_is_breach,
 )
 from dcops.validation import as_dict
+from dcops.vocabulary import word
 
 PLANNING = OPEN  # an order can be (re)planned until it is done or cancelled
 # Orders the customer's own side carries out or asks for: the space is the customer's to hand back (A6).
@@ -97,15 +99,28 @@ def check_item(db: Session, order: Relocation, item: RelocationItem) -> Verdict:
     if item.replacement_id is not None:
         new = db.get(Hardware, item.replacement_id)
         if new is None:
-            raise ValidationFailed({"replacement_id": f"No hardware with id {item.replacement_id}"})
+            raise ValidationFailed({"replacement_id": _("No hardware with id %(id)s", id=item.replacement_id)})
         reasons = []
         if new.contract_id is not None:
-            reasons.append(f"{new.name} is already assigned under contract {new.contract.number}")
+            reasons.append(
+                _(
+                    "%(hardware)s is already assigned under contract %(contract)s",
+                    hardware=new.name,
+                    contract=new.contract.number,
+                )
+            )
         orig, repl = _original(hw, hw.rack), _original(new, new.rack)
         if new.rack is None:
-            reasons.append(f"{new.name} is not mounted")
+            reasons.append(_("%(hardware)s is not mounted", hardware=new.name))
         elif orig.site != repl.site and not order.other_site_allowed:
-            reasons.append(f"{new.name} is in {repl.site}, not {orig.site}: the order does not name another datacenter")
+            reasons.append(
+                _(
+                    "%(hardware)s is in %(site)s, not %(original)s: the order does not name another datacenter",
+                    hardware=new.name,
+                    site=repl.site,
+                    original=orig.site,
+                )
+            )
         spec = _specification(hw)
         return Verdict.combine(
             Verdict.deny(*(Reason("D3", "11.4", r) for r in reasons)) if reasons else Verdict.allow(),
@@ -116,7 +131,7 @@ def check_item(db: Session, order: Relocation, item: RelocationItem) -> Verdict:
         return Verdict.allow()
     rack = db.get(Rack, item.target_rack_id)
     if rack is None:
-        raise ValidationFailed({"items": f"No rack with id {item.target_rack_id}"})
+        raise ValidationFailed({"items": _("No rack with id %(id)s", id=item.target_rack_id)})
     target = _target(db, hw, rack, item.target_position or 1, item.target_face or Face.front)
     return equivalent(_original(hw, item.from_rack), target, order.other_site_allowed)
 
@@ -147,23 +162,29 @@ def _items(db: Session, data: RelocationIn) -> list[RelocationItem]:
     for n, it in enumerate(data.items, 1):
         hw = db.get(Hardware, it.hardware_id)
         if hw is None:
-            errors.append(f"item {n}: no hardware with id {it.hardware_id}")
+            errors.append(_("item %(n)s: no hardware with id %(id)s", n=n, id=it.hardware_id))
             continue
         if hw.contract is None or hw.contract.customer_id != data.customer_id:
-            errors.append(f"item {n}: {hw.name} is not under a contract of this customer")
+            errors.append(_("item %(n)s: %(hardware)s is not under a contract of this customer", n=n, hardware=hw.name))
             continue
         if data.kind is RelocationKind.colocation_move and hw.contract.service is not Service.colocation:
-            errors.append(f"item {n}: {hw.name} is dedicated hardware: plan a dedicated reassignment (D3)")
+            errors.append(
+                _(
+                    "item %(n)s: %(hardware)s is dedicated hardware: plan a dedicated reassignment (D3)",
+                    n=n,
+                    hardware=hw.name,
+                )
+            )
         if data.kind is RelocationKind.dedicated_reassignment and (
             hw.contract.service is not Service.dedicated or it.replacement_id is None
         ):
-            errors.append(f"item {n}: a dedicated reassignment names dedicated hardware and its replacement")
+            errors.append(_("item %(n)s: a dedicated reassignment names dedicated hardware and its replacement", n=n))
         if (
             data.kind is not RelocationKind.dedicated_reassignment
             and data.action == "move"
             and (it.target_rack_id is None or it.target_position is None)
         ):
-            errors.append(f"item {n}: a move needs a target rack and position")
+            errors.append(_("item %(n)s: a move needs a target rack and position", n=n))
         items.append(
             RelocationItem(
                 hardware=hw,
@@ -190,7 +211,7 @@ def _who_moves(data: RelocationIn, hardware: list[Hardware]) -> None:
     """K5: the customer moves what it maintains itself, and nothing else; the supplier moves such hardware only
     in an emergency, also when it judges a move necessary (K8). Switching off or removing is no move."""
     if data.customer_executes and data.kind is not RelocationKind.colocation_move:
-        raise ValidationFailed({"customer_executes": "Only a colocation move is carried out by the customer (K5)"})
+        raise ValidationFailed({"customer_executes": _("Only a colocation move is carried out by the customer (K5)")})
     if data.kind is RelocationKind.dedicated_reassignment or data.action != "move":
         return
     if data.customer_executes:
@@ -203,15 +224,15 @@ def _who_moves(data: RelocationIn, hardware: list[Hardware]) -> None:
 
 def create_order(db: Session, data: RelocationIn, actor: str) -> Relocation:
     if data.emergency and not data.emergency_reason:
-        raise ValidationFailed({"emergency_reason": "An emergency move records why (Art. 12.7, rule K6)"})
+        raise ValidationFailed({"emergency_reason": _("An emergency move records why (Art. 12.7, rule K6)")})
     if data.kind is RelocationKind.customer_request:
-        raise ValidationFailed({"kind": "A customer's request is recorded with its message on the hardware page"})
+        raise ValidationFailed({"kind": _("A customer's request is recorded with its message on the hardware page")})
     if data.action != "move" and any(i.target_rack_id for i in data.items):
-        raise ValidationFailed({"items": "Switching off, unmounting or removing has no target"})
+        raise ValidationFailed({"items": _("Switching off, unmounting or removing has no target")})
     if data.action != "move" and data.kind is not RelocationKind.supplier_action:
-        raise ValidationFailed({"action": "Only a supplier action switches off, unmounts or removes (K8)"})
+        raise ValidationFailed({"action": _("Only a supplier action switches off, unmounts or removes (K8)")})
     if db.get(Customer, data.customer_id) is None:
-        raise ValidationFailed({"customer_id": f"No customer with id {data.customer_id}"})
+        raise ValidationFailed({"customer_id": _("No customer with id %(id)s", id=data.customer_id)})
     with atomic(db):
         values = {k: v for k, v in as_dict(data).items() if k != "items"}
         order = crud.create(db, Relocation, {**values, "created_by": actor}, actor=actor)
@@ -238,7 +259,7 @@ def _item_state(i: RelocationItem) -> dict[str, Any]:
 
 def _require(order: Relocation, *statuses: RelocationStatus) -> None:
     if order.status not in statuses:
-        raise Conflict(f"This order is {order.status.value.replace('_', ' ')}")
+        raise Conflict(_("This order is %(status)s", status=word(order.status)))
 
 
 def consult(db: Session, order: Relocation, data: ConsultIn, actor: str) -> Relocation:
@@ -261,7 +282,7 @@ def request_move(db: Session, order: Relocation, data: RequestIn, actor: str) ->
     """K5: the supplier asks the customer (who maintains its own hardware) to move within 14 days."""
     _require(order, *OPEN[:3])
     if not order.customer_executes:
-        raise Conflict("The supplier carries this move out; a request to the customer is for K5 orders")
+        raise Conflict(_("The supplier carries this move out; a request to the customer is for K5 orders"))
     return crud.update(db, order, {"requested_on": data.requested_on}, actor=actor)
 
 
@@ -269,7 +290,7 @@ def agree_plan(db: Session, order: Relocation, data: PlanIn, actor: str) -> Relo
     """D3: the plan of approach agreed with the customer."""
     _require(order, *OPEN[:3])
     if order.kind is not RelocationKind.dedicated_reassignment:
-        raise Conflict("A plan of approach belongs to a dedicated reassignment (D3)")
+        raise Conflict(_("A plan of approach belongs to a dedicated reassignment (D3)"))
     return crud.update(
         db,
         order,
@@ -304,7 +325,7 @@ def schedule(db: Session, order: Relocation, data: ScheduleIn, actor: str) -> Re
 def cancel(db: Session, order: Relocation, actor: str) -> Relocation:
     _require(order, *OPEN)
     if any(i.done_at for i in order.items):
-        raise Conflict("Items of this order were carried out already; finish it instead")
+        raise Conflict(_("Items of this order were carried out already; finish it instead"))
     return crud.update(db, order, {"status": RelocationStatus.cancelled}, actor=actor)
 
 
@@ -320,11 +341,11 @@ def may_execute(order: Relocation, today: date) -> Verdict:
         return Verdict.allow()
     if order.customer_executes and not order.emergency:
         if order.requested_on is None:
-            return Verdict.deny(Reason("K5", "12.4", "Ask the customer to move first: its 14 days start then"))
-        return Verdict.allow(Reason("K5", "12.4", "the customer moves its own hardware"))
+            return Verdict.deny(Reason("K5", "12.4", _("Ask the customer to move first: its 14 days start then")))
+        return Verdict.allow(Reason("K5", "12.4", _("the customer moves its own hardware")))
     if order.consulted_on is None and not order.emergency:
         return Verdict.deny(
-            Reason("K4", "12.4", "Consult the customer and schedule the move first (or record an emergency, K6)")
+            Reason("K4", "12.4", _("Consult the customer and schedule the move first (or record an emergency, K6)"))
         )
     if order.status not in (RelocationStatus.scheduled, RelocationStatus.in_progress) and not order.emergency:
         return may_carry_out_on(None, today, False)
@@ -333,7 +354,7 @@ def may_execute(order: Relocation, today: date) -> Verdict:
 
 def _may_execute(order: Relocation, today: date) -> None:
     if order.status in (RelocationStatus.done, RelocationStatus.cancelled):
-        raise Conflict(f"This order is {order.status.value}")
+        raise Conflict(_("This order is %(status)s", status=word(order.status)))
     verdict = may_execute(order, today)
     if not verdict.allowed:
         raise Denied(verdict)
@@ -344,7 +365,7 @@ def execute_item(db: Session, order: Relocation, item: RelocationItem, actor: st
     the vacated space gets a hand-back."""
     _may_execute(order, today)
     if item.done_at is not None:
-        raise Conflict(f"{item.hardware.name} was already moved")
+        raise Conflict(_("%(hardware)s was already moved", hardware=item.hardware.name))
     with atomic(db):
         verdict = check_item(db, order, item)
         if not verdict.allowed:
@@ -415,21 +436,21 @@ def move_now(db: Session, hw: Hardware, data: DirectIn, actor: str, today: date)
     action (with its reason) or at the customer's recorded request (its written message, R2), in one step."""
     errors = data.missing()
     if data.basis is None:
-        errors["basis"] = "Say on what basis: the customer's recorded request or a supplier action (rule K8)"
+        errors["basis"] = _("Say on what basis: the customer's recorded request or a supplier action (rule K8)")
     if data.basis == "customer_request" and not data.given:
         errors.update(
-            (k, "The customer's request is recorded with who sent it, when, how and its reference")
+            (k, _("The customer's request is recorded with who sent it, when, how and its reference"))
             for k in MESSAGE_FIELDS
             if getattr(data, k) is None
         )
     if data.basis == "supplier_action" and not data.reason:
-        errors["reason"] = "A supplier action records why the supplier judges it necessary (Art. 12.7, rule K8)"
+        errors["reason"] = _("A supplier action records why the supplier judges it necessary (Art. 12.7, rule K8)")
     if data.action == "move" and (data.rack_id is None or data.position is None):
-        errors["rack_id"] = "A move needs a target rack and position"
+        errors["rack_id"] = _("A move needs a target rack and position")
     if errors:
         raise ValidationFailed(errors)
     if hw.contract is None:
-        raise ValidationFailed({"": f"{hw.name} is under no contract: move it directly"})
+        raise ValidationFailed({"": _("%(hardware)s is under no contract: move it directly", hardware=hw.name)})
     if data.basis == "supplier_action" and data.action == "move":
         verdict = may_supplier_move(_maintained([hw]), data.emergency)  # K5: the customer moves what it maintains
         if not verdict.allowed:
@@ -486,9 +507,9 @@ def record_k5_breach(db: Session, order: Relocation, actor: str, today: date) ->
     """K5: the customer did not move within 14 days of the request: a breach of Art. 12.4 from the day after
     its deadline, under the contract of the hardware concerned, in one step."""
     if not customer_overdue(order.requested_on, order.status is RelocationStatus.done, today):
-        raise Conflict("The customer's 14 days have not passed (or the move is done)")
+        raise Conflict(_("The customer's 14 days have not passed (or the move is done)"))
     if order.breach_id is not None:
-        raise Conflict("A breach was recorded for this order already")
+        raise Conflict(_("A breach was recorded for this order already"))
     assert order.requested_on is not None
     body = BreachIn(
         customer_id=order.customer_id,
@@ -506,9 +527,9 @@ def record_k5_breach(db: Session, order: Relocation, actor: str, today: date) ->
 
 def inspect_hand_back(db: Session, hb: HandBack, data: HandBackIn, actor: str, today: date) -> HandBack:
     if hb.inspected_on is not None:
-        raise Conflict(f"This space was inspected on {hb.inspected_on}")
+        raise Conflict(_("This space was inspected on %(day)s", day=day(hb.inspected_on)))
     if not data.as_received and not (data.findings or "").strip():
-        raise ValidationFailed({"findings": "Say what differs from how the space was received"})
+        raise ValidationFailed({"findings": _("Say what differs from how the space was received")})
     return crud.update(
         db,
         hb,
@@ -525,12 +546,12 @@ def inspect_hand_back(db: Session, hb: HandBack, data: HandBackIn, actor: str, t
 def hand_back_breach(db: Session, hb: HandBack, actor: str) -> Breach:
     """A6: a space the customer vacated and did not hand back as received is a breach of Art. 13.6."""
     if hb.customer_id is None:
-        raise Conflict("Only a failed hand-back of a customer's space is recorded as a breach")
+        raise Conflict(_("Only a failed hand-back of a customer's space is recorded as a breach"))
     verdict = hand_back_is_breach(hb.customer_vacated, hb.as_received)
     if not verdict.allowed:
         raise Denied(verdict)
     if hb.breach_id is not None:
-        raise Conflict("A breach was recorded for this hand-back already")
+        raise Conflict(_("A breach was recorded for this hand-back already"))
     body = BreachIn(
         customer_id=hb.customer_id,
         contract_id=breaches.contract_for(db, hb.customer_id, [hb.contract_id]),

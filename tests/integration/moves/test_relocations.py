@@ -333,7 +333,7 @@ def test_pages_plan_show_windows_and_calendar(plan, login, db):
         {"consulted_on": TODAY.isoformat(), "consulted_with": "Eva", "outcome": "Fine by them"},
     )
     page = desk.get(f"/relocations/{order_id}").text
-    assert f"until <strong>{(TODAY + 14 * D).isoformat()}</strong>" in page and "K7" in page
+    assert f"until <strong>{(TODAY + 14 * D):%d/%m/%Y}</strong>" in page and "K7" in page
     month = desk.get(f"/relocations?view=month&on={TODAY.isoformat()}").text
     assert f'data-day="{(TODAY + 14 * D).isoformat()}"' in month or (TODAY + 14 * D).month != TODAY.month
     week = desk.get(f"/relocations?view=week&on={TODAY.isoformat()}").text
