@@ -74,7 +74,7 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 # Shown as they are in both languages: names, units and formats, not words of either language.
 NOT_WORDS = {
     "dcops", "QR", "ID", "CSV", "PDF", "PNG", "JSON", "YAML", "API", "NetBox", "kW", "kg", "mm", "Ed25519",
-    "IBAN", "KvK", "BTW", "CBOR", "SVG", "DCOPS", "OK", "Nederlands", "English", "NL", "EN", "HH",
+    "IBAN", "KvK", "BTW", "CBOR", "SVG", "DCOPS", "OK", "Nederlands", "English", "NL", "EN", "HH", "Mbit", "Art", "CBL",
 }  # fmt: skip
 _SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "label", "data-confirm"}
 
