@@ -43,9 +43,12 @@ def ref(value: Any) -> Ref | None:
 
 def text(row: Row, key: str, limit: int, required: bool = False) -> str | None:
     value = row.data.get(key)
-    if isinstance(value, dict):  # a choice of the API: {"value": ..., "label": ...}
-        value = value.get("value")
-    text = "" if value is None else str(value).strip()
+    if type(value) is str:  # a CSV's cell: the common case first
+        text = value.strip()
+    else:
+        if isinstance(value, dict):  # a choice of the API: {"value": ..., "label": ...}
+            value = value.get("value")
+        text = "" if value is None else str(value).strip()
     if not text:
         if required:
             raise RowProblem(key, _("is required"))
