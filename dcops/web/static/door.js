@@ -83,9 +83,17 @@
   function focusScan() {
     if (!code.disabled && !dialog.open) code.focus({ preventScroll: true });
   }
+  const typing = (el) => el && el.closest("textarea, input:not([type=hidden]), select, dialog");
+  // A tap on a button does not take the focus from the scan field at all (a scanner typing meanwhile loses nothing);
+  // any other tap gives it back.
+  document.addEventListener("mousedown", (event) => {
+    const el = event.target instanceof Element ? event.target : null;
+    if (!dialog.open && el && el.closest("button") && !typing(el)) event.preventDefault();
+  });
   document.addEventListener("click", (event) => {
     const el = event.target instanceof Element ? event.target : null;
-    if (dialog.open || (el && el.closest("textarea, input:not([type=hidden]), select, dialog"))) return;
+    if (dialog.open || typing(el)) return;
+    focusScan();
     setTimeout(focusScan, 0);
   });
   setInterval(() => {
@@ -236,18 +244,25 @@
     return field ? field.value : "";
   }
   const tagList = () => tags.value.split(/[\s,;]+/).filter(Boolean).map((x) => x.slice(0, 50));
+  // Scans are checked one at a time, in the order they came; each takes the door, direction and tags of its moment.
+  const waiting = [];
   let busy = false;
-
-  async function submitScan() {
+  let answers = 0;
+  function submitScan() {
     if (!room.value) { notice(t("choose_door")); sound("deny"); return; }
     const text = code.value;
-    if (!text.trim() || busy) return;
-    busy = true;
-    const scan = {
+    if (!text.trim()) return;
+    code.value = "";
+    waiting.push({
       code: text, roomId: Number(room.value), direction: direction.value, assetTags: tagList(), tagsText: tags.value,
       at: new Date(),
-    };
-    code.value = "";
+    });
+    if (!busy) next();
+  }
+  async function next() {
+    const scan = waiting.shift();
+    if (!scan) return;
+    busy = true;
     result.replaceChildren(el("p", "door-idle", t("checking")));
     try {
       let answered = false;
@@ -262,9 +277,10 @@
     } finally {
       busy = false;
       if (scan.direction === "out") setMode("in");
-      code.value = "";
+      result.dataset.answers = String(++answers);
       later();
       focusScan();
+      next();
     }
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); submitScan(); });
@@ -463,7 +479,9 @@
     dialog.showModal();
   });
   $("leave-stay").addEventListener("click", () => dialog.close());
-  dialog.addEventListener("close", () => setTimeout(focusScan, 0));
+  // Chromium keeps the keyboard on the dialog's last control after it closes, whatever has the focus: the scan field
+  // takes the focus anew.
+  dialog.addEventListener("close", () => setTimeout(() => { code.blur(); focusScan(); }, 0));
   // Signing out leaves no visitors' names on the device: the feed goes; the queued checks stay until sent.
   $("leave-signout").addEventListener("submit", (event) => {
     event.preventDefault();
