@@ -125,6 +125,7 @@ def test_the_door_is_a_kiosk(kiosk, live_data, request):
     expect(page.locator("#door-choice")).to_be_visible()
     assert page.locator("#door-choice h1").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 32
     expect(code).to_be_disabled()
+    assert page.evaluate(SMALL_TARGETS) == []
     _scan(page, _code(live_data, "Restore the cage partition"))
     expect(result.locator(".door-result")).to_have_attribute("data-decision", "none")
     if english:
@@ -144,6 +145,7 @@ def test_the_door_is_a_kiosk(kiosk, live_data, request):
     expect(toggle).to_have_attribute("data-mode", "out")
     expect(code).to_be_focused()
     expect(page.locator("#carry")).to_be_visible()
+    assert page.evaluate(SMALL_TARGETS) == []
     assert toggle.evaluate("e => getComputedStyle(e).backgroundColor") != blue
     assert toggle.bounding_box()["height"] >= 44
     if english:
@@ -207,6 +209,7 @@ def test_the_door_is_a_kiosk(kiosk, live_data, request):
     # Leaving asks first, in a dialog; staying gives the focus back.
     page.locator("#leave").click()
     expect(page.locator("#leave-dialog")).to_be_visible()
+    assert page.evaluate(SMALL_TARGETS) == []
     page.locator("#leave-stay").click()
     expect(page.locator("#leave-dialog")).to_be_hidden()
     expect(code).to_be_focused()

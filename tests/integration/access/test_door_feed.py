@@ -259,3 +259,17 @@ def test_offline_checks_are_posted_signed_in_and_with_the_csrf_token(world, guar
     assert _post(anon, body).status_code in (302, 303, 401)
     assert _post(api(Role.security), body).status_code in (302, 303, 401, 403)
     assert _post(guard, body).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"room_id": "999999", "code": "DC1:x"},
+        {"room_id": str(2**40), "code": "DC1:x"},
+        {"room_id": "abc", "code": "x", "direction": "sideways"},
+        {"room_id": "", "code": "DC1:" + "A" * 5000, "asset_tags": "x " * 500},
+    ],
+)
+def test_the_door_screen_answers_odd_input_with_a_clear_message(guard, form):
+    r = guard.form("/door/check", form, headers={"hx-request": "true"})
+    assert r.status_code == 200 and 'data-decision="none"' in r.text and "NOT CHECKED" in r.text
