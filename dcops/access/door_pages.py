@@ -39,16 +39,10 @@ def room_choices(db: Session) -> list[tuple[int, str]]:
     return [(r.id, f"{r.code} — {r.name}") for r in db.scalars(select(Room).order_by(Room.code))]
 
 
-def _screen(template: str, db: Session, request: Request, result: dict[str, Any] | None, status: int = 200) -> Any:
-    user = request.scope["user"]
-    return render(
-        template,
-        status,
-        rooms=db.scalars(select(Room).order_by(Room.code)).all(),
-        result=result,
-        texts=door_feed.texts(),
-        officer=user.username,
-    )
+def _screen(template: str, db: Session, result: dict[str, Any] | None) -> Template:
+    """The door screen (or its answer alone, for the screen's own request) with the words it shows offline."""
+    rooms = db.scalars(select(Room).order_by(Room.code)).all()
+    return render(template, rooms=rooms, result=result, texts=door_feed.texts())
 
 
 class DoorPages(Controller):
@@ -56,7 +50,7 @@ class DoorPages(Controller):
 
     @get("/", name="door", opt=DOOR)
     def screen(self, request: Request, db: Db) -> Template:
-        return _screen("access/door.html", db, request, None)
+        return _screen("access/door.html", db, None)
 
     @post("/check", name="door_check", opt=DOOR)
     def check(self, request: Request, db: Db, data: Form) -> Template:
@@ -81,7 +75,7 @@ class DoorPages(Controller):
             except ValidationFailed as exc:
                 result = {"error": "; ".join(exc.errors.values())}
         template = "access/_door_result.html" if request.headers.get("hx-request") else "access/door.html"
-        return _screen(template, db, request, result)
+        return _screen(template, db, result)
 
     @get("/feed", name="door_feed", opt=DOOR)
     def feed(self, request: Request, db: Db) -> Response[Any]:

@@ -333,3 +333,23 @@ def test_the_door_keeps_working_offline(offline_door, live_data, live_keys):
     page.goto("/door/log")
     expect(page.locator("table .badge.offline").first).to_be_visible()
     assert page.locator("table .badge.offline").count() >= 6
+
+
+FEED_KEPT = """() => new Promise((resolve) => {
+  const open = indexedDB.open("dcops-door");
+  open.onsuccess = () => {
+    const get = open.result.transaction("kv").objectStore("kv").get("feed");
+    get.onsuccess = () => resolve(get.result !== undefined);
+  };
+})"""
+
+
+def test_signing_out_at_the_door_leaves_no_visitors_names_on_the_device(offline_door):
+    _, page = offline_door
+    page.get_by_role("button", name=ZAAL_A).click()
+    expect(page.locator("html")).to_have_attribute("data-door-offline", "ready", timeout=15_000)
+    assert page.evaluate(FEED_KEPT) and page.evaluate("caches.has('dcops-door-v1')")
+    page.locator("#leave").click()
+    page.locator("#leave-signout button").click()
+    page.wait_for_url("**/login")
+    assert not page.evaluate(FEED_KEPT) and not page.evaluate("caches.has('dcops-door-v1')")

@@ -313,8 +313,13 @@
       sound("deny");
       return true;
     }
-    const html = await response.text();
     setOnline(true);
+    if (!response.ok) { // refused before it was checked (what was scanned cannot be read as text): not a check
+      notice(t("server_error", { problem: response.status }));
+      sound("deny");
+      return true;
+    }
+    const html = await response.text();
     result.innerHTML = html; // the server's own answer page fragment (its templates escape what they show)
     const answer = result.querySelector(".door-result");
     if (!answer) { notice(t("server_error", { problem: response.status })); sound("deny"); return true; }
@@ -482,11 +487,14 @@
   // Chromium keeps the keyboard on the dialog's last control after it closes, whatever has the focus: the scan field
   // takes the focus anew.
   dialog.addEventListener("close", () => setTimeout(() => { code.blur(); focusScan(); }, 0));
-  // Signing out leaves no visitors' names on the device: the feed goes; the queued checks stay until sent.
+  // Signing out leaves no visitors' names on the device: the feed and the kept page go; the queued checks stay until
+  // they are sent.
   $("leave-signout").addEventListener("submit", (event) => {
     event.preventDefault();
     const signout = event.target;
-    Promise.all([off.store.remove("feed"), off.store.remove("refused")]).catch(() => {}).finally(() => signout.submit());
+    const kept = "caches" in window ? caches.delete("dcops-door-v1") : Promise.resolve();
+    Promise.all([off.store.remove("feed"), off.store.remove("refused"), kept]).catch(() => {})
+      .finally(() => signout.submit());
   });
 
   // --- the camera -----------------------------------------------------------------------------------------------
