@@ -149,7 +149,8 @@ def login(app, db) -> Iterator[Callable[[Role], Client]]:  # type: ignore[no-unt
         user = factories.UserFactory(role=role)
         client = Client(app)
         r = client.form("/login", {"username": user.username, "password": factories.PASSWORD})
-        assert r.status_code == 200 and r.url.path == "/", r.text
+        # Security lands on the door screen (a kiosk), everyone else on the dashboard.
+        assert r.status_code == 200 and r.url.path == ("/door" if role is Role.security else "/"), r.text
         client.user = user  # type: ignore[attr-defined]
         return client
 

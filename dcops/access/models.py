@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcops.db import Base, StrEnumType, utcnow
@@ -173,6 +173,7 @@ class DoorCheck(Base):
     __tablename__ = "door_check"
     __table_args__ = (
         Index("ix_door_check_person_passed", "person_id", "passed", "id"),  # anti-passback, who is inside
+        Index("ux_door_check_client_id", "client_id", unique=True),  # an offline scan sent twice is one check
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,6 +194,13 @@ class DoorCheck(Base):
     scanned_length: Mapped[int] = mapped_column()
     officer: Mapped[str] = mapped_column(String(100))
     breach_id: Mapped[int | None] = mapped_column(ForeignKey("breach.id", ondelete="SET NULL"), index=True)
+    # Decided by the door screen itself while the server could not be reached (dcops.access.door_feed): `at` is
+    # when it was scanned (the screen's clock), the decision and reasons are what the officer was shown, decided
+    # on the door feed of `feed_at`; the server recorded it at `received_at`, under the screen's id for the scan.
+    offline: Mapped[bool] = mapped_column(default=False, server_default=false())
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    feed_at: Mapped[datetime | None] = mapped_column()
+    received_at: Mapped[datetime | None] = mapped_column()
 
     room: Mapped[Room] = relationship()
     visit_pass: Mapped[VisitPass | None] = relationship()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -13,29 +12,26 @@ from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from dcops import clock, crud, i18n
+from dcops import clock, crud
 from dcops.access import door, inspections, people, visits
-from dcops.access.api import answer, qr_response
+from dcops.access.api import qr_response
+from dcops.access.door_pages import DOOR_HANDLERS
 from dcops.access.models import (
     OPEN_VISIT,
-    Decision,
-    Direction,
-    DoorCheck,
     IdDocument,
     Person,
     Visit,
     VisitPass,
     VisitStatus,
 )
-from dcops.access.schemas import ApproveIn, DoorCheckIn, InspectionIn, PersonIn, VisitIn
+from dcops.access.schemas import ApproveIn, InspectionIn, PersonIn, VisitIn
+from dcops.access.shown import room_choices, window_text
 from dcops.auth.models import Role, User
 from dcops.auth.permissions import Perm, allows
-from dcops.customers.models import Breach
 from dcops.customers.record_forms import customer_choices, customer_default
 from dcops.db import utcnow
 from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import N_, _
-from dcops.racks.models import Room
 from dcops.terms.access import Purpose
 from dcops.validation import parse
 from dcops.web.form_pages import FORM, FormPages, form_router
@@ -46,19 +42,6 @@ from dcops.web.routes import Db, Form, get, post
 READ = {"perm": Perm.access_read}
 WRITE = {"perm": Perm.visits_write}
 APPROVE = {"perm": Perm.visits_approve}
-DOOR = {"perm": Perm.door_check}
-
-
-def window_text(starts: datetime, ends: datetime, timezone: str) -> str:
-    """A visit's window as the reader writes it: "30-11-2026 09:00 – 17:00", with the end's day if it is another.
-    (clock.window_text is the API's, in ISO.)"""
-    a, b = clock.local(starts, timezone), clock.local(ends, timezone)
-    end = i18n.clock_time(b) if a.date() == b.date() else i18n.moment(b)
-    return f"{i18n.moment(a)} – {end}"
-
-
-def room_choices(db: Session) -> list[tuple[int, str]]:
-    return [(r.id, f"{r.code} — {r.name}") for r in db.scalars(select(Room).order_by(Room.code))]
 
 
 # --- people -----------------------------------------------------------------------------------------
@@ -407,80 +390,6 @@ class PassPages(Controller):
         return Redirect(f"/visits/{vp.visit_id}")
 
 
-# --- the door ---------------------------------------------------------------------------------------
-
-TAGS = re.compile(r"[\s,;]+")
-
-
-class DoorPages(Controller):
-    path = "/door"
-
-    @get("/", name="door", opt=DOOR)
-    def screen(self, db: Db) -> Template:
-        return render("access/door.html", rooms=db.scalars(select(Room).order_by(Room.code)).all(), result=None)
-
-    @post("/check", name="door_check", opt=DOOR)
-    def check(self, request: Request, db: Db, data: Form) -> Template:
-        tags = [t for t in TAGS.split(data.get("asset_tags") or "") if t]
-        direction = Direction.check_out if data.get("direction") == "out" else Direction.check_in
-        room_id = query_int(data.get("room_id"))
-        rooms = db.scalars(select(Room).order_by(Room.code)).all()
-        if room_id is None:
-            result: dict[str, Any] = {"error": _("Choose the door (room) this screen is at")}
-        else:
-            body = DoorCheckIn(
-                code=str(data.get("code") or ""),
-                room_id=room_id,
-                direction=direction,
-                asset_tags=[t[:50] for t in tags],
-            )
-            try:
-                outcome = door.check(db, body, actor(request), keyring(request), timezone(request))
-                h = outcome.holder
-                result = {
-                    "answer": answer(outcome, timezone(request)),
-                    "window": window_text(h.starts_at, h.ends_at, timezone(request)) if h else None,
-                }
-            except ValidationFailed as exc:
-                result = {"error": "; ".join(exc.errors.values())}
-        template = "access/_door_result.html" if request.headers.get("hx-request") else "access/door.html"
-        return render(template, rooms=rooms, result=result)
-
-    @get("/log", name="door_log", opt=READ)
-    def log(
-        self,
-        db: Db,
-        decision: FromQuery[str] = "",
-        room_id: FromQuery[str] = "",
-        limit: FromQuery[int] = 50,
-        offset: FromQuery[int] = 0,
-    ) -> Template:
-        chosen = Decision(decision) if decision in ("allow", "deny") else None
-        stmt = door.check_query(query_int(room_id), chosen)
-        page = crud.paginate(db, stmt, limit, offset)
-        return render("access/door_log.html", page=page, decision=decision, room_id=room_id, rooms=room_choices(db))
-
-    @get("/checks/{item_id:int}", name="door_check_detail", opt=READ)
-    def detail(self, db: Db, item_id: FromPath[int]) -> Template:
-        dc = crud.get(db, DoorCheck, item_id)
-        open_breaches = []
-        if dc.customer_id:
-            open_breaches = db.scalars(
-                select(Breach).where(Breach.customer_id == dc.customer_id, Breach.resolved_on.is_(None))
-            ).all()
-        return render("access/door_check.html", dc=dc, breaches=open_breaches)
-
-    @post("/checks/{item_id:int}/breach", name="door_check_breach", opt={"perm": Perm.customers_write})
-    def link_breach(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Redirect:
-        dc = crud.get(db, DoorCheck, item_id)
-        breach_id = query_int(data.get("breach_id"))
-        breach = db.get(Breach, breach_id) if breach_id else None
-        if breach_id is not None and (breach is None or breach.customer_id != dc.customer_id):
-            raise ValidationFailed({"breach_id": _("Choose an open breach of this customer")})
-        crud.update(db, dc, {"breach_id": breach_id}, actor=actor(request))
-        return Redirect(f"/door/checks/{dc.id}")
-
-
 # --- the technicians' floor view (tablet) ------------------------------------------------------------
 
 
@@ -538,4 +447,4 @@ class FloorPage(Controller):
         )
 
 
-ROUTE_HANDLERS = [PEOPLE_FORMS, PeoplePages, VisitPages, PassPages, DoorPages, FloorPage]
+ROUTE_HANDLERS = [PEOPLE_FORMS, PeoplePages, VisitPages, PassPages, *DOOR_HANDLERS, FloorPage]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request
 from litestar.params import FromQuery
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 
 from dcops import clock, crud
@@ -12,6 +12,7 @@ from dcops.access.door import inside_now
 from dcops.access.models import OPEN_VISIT, Visit, VisitStatus
 from dcops.access.visits import visit_query
 from dcops.audit import AuditEvent
+from dcops.auth.models import Role
 from dcops.auth.permissions import Perm, allows
 from dcops.customers.compliance import sweep
 from dcops.customers.models import Contract, Customer
@@ -25,7 +26,9 @@ from dcops.web.routes import Db, get
 
 class DashboardPage(Controller):
     @get("/", name="dashboard", opt={"perm": Perm.authenticated})
-    def dashboard(self, request: Request, db: Db) -> Template:
+    def dashboard(self, request: Request, db: Db) -> Template | Redirect:
+        if request.scope["user"].role is Role.security:
+            return Redirect("/door")  # security's screen is the door (a kiosk)
         usage = racks.rack_usage(db)
         counts = {
             "racks": len(usage),

@@ -92,14 +92,15 @@ def browser() -> Iterator:
         b.close()
 
 
-def _signed_in(browser, base_url: str, username: str, password: str, **context_args):  # type: ignore[no-untyped-def]
+def _signed_in(browser, base_url: str, username: str, password: str, landing: str = "/", **context_args):  # type: ignore[no-untyped-def]
+    """A new browser context signed in as `username`, on the page the role lands on after signing in."""
     context = browser.new_context(base_url=base_url, **context_args)
     page = context.new_page()
     page.goto("/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    page.click("form[action='/login'] button[type=submit]")  # not the header's language buttons
+    page.wait_for_url(f"{base_url}{landing}")
     return context, page
 
 
@@ -116,7 +117,7 @@ def tablet(browser, live_server):  # type: ignore[no-untyped-def]
 def door(browser, live_server):  # type: ignore[no-untyped-def]
     """The door's tablet, signed in as the demo security officer."""
     viewport = {"width": 1280, "height": 800}
-    context, page = _signed_in(browser, live_server, "sara", "demo-security-2026", viewport=viewport)
+    context, page = _signed_in(browser, live_server, "sara", "demo-security-2026", "/door", viewport=viewport)
     yield page
     context.close()
 

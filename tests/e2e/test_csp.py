@@ -257,7 +257,7 @@ def test_the_door_answers_a_typed_pass(door, live_data):
     page = door
     watch = Watch(page)
     watch.visit("/door")
-    page.select_option("#room_id", label="ZAAL-A — Server room A")
+    page.get_by_role("button", name="ZAAL-A — Server room A").click()
     engine = make_engine(f"sqlite:///{live_data / 'dcops.sqlite3'}")
     with make_sessionmaker(engine)() as s:
         code = s.scalars(
@@ -268,7 +268,8 @@ def test_the_door_answers_a_typed_pass(door, live_data):
     engine.dispose()
     result = page.locator(".door-result")
     for direction in ("in", "out"):  # in and out again: the demo's floor stays as it was
-        page.check(f"input[name=direction][value={direction}]")
+        if page.locator("#direction").get_attribute("data-mode") != direction:
+            page.click("#direction")  # the In/Out toggle
         page.locator("#code").focus()
         page.keyboard.type(code, delay=0)
         page.keyboard.press("Enter")
