@@ -203,7 +203,8 @@ def test_the_door_is_a_kiosk(kiosk, live_data, request):
     for size in (LANDSCAPE, PORTRAIT):
         page.set_viewport_size(size)
         assert page.evaluate(SMALL_TARGETS) == []
-        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+        # no sideways scrolling once the page has laid itself out again for the new size
+        page.wait_for_function("(w) => document.documentElement.scrollWidth <= w", arg=size["width"], timeout=3000)
         assert toggle.bounding_box()["width"] >= 0.9 * (size["width"] - 40)  # full width on a tablet
 
     # Leaving asks first, in a dialog; staying gives the focus back.

@@ -52,7 +52,7 @@ def test_the_door_answers_in_dutch(world, login):
     page = guard.get("/door")
     assert (
         "Scan een bezoekerspas" in page.text
-        and "— kies de deur —" in page.text
+        and "Kies de deur waar dit scherm staat" in page.text
         and "Klaar voor de volgende scan" in page.text
     )
 
