@@ -46,8 +46,10 @@ def hardware_fixes(request: Any, hw: Any, exc: Exception) -> list[Fix]:
             if rule in ("K8", "K5"):
                 found.append(relocation_fix(request, hw))
             elif rule in ("K9", "K10") and customer is not None:
-                what = _("its insurance policy") if rule == "K9" else _("its lien")
-                text = _("Open %(customer)s: %(what)s", customer=customer.name, what=what)
+                if rule == "K9":
+                    text = _("Open %(customer)s: its insurance policy (K9)", customer=customer.name)
+                else:
+                    text = _("Open %(customer)s: its lien (K10)", customer=customer.name)
                 found.append(Fix(text, f"/customers/{customer.id}"))
             elif rule == "K1":
                 found.append(Fix(_("Open %(name)s to mount it where it may go", name=hw.name), f"/hardware/{hw.id}"))
