@@ -43,8 +43,8 @@ def hardware_fixes(request: Any, hw: Any, exc: Exception) -> list[Fix]:
     if isinstance(exc, Denied):
         customer = hw.contract.customer if hw.contract is not None else None
         for rule in dict.fromkeys(r.rule for r in exc.verdict.reasons):
-            if rule in ("K8", "K5"):
-                found.append(relocation_fix(request, hw))
+            if rule == "K8" or (rule == "K5" and _may(request, Perm.customers_write)):
+                found.append(relocation_fix(request, hw))  # K5: the customer moves it, on an order's request
             elif rule in ("K9", "K10") and customer is not None:
                 if rule == "K9":
                     text = _("Open %(customer)s: its insurance policy (K9)", customer=customer.name)

@@ -164,3 +164,41 @@ def test_the_scan_page_opens_a_typed_code(floor, live_data: Path):
     page.locator("form.scan-code button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/hardware/{hw_id}$"))
     expect(page.locator("h1")).to_contain_text("hh-web-06")
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_new_screens_pass_axe_and_have_44_px_targets(browser, live_server, live_data: Path, language):
+    """The mount form, the cable picker with both ends chosen and its warning showing, and the Scan page's field."""
+    from tests.e2e.test_accessibility import SMALL_TARGETS, _violations
+
+    words = WORDS[language]
+    viewport = {"width": 800, "height": 1280}
+    # axe is injected as an inline script: the CSP is bypassed for it (the other tests here run under it)
+    context, page = _signed_in(
+        browser, live_server, "tom", "demo-tech-2026", locale=words["locale"], viewport=viewport, bypass_csp=True
+    )
+    engine = _database(live_data)
+    with make_sessionmaker(engine)() as s:
+        a06 = s.scalars(select(Rack.id).where(Rack.name == "A06")).one()
+    engine.dispose()
+    problems: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        found = _violations(page) + [f"small target {t}" for t in page.evaluate(SMALL_TARGETS)]
+        if found:
+            problems[name] = found
+
+    page.goto(f"/racks/{a06}/mount?position=30")
+    check("mount here")
+    page.goto("/scan")
+    check("scan")
+    page.goto("/cables/new")
+    page.fill("#a-q", "hh-web-06")
+    choose(page, "#f-a_port_id", "eth1")
+    page.fill("#b-q", "hh-web-0")
+    page.locator("#b-found button.pick-hw", has_text="hh-web-06").click()
+    choose(page, "#f-b_port_id", "eth2")
+    expect(page.locator("#same-device")).to_contain_text(words["warning"])
+    check("cable picker")
+    context.close()
+    assert not problems, "\n".join(f"{p}: {v}" for p, vs in problems.items() for v in vs)

@@ -94,3 +94,20 @@ def test_the_mount_form_speaks_dutch(login, db):
     assert "3 andere stuks hardware staan er niet bij" in page.text and "(art. 12.2, regel K1)" in page.text
     r = tech.form(f"/racks/{rack.id}/mount", {"hardware_id": others[0].id, "position": 5, "face": "front"})
     assert r.status_code == 403 and "Brabant Cloud Services B.V." in r.text and "privérack" in r.text
+
+
+def test_k5_a_refused_supplier_move_links_to_planning_a_relocation_order(login, db):
+    """Refusals link to their fix: hardware its customer maintains is moved by the customer, on an order (K5)."""
+    mine, theirs, rack, own, dedicated, infra, others = _world(db)
+    shared = RackFactory(name="S10")
+    mount(db, own, MountIn(rack_id=shared.id, position=1), "t")
+    admin = login(Role.admin)
+    data = {"rack_id": shared.id, "position": 8, "face": "front", "basis": "supplier_action", "reason": "tidy up"}
+    r = admin.form(f"/hardware/{own.id}/move", data)
+    assert r.status_code == 403 and "rule K5" in r.text
+    link = f"/relocations/new?hardware_id={own.id}&amp;customer_id={mine.id}"
+    assert link in r.text and "Plan a relocation order for hh-new-01" in r.text
+    form = admin.get(link.replace("&amp;", "&")).text
+    assert re.search(rf'<option value="{own.id}" selected', form) and re.search(
+        rf'<option value="{mine.id}" selected', form
+    )
