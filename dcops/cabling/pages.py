@@ -1,5 +1,5 @@
-"""Pages for ports, cables (the tablet flow with the A3 verdict before saving), traces, QR labels and the
-label scanner."""
+"""Pages for ports, cables (the tablet flow: each end picked device-first, the A3 verdict and the same-device
+warning before saving), traces, QR labels and the label scanner."""
 
 from __future__ import annotations
 
@@ -39,27 +39,6 @@ from dcops.web.routes import Db, Form, get, post
 READ = {"perm": Perm.inventory_read}
 WRITE = {"perm": Perm.inventory_write}
 CABLE_FORM = "cabling/cable_form.html"
-
-
-def port_choices(db: Session, hardware_id: int | None = None, keep: tuple[int, ...] = ()) -> list[tuple[int, str]]:
-    """Free ports (and `keep`, the cable's own ends when editing), named by rack, unit, hardware and port."""
-    taken = select(CableEnd.port_id)
-    stmt = (
-        select(Port)
-        .options(joinedload(Port.hardware).joinedload(Hardware.rack))
-        .join(Hardware, Hardware.id == Port.hardware_id)
-        .outerjoin(Rack, Rack.id == Hardware.rack_id)
-        .where(Port.id.not_in(taken) | Port.id.in_(keep or (0,)))
-        .order_by(Rack.name, Hardware.position.desc(), Hardware.name, Port.id)
-    )
-    if hardware_id is not None:
-        stmt = stmt.where(Port.hardware_id == hardware_id)
-    rows = []
-    for p in db.scalars(stmt):
-        rack = p.hardware.rack
-        where = f"{rack.name} U{p.hardware.position} · " if rack else ""
-        rows.append((p.id, f"{where}{p.hardware.name} · {p.name} ({word(p.kind)})"))
-    return rows
 
 
 def free_ports(db: Session, hardware_id: int, keep: tuple[int, ...] = ()) -> list[tuple[int, str]]:
@@ -250,7 +229,7 @@ class CablePages(Controller):
         return render("cabling/cable.html", cable=cable)
 
     @get("/new", name="cable_new", opt=WRITE)
-    def new(self, request: Request, db: Db, a_hardware: FromQuery[str] = "") -> Template:
+    def new(self, db: Db, a_hardware: FromQuery[str] = "") -> Template:
         values = {**DEFAULTS, "installed_at": clock.today().isoformat(), "a_hardware": a_hardware}
         return render(
             CABLE_FORM,
