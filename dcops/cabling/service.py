@@ -179,13 +179,21 @@ def _check(db: Session, data: CableIn) -> None:
         raise Denied(answer)
 
 
+class PortTaken(Conflict):
+    """A port of the cable already has another one: `cable_id`, `cable` (its label) name it, for a link to it."""
+
+    def __init__(self, message: str, cable_id: int, cable: str) -> None:
+        super().__init__(message)
+        self.cable_id, self.cable = cable_id, cable
+
+
 def _occupy(db: Session, cable: Cable) -> None:
     for port_id in (cable.a_port_id, cable.b_port_id):
         taken = _live_cable(db, port_id)
         if taken is not None and taken != cable.id:
             label = db.get(Cable, taken).label  # type: ignore[union-attr]
             port = db.get(Port, port_id).label  # type: ignore[union-attr]
-            raise Conflict(_("Port %(port)s already has cable %(cable)s", port=port, cable=label))
+            raise PortTaken(_("Port %(port)s already has cable %(cable)s", port=port, cable=label), taken, label)
     db.execute(delete(CableEnd).where(CableEnd.cable_id == cable.id))
     if cable.status is not CableStatus.removed:
         db.add_all(

@@ -194,12 +194,14 @@ class RelocationPages(Controller):
         return render("moves/moves_today.html", orders=orders, today=day)
 
     @get("/new", name="relocation_new", opt=PLAN)
-    def new(self, db: Db) -> Template:
+    def new(self, request: Request, db: Db) -> Template:
+        """`?hardware_id=&customer_id=`: started from a refusal that asks for an order (K8, dcops.web.fixes)."""
+        given = {k: request.query_params[k] for k in ("hardware_id", "customer_id") if request.query_params.get(k)}
         return render(
             "forms/generic.html",
             title=_("Plan a relocation"),
             fields=order_fields(db),
-            values={"kind": "colocation_move", "action": "move", "target_face": "front"},
+            values={"kind": "colocation_move", "action": "move", "target_face": "front", **given},
             errors={},
             cancel="/relocations",
         )

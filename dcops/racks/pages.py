@@ -25,6 +25,7 @@ from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.terms import Owner
 from dcops.validation import parse
+from dcops.web.fixes import hardware_fixes
 from dcops.web.form_pages import FORM, FormPages, back_to, form_router
 from dcops.web.forms import render, submit
 from dcops.web.helpers import actor, query_int, today
@@ -184,25 +185,27 @@ class RackPages(Controller):
     def mount_here(
         self, db: Db, rack_id: FromPath[int], position: FromQuery[int] = 1, face: FromQuery[Face] = Face.front
     ) -> Template:
-        """ "Mount here" from an empty unit: pick hardware that is not in a rack yet."""
-        rack = crud.get(db, Rack, rack_id)
+        """ "Mount here" from an empty unit: pick hardware that is not in a rack yet and may go into this one."""
+        rack = _rack(db, rack_id)
         return render(
             "racks/mount_here.html",
             rack=rack,
             values={"position": position, "face": face.value},
             errors={},
-            spare=_unmounted(db),
+            **mount_choices(db, rack),
         )
 
     @post("/{rack_id:int}/mount", opt=WRITE)
     def mount_here_post(self, request: Request, db: Db, rack_id: FromPath[int], data: Form) -> Any:
-        rack = crud.get(db, Rack, rack_id)
+        rack = _rack(db, rack_id)
+        chosen: list[Hardware] = []
 
         def act() -> Hardware:
             hw_id = query_int(data.get("hardware_id"))
             hw = db.get(Hardware, hw_id) if hw_id else None
             if hw is None:
                 raise ValidationFailed({"hardware_id": _("Choose the hardware to mount")})
+            chosen.append(hw)
             return service.mount(
                 db, hw, parse(MountIn, {**data, "rack_id": str(rack.id)}, form=True), actor(request), today(request)
             )
@@ -214,9 +217,32 @@ class RackPages(Controller):
             act,
             lambda hw: f"/racks/{rack.id}",
             _("Hardware mounted"),
+            page=lambda: mount_choices(db, rack),
+            fixes=lambda exc: hardware_fixes(request, chosen[0], exc) if chosen else [],
             rack=rack,
-            spare=_unmounted(db),
         )
+
+
+def _rack(db: Session, rack_id: int) -> Rack:
+    rack = db.scalars(select(Rack).options(joinedload(Rack.customer)).where(Rack.id == rack_id)).first()
+    if rack is None:
+        raise NotFound("rack", rack_id)
+    return rack
+
+
+def mount_choices(db: Session, rack: Rack) -> dict[str, Any]:
+    """The unmounted hardware this rack may take (K1, through the rule the mount itself applies), and why the
+    rest is not offered: `left_out` as (reason, how many) per rule."""
+    spare, left_out = [], {}
+    for hw in _unmounted(db):
+        verdict = service.rack_verdict(hw, rack)
+        if verdict.allowed:
+            spare.append(hw)
+        else:
+            for r in verdict.reasons:
+                count = left_out.get((r.rule, r.article), 0)
+                left_out[(r.rule, r.article)] = count + 1
+    return {"spare": spare, "left_out": [(rule, article, n) for (rule, article), n in left_out.items()]}
 
 
 def _unmounted(db: Session) -> list[Hardware]:
@@ -224,7 +250,7 @@ def _unmounted(db: Session) -> list[Hardware]:
         db.scalars(
             select(Hardware)
             .where(Hardware.rack_id.is_(None), Hardware.status != HardwareStatus.removed)
-            .options(joinedload(Hardware.contract))
+            .options(joinedload(Hardware.contract).joinedload(Contract.customer))
             .order_by(Hardware.name)
         )
     )
@@ -302,6 +328,7 @@ class HardwarePages(Controller):
             run,
             lambda h: f"/hardware/{h.id}",
             _(DONE[action], name=hw.name),
+            fixes=lambda exc: hardware_fixes(request, hw, exc),
             title=title,
             fields=fields,
             cancel=f"/hardware/{hw.id}",

@@ -23,8 +23,9 @@ from dcops.racks import types, units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackStatus, RackUnit, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn, UnmountIn
 from dcops.search import contains_text
-from dcops.terms import Denied, Owner, Service
+from dcops.terms import Denied, Owner, Service, Verdict
 from dcops.terms.lien import may_leave
+from dcops.terms.ownership import may_place_in_rack
 from dcops.terms.relocation import may_move_outside_order
 from dcops.validation import as_dict, query_int
 from dcops.vocabulary import word
@@ -196,10 +197,8 @@ def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) ->
         raise ValidationFailed({"rack_id": _("Rack %(name)s is retired", name=rack.name)})
     if problem := units.fit_error(rack.u_height, position, hw.u_height):
         raise ValidationFailed({"position": problem})
-    if rack.customer_id is not None and hw.contract is not None and hw.contract.customer_id != rack.customer_id:
-        raise ValidationFailed(
-            {"rack_id": _("Rack %(name)s is a private rack let to another customer", name=rack.name)}
-        )
+    if not (verdict := rack_verdict(hw, rack)).allowed:
+        raise Denied(verdict)
     wanted = units.cells(position, hw.u_height, face, hw.full_depth)
     booking = Booking(hw.id, hw.name, hw.u_height, rack.id, rack.name, position, face, wanted)  # read before writing
     # The unit rows as two Core statements (no unit of work for what is only ever inserted and deleted whole).
@@ -213,6 +212,20 @@ def _occupy(db: Session, hw: Hardware, rack: Rack, position: int, face: Face) ->
     hw.rack, hw.position, hw.face = rack, position, face
     hw.status = HardwareStatus.installed
     db.flush()
+
+
+def rack_verdict(hw: Hardware, rack: Rack) -> Verdict:
+    """K1: whether `hw` may go into `rack` at all (a private rack holds its customer's hardware and the supplier's),
+    whatever the units. The mount form lists only hardware this allows; mounting enforces it."""
+    contract = hw.contract
+    return may_place_in_rack(
+        hw.name,
+        contract.customer_id if contract is not None else None,
+        contract.customer.name if contract is not None else None,
+        rack.name,
+        rack.customer_id,
+        rack.customer.name if rack.customer is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -245,28 +258,36 @@ def _booking(db: Session) -> Iterator[None]:
         raise _clash(db, taken.booking) from taken
 
 
+class UnitsTaken(Conflict):
+    """The units are held by other hardware: `occupants` (id, name) says which, for a link to what is there."""
+
+    def __init__(self, message: str, occupants: list[tuple[int, str]]) -> None:
+        super().__init__(message, field="position")
+        self.occupants = occupants
+
+
 def _clash(db: Session, b: Booking) -> Conflict:
     lo, hi = b.position, b.position + b.u_height - 1
     held = db.execute(
-        select(RackUnit.unit, RackUnit.face, Hardware.name)
+        select(RackUnit.unit, RackUnit.face, Hardware.id, Hardware.name)
         .join(Hardware, Hardware.id == RackUnit.hardware_id)
         .where(RackUnit.rack_id == b.rack_id, RackUnit.unit.between(lo, hi), RackUnit.hardware_id != b.hardware_id)
     ).all()
-    by_name: dict[str, list[int]] = {}
+    by_name: dict[tuple[int, str], list[int]] = {}
     for c in held:
         if (c.unit, c.face) in b.wanted:
-            by_name.setdefault(c.name, []).append(c.unit)
+            by_name.setdefault((c.id, c.name), []).append(c.unit)
     if not by_name:
         return Conflict(
             _("The rack unit booking conflicts with a change made at the same moment; reload and try again")
         )
     taken = "; ".join(
-        _("%(units)s taken by %(name)s", units=units.describe_units(us), name=n) for n, us in by_name.items()
+        _("%(units)s taken by %(name)s", units=units.describe_units(us), name=n) for (_id, n), us in by_name.items()
     )
     where = _("U%(low)s–U%(high)s (%(face)s) in %(rack)s", low=lo, high=hi, face=word(b.face), rack=b.rack)
-    return Conflict(
+    return UnitsTaken(
         _("Cannot place %(hardware)s at %(where)s: %(taken)s", hardware=b.hardware, where=where, taken=taken),
-        field="position",
+        list(by_name),
     )
 
 

@@ -19,7 +19,8 @@ def test_logging_a_customer_cable_into_a_shared_rack_is_refused_under_a3(tablet,
     expect(page.locator("table").last).to_contain_text("sw-a06")  # its eth1 is cabled in A06
     page.click("text=Log a cable from here")
     page.select_option("#f-a_port_id", label=page.locator("#f-a_port_id option", has_text="eth2").inner_text())
-    page.select_option("#f-b_port_id", label=page.locator("#f-b_port_id option", has_text="sw-a01 · ge3").inner_text())
+    page.fill("#b-q", "sw-a01")  # the B end device-first: the switch, then one of its free ports
+    page.select_option("#f-b_port_id", label=page.locator("#f-b_port_id option", has_text="ge3").inner_text())
     page.select_option("#f-installed_by", "customer")
     page.select_option("#f-customer_id", label="Hollandse Hosting B.V.")
     page.fill("#f-installer_name", "Pieter Smit")

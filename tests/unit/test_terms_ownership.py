@@ -32,3 +32,15 @@ def test_combine_keeps_every_denying_reason():
 def test_denied_names_rule_and_article():
     exc = Denied(Verdict.deny(Reason("K10", "12.9", "a lien stands")))
     assert str(exc) == "Art. 12.9 (rule K10): a lien stands"
+
+
+def test_a_private_rack_holds_its_customers_hardware_and_the_suppliers_k1():
+    from dcops.terms.ownership import may_place_in_rack
+
+    assert may_place_in_rack("hh-1", 1, "Hollandse", "B05", 1, "Hollandse").allowed  # its customer's
+    assert may_place_in_rack("patch-1", None, None, "B05", 1, "Hollandse").allowed  # the supplier's own
+    assert may_place_in_rack("bcs-1", 2, "Brabant", "A01", None, None).allowed  # a shared rack holds anyone's
+    refused = may_place_in_rack("bcs-1", 2, "Brabant", "B05", 1, "Hollandse")
+    (reason,) = refused.reasons
+    assert not refused.allowed and (reason.rule, reason.article) == ("K1", "12.2")
+    assert "Brabant" in reason.message and "Hollandse" in reason.message and "B05" in reason.message

@@ -35,7 +35,8 @@ def test_the_cable_form_shows_a3_before_saving_and_records_a_breach_in_one_tap(l
     customer, shared, own, sw, own_ports, sw_ports = _setup(db)
     tech = login(Role.technician)
     form = tech.get(f"/cables/new?a_hardware={own.id}")
-    assert form.status_code == 200 and "own-srv · eth1" in form.text and 'hx-post="/cables/check"' in form.text
+    assert form.status_code == 200 and 'hx-post="/cables/check"' in form.text
+    assert "Free port on own-srv" in form.text and "eth1 (copper)" in form.text  # the A end picked device-first
     data = {
         "a_port_id": own_ports[0].id,
         "b_port_id": sw_ports[0].id,

@@ -118,9 +118,11 @@ def test_private_rack_takes_only_its_customers_hardware(db):
     ok = HardwareFactory(contract=ContractFactory(customer=mine))
     service.mount(db, ok, MountIn(rack_id=rack.id, position=1), "tom")
     other = HardwareFactory(contract=ContractFactory(customer=theirs))
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(Denied) as exc:
         service.mount(db, other, MountIn(rack_id=rack.id, position=5), "tom")
-    assert "let to another customer" in exc.value.errors["rack_id"]
+    (reason,) = exc.value.verdict.reasons
+    assert (reason.rule, reason.article) == ("K1", "12.2")  # the refusal names its rule and both customers
+    assert theirs.name in reason.message and mine.name in reason.message
 
 
 def test_create_and_mount_is_one_transaction(db):

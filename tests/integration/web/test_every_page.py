@@ -74,7 +74,7 @@ def test_every_get_route_renders(app, login, api, db, settings):
             continue
         resource = path.strip("/").split("/")[1 if path.startswith("/api/") else 0]
         concrete = re.sub(r"\{[a-z_]+:int\}", str(ids.get(resource, ids["hardware"])), path)
-        concrete = concrete.replace("{action:str}", "move").replace("{kind:str}", "hardware")
+        concrete = concrete.replace("{action:str}", "move").replace("{kind:str}", "hardware").replace("{end:str}", "a")
         client = token if path.startswith("/api/") else page
         r = client.get(concrete)
         seen += 1
