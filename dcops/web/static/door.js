@@ -94,7 +94,8 @@
     const el = event.target instanceof Element ? event.target : null;
     if (dialog.open || typing(el)) return;
     focusScan();
-    setTimeout(focusScan, 0);
+    // once more after the browser's own focus handling; never away from a field the officer went to meanwhile
+    setTimeout(() => { if (!typing(document.activeElement) || document.activeElement === code) focusScan(); }, 0);
   });
   setInterval(() => {
     const active = document.activeElement;
