@@ -51,7 +51,7 @@ def render(
         return TOP_PX + (rack.u_height - unit) * UNIT_PX
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="elevation" role="img" viewBox="0 0 {WIDTH_PX} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="elevation" role="group" viewBox="0 0 {WIDTH_PX} {height}" '
         f'width="{WIDTH_PX}" height="{height}" aria-label={quoteattr(f"{rack.name} {word(face)}")}>',
         f'<text x="{WIDTH_PX // 2}" y="17" text-anchor="middle" class="el-title">{escape(rack.name)} · '
         f"{escape(word(face))}</text>",
