@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
@@ -28,11 +29,12 @@ from dcops.access.schemas import ApproveIn, InspectionIn, PersonIn, VisitIn
 from dcops.access.shown import room_choices, window_text
 from dcops.auth.models import Role, User
 from dcops.auth.permissions import Perm, allows
+from dcops.customers.models import PermissionKind
 from dcops.customers.record_forms import customer_choices, customer_default
 from dcops.db import utcnow
 from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import N_, _
-from dcops.terms.access import Purpose
+from dcops.terms.access import Approval, Purpose, VisitFacts, competence, may_approve, third_party
 from dcops.validation import parse
 from dcops.web.form_pages import FORM, FormPages, form_router
 from dcops.web.forms import Field, enum_choices, normalize, render, submit
@@ -175,6 +177,50 @@ def visit_fields(db: Session, customer_id: int | None) -> list[Field]:
     ]
 
 
+Fixes = dict[Any, "tuple[str, str] | list[tuple[str, str]]"]
+
+
+def refusal_fixes(request: Request, visit: Visit, facts: VisitFacts, preview: Approval) -> Fixes:
+    """The way to each fix of a refused approval, for `reasons_list`: A1 to the person's competence (or active
+    flag), A2 to a new written permission for that person, rooms and days, A7 to the customer's standing and
+    invoices (and the override, for whoever may approve), K2/D2 to the customer's contracts. A1 and A2 name a person:
+    those are keyed by (rule, message), as `dcops.terms.access` words them for that person."""
+    role = request.scope["user"].role
+    customer = visit.customer
+    fixes: Fixes = {}
+    for person, who in zip(visit.people, facts.visitors, strict=True):  # approval_facts keeps the visit's order
+        for r in competence(who).reasons:
+            if not allows(role, Perm.visits_write) or person.pseudonymised_at is not None:
+                fixes[(r.rule, r.message)] = (_("Open %(person)s", person=person.name), f"/people/{person.id}")
+            elif not who.active:
+                label = _("Register %(person)s as active again", person=person.name)
+                fixes[(r.rule, r.message)] = (label, f"/people/{person.id}/edit#f-active")
+            else:
+                label = _("Confirm %(person)s's competence", person=person.name)
+                fixes[(r.rule, r.message)] = (label, f"/people/{person.id}/edit#f-competence_confirmed_on")
+        for r in third_party(who, facts.rooms, facts.first_day, facts.last_day).reasons:
+            if not allows(role, Perm.customers_write):
+                continue
+            query = [
+                ("customer_id", customer.id),
+                ("kind", PermissionKind.third_party_access.value),
+                ("person_id", person.id),
+                ("covers", f"{person.name} ({person.company})" if person.company else person.name),
+                *(("room_ids", room_id) for room_id in visit.room_ids),
+                ("valid_from", facts.first_day.isoformat()),
+                ("valid_until", facts.last_day.isoformat()),
+            ]
+            label = _("Record a written permission for %(person)s", person=person.name)
+            fixes[(r.rule, r.message)] = (label, f"/written-permissions/new?{urlencode(query)}")
+    page = f"/customers/{customer.id}"
+    standing = [(_("%(customer)s's standing and invoices", customer=customer.name), f"{page}#standing")]
+    if allows(role, Perm.visits_approve) and preview.blocking.allowed:
+        standing.append((_("Override A7 with your written reason"), "#a7_override"))
+    fixes["A7"] = standing
+    fixes["K2"] = fixes["D2"] = (_("Contracts of %(customer)s", customer=customer.name), f"{page}#contracts")
+    return fixes
+
+
 class VisitPages(Controller):
     path = "/visits"
 
@@ -255,7 +301,9 @@ class VisitPages(Controller):
             "escorts": escort_choices(db),
         }
         if visit.status is VisitStatus.requested and allows(role, Perm.visits_approve):
-            ctx["preview"] = visits.approval(db, visit, today(request), timezone(request))
+            facts = visits.approval_facts(db, visit, today(request), timezone(request))
+            ctx["preview"] = may_approve(facts)
+            ctx["fixes"] = refusal_fixes(request, visit, facts, ctx["preview"])
         return ctx
 
     @get("/{item_id:int}", name="visit", opt=READ)

@@ -243,8 +243,17 @@ def policy_fields(db: Session, document_required: bool = True) -> list[Field]:
     ]
 
 
+PERMISSION_PREFILL = ("kind", "covers", "person_id", "valid_from", "valid_until")
+
+
 def _permission_defaults(request: Request) -> dict[str, Any]:
-    return {**customer_default(request), "granted_by_id": request.scope["user"].id, "channel": "email"}
+    """A new permission as a refusal's fix opens it (A2 on a visit): the person, rooms and days it is needed for.
+    Only prefilled values: the form and its service check them as they check anything typed."""
+    query = request.query_params
+    prefill = {k: query[k][:300] for k in PERMISSION_PREFILL if query.get(k)}
+    if rooms := [r for r in query.getall("room_ids", []) if r.isdigit()]:
+        prefill["room_ids"] = rooms
+    return {**customer_default(request), "granted_by_id": request.scope["user"].id, "channel": "email", **prefill}
 
 
 FORM_ROUTERS: list[Router] = [

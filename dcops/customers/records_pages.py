@@ -3,7 +3,7 @@ insurance, written permissions) and the compliance overview. The create/edit for
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,7 +38,7 @@ from dcops.customers.schemas import (
 )
 from dcops.errors import ValidationFailed
 from dcops.i18n import N_, _, day, moment, money, number
-from dcops.terms.standing import BREACH_ARTICLES
+from dcops.terms.standing import BREACH_ARTICLES, notice_can_concern_invoice
 from dcops.validation import parse
 from dcops.vocabulary import word
 from dcops.web.form_pages import FORM
@@ -91,6 +91,18 @@ class InvoicePages(Controller):
             for p in invoice.payments
         ]
         can_write = allows(request.scope["user"].role, Perm.customers_write)
+        links = [(_("Edit"), f"/invoices/{invoice.id}/edit")] if can_write else []
+        note = None
+        if can_write and notice_can_concern_invoice(invoice.outstanding_cents, invoice.due_date, on):
+            links.append(
+                (_("Send notice of default"), f"/notices/new?customer_id={invoice.customer_id}&invoice_id={invoice.id}")
+            )
+        elif can_write and invoice.outstanding_cents > 0:
+            note = _(
+                "A notice of default about this invoice counts only when sent after its due date: from %(day)s "
+                "(Art. 23.6, rule S3)",
+                day=day(invoice.due_date + timedelta(days=1)),
+            )
         return {
             "title": _("Invoice %(number)s", number=invoice.number),
             "badges": [(_(state), state)],
@@ -112,15 +124,8 @@ class InvoicePages(Controller):
                 (_("Outstanding"), money(invoice.outstanding_cents, invoice.currency), None),
                 (_("Description"), invoice.description, None),
             ],
-            "links": [
-                (_("Edit"), f"/invoices/{invoice.id}/edit"),
-                (
-                    _("Send notice of default"),
-                    f"/notices/new?customer_id={invoice.customer_id}&invoice_id={invoice.id}",
-                ),
-            ]
-            if can_write
-            else [],
+            "links": links,
+            "note": note,
             "table": {
                 "title": _("Payments"),
                 "head": [_("Paid on"), _("Amount"), _("Reference"), _("Recorded by")],

@@ -25,7 +25,9 @@ from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationK
 from dcops.moves.schemas import ConsultIn, HandBackIn, ItemIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
 from dcops.racks.models import Hardware, Rack, Room
 from dcops.terms.relocation import customer_overdue
+from dcops.terms.verdict import Verdict
 from dcops.validation import parse
+from dcops.vocabulary import word
 from dcops.web.forms import Field, enum_choices, normalize, render, submit
 from dcops.web.helpers import actor, query_int, today
 from dcops.web.routes import Db, Form, get, post
@@ -123,6 +125,56 @@ def _calendar(orders: list[Relocation], first: date, last: date) -> dict[date, l
     return days
 
 
+def _place(rack: Rack | None, position: int | None) -> str:
+    return f"{rack.name} U{position}" if rack is not None and position is not None else "—"
+
+
+def carry_out_question(order: Relocation, item: RelocationItem) -> str:
+    """What the confirmation before carrying out an item asks: what moves (or is switched off, removed) where."""
+    hardware, here = item.hardware.name, _place(item.from_rack, item.from_position)
+    if item.replacement is not None:
+        return _(
+            "Carry out now: %(hardware)s (%(place)s) is replaced by %(replacement)s?",
+            hardware=hardware,
+            place=here,
+            replacement=item.replacement.name,
+        )
+    if order.action == "switch_off":
+        return _("Carry out now: switch off %(hardware)s in %(place)s?", hardware=hardware, place=here)
+    if order.action == "remove":
+        return _("Carry out now: remove %(hardware)s from %(place)s?", hardware=hardware, place=here)
+    if order.action == "unmount":
+        return _(
+            "Carry out now: unmount %(hardware)s from %(place)s (it stays in the datacenter)?",
+            hardware=hardware,
+            place=here,
+        )
+    there = _place(item.target_rack, item.target_position)
+    if item.target_face is not None:
+        there = f"{there} ({word(item.target_face)})"
+    if item.from_rack is None:
+        return _("Carry out now: mount %(hardware)s in %(target)s?", hardware=hardware, target=there)
+    return _(
+        "Carry out now: move %(hardware)s from %(place)s to %(target)s?", hardware=hardware, place=here, target=there
+    )
+
+
+def next_step(order: Relocation, verdict: Verdict | None) -> tuple[str, str] | None:
+    """The step a refused carrying out waits for (as `service.may_execute` decides it) and where on the order's page
+    that step is recorded; None when nothing is to be done but wait (a plan agreed for a later day)."""
+    if verdict is None or verdict.allowed:
+        return None
+    if order.kind is RelocationKind.dedicated_reassignment:
+        return (_("record the agreed plan of approach (D3)"), "#plan") if order.plan_agreed_on is None else None
+    if order.customer_executes and not order.emergency and order.requested_on is None:
+        return _("record the request to the customer (K5)"), "#request"
+    if order.consulted_on is None:
+        return _("record the consultation with the customer (K4)"), "#consult"
+    if order.planned_on is not None and order.status in (RelocationStatus.scheduled, RelocationStatus.in_progress):
+        return _("schedule it again for another day (K4)"), "#schedule"
+    return _("schedule the move inside its window (K4)"), "#schedule"
+
+
 class RelocationPages(Controller):
     path = "/relocations"
 
@@ -184,14 +236,11 @@ class RelocationPages(Controller):
     def moves_today(self, request: Request, db: Db) -> Template:
         """The technicians' tablet: what to move today."""
         day = today(request)
-        orders = [
-            o
-            for o in db.scalars(service.order_query(open_only=True))
-            if service.may_execute(o, day).allowed
-            and o.kind is not RelocationKind.dedicated_reassignment
-            or (o.kind is RelocationKind.dedicated_reassignment and o.plan_agreed_on is not None)
-        ]
-        return render("moves/moves_today.html", orders=orders, today=day)
+        # Exactly the orders the terms let be carried out today (service.may_execute: K4 on the planned day, K6 at
+        # once, D3 once the plan is agreed, K5 once asked): each of their items offers "Carry out".
+        orders = [o for o in db.scalars(service.order_query(open_only=True)) if service.may_execute(o, day).allowed]
+        questions = {i.id: carry_out_question(o, i) for o in orders for i in o.items}
+        return render("moves/moves_today.html", orders=orders, today=day, questions=questions)
 
     @get("/new", name="relocation_new", opt=PLAN)
     def new(self, request: Request, db: Db) -> Template:
@@ -223,13 +272,16 @@ class RelocationPages(Controller):
 
     def _context(self, request: Request, db: Session, order: Relocation) -> dict[str, Any]:
         day = today(request)
+        can_execute = service.may_execute(order, day) if order.status in service.OPEN else None
         return {
             "order": order,
             "today": day,
             "overdue": customer_overdue(order.requested_on, order.status is RelocationStatus.done, day),
             "checks": {i.id: service.check_item(db, order, i) for i in order.items if i.done_at is None},
             "can_plan": allows(request.scope["user"].role, Perm.customers_write),
-            "can_execute": service.may_execute(order, day) if order.status in service.OPEN else None,
+            "can_execute": can_execute,
+            "next_step": next_step(order, can_execute),
+            "questions": {i.id: carry_out_question(order, i) for i in order.items if i.done_at is None},
         }
 
     @get("/{item_id:int}", name="relocation", opt=READ)

@@ -156,6 +156,13 @@ def notice_counts(notice: Notice, concerns: date, breach: bool) -> bool:
     return notice.sent_on >= concerns if breach else notice.sent_on > concerns
 
 
+def notice_can_concern_invoice(outstanding_cents: int, due: date, today: date) -> bool:
+    """S3, Art. 23.6 and BW 6:82: a notice of default sent today can be about an invoice only while something of it
+    is unpaid and it is past its due date (`notice_counts`): a paid invoice, or one that can still be paid in time,
+    leaves nothing to demand."""
+    return outstanding_cents > 0 and notice_counts(Notice(today, DEFAULT_NOTICE_TERM_DAYS), due, breach=False)
+
+
 def notice_problems(
     consumer: bool, sent_on: date, term_days: int, today: date, due: date | None = None, occurred: date | None = None
 ) -> dict[str, str]:

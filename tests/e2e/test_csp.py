@@ -203,30 +203,31 @@ def test_the_pages_look_as_they_did_without_style_attributes(admin, ids):
 
 
 def test_a_data_confirm_form_asks_before_it_is_submitted(desk, ids):
+    """In the page's own <dialog> (base.html), not window.confirm: no browser dialog is opened at all."""
     page = desk
     watch = Watch(page)
     watch.visit(f"/visits/{ids['visit']}")
-    asked: list[str] = []
+    browser_dialogs: list[str] = []
     posted: list[str] = []
+    page.on("dialog", lambda d: (browser_dialogs.append(d.message), d.dismiss()))
     page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
 
-    def dismiss(dialog):  # type: ignore[no-untyped-def]
-        asked.append(dialog.message)
-        dialog.dismiss()
-
-    page.once("dialog", dismiss)
+    confirm = page.locator("#confirm-dialog")
     page.click("form[action$='/cancel'] button")
+    expect(confirm).to_be_visible()
+    expect(confirm.locator("#confirm-text")).to_have_text("Cancel this visit? Its passes stop working at once.")
+    confirm.locator("button[value=no]").click()
+    expect(confirm).to_be_hidden()
     page.wait_for_timeout(300)
-    assert asked == ["Cancel this visit? Its passes stop working at once."]
     assert posted == [] and page.url.endswith(f"/visits/{ids['visit']}")
 
     # Accepted, the form is sent; the answer is stubbed so that the demo's visit stays as it is.
     page.route("**/visits/*/cancel", lambda route: route.fulfill(status=200, content_type="text/html", body="sent"))
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("form[action$='/cancel'] button")
+    confirm.locator("button[value=yes]").click()
     expect(page.locator("body")).to_have_text("sent")
     assert [u for u in posted if u.endswith(f"/visits/{ids['visit']}/cancel")]
-    assert watch.problems == []
+    assert browser_dialogs == [] and watch.problems == []
 
 
 def test_print_autosubmit_and_back_buttons(desk, ids):

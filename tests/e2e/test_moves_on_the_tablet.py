@@ -11,6 +11,9 @@ def test_technician_carries_out_a_scheduled_move(tablet):
     expect(card).to_contain_text("nmg-media-06")
     expect(card).to_contain_text("B01 U8 → B03 U25")
     card.locator("button:text-is('Carry out')").click()
+    dialog = page.locator("#confirm-dialog")  # what moves where, asked before anything moves
+    expect(dialog).to_contain_text("move nmg-media-06 from B01 U8 to B03 U25")
+    dialog.locator("button:text-is('Carry out')").click()
     expect(page.locator(".alert.success")).to_contain_text("Moved")
     expect(page.locator(".card.move", has_text="Power work on B01")).to_have_count(0)  # done: off today's list
     page.goto("/hardware?q=nmg-media-06")
