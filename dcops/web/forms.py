@@ -99,7 +99,8 @@ def submit(
     """Post/redirect/get on success; on refusal the same form again, with every value kept.
 
     `page` builds the rest of the page's context only when it is shown again (a detail page with forms).
-    `fixes` turns a refusal (Conflict, Denied) into links to what resolves it (dcops.web.fixes), shown with it."""
+    `fixes` turns a refusal (Conflict, Denied) into links to what resolves it (dcops.web.fixes), shown with it
+    (`fix_links` in the page's context)."""
     values = {k: v for k, v in posted.items() if k != "_csrf_token"}
 
     def again(status: int, **extra: Any) -> Template:
@@ -110,10 +111,10 @@ def submit(
     except ValidationFailed as exc:
         return again(422, errors=exc.errors)
     except Conflict as exc:
-        return again(409, errors={exc.field or "": str(exc)}, fixes=fixes(exc) if fixes else [])
+        return again(409, errors={exc.field or "": str(exc)}, fix_links=fixes(exc) if fixes else [])
     except Denied as exc:
         if exc.follow_up is not None:
             exc.follow_up()  # what the refusal itself records (K9's request), kept with the page's transaction
-        return again(403, reasons=[r.as_dict() for r in exc.verdict.reasons], fixes=fixes(exc) if fixes else [])
+        return again(403, reasons=[r.as_dict() for r in exc.verdict.reasons], fix_links=fixes(exc) if fixes else [])
     flash(request, success, category="success")
     return Redirect(path=redirect(result))
