@@ -20,6 +20,8 @@ def test_logging_a_customer_cable_into_a_shared_rack_is_refused_under_a3(tablet,
     page.click("text=Log a cable from here")
     page.select_option("#f-a_port_id", label=page.locator("#f-a_port_id option", has_text="eth2").inner_text())
     page.fill("#b-q", "sw-a01")  # the B end device-first: the switch, then one of its free ports
+    page.press("#b-q", "Enter")  # as a scanner ends what it types: search now (typing alone waits 300 ms for more)
+    expect(page.locator("#f-b_port_id option", has_text="ge3")).to_have_count(1)
     page.select_option("#f-b_port_id", label=page.locator("#f-b_port_id option", has_text="ge3").inner_text())
     page.select_option("#f-installed_by", "customer")
     page.select_option("#f-customer_id", label="Hollandse Hosting B.V.")
