@@ -344,26 +344,60 @@ def check(
     if carry_outs:
         db.connection().execute(insert(_carry), [{"door_check_id": check_id, **vars(c)} for c in carry_outs])
     passage = Passage(id=check_id, carry_outs=carry_outs, **values)  # type: ignore[arg-type]
-    # The log keeps ids, never names (R3): the door check row carries the name until retention ends.
-    audit.record(
+    audit_check(
         db,
-        actor=officer,
-        action=f"door check {data.direction.value}",
-        object_type="door check",
-        object_id=check_id,
-        extra={
-            "decision": passage.decision.value,
-            "passed": passed,
-            "room": room_code,
-            "pass_id": passage.pass_id,
-            "visit_id": passage.visit_id,
-            "person_id": passage.person_id,
-            "reasons": passage.reasons,
-            "carry_outs": [{"asset_tag": c.asset_tag, "decision": c.decision.value} for c in carry_outs],
-        },
+        officer,
+        check_id,
+        room_code,
+        direction=data.direction,
+        decision=passage.decision,
+        passed=passed,
+        pass_id=passage.pass_id,
+        visit_id=passage.visit_id,
+        person_id=passage.person_id,
+        reasons=passage.reasons,
+        carry_outs=[(c.asset_tag, c.decision) for c in carry_outs],
     )
     _after_passage(db, passage, holder, carried, officer)
     return Outcome(passage, holder, verdict)
+
+
+def audit_check(
+    db: Session,
+    officer: str,
+    check_id: int,
+    room_code: str | None,
+    *,
+    direction: Direction,
+    decision: Decision,
+    passed: bool,
+    pass_id: int | None,
+    visit_id: int | None,
+    person_id: int | None,
+    reasons: list[dict[str, str | None]],
+    carry_outs: list[tuple[str, Decision]],
+    **more: Any,
+) -> None:
+    """A door check's audit event, online or decided offline (`more`: what an offline check adds). The log keeps
+    ids, never names (R3): the door check row carries the name until retention ends."""
+    audit.record(
+        db,
+        actor=officer,
+        action=f"door check {direction.value}",
+        object_type="door check",
+        object_id=check_id,
+        extra={
+            "decision": decision.value,
+            "passed": passed,
+            "room": room_code,
+            "pass_id": pass_id,
+            "visit_id": visit_id,
+            "person_id": person_id,
+            "reasons": reasons,
+            "carry_outs": [{"asset_tag": tag, "decision": d.value} for tag, d in carry_outs],
+            **more,
+        },
+    )
 
 
 def _after_passage(db: Session, passage: Passage, holder: Holder | None, carried: list, officer: str) -> None:

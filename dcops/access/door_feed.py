@@ -30,7 +30,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from dcops import audit, clock
+from dcops import clock
 from dcops.access import codec, door
 from dcops.access.keys import RAW, KeyRing
 from dcops.access.models import CarryOut, Decision, Direction, DoorCheck, Person, Visit, VisitPass
@@ -367,7 +367,24 @@ def record_offline(
         with atomic(db):
             check_id = db.connection().execute(insert(DoorCheck.__table__).returning(DoorCheck.id), values).scalar_one()
             carry_outs = _carry_outs(db, check_id, data.asset_tags)
-            _audit(db, data, values, check_id, room.code, carry_outs, officer)
+            door.audit_check(
+                db,
+                officer,
+                check_id,
+                room.code,
+                direction=data.direction,
+                decision=data.decision,
+                passed=values["passed"],
+                pass_id=values["pass_id"],
+                visit_id=values["visit_id"],
+                person_id=values["person_id"],
+                reasons=values["reasons"],
+                carry_outs=[(c["asset_tag"], c["decision"]) for c in carry_outs],
+                offline=True,
+                decided_at=data.decided_at,
+                feed_at=data.feed_at,
+                client_id=data.id,
+            )
             passage = door.Passage(
                 id=check_id,
                 carry_outs=[],
@@ -403,36 +420,3 @@ def _carry_outs(db: Session, check_id: int, tags: list[str]) -> list[dict[str, A
     ]
     db.connection().execute(insert(CarryOut.__table__), rows)
     return rows
-
-
-def _audit(
-    db: Session,
-    data: OfflineCheckIn,
-    values: dict[str, Any],
-    check_id: int,
-    room: str,
-    carry_outs: list[dict[str, Any]],
-    officer: str,
-) -> None:
-    """As every door check's (dcops.access.door.check), with when and on which feed the screen decided it."""
-    audit.record(
-        db,
-        actor=officer,
-        action=f"door check {data.direction.value}",
-        object_type="door check",
-        object_id=check_id,
-        extra={
-            "decision": data.decision.value,
-            "passed": values["passed"],
-            "room": room,
-            "pass_id": values["pass_id"],
-            "visit_id": values["visit_id"],
-            "person_id": values["person_id"],
-            "reasons": values["reasons"],
-            "carry_outs": [{"asset_tag": c["asset_tag"], "decision": c["decision"].value} for c in carry_outs],
-            "offline": True,
-            "decided_at": data.decided_at,
-            "feed_at": data.feed_at,
-            "client_id": data.id,
-        },
-    )
