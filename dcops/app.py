@@ -71,6 +71,8 @@ from dcops.web.pages import AuditPages, DashboardPage
 from dcops.web.problems import EXCEPTION_HANDLERS
 from dcops.web.swagger import SwaggerUI
 from dcops.web.templating import template_config
+from dcops.work.api import ROUTERS as WORK_API
+from dcops.work.pages import WORK_PAGES
 
 STATIC = Path(__file__).resolve().parent / "web" / "static"
 
@@ -189,12 +191,14 @@ def create_app(
                     *ACCESS_PAGES,
                     *CABLE_PAGES,
                     *RELOCATION_PAGES,
+                    *WORK_PAGES,
                 ],
             ),
             *RACK_API,
             *HARDWARE_TYPE_API,
             *CABLE_API,
             *RELOCATION_API,
+            *WORK_API,
             *CUSTOMER_API,
             *RECORDS_API,
             *ACCESS_API,

@@ -96,7 +96,14 @@ def seed_load(path: Path) -> None:
 
     settings = _settings()
     with _session() as session:
-        counts = load(session, path, DocumentStore(), settings.today(), keys=_keyring())
+        counts = load(
+            session,
+            path,
+            DocumentStore(),
+            settings.today(),
+            keys=_keyring(),
+            usual_rate_cents=settings.usual_rate_cents,
+        )
         session.commit()
     made = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing new (already loaded)"
     click.echo(f"seed: {made}")

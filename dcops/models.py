@@ -12,6 +12,7 @@ from dcops.customers.models import (
     DefaultNotice,
     InsurancePolicy,
     Invoice,
+    InvoiceLine,
     Lien,
     Payment,
     PolicyRequest,
@@ -22,12 +23,14 @@ from dcops.documents import Document
 from dcops.interop.models import ImportFile, ImportJob
 from dcops.moves.models import HandBack, Relocation, RelocationItem
 from dcops.racks.models import Hardware, HardwareType, Rack, RackUnit, Room, Site
+from dcops.work.models import CustomerRate, TimeEntry, WorkOrder
 
 metadata = Base.metadata
 
 __all__ = [
     "ApiToken",
     "Cable",
+    "CustomerRate",
     "CableEnd",
     "CarryOut",
     "DoorCheck",
@@ -51,6 +54,7 @@ __all__ = [
     "Hardware",
     "InsurancePolicy",
     "Invoice",
+    "InvoiceLine",
     "Lien",
     "Payment",
     "PolicyRequest",
@@ -60,7 +64,9 @@ __all__ = [
     "RelocationItem",
     "Room",
     "Site",
+    "TimeEntry",
     "User",
+    "WorkOrder",
     "WrittenPermission",
     "metadata",
 ]

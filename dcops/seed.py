@@ -59,7 +59,11 @@ from dcops.moves.schemas import ConsultIn, DirectIn, RelocationIn, RequestIn, Sc
 from dcops.racks import service as racks
 from dcops.racks.models import Hardware, Rack, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn
+from dcops.settings import USUAL_RATE_CENTS
 from dcops.validation import parse
+from dcops.work import service as work
+from dcops.work.models import CustomerRate, WorkOrder
+from dcops.work.schemas import AcceptanceIn, CloseIn, EstimateIn, RateIn, TimeIn, WorkOrderIn
 
 ACTOR = "seed"
 
@@ -109,7 +113,15 @@ def demo_pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def load(db: Session, path: Path, store: DocumentStore, today: date | None = None, *, keys: KeyRing) -> dict[str, int]:
+def load(
+    db: Session,
+    path: Path,
+    store: DocumentStore,
+    today: date | None = None,
+    *,
+    keys: KeyRing,
+    usual_rate_cents: int = USUAL_RATE_CENTS,
+) -> dict[str, int]:
     today = today or clock.today()
     data = _dates(read(path), today)
     made = {"users": 0, "customers": 0, "contracts": 0, "sites": 0, "rooms": 0, "racks": 0, "hardware": 0}
@@ -228,7 +240,44 @@ def load(db: Session, path: Path, store: DocumentStore, today: date | None = Non
         if _first(db, select(Visit.id).where(Visit.purpose == v["purpose"])) is None:
             _visit(db, v, today, keys)
             made["visits"] = made.get("visits", 0) + 1
+
+    for r in data.get("work_rates", []):
+        customer = _first(db, select(Customer).where(Customer.name == r.pop("customer")))
+        if db.get(CustomerRate, customer.id) is None:
+            work.set_rate(db, customer, parse(RateIn, r), "anna")
+            made["work rates"] = made.get("work rates", 0) + 1
+    for w in data.get("work_orders", []):
+        if _first(db, select(WorkOrder.id).where(WorkOrder.description == w["description"])) is None:
+            _work_order(db, w, today, usual_rate_cents)
+            made["work orders"] = made.get("work orders", 0) + 1
     return made
+
+
+def _work_order(db: Session, w: dict[str, Any], today: date, usual_rate_cents: int) -> None:
+    """A request for extra work taken through the services to the state the demo needs: estimated, accepted in
+    writing, started with time logged, finished (and charged), or declined."""
+    body = {
+        k: w[k] for k in ("kind", "description", "necessity", "requested_by", "requested_on", "requested_via") if k in w
+    }
+    body["customer_id"] = _first(db, select(Customer.id).where(Customer.name == w["customer"]))
+    body["hardware_ids"] = [
+        _first(db, select(Hardware.id).where(Hardware.asset_tag == t)) for t in w.get("hardware", [])
+    ]
+    order = work.create_order(db, parse(WorkOrderIn, body), "anna", today)
+    if "estimate_minutes" in w:
+        estimate = {"estimate_minutes": w["estimate_minutes"], "note": w.get("estimate_note")}
+        on = date.fromisoformat(w.get("estimated_on", body.get("requested_on", today.isoformat())))
+        work.estimate(db, order, parse(EstimateIn, estimate), "anna", on, usual_rate_cents)
+    if "accepted" in w:
+        work.accept(db, order, parse(AcceptanceIn, w["accepted"]), "anna", today)
+    if "decline" in w:
+        work.decline(db, order, parse(CloseIn, {"reason": w["decline"]}), "anna", today)
+    if w.get("start"):
+        work.start(db, order, "tom")
+    for t in w.get("times", []):
+        work.log_time(db, order, parse(TimeIn, t), "tom")
+    if w.get("finish"):
+        work.finish(db, order, "tom", today, usual_rate_cents)
 
 
 def _relocation(db: Session, r: dict[str, Any], today: date) -> None:

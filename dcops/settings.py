@@ -23,6 +23,7 @@ def _secret_from_data_dir(data_dir: Path) -> str:
 
 
 MIN_RETENTION_MONTHS = 3
+USUAL_RATE_CENTS = 95_00  # M2, Art. 15.3: the supplier's usual hourly rate for extra work, where none was agreed
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Settings:
     login_throttle_storage: str = "memory://"  # limits storage URI: redis://… to share counts between workers
     people_idle_days: int = 365  # people not on any visit for this long are deactivated by the sweep
     visitor_retention_months: int = 12  # R3: then inactive people and their door checks are pseudonymised
+    usual_rate_cents: int = USUAL_RATE_CENTS  # extra work's usual hourly rate (DCOPS_USUAL_RATE_CENTS)
 
     def __post_init__(self) -> None:
         if self.visitor_retention_months < MIN_RETENTION_MONTHS:
@@ -54,6 +56,8 @@ class Settings:
             raise ValueError("DCOPS_LANGUAGE must be nl or en")
         if self.people_idle_days < 1:
             raise ValueError("DCOPS_PEOPLE_IDLE_DAYS must be at least 1")
+        if not 0 < self.usual_rate_cents <= 10**9:
+            raise ValueError("DCOPS_USUAL_RATE_CENTS must be an hourly rate in cents, more than zero")
 
     def today(self) -> date:
         return clock.today(self.site_timezone)
@@ -79,4 +83,5 @@ class Settings:
             login_throttle_storage=env.get("DCOPS_LOGIN_THROTTLE_STORAGE", "memory://"),
             people_idle_days=int(env.get("DCOPS_PEOPLE_IDLE_DAYS", "365")),
             visitor_retention_months=int(env.get("DCOPS_VISITOR_RETENTION_MONTHS", "12")),
+            usual_rate_cents=int(env.get("DCOPS_USUAL_RATE_CENTS", str(USUAL_RATE_CENTS))),
         )

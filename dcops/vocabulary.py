@@ -31,6 +31,9 @@ WORDS = (
     # relocations
     N_("colocation move"), N_("dedicated reassignment"), N_("supplier action"), N_("customer request"),
     N_("consulted"), N_("scheduled"),
+    # extra work
+    N_("on request"), N_("necessary"), N_("agreed"), N_("usual"), N_("estimated"), N_("accepted"), N_("declined"),
+    N_("withdrawn"), N_("phone"),
     # racks and hardware
     N_("shared"), N_("private"), N_("retired"), N_("installed"), N_("switch off"), N_("unmount"),
 )  # fmt: skip
@@ -44,7 +47,7 @@ NOUNS = (
     N_("port template"), N_("rack"), N_("rack unit"), N_("relocation"), N_("relocation item"), N_("room"),
     N_("site"), N_("user"), N_("user session"), N_("visit"), N_("visit pass"), N_("visit person"), N_("visit room"),
     N_("written permission"), N_("written permission room"), N_("page"), N_("item"), N_("intact document"),
-    N_("notice"),
+    N_("notice"), N_("work order"), N_("time entry"), N_("customer rate"), N_("invoice line"),
 )  # fmt: skip
 
 

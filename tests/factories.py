@@ -23,7 +23,9 @@ from dcops.customers.models import (
 )
 from dcops.racks.models import Hardware, Rack, RackKind, Room, Site
 from dcops.terms import Service
+from dcops.terms.extra_work import WorkKind
 from dcops.terms.standing import due_date
+from dcops.work.models import RequestChannel, WorkOrder
 
 PASSWORD = "correct-horse-battery"
 _HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once for the whole run
@@ -200,6 +202,22 @@ class VisitFactory(Base):
     requested_by = "test"
 
 
+class WorkOrderFactory(Base):
+    """A request for extra work as an account manager records it (M1); estimate and accept it through the service."""
+
+    class Meta:
+        model = WorkOrder
+
+    customer = factory.SelfAttribute("contract.customer")
+    contract = factory.SubFactory(ContractFactory)
+    kind = WorkKind.on_request
+    description = factory.Sequence(lambda n: f"Replace the disks of server {n}")
+    requested_by = "Pieter Smit"
+    requested_on = date(2026, 3, 1)
+    requested_via = RequestChannel.email
+    created_by = "test"
+
+
 ALL = [
     UserFactory,
     CustomerFactory,
@@ -215,4 +233,5 @@ ALL = [
     NoticeFactory,
     PersonFactory,
     VisitFactory,
+    WorkOrderFactory,
 ]

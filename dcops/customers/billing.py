@@ -50,6 +50,10 @@ def update_invoice(db: Session, invoice: Invoice, data: InvoiceIn, actor: str, t
         )
     if invoice.payments and values["customer_id"] != invoice.customer_id:
         raise ValidationFailed({"contract_id": _("Payments are recorded; the invoice cannot move to another customer")})
+    if invoice.lines and values["amount_cents"] != sum(line.amount_cents for line in invoice.lines):
+        raise ValidationFailed(
+            {"amount_cents": _("The amount is the sum of the invoice's lines (a charge dcops made)")}
+        )
     with atomic(db):
         updated = crud.update(db, invoice, values, actor=actor, unique=(("number",),))
         liens.end_if_paid(db, updated.customer_id, today or clock.today())
@@ -59,6 +63,10 @@ def update_invoice(db: Session, invoice: Invoice, data: InvoiceIn, actor: str, t
 def delete_invoice(db: Session, invoice: Invoice, actor: str, today: date | None = None) -> None:
     if invoice.payments:
         raise Conflict(_("Payments are recorded on invoice %(number)s; it cannot be deleted", number=invoice.number))
+    if any(line.work_order_id for line in invoice.lines):
+        raise Conflict(
+            _("Invoice %(number)s charges extra work that was done; it cannot be deleted", number=invoice.number)
+        )
     if db.scalar(select(func.count()).where(DefaultNotice.invoice_id == invoice.id)):
         raise Conflict(
             _("A notice of default refers to invoice %(number)s; it cannot be deleted", number=invoice.number)

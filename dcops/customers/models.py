@@ -123,6 +123,9 @@ class Invoice(Base):
     payments: Mapped[list[Payment]] = relationship(
         back_populates="invoice", order_by="Payment.paid_on", cascade="all, delete-orphan"
     )
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice", order_by="InvoiceLine.id", cascade="all, delete-orphan"
+    )
 
     @property
     def paid_cents(self) -> int:
@@ -138,6 +141,28 @@ class Invoice(Base):
     def state(self, today: date) -> str:
         """paid | overdue | open: the badge lists and pages show (its css class; its words are INVOICE_STATES)."""
         return "paid" if self.outstanding_cents == 0 else ("overdue" if self.overdue(today) else "open")
+
+
+class InvoiceLine(Base):
+    """What an invoice charges, line by line. Invoices typed in as one amount have none; a charge dcops makes (the
+    extra work of a work order, M1/M2) is a line on an invoice of its own, whose amount is the line's."""
+
+    __tablename__ = "invoice_line"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint("minutes > 0", name="minutes_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    minutes: Mapped[int] = mapped_column()  # the time charged
+    unit_price_cents: Mapped[int] = mapped_column(BigInteger)  # per hour
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    # The work order charged (one charge each: WorkOrder.charge); never a relocation, which creates no charge (K7).
+    work_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_order.id", ondelete="RESTRICT"), unique=True)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
 
 class Payment(Base):

@@ -21,8 +21,9 @@ from dcops.racks.models import Hardware, Rack, Room
 from dcops.terms import Service
 from dcops.web.form_pages import FormPages, form_router
 from dcops.web.forms import Field, enum_choices, render
-from dcops.web.helpers import today
+from dcops.web.helpers import today, usual_rate
 from dcops.web.routes import Db, get
+from dcops.work import service as work
 
 READ = {"perm": Perm.customers_read}
 
@@ -168,6 +169,8 @@ class CustomerPages(Controller):
             standing=standing_of(db, customer, today(request)),
             lien=open_lien(db, customer.id),
             lien_in_force=in_force(db, customer.id, today(request)),
+            work_rate=work.rate_for(db, customer.id, usual_rate(request)),
+            work_orders=crud.paginate(db, work.order_query(customer.id), 10, 0),
             **customer_records(request, db, customer),
         )
 

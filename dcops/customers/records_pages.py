@@ -123,6 +123,14 @@ class InvoicePages(Controller):
                 (_("Paid"), money(invoice.paid_cents, invoice.currency), None),
                 (_("Outstanding"), money(invoice.outstanding_cents, invoice.currency), None),
                 (_("Description"), invoice.description, None),
+                *(
+                    (
+                        _("Line"),
+                        f"{line.description}: {money(line.amount_cents, invoice.currency)}",
+                        f"/work/{line.work_order_id}" if line.work_order_id else None,
+                    )
+                    for line in invoice.lines
+                ),
             ],
             "links": links,
             "note": note,

@@ -25,6 +25,11 @@ def today(request: Request[Any, Any, Any]) -> date:
     return request.app.state.settings.today()
 
 
+def usual_rate(request: Request[Any, Any, Any]) -> int:
+    """The supplier's usual hourly rate for extra work, in cents (M2, Art. 15.3; DCOPS_USUAL_RATE_CENTS)."""
+    return request.app.state.settings.usual_rate_cents
+
+
 def documents(request: Request[Any, Any, Any]) -> DocumentStore:
     return DocumentStore()
 
