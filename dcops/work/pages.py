@@ -356,7 +356,13 @@ class WorkPages(Controller):
             _("Work done and charged"),
         )
 
-    @get("/rates/{customer_id:int}", name="work_rate", opt=PLAN)
+
+class WorkRatePages(Controller):
+    """The hourly rate agreed with a customer for extra work (15.3), from the customer's page."""
+
+    path = "/customers"
+
+    @get("/{customer_id:int}/work-rate", name="work_rate", opt=PLAN)
     def rate(self, request: Request, db: Db, customer_id: FromPath[int]) -> Template:
         customer = crud.get(db, Customer, customer_id)
         agreed = db.get(CustomerRate, customer.id)
@@ -370,7 +376,7 @@ class WorkPages(Controller):
             "cancel": f"/customers/{customer.id}",
         }
 
-    @post("/rates/{customer_id:int}", opt=PLAN)
+    @post("/{customer_id:int}/work-rate", opt=PLAN)
     def set_rate(self, request: Request, db: Db, customer_id: FromPath[int], data: Form) -> Any:
         customer = crud.get(db, Customer, customer_id)
         page = self._rate_page(request, customer)
@@ -387,4 +393,4 @@ class WorkPages(Controller):
         )
 
 
-WORK_PAGES = [WorkPages]
+WORK_PAGES = [WorkPages, WorkRatePages]

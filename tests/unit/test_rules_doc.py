@@ -30,8 +30,6 @@ ALL_RULES = (
 # "Decided by", "Applied in" and "Tested by" lines in docs/rules.md in the same change.
 NOT_YET_ENFORCED = {
     "R4",  # planned and emergency maintenance, working days
-    "M1",  # extra work: estimate accepted in writing first
-    "M2",  # necessary extra work, charged afterwards
     "C1",  # contract term, renewal, notice
     "C2",  # suspension and dissolution
     "C3",  # everything due at the end

@@ -31,11 +31,13 @@ def test_the_m1_estimate_in_english():
 
 def test_the_m1_estimate_in_dutch():
     subject, body = estimate_message(NOTICE, "nl")
+    body = body.replace("\xa0", " ")  # Dutch amounts keep "€" and the number together
     assert subject == "Kostenraming voor meerwerk MW-000012: Replace the failed disk in hh-web-02"
     assert body.startswith("Beste Pieter Smit,\n")
     assert "Hardware: hh-web-02" in body
     assert "Onze kostenraming: 1,5 uur tegen € 85,00 per uur (het met u overeengekomen tarief), samen € 127,50." in body
-    assert "pas nadat u deze kostenraming schriftelijk hebt geaccepteerd" in body and "regels M1 en R2" in body
+    assert "pas uit nadat u schriftelijk akkoord hebt gegeven op deze kostenraming" in body
+    assert "regels M1 en R2" in body
     assert "onder vermelding van MW-000012" in body
 
 
@@ -43,8 +45,8 @@ def test_the_usual_rate_is_named_and_a_long_description_is_shortened_in_the_subj
     usual = EstimateNotice(**{**NOTICE.__dict__, "rate_source": RateSource.usual, "contact": None, "hardware": ()})
     long = EstimateNotice(**{**usual.__dict__, "description": "Trace and label " + "cross-connect " * 10})
     subject, body = estimate_message(long, "en")
-    assert len(subject) < 90 and subject.endswith("...")
+    assert len(subject) == len("Estimate for extra work MW-000012: ") + 60 and subject.endswith("...")
     assert body.startswith("Dear Hollandse Hosting B.V.,") and "Hardware:" not in body
     assert "(our usual rate: no rate was agreed with you)" in body
-    _, dutch = estimate_message(usual, "nl")
+    dutch = estimate_message(usual, "nl")[1]
     assert "(ons gebruikelijke tarief: er is met u geen tarief overeengekomen)" in dutch

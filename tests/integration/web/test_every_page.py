@@ -24,6 +24,7 @@ from dcops.interop.models import ImportJob
 from dcops.moves.models import HandBack, Relocation
 from dcops.racks.models import Hardware, HardwareType, Rack, Room, Site
 from dcops.seed import load
+from dcops.work.models import WorkOrder
 from tests.conftest import keyring_for
 from tests.integration.auth.test_permissions import routes
 from tests.integration.test_seed_and_schema import DEMO
@@ -58,6 +59,9 @@ MODELS = {
     "hand-backs": HandBack,
     "hardware-types": HardwareType,
     "import": ImportJob,
+    "work": WorkOrder,
+    "work-orders": WorkOrder,
+    "work-rates": Customer,
 }
 
 
