@@ -266,8 +266,8 @@ def _work_order(db: Session, w: dict[str, Any], today: date, usual_rate_cents: i
     order = work.create_order(db, parse(WorkOrderIn, body), "anna", today)
     if "estimate_minutes" in w:
         estimate = {"estimate_minutes": w["estimate_minutes"], "note": w.get("estimate_note")}
-        on = date.fromisoformat(w.get("estimated_on", body.get("requested_on", today.isoformat())))
-        work.estimate(db, order, parse(EstimateIn, estimate), "anna", on, usual_rate_cents)
+        asked = date.fromisoformat(body.get("requested_on", today.isoformat()))  # estimated the day it was asked
+        work.estimate(db, order, parse(EstimateIn, estimate), "anna", asked, usual_rate_cents)
     if "accepted" in w:
         work.accept(db, order, parse(AcceptanceIn, w["accepted"]), "anna", today)
     if "decline" in w:

@@ -48,7 +48,11 @@ BEFORE_START = (WorkStatus.requested, WorkStatus.estimated, WorkStatus.accepted)
 ACCEPTANCE = ("accepted_by", "accepted_on", "accepted_via", "accepted_reference", "accepted_cents")
 
 
-def _require(order: WorkOrder, *statuses: WorkStatus) -> None:
+def _require(db: Session, order: WorkOrder, *statuses: WorkStatus) -> None:
+    """The order is in one of `statuses`, read again under a lock: two people stepping the same order at once, the
+    second waits for the first and sees its result (PostgreSQL; SQLite serialises writers anyway)."""
+    db.execute(select(WorkOrder.id).where(WorkOrder.id == order.id).with_for_update())
+    db.refresh(order)
     if order.status not in statuses:
         raise Conflict(_("This work order is %(status)s", status=word(order.status)))
 
@@ -143,7 +147,7 @@ def rate_for(db: Session, customer_id: int, usual_cents: int) -> Rate:
 def estimate(db: Session, order: WorkOrder, data: EstimateIn, actor: str, today: date, usual_cents: int) -> WorkOrder:
     """M1: the estimated cost, the time at the rate that applies today (15.3). A changed estimate voids the
     customer's acceptance of the old one: the order is estimated again and waits for a new acceptance."""
-    _require(order, *BEFORE_START)
+    _require(db, order, *BEFORE_START)
     new = Estimate(data.estimate_minutes, rate_for(db, order.customer_id, usual_cents))
     values: dict[str, Any] = {
         "estimate_minutes": new.minutes,
@@ -176,7 +180,7 @@ def accept(db: Session, order: WorkOrder, data: AcceptanceIn, actor: str, today:
     """R2: the customer's written acceptance of the estimate as it stands (M1)."""
     if order.kind is WorkKind.necessary:
         raise Conflict(_("Necessary extra work is carried out without acceptance (Art. 15.2, rule M2)"))
-    _require(order, WorkStatus.requested, WorkStatus.estimated)
+    _require(db, order, WorkStatus.requested, WorkStatus.estimated)
     given = Acceptance(data.accepted_by, data.accepted_on, data.accepted_via, data.accepted_reference, None)
     if errors := acceptance_problems(given, order.estimated_on, today):
         raise ValidationFailed(errors)
@@ -194,8 +198,8 @@ def accept(db: Session, order: WorkOrder, data: AcceptanceIn, actor: str, today:
 
 def _close(db: Session, order: WorkOrder, status: WorkStatus, data: CloseIn, actor: str, today: date) -> WorkOrder:
     if order.status in (WorkStatus.in_progress, WorkStatus.done):
-        raise Conflict(_("This work was carried out already: it is finished and charged, not called off"))
-    _require(order, *BEFORE_START)
+        raise Conflict(_("This work has been started: it is finished and charged, not called off"))
+    _require(db, order, *BEFORE_START)
     values = {"status": status, "closed_reason": data.reason, "closed_on": today, "closed_by": actor}
     return crud.update(db, order, values, actor=actor)
 
@@ -220,7 +224,7 @@ def may_start(order: WorkOrder) -> Verdict:
 
 def start(db: Session, order: WorkOrder, actor: str, now: datetime | None = None) -> WorkOrder:
     """M1: only once the customer accepted the estimate in writing (R2); M2 at once, its reason recorded."""
-    _require(order, *BEFORE_START)
+    _require(db, order, *BEFORE_START)
     verdict = may_start(order)
     if not verdict.allowed:
         raise Denied(verdict)
@@ -230,7 +234,7 @@ def start(db: Session, order: WorkOrder, actor: str, now: datetime | None = None
 
 def log_time(db: Session, order: WorkOrder, data: TimeIn, actor: str, timezone: str | None = None) -> TimeEntry:
     """Time a technician spent: from and until (typed in the site's time), or only the minutes."""
-    _require(order, WorkStatus.in_progress)
+    _require(db, order, WorkStatus.in_progress)
     errors: dict[str, str] = {}
     minutes = data.minutes
     if data.started_at is not None or data.ended_at is not None:
@@ -273,7 +277,7 @@ def finish(
     db: Session, order: WorkOrder, actor: str, today: date, usual_cents: int, now: datetime | None = None
 ) -> WorkOrder:
     """Done, and charged in the same transaction: M1 the accepted estimate, M2 the time spent (charges.charge)."""
-    _require(order, WorkStatus.in_progress)
+    _require(db, order, WorkStatus.in_progress)
     with atomic(db):
         charges.charge(db, order, rate_for(db, order.customer_id, usual_cents), actor, today)
         values = {"status": WorkStatus.done, "finished_at": now or utcnow(), "finished_by": actor}
