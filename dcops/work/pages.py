@@ -94,7 +94,7 @@ def order_fields(db: Session, customer_id: int | None) -> list[Field]:
 
 def estimate_fields() -> list[Field]:
     return [
-        Field("hours", N_("Hours"), required=True, help=N_("The estimated time, e.g. 1,5 for an hour and a half")),
+        Field("hours", N_("Hours"), required=True, help=N_("The estimated time, e.g. 1.5 for an hour and a half")),
         Field("note", N_("Note"), "textarea"),
     ]
 
