@@ -81,6 +81,8 @@ OFFLINE_TEXTS = {
     "ready": N_("Ready for the next scan"),
     "checking": N_("Checking…"),
     "camera_failed": N_("%(problem)s: use the scanner."),
+    "no_camera": N_("No camera available here"),
+    "no_code": N_("No code found; try again"),
     "no_feed": N_("No door feed on this screen yet: passes cannot be checked offline. Call the duty manager."),
     "status_online": N_("Online"),
     "status_offline": N_("OFFLINE — feed of %(time)s"),

@@ -508,7 +508,7 @@
     }, (message) => {
       camera.disabled = false;
       notice(t("camera_failed", { problem: message }));
-    });
+    }, { noCamera: t("no_camera"), noCode: t("no_code") });
   });
 
   // --- start: what the device kept, then the server's word ------------------------------------------------------
