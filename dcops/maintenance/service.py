@@ -130,7 +130,8 @@ def _store_affected(db: Session, m: Maintenance, rows: list[AffectedCustomer]) -
 
 
 def _moment(value: datetime, tz: ZoneInfo) -> datetime:
-    return clock.aware(value, tz.key).astimezone(UTC)
+    """In UTC, to the minute: what the form shows and takes back, so an edit that changes nothing changes nothing."""
+    return clock.aware(value, tz.key).astimezone(UTC).replace(second=0, microsecond=0)
 
 
 def _values(db: Session, data: MaintenanceIn, tz: ZoneInfo) -> tuple[dict[str, Any], list[Hardware]]:
@@ -224,7 +225,8 @@ def _notified_state(m: Maintenance) -> dict[str, Any]:
 def update(db: Session, m: Maintenance, data: MaintenanceIn, actor: str, now: Now) -> Maintenance:
     """Edit. Once announced, a change of start, end, impact or scope is recorded for the customers; a start moved
     earlier, and customers a wider scope adds, need the two working days again from now (R4) unless it is
-    emergency maintenance. A start moved later keeps the notice: the customers only get more of it."""
+    emergency maintenance. A start moved later keeps the notice: the customers only get more of it. Maintenance no
+    longer recorded as an emergency needs its announcement to have been in time."""
     if not m.open:
         raise Conflict(_("This maintenance is %(status)s: it can no longer be changed", status=word(m.status)))
     values, listed = _values(db, data, now.tz)
@@ -233,16 +235,21 @@ def update(db: Session, m: Maintenance, data: MaintenanceIn, actor: str, now: No
         or values["scope"] is not m.scope
         or any(values[k] != getattr(m, k) for k in ("site_id", "room_id", "rack_id"))
         or {h.id for h in listed} != {h.id for h in m.hardware}
+        or values["emergency"] != m.emergency
     ):
         raise Conflict(_("The work has started: only its end, impact and description can still change"))
     before = _notified_state(m)
     before_customers = {a.customer_id for a in m.affected}
     earlier = values["starts_at"] < m.starts_at
+    no_longer_emergency = m.emergency and not values["emergency"]
     with atomic(db):
         crud.update(db, m, values, actor=actor)
         _set_hardware(db, m, listed, actor)
         if not m.announced:
             return m
+        if no_longer_emergency:
+            assert m.announced_at is not None
+            _check_notice(db, m, Now(m.announced_at, now.tz, now.hours))
         after = _notified_state(m)
         changed = {k: [before[k], after[k]] for k in NOTIFIED if before[k] != after[k]}
         if not changed:
