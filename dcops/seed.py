@@ -229,7 +229,7 @@ def load(db: Session, path: Path, store: DocumentStore, today: date | None = Non
             made["relocations"] = made.get("relocations", 0) + 1
 
     for c in data.get("closure_days", []):
-        if _first(db, select(ClosureDay.id).where(ClosureDay.day == c["day"])) is None:
+        if _first(db, select(ClosureDay.id).where(ClosureDay.day == date.fromisoformat(c["day"]))) is None:
             maintenance.add_closure(db, parse(ClosureDayIn, c), "admin", today)
             made["closure days"] = made.get("closure days", 0) + 1
     for m in data.get("maintenance", []):

@@ -117,13 +117,22 @@ def affected_now(db: Session, m: Maintenance) -> list[AffectedCustomer]:
     return [found[k] for k in sorted(found)]
 
 
-def _store_affected(db: Session, m: Maintenance, rows: list[AffectedCustomer]) -> None:
+def _store_affected(db: Session, m: Maintenance, rows: list[AffectedCustomer], actor: str) -> None:
+    """The affected customers as computed now replace those stored; the log keeps who and what."""
     db.execute(delete(AffectedCustomer).where(AffectedCustomer.maintenance_id == m.id))
     db.expire(m, ["affected"])
     for row in rows:
         row.maintenance_id = m.id
         db.add(row)
     db.flush()
+    audit.record(
+        db,
+        actor=actor,
+        action="affected customers",
+        object_type="maintenance",
+        object_id=m.id,
+        after={"affected": [{"customer_id": r.customer_id, "hardware": r.hardware, "racks": r.racks} for r in rows]},
+    )
 
 
 # --- input ----------------------------------------------------------------------------------------------
@@ -260,7 +269,7 @@ def update(db: Session, m: Maintenance, data: MaintenanceIn, actor: str, now: No
             added = {r.customer_id for r in rows} - before_customers
             if added:
                 _check_notice(db, m, now)  # the customers the wider scope adds are told only now
-            _store_affected(db, m, rows)
+            _store_affected(db, m, rows, actor)
             customers = before_customers | {r.customer_id for r in rows}
         if earlier:
             _check_notice(db, m, now)
@@ -319,7 +328,7 @@ def announce(db: Session, m: Maintenance, actor: str, now: Now) -> Maintenance:
     _check_notice(db, m, now)
     with atomic(db):
         rows = affected_now(db, m)
-        _store_affected(db, m, rows)
+        _store_affected(db, m, rows, actor)
         status = MaintenanceStatus.announced if m.status is MaintenanceStatus.planned else m.status
         crud.update(db, m, {"status": status, "announced_at": now.at, "announced_by": actor}, actor=actor)
         _record_change(db, m, ChangeKind.announced, actor, now.at, {}, [r.customer_id for r in rows])

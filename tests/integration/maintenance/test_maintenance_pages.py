@@ -80,6 +80,9 @@ def test_r4_the_form_keeps_what_was_typed_and_the_page_explains_a_refused_announ
     assert "Re-patch PR01" in r.text and "31/02/2026 10:00" in r.text and "Must be a date and time like" in r.text
     r = desk.form("/maintenance/new", {**data, "ends_at": typed(soon + timedelta(hours=1))})
     assert r.status_code == 422 and "Choose the rack the work is in" in r.text
+    for bad in ({"scope": "everywhere"}, {"scope": "hardware", "hardware_ids": "abc"}, {"impact": ""}):
+        r = desk.form("/maintenance/new", {**data, "rack_id": rack.id, **bad})
+        assert r.status_code == 422 and "Re-patch PR01" in r.text, bad
     r = desk.form("/maintenance/new", {**data, "rack_id": rack.id, "ends_at": typed(soon + timedelta(hours=1))})
     assert r.status_code == 200 and "Maintenance planned" in r.text
     assert "announcing now is refused" in r.text and "Art. 18.3, 1.14 (rule R4)" in r.text
