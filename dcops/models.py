@@ -20,12 +20,18 @@ from dcops.customers.models import (
 from dcops.db import Base
 from dcops.documents import Document
 from dcops.interop.models import ImportFile, ImportJob
+from dcops.maintenance.models import AffectedCustomer, ClosureDay, Maintenance, MaintenanceChange, maintenance_hardware
 from dcops.moves.models import HandBack, Relocation, RelocationItem
 from dcops.racks.models import Hardware, HardwareType, Rack, RackUnit, Room, Site
 
 metadata = Base.metadata
 
 __all__ = [
+    "AffectedCustomer",
+    "ClosureDay",
+    "Maintenance",
+    "MaintenanceChange",
+    "maintenance_hardware",
     "ApiToken",
     "Cable",
     "CableEnd",

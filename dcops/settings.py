@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from dcops import clock
+from dcops.terms.working_days import OfficeHours
 
 
 def _secret_from_data_dir(data_dir: Path) -> str:
@@ -42,6 +43,7 @@ class Settings:
     login_throttle_storage: str = "memory://"  # limits storage URI: redis://… to share counts between workers
     people_idle_days: int = 365  # people not on any visit for this long are deactivated by the sweep
     visitor_retention_months: int = 12  # R3: then inactive people and their door checks are pseudonymised
+    office_hours: OfficeHours = OfficeHours()  # R4: an announcement after closing counts from the next working day
 
     def __post_init__(self) -> None:
         if self.visitor_retention_months < MIN_RETENTION_MONTHS:
@@ -79,4 +81,5 @@ class Settings:
             login_throttle_storage=env.get("DCOPS_LOGIN_THROTTLE_STORAGE", "memory://"),
             people_idle_days=int(env.get("DCOPS_PEOPLE_IDLE_DAYS", "365")),
             visitor_retention_months=int(env.get("DCOPS_VISITOR_RETENTION_MONTHS", "12")),
+            office_hours=OfficeHours.parse(env.get("DCOPS_OFFICE_HOURS", "08:30-17:30")),
         )

@@ -34,6 +34,7 @@ from dcops.customers.record_forms import customer_choices, customer_default
 from dcops.db import utcnow
 from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import N_, _
+from dcops.maintenance import queries as maintenance
 from dcops.terms.access import Approval, Purpose, VisitFacts, competence, may_approve, third_party
 from dcops.validation import day_error, parse, query_day
 from dcops.web.form_pages import FORM, FormPages, form_router
@@ -466,6 +467,8 @@ class FloorPage(Controller):
             "upcoming": sorted(upcoming, key=lambda v: v.starts_at),
             "inside": door.inside_now(db),
             "inspections": db.scalars(inspections.inspection_query().limit(10)).all(),
+            # R4: what is being worked on now, and what the coming week brings
+            "current": maintenance.current_and_upcoming(db, utcnow(), end + timedelta(days=7)),
             "escorts": escort_choices(db),
             "tz": tz,
             "window": window_text,
