@@ -54,6 +54,8 @@ from dcops.db import make_engine, make_sessionmaker, request_session
 from dcops.interop.csv_lists import CSV_LISTS
 from dcops.interop.pages import ImportPages
 from dcops.interop.worker import job_loop
+from dcops.maintenance.api import ROUTERS as MAINTENANCE_API
+from dcops.maintenance.pages import MAINTENANCE_PAGES
 from dcops.moves.api import ROUTERS as RELOCATION_API
 from dcops.moves.pages import RELOCATION_PAGES
 from dcops.racks.api import ROUTERS as RACK_API
@@ -191,6 +193,7 @@ def create_app(
                     *ACCESS_PAGES,
                     *CABLE_PAGES,
                     *RELOCATION_PAGES,
+                    *MAINTENANCE_PAGES,
                     *WORK_PAGES,
                 ],
             ),
@@ -198,6 +201,7 @@ def create_app(
             *HARDWARE_TYPE_API,
             *CABLE_API,
             *RELOCATION_API,
+            *MAINTENANCE_API,
             *WORK_API,
             *CUSTOMER_API,
             *RECORDS_API,

@@ -142,6 +142,11 @@ def long_day(value: date | None) -> str:
     return "" if value is None else format_date(value, "medium", locale=_locale())
 
 
+def weekday(value: date) -> str:
+    """Its day of the week: "maandag" / "Monday"."""
+    return format_date(value, "EEEE", locale=_locale())
+
+
 def clock_time(value: datetime, tz: tzinfo | None = None) -> str:
     return format_time(value.astimezone(tz) if tz else value, "HH:mm", locale=_locale())
 

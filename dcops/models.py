@@ -21,6 +21,7 @@ from dcops.customers.models import (
 from dcops.db import Base
 from dcops.documents import Document
 from dcops.interop.models import ImportFile, ImportJob
+from dcops.maintenance.models import AffectedCustomer, ClosureDay, Maintenance, MaintenanceChange, maintenance_hardware
 from dcops.moves.models import HandBack, Relocation, RelocationItem
 from dcops.racks.models import Hardware, HardwareType, Rack, RackUnit, Room, Site
 from dcops.work.models import CustomerRate, TimeEntry, WorkOrder
@@ -28,6 +29,11 @@ from dcops.work.models import CustomerRate, TimeEntry, WorkOrder
 metadata = Base.metadata
 
 __all__ = [
+    "AffectedCustomer",
+    "ClosureDay",
+    "Maintenance",
+    "MaintenanceChange",
+    "maintenance_hardware",
     "ApiToken",
     "Cable",
     "CustomerRate",

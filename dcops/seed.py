@@ -53,6 +53,9 @@ from dcops.customers.schemas import (
 )
 from dcops.db import utcnow
 from dcops.documents import DocumentStore
+from dcops.maintenance import service as maintenance
+from dcops.maintenance.models import ClosureDay, Maintenance
+from dcops.maintenance.schemas import ClosureDayIn, MaintenanceIn
 from dcops.moves import service as moves
 from dcops.moves.models import Relocation, RelocationItem
 from dcops.moves.schemas import ConsultIn, DirectIn, RelocationIn, RequestIn, ScheduleIn
@@ -60,6 +63,7 @@ from dcops.racks import service as racks
 from dcops.racks.models import Hardware, Rack, Room, Site
 from dcops.racks.schemas import HardwareIn, MountIn, RackIn, RoomIn, SiteIn
 from dcops.settings import USUAL_RATE_CENTS
+from dcops.terms import Denied
 from dcops.validation import parse
 from dcops.work import service as work
 from dcops.work.models import CustomerRate, WorkOrder
@@ -236,6 +240,15 @@ def load(
             moves.move_now(db, hw, parse(DirectIn, m), "tom", today)
             made["relocations"] = made.get("relocations", 0) + 1
 
+    for c in data.get("closure_days", []):
+        if _first(db, select(ClosureDay.id).where(ClosureDay.day == date.fromisoformat(c["day"]))) is None:
+            maintenance.add_closure(db, parse(ClosureDayIn, c), "admin", today)
+            made["closure days"] = made.get("closure days", 0) + 1
+    for m in data.get("maintenance", []):
+        if _first(db, select(Maintenance.id).where(Maintenance.title == m["title"])) is None:
+            _maintenance(db, m, today)
+            made["maintenance"] = made.get("maintenance", 0) + 1
+
     for v in data.get("visits", []):
         if _first(db, select(Visit.id).where(Visit.purpose == v["purpose"])) is None:
             _visit(db, v, today, keys)
@@ -312,6 +325,42 @@ def _relocation(db: Session, r: dict[str, Any], today: date) -> None:
         moves.execute_all(db, order, "tom", today)
     if r.get("cancel"):
         moves.cancel(db, order, "anna")
+
+
+def _maintenance(db: Session, m: dict[str, Any], today: date) -> None:
+    """Maintenance taken through the services to the state the demo needs: each step (announce, start, finish) at
+    its moment, or now if that is earlier; `refused`: a step the terms refuse (R4), which leaves it as it is."""
+    scope = m["scope"]
+    where = {
+        "site": lambda code: {"site_id": _first(db, select(Site.id).where(Site.code == code))},
+        "room": lambda code: {"room_id": _first(db, select(Room.id).where(Room.code == code))},
+        "rack": lambda name: {"rack_id": _first(db, select(Rack.id).where(Rack.name == name))},
+        "hardware": lambda tags: {
+            "hardware_ids": list(db.scalars(select(Hardware.id).where(Hardware.asset_tag.in_(tags))))
+        },
+    }[scope](m["where"])
+    body = {k: m[k] for k in ("title", "description", "impact", "emergency_reason") if k in m}
+    body |= {"scope": scope, "emergency": "emergency_reason" in m, **where}
+    body |= {"starts_at": _moment(m["starts"], today), "ends_at": _moment(m["ends"], today)}
+
+    def at(text: str | None) -> maintenance.Now:
+        return maintenance.Now(min(_moment(text, today), utcnow()) if text else utcnow(), clock.zone())
+
+    made = maintenance.create(db, parse(MaintenanceIn, body), "anna", at(None))
+    steps = {
+        "announce": (maintenance.announce, "anna"),
+        "start": (maintenance.start, "tom"),
+        "finish": (maintenance.finish, "tom"),
+    }
+    for step, moment in m.get("steps", []):
+        run, who = steps[step]
+        run(db, made, who, at(moment))
+    if refused := m.get("refused"):
+        try:
+            steps[refused][0](db, made, "anna", at(None))
+        except Denied:
+            return
+        raise ValueError(f"seed: {refused} of {m['title']!r} was meant to be refused")
 
 
 _MOMENT = re.compile(r"^today([+-]\d+)? (\d\d):(\d\d)$")

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from dcops import clock
+from dcops.terms.working_days import OfficeHours
 
 
 def _secret_from_data_dir(data_dir: Path) -> str:
@@ -43,6 +44,7 @@ class Settings:
     login_throttle_storage: str = "memory://"  # limits storage URI: redis://… to share counts between workers
     people_idle_days: int = 365  # people not on any visit for this long are deactivated by the sweep
     visitor_retention_months: int = 12  # R3: then inactive people and their door checks are pseudonymised
+    office_hours: OfficeHours = OfficeHours()  # R4: an announcement after closing counts from the next working day
     usual_rate_cents: int = USUAL_RATE_CENTS  # extra work's usual hourly rate (DCOPS_USUAL_RATE_CENTS)
 
     def __post_init__(self) -> None:
@@ -83,5 +85,6 @@ class Settings:
             login_throttle_storage=env.get("DCOPS_LOGIN_THROTTLE_STORAGE", "memory://"),
             people_idle_days=int(env.get("DCOPS_PEOPLE_IDLE_DAYS", "365")),
             visitor_retention_months=int(env.get("DCOPS_VISITOR_RETENTION_MONTHS", "12")),
+            office_hours=OfficeHours.parse(env.get("DCOPS_OFFICE_HOURS", "08:30-17:30")),
             usual_rate_cents=int(env.get("DCOPS_USUAL_RATE_CENTS", str(USUAL_RATE_CENTS))),
         )

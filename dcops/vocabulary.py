@@ -36,6 +36,8 @@ WORDS = (
     N_("withdrawn"), N_("phone"),
     # racks and hardware
     N_("shared"), N_("private"), N_("retired"), N_("installed"), N_("switch off"), N_("unmount"),
+    # maintenance (R4): its expected impact, its states, where it is and what the customers are told
+    N_("reduced"), N_("outage"), N_("announced"), N_("site"), N_("room"), N_("rack"), N_("hardware"), N_("changed"),
 )  # fmt: skip
 
 # What records are called in messages such as "rack 12 does not exist" (dcops.crud.label: the table's name).
@@ -47,6 +49,7 @@ NOUNS = (
     N_("port template"), N_("rack"), N_("rack unit"), N_("relocation"), N_("relocation item"), N_("room"),
     N_("site"), N_("user"), N_("user session"), N_("visit"), N_("visit pass"), N_("visit person"), N_("visit room"),
     N_("written permission"), N_("written permission room"), N_("page"), N_("item"), N_("intact document"),
+    N_("notice"), N_("closure day"), N_("maintenance"), N_("maintenance change"), N_("maintenance customer"),
     N_("notice"), N_("work order"), N_("time entry"), N_("customer rate"), N_("invoice line"),
 )  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
@@ -21,6 +21,7 @@ from dcops.customers.models import (
     Invoice,
     Payment,
 )
+from dcops.maintenance.models import ClosureDay, Impact, Maintenance, Scope
 from dcops.racks.models import Hardware, Rack, RackKind, Room, Site
 from dcops.terms import Service
 from dcops.terms.extra_work import WorkKind
@@ -202,6 +203,32 @@ class VisitFactory(Base):
     requested_by = "test"
 
 
+class MaintenanceFactory(Base):
+    """Planned (not announced) maintenance of one rack; announce it through the service so R4 is asked."""
+
+    class Meta:
+        model = Maintenance
+
+    title = factory.Sequence(lambda n: f"Maintenance {n}")
+    description = "Replace a PDU"
+    scope = Scope.rack
+    rack = factory.SubFactory(RackFactory)
+    starts_at = datetime(2026, 3, 10, 21, tzinfo=UTC)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    impact = Impact.reduced
+    created_by = "test"
+
+
+class ClosureDayFactory(Base):
+    class Meta:
+        model = ClosureDay
+
+    day = factory.Sequence(lambda n: date(2026, 6, 1) + timedelta(days=n))
+    reason = "Company day"
+    announced_on = date(2026, 5, 1)
+    created_by = "test"
+
+
 class WorkOrderFactory(Base):
     """A request for extra work as an account manager records it (M1); estimate and accept it through the service."""
 
@@ -233,5 +260,7 @@ ALL = [
     NoticeFactory,
     PersonFactory,
     VisitFactory,
+    MaintenanceFactory,
+    ClosureDayFactory,
     WorkOrderFactory,
 ]

@@ -22,6 +22,9 @@ class Perm(StrEnum):
     audit_read = "audit:read"
     users_admin = "users:admin"  # users and API tokens
     inventory_import = "inventory:import"  # bring a datacenter in from NetBox (the Import page)
+    maintenance_plan = "maintenance:plan"  # plan, edit, announce and cancel maintenance (R4)
+    maintenance_carry = "maintenance:carry"  # start and finish maintenance on the floor
+    closure_days = "closure-days:write"  # the days the supplier announced it is closed (Art. 1.14)
 
 
 MATRIX: dict[Role, frozenset[Perm]] = {
@@ -39,6 +42,8 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.visits_approve,
             Perm.audit_read,
             Perm.inventory_import,
+            Perm.maintenance_plan,
+            Perm.maintenance_carry,
         }
     ),
     Role.technician: frozenset(
@@ -49,6 +54,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.customers_read,
             Perm.access_read,
             Perm.visits_write,
+            Perm.maintenance_carry,
         }
     ),
     Role.security: frozenset(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Request
@@ -15,11 +16,13 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dcops import crud
+from dcops import clock, crud
 from dcops.auth.permissions import Perm, allows
 from dcops.customers.record_forms import customer_choices
 from dcops.errors import ValidationFailed
 from dcops.i18n import N_, _
+from dcops.maintenance import queries as maintenance
+from dcops.maintenance.models import Maintenance
 from dcops.moves import queries, service
 from dcops.moves.models import HandBack, Relocation, RelocationItem, RelocationKind, RelocationStatus
 from dcops.moves.schemas import ConsultIn, HandBackIn, ItemIn, PlanIn, RelocationIn, RequestIn, ScheduleIn
@@ -29,7 +32,7 @@ from dcops.terms.verdict import Verdict
 from dcops.validation import parse
 from dcops.vocabulary import word
 from dcops.web.forms import Field, enum_choices, normalize, render, submit
-from dcops.web.helpers import actor, query_int, today
+from dcops.web.helpers import actor, query_int, timezone, today
 from dcops.web.routes import Db, Form, get, post
 
 READ = {"perm": Perm.inventory_read}
@@ -110,10 +113,13 @@ def _order_in(fields: list[Field], data: dict[str, Any]) -> RelocationIn:
     return msgspec.structs.replace(order, items=[item])
 
 
-def _calendar(orders: list[Relocation], first: date, last: date) -> dict[date, list[tuple[str, Relocation, bool]]]:
-    """Per day: orders planned then, supplier windows ending then (K4) and customer deadlines (K5), each with
-    whether it is a window's or a deadline's last day."""
-    days: dict[date, list[tuple[str, Relocation, bool]]] = {}
+Event = tuple[str, str, str]  # what the calendar shows, where it links, its css class
+
+
+def _calendar(orders: list[Relocation], first: date, last: date) -> dict[date, list[Event]]:
+    """Per day: orders planned then, supplier windows ending then (K4) and customer deadlines (K5); a window's or
+    a deadline's last day is marked."""
+    days: dict[date, list[Event]] = {}
     for o in orders:
         for day, what, deadline in (
             (o.planned_on, _("planned"), False),
@@ -121,7 +127,22 @@ def _calendar(orders: list[Relocation], first: date, last: date) -> dict[date, l
             (o.customer_deadline, _("K5 deadline"), True),
         ):
             if day is not None and first <= day <= last:
-                days.setdefault(day, []).append((what, o, deadline))
+                text = f"#{o.id} {what}: {o.customer.name}"
+                days.setdefault(day, []).append((text, f"/relocations/{o.id}", "deadline" if deadline else ""))
+    return days
+
+
+def _with_maintenance(
+    days: dict[date, list[Event]], items: list[Maintenance], first: date, last: date, tz: ZoneInfo
+) -> dict[date, list[Event]]:
+    """Maintenance on every day of its window (R4): one calendar of moves and maintenance."""
+    for m in items:
+        start, end = m.starts_at.astimezone(tz).date(), (m.ends_at - timedelta(microseconds=1)).astimezone(tz).date()
+        text = _("Maintenance #%(id)s: %(title)s", id=m.id, title=m.title)
+        for n in range((min(end, last) - max(start, first)).days + 1):
+            days.setdefault(max(start, first) + timedelta(days=n), []).append(
+                (text, f"/maintenance/{m.id}", "maintenance")
+            )
     return days
 
 
@@ -204,6 +225,7 @@ class RelocationPages(Controller):
             "on": on,
         }
         if view in ("week", "month"):
+            tz = ZoneInfo(timezone(request))
             try:
                 anchor = date.fromisoformat(on) if on else today(request)
             except ValueError:
@@ -221,7 +243,13 @@ class RelocationPages(Controller):
                 days=days,
                 first=first,
                 last=last,
-                events=_calendar(list(db.scalars(stmt)), first, last),
+                events=_with_maintenance(
+                    _calendar(list(db.scalars(stmt)), first, last),
+                    self._maintenance(db, first, last, tz, query_int(customer_id), query_int(room_id)),
+                    first,
+                    last,
+                    tz,
+                ),
                 prev=(first - span).isoformat()
                 if view == "week"
                 else (first - timedelta(days=1)).replace(day=1).isoformat(),
@@ -231,6 +259,19 @@ class RelocationPages(Controller):
             return render("moves/relocations_calendar.html", **ctx)
         page = crud.paginate(db, stmt, limit, offset)
         return render("moves/relocations.html", page=page, **ctx)
+
+    @staticmethod
+    def _maintenance(
+        db: Session, first: date, last: date, tz: ZoneInfo, customer_id: int | None, room_id: int | None
+    ) -> list[Maintenance]:
+        """Maintenance in the calendar's days, narrowed like its orders: touching the room, affecting the customer."""
+        where = []
+        if room_id is not None:
+            where.append(maintenance.touching_room(db, room_id))
+        if customer_id is not None:
+            where.append(maintenance.affecting_customer(customer_id))
+        start, end = clock.day_span(first, tz.key)[0], clock.day_span(last, tz.key)[1]
+        return maintenance.between(db, start, end, *where)
 
     @get("/today", name="moves_today", opt=READ)
     def moves_today(self, request: Request, db: Db) -> Template:

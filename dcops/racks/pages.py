@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from litestar import Controller, Request, Router
@@ -15,8 +16,10 @@ from dcops.auth.permissions import Perm, allows
 from dcops.cabling import service as cabling
 from dcops.customers.liens import in_force, liened_customer_ids
 from dcops.customers.models import Contract, Customer
+from dcops.db import utcnow
 from dcops.errors import NotFound, ValidationFailed
 from dcops.i18n import N_, _
+from dcops.maintenance.queries import current_and_upcoming, touching_rack
 from dcops.moves import service as moves
 from dcops.moves.schemas import DirectIn
 from dcops.moves.service import pending_hardware_ids
@@ -32,6 +35,7 @@ from dcops.web.helpers import actor, query_int, today
 from dcops.web.routes import Db, Form, get, post
 
 READ = {"perm": Perm.inventory_read}
+MAINTENANCE_AHEAD = timedelta(days=90)  # a rack's page lists open maintenance starting within this
 WRITE = {"perm": Perm.inventory_write}
 
 
@@ -157,7 +161,7 @@ class RackPages(Controller):
         rack = usage[0].rack
         hardware = service.mounted_hardware(db, [rack.id])[rack.id]
         can_mount, liened = _can_write(request), liened_customer_ids(db, today(request))
-        moving = pending_hardware_ids(db)
+        moving, now = pending_hardware_ids(db), utcnow()
         svgs = {f: elevation.render(rack, hardware, f, can_mount=can_mount, liened=liened, moving=moving) for f in Face}
         free = units.free_by_face(rack.u_height, [(h.position, h.u_height, h.face, h.full_depth) for h in hardware])
         return render(
@@ -170,6 +174,7 @@ class RackPages(Controller):
             free=free,
             describe=units.describe_units,
             cables=db.scalars(cabling.cable_query(rack_id=rack.id).limit(200)).unique().all(),
+            current=current_and_upcoming(db, now, now + MAINTENANCE_AHEAD, touching_rack(rack)),
         )
 
     @get("/{rack_id:int}/elevation.svg", name="rack_svg", opt=READ)
@@ -351,7 +356,7 @@ def _place_form(db: Session, hw: Hardware, action: str) -> tuple[str, list[Any],
         raise NotFound("page", action)
     rack_id = hw.rack_id or hw.planned_rack_id or ""
     values = {"rack_id": rack_id, "position": hw.position or "", "face": (hw.face or Face.front).value}
-    fields = forms.mount_fields(db)
+    fields = forms.mount_fields(db, hw)
     if action == "mount" and service.colocation(hw) and hw.first_installed_on is None:
         fields = [*fields, forms.INTAKE]
     if basis:

@@ -29,7 +29,6 @@ ALL_RULES = (
 # Rules not built yet. Each issue that builds one removes its IDs here and gives the rule its
 # "Decided by", "Applied in" and "Tested by" lines in docs/rules.md in the same change.
 NOT_YET_ENFORCED = {
-    "R4",  # planned and emergency maintenance, working days
     "C1",  # contract term, renewal, notice
     "C2",  # suspension and dissolution
     "C3",  # everything due at the end

@@ -79,7 +79,7 @@ def test_an_order_s_page_its_steps_and_refusals_read_in_dutch(login, db):
     assert "Verhuizing plannen" in listing and "Verhuizingen van vandaag" in listing and "Opleveringen" in listing
     assert f"K4 tot en met {_dutch_day(TODAY + 14 * D)}" in listing
     month = desk.get(f"/relocations?view=month&on={TODAY.isoformat()}").text
-    assert ">ma<" in month and ">zo<" in month and "Verhuizingen per maand" in month
+    assert ">ma<" in month and ">zo<" in month and "Verhuizingen en onderhoud per maand" in month
 
 
 def test_today_s_moves_and_the_hand_back_read_in_dutch(login, db):

@@ -21,6 +21,7 @@ from dcops.customers.models import (
 from dcops.documents import DocumentStore
 from dcops.interop import jobs
 from dcops.interop.models import ImportJob
+from dcops.maintenance.models import ClosureDay, Maintenance
 from dcops.moves.models import HandBack, Relocation
 from dcops.racks.models import Hardware, HardwareType, Rack, Room, Site
 from dcops.seed import load
@@ -59,6 +60,8 @@ MODELS = {
     "hand-backs": HandBack,
     "hardware-types": HardwareType,
     "import": ImportJob,
+    "maintenance": Maintenance,
+    "closure-days": ClosureDay,
     "work": WorkOrder,
     "work-orders": WorkOrder,
     "work-rates": Customer,
