@@ -7,6 +7,7 @@ from dcops.auth.models import ApiToken, User
 from dcops.cabling.models import Cable, CableEnd, Port, PortTemplate
 from dcops.customers.models import (
     Breach,
+    Contact,
     Contract,
     Customer,
     DefaultNotice,
@@ -21,6 +22,7 @@ from dcops.db import Base
 from dcops.documents import Document
 from dcops.interop.models import ImportFile, ImportJob
 from dcops.moves.models import HandBack, Relocation, RelocationItem
+from dcops.notices.models import OutboxAttachment, OutboxMessage
 from dcops.racks.models import Hardware, HardwareType, Rack, RackUnit, Room, Site
 
 metadata = Base.metadata
@@ -30,6 +32,7 @@ __all__ = [
     "Cable",
     "CableEnd",
     "CarryOut",
+    "Contact",
     "DoorCheck",
     "Document",
     "Inspection",
@@ -52,6 +55,8 @@ __all__ = [
     "InsurancePolicy",
     "Invoice",
     "Lien",
+    "OutboxAttachment",
+    "OutboxMessage",
     "Payment",
     "PolicyRequest",
     "Rack",

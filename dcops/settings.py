@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from dcops import clock
+from dcops.notices.smtp import check_sender, parse_smtp_url
 
 
 def _secret_from_data_dir(data_dir: Path) -> str:
@@ -42,6 +43,10 @@ class Settings:
     login_throttle_storage: str = "memory://"  # limits storage URI: redis://… to share counts between workers
     people_idle_days: int = 365  # people not on any visit for this long are deactivated by the sweep
     visitor_retention_months: int = 12  # R3: then inactive people and their door checks are pseudonymised
+    # Where written notices are delivered (dcops.notices): smtp://user:pass@host:587, smtps://host, smtp://host:25.
+    # Empty: messages wait in the outbox.
+    smtp_url: str = ""
+    mail_from: str = "dcops@localhost"  # the sender of every message (From and the SMTP envelope)
 
     def __post_init__(self) -> None:
         if self.visitor_retention_months < MIN_RETENTION_MONTHS:
@@ -54,6 +59,10 @@ class Settings:
             raise ValueError("DCOPS_LANGUAGE must be nl or en")
         if self.people_idle_days < 1:
             raise ValueError("DCOPS_PEOPLE_IDLE_DAYS must be at least 1")
+        # Checked at start, not at the first message hours later.
+        if self.smtp_url:
+            parse_smtp_url(self.smtp_url)
+        check_sender(self.mail_from)
 
     def today(self) -> date:
         return clock.today(self.site_timezone)
@@ -79,4 +88,6 @@ class Settings:
             login_throttle_storage=env.get("DCOPS_LOGIN_THROTTLE_STORAGE", "memory://"),
             people_idle_days=int(env.get("DCOPS_PEOPLE_IDLE_DAYS", "365")),
             visitor_retention_months=int(env.get("DCOPS_VISITOR_RETENTION_MONTHS", "12")),
+            smtp_url=env.get("DCOPS_SMTP_URL", "").strip(),
+            mail_from=env.get("DCOPS_MAIL_FROM", "").strip() or "dcops@localhost",
         )

@@ -33,6 +33,10 @@ WORDS = (
     N_("consulted"), N_("scheduled"),
     # racks and hardware
     N_("shared"), N_("private"), N_("retired"), N_("installed"), N_("switch off"), N_("unmount"),
+    # contacts and the outbox (dcops.notices)
+    N_("billing"), N_("technical"), N_("access"), N_("waiting"), N_("sent"),
+    N_("notice of default"), N_("move request"), N_("policy request"), N_("visit approved"), N_("visit refused"),
+    N_("maintenance announced"), N_("maintenance changed"), N_("maintenance cancelled"), N_("extra work estimate"),
 )  # fmt: skip
 
 # What records are called in messages such as "rack 12 does not exist" (dcops.crud.label: the table's name).
@@ -44,7 +48,7 @@ NOUNS = (
     N_("port template"), N_("rack"), N_("rack unit"), N_("relocation"), N_("relocation item"), N_("room"),
     N_("site"), N_("user"), N_("user session"), N_("visit"), N_("visit pass"), N_("visit person"), N_("visit room"),
     N_("written permission"), N_("written permission room"), N_("page"), N_("item"), N_("intact document"),
-    N_("notice"),
+    N_("notice"), N_("customer contact"), N_("outbox message"), N_("outbox attachment"),
 )  # fmt: skip
 
 

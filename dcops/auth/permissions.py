@@ -22,6 +22,7 @@ class Perm(StrEnum):
     audit_read = "audit:read"
     users_admin = "users:admin"  # users and API tokens
     inventory_import = "inventory:import"  # bring a datacenter in from NetBox (the Import page)
+    outbox = "outbox:manage"  # the written notices to customers: read them, their attachments; retry failed ones
 
 
 MATRIX: dict[Role, frozenset[Perm]] = {
@@ -39,6 +40,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.visits_approve,
             Perm.audit_read,
             Perm.inventory_import,
+            Perm.outbox,
         }
     ),
     Role.technician: frozenset(
