@@ -10,6 +10,7 @@ recorded with an earlier day, or sent by letter, was given outside dcops and is 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
@@ -215,7 +216,9 @@ def policy_request(db: Session, request: PolicyRequest, actor: str, today: date)
 
 
 def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:60] or "pass"
+    """ "Jörg Müller" -> "jorg-muller": a file name any mail program keeps."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:60] or "pass"
 
 
 def _visit_lines(visit: Visit, timezone: str) -> list[str]:

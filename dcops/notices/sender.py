@@ -1,7 +1,7 @@
 """Delivering the outbox by SMTP: claim what is due, hand each message to the server, and mark it sent only once the
 server accepted it. Senders run in every app worker (and `dcops outbox send`), on as many hosts as there are: a claim
-is one UPDATE only one sender can win for a message (on PostgreSQL its subquery skips rows another sender holds
-locked), and holds it for LEASE; a sender that died lets its messages go when that ends.
+(`claim`) is won by one sender only for a message, and holds it for LEASE; a sender that died lets its messages go
+when that ends.
 
 A message is sent at least once and, unless a sender dies between the server's acceptance and recording it, exactly
 once; it keeps its Message-ID on every attempt, so a receiver can tell a repeat.
@@ -87,8 +87,10 @@ def _due(now: datetime) -> object:
 
 
 def claim(maker: sessionmaker[Session], now: datetime, limit: int = BATCH) -> tuple[str, list[int]]:
-    """The messages due now, oldest first, this sender's until now + LEASE: one UPDATE whose subquery picks them
-    (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite runs it under its write lock), repeating the condition."""
+    """The messages due now, oldest first, this sender's until now + LEASE. In one transaction: pick them (on
+    PostgreSQL FOR UPDATE SKIP LOCKED: rows another sender is claiming are passed over, not waited for; SQLite runs
+    the whole transaction under its write lock), then an UPDATE that repeats the condition, so only a message still
+    due is claimed. (A LIMITed subquery inside the UPDATE is no good on PostgreSQL: it may run once per row.)"""
     token = secrets.token_hex(16)
     pick = (
         select(OutboxMessage.id)
@@ -97,14 +99,17 @@ def claim(maker: sessionmaker[Session], now: datetime, limit: int = BATCH) -> tu
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    stmt = (
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(pick), _due(now))
-        .values(claimed_until=now + LEASE, claim_token=token)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    )
     with request_session(maker, write=True) as db:
+        picked = list(db.scalars(pick))
+        if not picked:
+            return token, []
+        stmt = (
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(picked), _due(now))
+            .values(claimed_until=now + LEASE, claim_token=token)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
         ids = sorted(db.scalars(stmt).all())
     return token, ids
 
@@ -200,7 +205,7 @@ def _record_failure(
         )
 
 
-def send_due(maker: sessionmaker[Session], mailer: Mailer, now: datetime | None = None) -> Report:
+def send_due(maker: sessionmaker[Session], mailer: Mailer, now: datetime | None = None, limit: int = BATCH) -> Report:
     """Deliver what is due now over one connection; every message ends sent, or waiting (with its backoff), or
     failed. Never raises for the mail server: its errors are the messages' last errors."""
     now = now or utcnow()
@@ -208,7 +213,7 @@ def send_due(maker: sessionmaker[Session], mailer: Mailer, now: datetime | None 
     with maker() as db:
         if db.scalar(select(OutboxMessage.id).where(_due(now)).limit(1)) is None:
             return report  # nothing due: no write lock taken
-    token, ids = claim(maker, now)
+    token, ids = claim(maker, now, limit)
     if not ids:
         return report
     loaded = _load(maker, ids)

@@ -104,11 +104,11 @@ def mime(message: Outgoing, sender: str) -> EmailMessage:
     msg["Subject"] = message.subject
     msg["Date"] = format_datetime(message.created_at)
     msg["Message-ID"] = message.message_id
-    msg["Content-Language"] = message.language
     msg.set_content(message.body)
     for a in message.attachments:
         maintype, _, subtype = a.content_type.partition("/")
         msg.add_attachment(a.content, maintype=maintype, subtype=subtype, filename=a.filename)
+    msg["Content-Language"] = message.language  # after the content: setting it replaces the Content-* headers
     return msg
 
 

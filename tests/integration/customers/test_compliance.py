@@ -50,7 +50,7 @@ def test_sweep_on_the_demo_data_shows_every_case(db, settings):
     assert lines["requests"] == [("K9", "Nijmegen Media Groep B.V.")]
     assert lines["ending"] == [("K9", "Hollandse Hosting B.V.")]
     assert lines["permissions"] == [("A2", "Hollandse Hosting B.V.")]
-    assert lines["contacts"] == [("R2", "Maasland Logistiek B.V.")]  # no access contact: its visit refusal reached nobody
+    assert lines["contacts"] == [("R2", "Maasland Logistiek B.V.")]  # no access contact: its refusal reached nobody
     for section in report.sections:
         for line in section.lines:
             assert line.link.startswith("/") and line.article
