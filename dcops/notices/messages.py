@@ -44,7 +44,7 @@ def _letter(db: Session, customer: Customer, paragraphs: Sequence[str], actor: s
     parts = [
         _("Dear %(customer)s,", customer=customer.name),
         *paragraphs,
-        f"{_('Kind regards,')}\n{_signer(db, actor)}",
+        _("Kind regards,") + "\n" + _signer(db, actor),
     ]
     return "\n\n".join(parts) + "\n"
 
