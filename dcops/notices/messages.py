@@ -28,6 +28,7 @@ from dcops.notices.kinds import MessageKind
 from dcops.notices.models import OutboxMessage
 from dcops.notices.outbox import enqueue, speaking
 from dcops.notices.smtp import Attachment
+from dcops.racks.models import Rack
 from dcops.terms import Reason
 from dcops.terms.insurance import REQUEST_ANSWER_DAYS
 from dcops.terms.relocation import customer_deadline
@@ -119,11 +120,10 @@ def _after(notice: DefaultNotice) -> date:
 # --- K5: request to move -----------------------------------------------------------------------------
 
 
-def _place(rack: object, position: int | None = None) -> str:
+def _place(rack: Rack | None, position: int | None = None) -> str:
     if rack is None:
         return "—"
-    room = rack.room  # type: ignore[attr-defined]
-    where = f"{room.site.code}/{room.code}/{rack.name}"  # type: ignore[attr-defined]
+    where = f"{rack.room.site.code}/{rack.room.code}/{rack.name}"
     return f"{where} U{position}" if position else where
 
 
@@ -131,8 +131,8 @@ def move_request(db: Session, order: Relocation, actor: str) -> OutboxMessage:
     """K5, Art. 12.4: the hardware, where it goes, and the deadline 14 days after the request."""
     assert order.requested_on is not None
     customer = order.customer
-    deadline = day(customer_deadline(order.requested_on))
     with speaking(customer):
+        deadline = day(customer_deadline(order.requested_on))
         lines = [
             _(
                 "- %(hardware)s (%(tag)s): from %(source)s to %(target)s",
