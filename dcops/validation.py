@@ -6,10 +6,12 @@ import re
 import types
 import typing
 from collections.abc import Mapping
+from datetime import date
 from typing import Annotated, Any, TypeVar
 
 import msgspec
 
+from dcops import i18n
 from dcops.errors import ValidationFailed
 from dcops.i18n import N_, _
 
@@ -117,6 +119,13 @@ def parse(struct: type[T], data: Mapping[str, Any], *, form: bool = False) -> T:
             if _base_type(tp) is bool:
                 values[field.name] = raw.lower() in _TRUE
                 continue
+            if _base_type(tp) is date or _allows_none(tp) and date in typing.get_args(_base_type(tp)):
+                # Typed in the reader's order (a browser's date picker shows its own locale's), ISO accepted
+                if (typed_day := i18n.parse_day(raw)) is None:
+                    errors[field.name] = day_error()
+                else:
+                    values[field.name] = typed_day
+                continue
         try:
             values[field.name] = msgspec.convert(raw, tp, strict=not form)
         except msgspec.ValidationError as exc:
@@ -132,6 +141,15 @@ def parse(struct: type[T], data: Mapping[str, Any], *, form: bool = False) -> T:
 
 def as_dict(obj: msgspec.Struct) -> dict[str, Any]:
     return msgspec.structs.asdict(obj)
+
+
+def day_error() -> str:
+    return _("Must be a date like %(example)s", example=i18n.day(i18n.EXAMPLE_DAY))
+
+
+def query_day(value: str | None) -> date | None:
+    """A filter's day as the reader types it ("30-11-2026", "30/11/2026") or ISO; None when missing or not a day."""
+    return i18n.parse_day(value) if value else None
 
 
 def query_int(value: str | None) -> int | None:

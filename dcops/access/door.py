@@ -16,6 +16,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.util import identity_key
 
@@ -39,7 +41,7 @@ from dcops.customers.liens import liened_customer_ids
 from dcops.customers.models import Breach, Contract, Customer, CustomerKind, Invoice
 from dcops.customers.standing import GOOD, outstanding_cents, standing_of
 from dcops.db import begin_write, utcnow
-from dcops.errors import ValidationFailed
+from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import _
 from dcops.racks.models import Hardware, HardwareStatus, Room
 from dcops.terms import Service, Verdict
@@ -180,7 +182,12 @@ _FACTS = (
 # PostgreSQL evaluates a statement on the snapshot taken when it started, also after waiting for a row lock: a scan
 # that waited for another scan of the same person reads their last passage again, now that it holds the lock.
 _LAST_PASSAGE_AGAIN = select(_LAST_PASSAGE).where(_person.c.id == bindparam("person_id"))
-_INSERT_CHECK = insert(_check).returning(_check.c.id)
+# A scan the screen sent before (it gave up waiting, decided offline and sent it again from its queue) is not a
+# second check: the client id's unique index turns it away in the insert itself, with no read before it.
+_INSERT_CHECK = {
+    name: dialect_insert(_check).on_conflict_do_nothing(index_elements=[_check.c.client_id]).returning(_check.c.id)
+    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
 _START_VISIT = (
     update(_visit)
     .where(_visit.c.id == bindparam("visit"), _visit.c.status == VisitStatus.approved)
@@ -336,7 +343,12 @@ def check(
         "officer": officer,
         "passed": passed,
     }
-    check_id = db.connection().execute(_INSERT_CHECK, values).scalar_one()
+    connection = db.connection()
+    check_id = connection.execute(
+        _INSERT_CHECK[connection.dialect.name], {**values, "client_id": data.client_id}
+    ).scalar_one_or_none()
+    if check_id is None:
+        raise Conflict(_("This scan was recorded already (the door screen sent it twice)"))
     carry_outs = [
         CarriedOut(tag[:50], hw.id if hw else None, Decision.of(v), [r.as_dict() for r in v.reasons])
         for tag, hw, v in carried

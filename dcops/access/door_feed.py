@@ -34,6 +34,7 @@ from dcops import clock
 from dcops.access import codec, door
 from dcops.access.keys import RAW, KeyRing
 from dcops.access.models import CarryOut, Decision, Direction, DoorCheck, Person, Visit, VisitPass
+from dcops.access.schemas import CLIENT_ID
 from dcops.access.visits import permissions_of, visitor
 from dcops.customers.models import CustomerKind
 from dcops.customers.standing import GOOD, standings
@@ -81,6 +82,8 @@ OFFLINE_TEXTS = {
     "ready": N_("Ready for the next scan"),
     "checking": N_("Checking…"),
     "camera_failed": N_("%(problem)s: use the scanner."),
+    "no_camera": N_("No camera available here"),
+    "no_code": N_("No code found; try again"),
     "no_feed": N_("No door feed on this screen yet: passes cannot be checked offline. Call the duty manager."),
     "status_online": N_("Online"),
     "status_offline": N_("OFFLINE — feed of %(time)s"),
@@ -259,7 +262,7 @@ class ReasonIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class OfflineCheckIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """One check the door screen decided on its own, as it queued it."""
 
-    id: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{16,64}$")]  # the screen's id for the scan
+    id: Annotated[str, msgspec.Meta(pattern=CLIENT_ID)]  # the screen's id for the scan, as sent online too
     # What was scanned; None when it cannot be a pass (far too long, control characters): then its hash and length.
     code: Annotated[str, msgspec.Meta(max_length=codec.MAX_TEXT)] | None
     scanned_sha256: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]

@@ -17,12 +17,12 @@ from dcops import crud
 from dcops.access import door, door_feed
 from dcops.access.api import answer
 from dcops.access.models import Decision, Direction, DoorCheck
-from dcops.access.schemas import DoorCheckIn
+from dcops.access.schemas import CLIENT_ID, DoorCheckIn
 from dcops.access.shown import room_choices, window_text
 from dcops.auth.permissions import Perm
 from dcops.customers.models import Breach
 from dcops.db import utcnow
-from dcops.errors import ValidationFailed
+from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import _
 from dcops.racks.models import Room
 from dcops.web.forms import render
@@ -33,6 +33,7 @@ from dcops.web.routes import Db, Form, get, post
 READ = {"perm": Perm.access_read}
 DOOR = {"perm": Perm.door_check}
 TAGS = re.compile(r"[\s,;]+")
+SCAN_ID = re.compile(CLIENT_ID)
 SERVICE_WORKER = Path(__file__).resolve().parent.parent / "web" / "static" / "door-sw.js"
 
 
@@ -62,6 +63,7 @@ class DoorPages(Controller):
                 room_id=room_id,
                 direction=direction,
                 asset_tags=[t[:50] for t in tags],
+                client_id=scan_id if SCAN_ID.match(scan_id := str(data.get("client_id") or "")) else None,
             )
             try:
                 outcome = door.check(db, body, actor(request), keyring(request), timezone(request))
@@ -73,6 +75,8 @@ class DoorPages(Controller):
                 }
             except ValidationFailed as exc:
                 result = {"error": "; ".join(exc.errors.values())}
+            except Conflict as exc:
+                result = {"error": str(exc)}
         template = "access/_door_result.html" if request.headers.get("hx-request") else "access/door.html"
         return _screen(template, db, result)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -35,7 +35,7 @@ from dcops.db import utcnow
 from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import N_, _
 from dcops.terms.access import Approval, Purpose, VisitFacts, competence, may_approve, third_party
-from dcops.validation import parse
+from dcops.validation import day_error, parse, query_day
 from dcops.web.form_pages import FORM, FormPages, form_router
 from dcops.web.forms import Field, enum_choices, normalize, render, submit
 from dcops.web.helpers import actor, keyring, query_int, timezone, today
@@ -235,10 +235,7 @@ class VisitPages(Controller):
         limit: FromQuery[int] = 50,
         offset: FromQuery[int] = 0,
     ) -> Template:
-        try:
-            day = date.fromisoformat(on) if on else None
-        except ValueError:
-            day = None
+        day = query_day(on)
         valid = status if status in {s.value for s in VisitStatus} else None
         stmt = visits.visit_query(
             query_int(customer_id), valid, clock.day_span(day, timezone(request)) if day else None
@@ -251,6 +248,7 @@ class VisitPages(Controller):
             statuses=[s.value for s in VisitStatus],
             customer_id=customer_id,
             on=on,
+            on_error=day_error() if on and day is None else None,
             customers=customer_choices(db),
             tz=timezone(request),
             window=window_text,

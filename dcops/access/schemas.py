@@ -64,11 +64,16 @@ class RevokeIn(msgspec.Struct, kw_only=True):
     reason: Reason
 
 
+CLIENT_ID = r"^[A-Za-z0-9_-]{16,64}$"
+
+
 class DoorCheckIn(msgspec.Struct, kw_only=True):
     code: Annotated[str, msgspec.Meta(max_length=1_100_000)]  # anything scanned; the codec refuses what is not a pass
     room_id: Id
     direction: Direction = Direction.check_in
     asset_tags: list[Annotated[str, msgspec.Meta(min_length=1, max_length=50)]] = []
+    # The door screen's id for the scan: the same scan later sent from its offline queue is recorded once.
+    client_id: Annotated[str, msgspec.Meta(pattern=CLIENT_ID)] | None = None
 
 
 class InspectionIn(msgspec.Struct, kw_only=True):

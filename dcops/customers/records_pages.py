@@ -3,7 +3,7 @@ insurance, written permissions) and the compliance overview. The create/edit for
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,7 +39,7 @@ from dcops.customers.schemas import (
 from dcops.errors import ValidationFailed
 from dcops.i18n import N_, _, day, moment, money, number
 from dcops.terms.standing import BREACH_ARTICLES, notice_can_concern_invoice
-from dcops.validation import parse
+from dcops.validation import day_error, parse, query_day
 from dcops.vocabulary import word
 from dcops.web.form_pages import FORM
 from dcops.web.forms import Field, euros, normalize, render, submit
@@ -574,8 +574,10 @@ class CompliancePage(Controller):
     path = "/compliance"
 
     @get("/", name="compliance", opt=ACCOUNTS)
-    def view(self, request: Request, db: Db, on: FromQuery[date | None] = None) -> Template:
-        return render("customers/compliance.html", report=sweep(db, on or today(request)))
+    def view(self, request: Request, db: Db, on: FromQuery[str] = "") -> Template:
+        day = query_day(on)
+        error = day_error() if on and day is None else None
+        return render("customers/compliance.html", report=sweep(db, day or today(request)), on=on, on_error=error)
 
 
 def customer_records(request: Request, db: Session, customer: Customer) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from dcops.racks.models import Face, Hardware, Rack
 from dcops.terms import Owner
 from dcops.vocabulary import word
 
-UNIT_PX = 24
+UNIT_PX = 44  # a free unit is a tap target on the tablet: 44 px at least (WCAG 2.5.5), also with gloves
+MIDDLE_PX = UNIT_PX // 2 + 4  # the baseline of one line of text centred in a unit
 LABEL_PX = 34
 WIDTH_PX = 300
 TOP_PX = 26
@@ -65,6 +66,7 @@ def render(
         taken.update(units.span(hw.position, hw.u_height))
         top = y_of(hw.position + hw.u_height - 1)
         h = hw.u_height * UNIT_PX
+        name_y = top + (20 if hw.u_height > 1 else MIDDLE_PX)
         title = f"{hw.name} ({hw.asset_tag}) U{hw.position}" + (f"–U{hw.top_unit}" if hw.u_height > 1 else "")
         retained = hw.retained(liened)
         if retained:
@@ -76,14 +78,14 @@ def render(
             f'<a href="/hardware/{hw.id}"><g class="el-device">'
             f"<title>{escape(title)} — {escape(_ownership(hw))}</title>"
             f'<rect x="{x0 + 1}" y="{top + 1}" width="{w - 2}" height="{h - 2}" rx="3" fill="{_fill(hw)}"{stroke}/>'
-            f'<text x="{x0 + 8}" y="{top + 16}" class="el-name">{escape(hw.name)}</text>'
+            f'<text x="{x0 + 8}" y="{name_y}" class="el-name">{escape(hw.name)}</text>'
         )
         if retained:
-            out.append(f'<text x="{x0 + w - 8}" y="{top + 16}" text-anchor="end" class="el-lien">{lien}</text>')
+            out.append(f'<text x="{x0 + w - 8}" y="{name_y}" text-anchor="end" class="el-lien">{lien}</text>')
         elif hw.id in moving:
-            out.append(f'<text x="{x0 + w - 8}" y="{top + 16}" text-anchor="end" class="el-move">{move}</text>')
+            out.append(f'<text x="{x0 + w - 8}" y="{name_y}" text-anchor="end" class="el-move">{move}</text>')
         if h >= 2 * UNIT_PX or (hw.u_height == 1 and not retained and hw.id not in moving):
-            sub_y = top + (34 if h >= 2 * UNIT_PX else 16)
+            sub_y = top + 38 if h >= 2 * UNIT_PX else name_y
             sub_x = x0 + 8 if h >= 2 * UNIT_PX else x0 + w - 8
             anchor = "start" if h >= 2 * UNIT_PX else "end"
             out.append(
@@ -93,11 +95,11 @@ def render(
         out.append("</g></a>")
     for u in range(1, rack.u_height + 1):
         y = y_of(u)
-        out.append(f'<text x="{LABEL_PX - 6}" y="{y + 16}" text-anchor="end" class="el-u">{u}</text>')
+        out.append(f'<text x="{LABEL_PX - 6}" y="{y + MIDDLE_PX}" text-anchor="end" class="el-u">{u}</text>')
         if u not in taken:
             free = escape(_("U%(u)s free", u=u))
             rect = (
-                f'<rect x="{x0 + 1}" y="{y + 1}" width="{w - 2}" height="{UNIT_PX - 2}" class="el-free">'
+                f'<rect x="{x0 + 1}" y="{y}" width="{w - 2}" height="{UNIT_PX}" class="el-free">'
                 f"<title>{free}</title></rect>"
             )
             if can_mount:
@@ -105,7 +107,7 @@ def render(
                 out.append(
                     f'<a href="/racks/{rack.id}/mount?position={u}&amp;face={face.value}" '
                     f'class="el-mount" aria-label={label}>{rect}'
-                    f'<text x="{x0 + w // 2}" y="{y + 16}" text-anchor="middle" class="el-plus">'
+                    f'<text x="{x0 + w // 2}" y="{y + MIDDLE_PX}" text-anchor="middle" class="el-plus">'
                     f"{mount_here}</text></a>"
                 )
             else:

@@ -11,6 +11,7 @@ from dcops.i18n import N_, gettext
 from dcops.racks.models import (
     MAX_RACK_HEIGHT,
     Face,
+    Hardware,
     HardwareStatus,
     HardwareType,
     Rack,
@@ -19,6 +20,7 @@ from dcops.racks.models import (
     Room,
     Site,
 )
+from dcops.racks.service import rack_verdict
 from dcops.terms.written import Channel
 from dcops.vocabulary import word
 from dcops.web.forms import Field, enum_choices
@@ -141,21 +143,26 @@ def hardware_fields(db: Session) -> list[Field]:
 SPEC_HELP = N_("A dedicated server's specification: a replacement must meet its contract's (Art. 11.4, rule D3)")
 
 
-def rack_choices(db: Session) -> list[tuple[int, str]]:
+def rack_choices(db: Session, hardware: Hardware | None = None) -> list[tuple[int, str]]:
+    """The racks in use; for `hardware`, only those it may go into (K1: not a private rack let to another customer,
+    the rule the mount itself applies)."""
     rows = db.scalars(
         select(Rack)
         .join(Rack.room)
         .join(Room.site)
-        .options(joinedload(Rack.room).joinedload(Room.site))
+        .options(joinedload(Rack.room).joinedload(Room.site), joinedload(Rack.customer))
         .where(Rack.status != RackStatus.retired)
         .order_by(Site.code, Room.code, Rack.name)
-    )
+    ).all()
+    if hardware is not None:
+        rows = [r for r in rows if rack_verdict(hardware, r).allowed]
     return [(r.id, f"{r.room.site.code} / {r.room.code} / {r.name} ({word(r.kind)}, {r.u_height}U)") for r in rows]
 
 
-def mount_fields(db: Session) -> list[Field]:
+def mount_fields(db: Session, hardware: Hardware) -> list[Field]:
+    private = N_("Private racks let to another customer are not listed (Art. 12.2, rule K1)")
     return [
-        Field("rack_id", N_("Rack"), "select", True, rack_choices(db)),
+        Field("rack_id", N_("Rack"), "select", True, rack_choices(db, hardware), help=private),
         Field("position", N_("Lowest unit (U)"), "number", True, min=1, max=MAX_RACK_HEIGHT),
         Field("face", N_("Face"), "select", True, enum_choices(Face)),
     ]

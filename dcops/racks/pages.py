@@ -351,7 +351,7 @@ def _place_form(db: Session, hw: Hardware, action: str) -> tuple[str, list[Any],
         raise NotFound("page", action)
     rack_id = hw.rack_id or hw.planned_rack_id or ""
     values = {"rack_id": rack_id, "position": hw.position or "", "face": (hw.face or Face.front).value}
-    fields = forms.mount_fields(db)
+    fields = forms.mount_fields(db, hw)
     if action == "mount" and service.colocation(hw) and hw.first_installed_on is None:
         fields = [*fields, forms.INTAKE]
     if basis:

@@ -199,6 +199,14 @@ def test_the_door_is_a_kiosk(kiosk, live_data, request):
         expect(answer.locator(".verdict")).to_have_text("DENY")
         expect(answer).to_contain_text("Refuse; keep the pass; call the duty manager.")
 
+    # No camera on this device: said in the reader's language, with what to do instead; the focus back for the scanner.
+    page.locator("#camera").click()
+    expect(result.locator(".door-message")).to_contain_text(
+        "No camera available here" if english else "Hier is geen camera beschikbaar"
+    )
+    expect(result.locator(".door-message")).to_contain_text("use the scanner" if english else "gebruik de scanner")
+    expect(code).to_be_focused()
+
     # Tap targets and layout, landscape and portrait.
     for size in (LANDSCAPE, PORTRAIT):
         page.set_viewport_size(size)

@@ -74,6 +74,8 @@ def test_mount_here_offers_only_what_may_go_into_the_private_rack(floor, live_da
     page.goto("/sites")
     page.click("a:text-is('A06')")
     free = page.locator("svg.elevation a.el-mount").first
+    box = free.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44  # a free unit is a tap target (WCAG 2.5.5)
     unit = re.search(r"position=(\d+)", free.get_attribute("href") or "").group(1)  # type: ignore[union-attr]
     free.click()
     expect(page.locator("h1")).to_contain_text(words["heading"])

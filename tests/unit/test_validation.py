@@ -50,9 +50,17 @@ def test_dates_and_choices_read_plainly():
 
     with pytest.raises(ValidationFailed) as exc:
         parse(
-            ContractIn, {"number": "K", "customer_id": "1", "service": "hosting", "start_date": "31-12-2026"}, form=True
+            ContractIn, {"number": "K", "customer_id": "1", "service": "hosting", "start_date": "31-02-2026"}, form=True
         )
     assert exc.value.errors == {
         "service": "Choose one of the listed values",
-        "start_date": "Must be a date (YYYY-MM-DD)",
+        "start_date": "Must be a date like 30/11/2026",
     }
+    # A form takes the day as the reader types it; the API takes ISO, as its schema says
+    typed = parse(
+        ContractIn, {"number": "K", "customer_id": "1", "service": "colocation", "start_date": "31-12-2026"}, form=True
+    )
+    assert typed.start_date.isoformat() == "2026-12-31"
+    with pytest.raises(ValidationFailed) as exc:
+        parse(ContractIn, {"number": "K", "customer_id": 1, "service": "colocation", "start_date": "31-12-2026"})
+    assert exc.value.errors == {"start_date": "Must be a date (YYYY-MM-DD)"}

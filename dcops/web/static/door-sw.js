@@ -60,7 +60,10 @@ async function page(request) {
     return await keepPage(cache, await withTimeout(fetch(request), PAGE_TIMEOUT_MS));
   } catch (err) {
     const kept = await cache.match(PAGE, { ignoreSearch: true });
-    return kept || new Response("The door screen cannot be reached and was not kept on this device.", {
+    // Before any page was kept there is no reader's language to go by: both of the screen's languages.
+    const said = "Het deurscherm is niet bereikbaar en is niet op dit apparaat bewaard.\n"
+      + "The door screen cannot be reached and was not kept on this device.";
+    return kept || new Response(said, {
       status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" },
     });
   }

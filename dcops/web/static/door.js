@@ -257,6 +257,9 @@
     waiting.push({
       code: text, roomId: Number(room.value), direction: direction.value, assetTags: tagList(), tagsText: tags.value,
       at: new Date(),
+      // One id for the scan, online and offline: a check the server recorded after the screen gave up waiting and
+      // decided offline is not recorded a second time when the queue is sent.
+      id: crypto.randomUUID(),
     });
     if (!busy) next();
   }
@@ -293,6 +296,7 @@
   async function checkOnline(scan) {
     const body = new URLSearchParams({
       _csrf_token: csrf(), room_id: room.value, direction: scan.direction, code: scan.code, asset_tags: scan.tagsText,
+      client_id: scan.id,
     });
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), CHECK_TIMEOUT_MS);
@@ -348,7 +352,7 @@
     sound(decided.allowed ? "allow" : "deny");
     const plain = scan.code.length <= off.MAX_TEXT && !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(scan.code);
     const check = {
-      id: crypto.randomUUID(),
+      id: scan.id,
       code: plain ? scan.code : null,
       scanned_sha256: await off.sha256hex(scan.code),
       scanned_length: new TextEncoder().encode(scan.code).length,
@@ -508,7 +512,7 @@
     }, (message) => {
       camera.disabled = false;
       notice(t("camera_failed", { problem: message }));
-    });
+    }, { noCamera: t("no_camera"), noCode: t("no_code") });
   });
 
   // --- start: what the device kept, then the server's word ------------------------------------------------------

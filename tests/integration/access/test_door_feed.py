@@ -273,3 +273,35 @@ def test_offline_checks_are_posted_signed_in_and_with_the_csrf_token(world, guar
 def test_the_door_screen_answers_odd_input_with_a_clear_message(guard, form):
     r = guard.form("/door/check", form, headers={"hx-request": "true"})
     assert r.status_code == 200 and 'data-decision="none"' in r.text and "NOT CHECKED" in r.text
+
+
+def test_a_scan_the_server_recorded_after_the_screen_gave_up_waiting_is_recorded_once(world, guard, db):
+    """The screen sends its id for the scan with the online check; when it gave up waiting (5 s), decided offline
+    and later sends the same scan from its queue, the server's own record of it stands and no second one is made."""
+    visit = world.approved()
+    code = visit["passes"][0]["code"]
+    scan_id = str(uuid.uuid4())
+    online = guard.form(
+        "/door/check",
+        {"room_id": str(world.room.id), "code": code, "direction": "in", "client_id": scan_id},
+        headers={"hx-request": "true"},
+    )
+    assert online.status_code == 200 and 'data-decision="allow"' in online.text
+    recorded = db.scalars(select(DoorCheck).where(DoorCheck.client_id == scan_id)).one()
+    assert not recorded.offline and recorded.decision.value == "allow"
+    queued = _post(guard, _queued(code, world.room.id, id=scan_id))
+    assert queued.status_code == 200 and queued.json() == {"id": scan_id, "check_id": recorded.id, "duplicate": True}
+    assert len(db.scalars(select(DoorCheck).where(DoorCheck.pass_id == visit["passes"][0]["id"])).all()) == 1
+    # The same id sent online again is not a second check either: said plainly, not a 500
+    again = guard.form(
+        "/door/check",
+        {"room_id": str(world.room.id), "code": code, "direction": "in", "client_id": scan_id},
+        headers={"hx-request": "true"},
+    )
+    assert again.status_code == 200 and "This scan was recorded already" in again.text
+    assert len(db.scalars(select(DoorCheck).where(DoorCheck.client_id == scan_id)).all()) == 1
+    # Through the API: a 409 problem naming it
+    api = world.door.post(
+        "/api/door/checks", json={"code": code, "room_id": world.room.id, "direction": "in", "client_id": scan_id}
+    )
+    assert api.status_code == 409 and "recorded already" in api.json()["detail"]

@@ -111,3 +111,24 @@ def test_k5_a_refused_supplier_move_links_to_planning_a_relocation_order(login, 
     assert re.search(rf'<option value="{own.id}" selected', form) and re.search(
         rf'<option value="{mine.id}" selected', form
     )
+
+
+def test_k1_the_hardware_s_own_mount_form_lists_only_racks_it_may_go_into(login, db):
+    """From the hardware's side the same rule: another customer's private rack is not offered, and the form says so."""
+    mine, theirs, rack, own, dedicated, infra, others = _world(db)
+    shared = RackFactory(name="S10")
+    tech = login(Role.technician)
+
+    def racks(hw: Hardware) -> str:
+        page = tech.get(f"/hardware/{hw.id}/mount")
+        assert page.status_code == 200
+        return page.text.split('id="f-rack_id"', 1)[1].split("</select>", 1)[0]
+
+    theirs_form = racks(others[0])
+    assert f'value="{shared.id}"' in theirs_form and f'value="{rack.id}"' not in theirs_form
+    assert (
+        "Private racks let to another customer are not listed (Art. 12.2, rule K1)"
+        in tech.get(f"/hardware/{others[0].id}/mount").text
+    )
+    for allowed in (own, infra):  # its customer's own hardware and the supplier's go into the private rack
+        assert f'value="{rack.id}"' in racks(allowed)
