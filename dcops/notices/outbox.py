@@ -79,7 +79,8 @@ def enqueue(
     now: datetime | None = None,
 ) -> OutboxMessage:
     """Put a message in the outbox, in the caller's transaction. Without a contact for its kind it is kept as
-    failed (nobody to send it to): it is retried by hand once a contact has been added."""
+    failed (nobody to send it to): it is retried by hand once a contact has been added. `now`: when it was written,
+    if not now (a decision recorded as of another time)."""
     now = now or utcnow()
     to = recipients(db, customer.id, kind)
     msg = OutboxMessage(
@@ -96,7 +97,7 @@ def enqueue(
         created_by=actor,
         created_at=now,
         status=MessageStatus.waiting if to else MessageStatus.failed,
-        next_attempt_at=now if to else None,
+        next_attempt_at=min(now, utcnow()) if to else None,  # due at once, also when written as of later
         last_error=None if to else NO_RECIPIENT,
         attempts=0,
     )
