@@ -58,6 +58,9 @@ from dcops.maintenance.api import ROUTERS as MAINTENANCE_API
 from dcops.maintenance.pages import MAINTENANCE_PAGES
 from dcops.moves.api import ROUTERS as RELOCATION_API
 from dcops.moves.pages import RELOCATION_PAGES
+from dcops.notices.api import ROUTERS as OUTBOX_API
+from dcops.notices.pages import OutboxPages
+from dcops.notices.worker import outbox_loop
 from dcops.racks.api import ROUTERS as RACK_API
 from dcops.racks.pages import FORM_ROUTERS as RACK_FORMS
 from dcops.racks.pages import HardwarePages, RackPages, RoomPages, SitePages
@@ -71,6 +74,7 @@ from dcops.web.locale import LocaleMiddleware, switch_language
 from dcops.web.openapi_problems import document_problems
 from dcops.web.pages import AuditPages, DashboardPage
 from dcops.web.problems import EXCEPTION_HANDLERS
+from dcops.web.site import SiteMiddleware
 from dcops.web.swagger import SwaggerUI
 from dcops.web.templating import template_config
 from dcops.work.api import ROUTERS as WORK_API
@@ -94,7 +98,8 @@ def create_app(
     settings: Settings, session_maker: sessionmaker[Session] | None = None, run_jobs: bool | None = None
 ) -> Litestar:
     """`session_maker` lets tests hand in sessions bound to a rolled-back transaction. `run_jobs`: this app claims
-    and runs queued imports in the background (by default when it has its own engine, not a test's sessions)."""
+    and runs queued imports, and with DCOPS_SMTP_URL delivers the outbox, in the background (by default when it has
+    its own engine, not a test's sessions)."""
     engine = None
     session_maker_given = session_maker is not None
     if session_maker is None:
@@ -124,6 +129,8 @@ def create_app(
     async def start_jobs(app: Litestar) -> None:
         if run_jobs if run_jobs is not None else session_maker_given is False:
             background.append(asyncio.create_task(job_loop(maker, settings)))
+            if settings.smtp_url:  # without a mail server messages wait in the outbox
+                background.append(asyncio.create_task(outbox_loop(maker, settings)))
 
     async def dispose(app: Litestar) -> None:
         for task in background:
@@ -185,6 +192,7 @@ def create_app(
                     PolicyRequestPages,
                     PermissionPages,
                     CompliancePage,
+                    OutboxPages,
                     AuditPages,
                     UserPages,
                     *RACK_FORMS,
@@ -206,9 +214,16 @@ def create_app(
             *CUSTOMER_API,
             *RECORDS_API,
             *ACCESS_API,
+            *OUTBOX_API,
         ],
         dependencies={"db": Provide(db_dependency)},
-        middleware=[LocaleMiddleware(), LoginFloodMiddleware(), sessions.middleware, AuthMiddleware()],
+        middleware=[
+            LocaleMiddleware(),
+            SiteMiddleware(),
+            LoginFloodMiddleware(),
+            sessions.middleware,
+            AuthMiddleware(),
+        ],
         guards=[permission_guard],
         csrf_config=csrf,
         # gzip (built in) for clients that ask: the room view's HTML shrinks from about 1.3 MB to under 100 kB.

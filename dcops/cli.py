@@ -1,4 +1,5 @@
-"""dcops serve | db | seed | user | audit verify | sweep | keys | import devicetypes | import netbox | export netbox"""
+"""dcops serve | db | seed | user | audit verify | sweep | keys | outbox send | import devicetypes | import netbox |
+export netbox"""
 
 from __future__ import annotations
 
@@ -92,10 +93,11 @@ def seed() -> None:
 def seed_load(path: Path) -> None:
     """Load demo data; objects that exist already are left as they are."""
     from dcops.documents import DocumentStore
+    from dcops.notices import site
     from dcops.seed import load
 
     settings = _settings()
-    with _session() as session:
+    with _session() as session, site.use(settings):  # the messages it writes link to DCOPS_BASE_URL
         counts = load(
             session,
             path,
@@ -240,6 +242,36 @@ def keys_rotate(replace_unreadable: bool) -> None:
     else:
         until = done.old_verifies_until or "now (none open)"
         click.echo(f"New signing key {done.new.hex()}; {done.old.hex()} verifies its passes until {until}")
+
+
+@main.group()
+def outbox() -> None:
+    """Written notices to customers."""
+
+
+@outbox.command("send")
+@click.option(
+    "--once", is_flag=True, help="Send what is due now and stop (default: keep sending as messages fall due)."
+)
+def outbox_send(once: bool) -> None:
+    """Deliver the outbox by SMTP (DCOPS_SMTP_URL, from DCOPS_MAIL_FROM); several senders may run at once."""
+    import time
+
+    from dcops.notices.sender import Mailer, send_due
+    from dcops.notices.worker import IDLE
+
+    settings = _settings()
+    if not settings.smtp_url:
+        raise click.ClickException("DCOPS_SMTP_URL is not set: messages wait in the outbox")
+    mailer, maker = Mailer.from_settings(settings), _maker()
+    while True:
+        report = send_due(maker, mailer)
+        if report.claimed or once:
+            click.echo(f"outbox: {len(report.sent)} sent, {len(report.failed)} not delivered")
+        if once:
+            sys.exit(1 if report.failed else 0)
+        if not report.claimed:
+            time.sleep(IDLE)
 
 
 @main.group("import")

@@ -7,6 +7,7 @@ from dcops.auth.models import ApiToken, User
 from dcops.cabling.models import Cable, CableEnd, Port, PortTemplate
 from dcops.customers.models import (
     Breach,
+    Contact,
     Contract,
     Customer,
     DefaultNotice,
@@ -23,6 +24,7 @@ from dcops.documents import Document
 from dcops.interop.models import ImportFile, ImportJob
 from dcops.maintenance.models import AffectedCustomer, ClosureDay, Maintenance, MaintenanceChange, maintenance_hardware
 from dcops.moves.models import HandBack, Relocation, RelocationItem
+from dcops.notices.models import OutboxAttachment, OutboxMessage
 from dcops.racks.models import Hardware, HardwareType, Rack, RackUnit, Room, Site
 from dcops.work.models import CustomerRate, TimeEntry, WorkOrder
 
@@ -39,6 +41,7 @@ __all__ = [
     "CustomerRate",
     "CableEnd",
     "CarryOut",
+    "Contact",
     "DoorCheck",
     "Document",
     "Inspection",
@@ -62,6 +65,8 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "Lien",
+    "OutboxAttachment",
+    "OutboxMessage",
     "Payment",
     "PolicyRequest",
     "Rack",

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from dcops import clock
+from dcops.notices.smtp import check_sender, parse_smtp_url
 from dcops.terms.working_days import OfficeHours
 
 
@@ -46,6 +47,10 @@ class Settings:
     visitor_retention_months: int = 12  # R3: then inactive people and their door checks are pseudonymised
     office_hours: OfficeHours = OfficeHours()  # R4: an announcement after closing counts from the next working day
     usual_rate_cents: int = USUAL_RATE_CENTS  # extra work's usual hourly rate (DCOPS_USUAL_RATE_CENTS)
+    # Where written notices are delivered (dcops.notices): smtp://user:pass@host:587, smtps://host, smtp://host:25.
+    # Empty: messages wait in the outbox.
+    smtp_url: str = ""
+    mail_from: str = "dcops@localhost"  # the sender of every message (From and the SMTP envelope)
 
     def __post_init__(self) -> None:
         if self.visitor_retention_months < MIN_RETENTION_MONTHS:
@@ -60,6 +65,10 @@ class Settings:
             raise ValueError("DCOPS_PEOPLE_IDLE_DAYS must be at least 1")
         if not 0 < self.usual_rate_cents <= 10**9:
             raise ValueError("DCOPS_USUAL_RATE_CENTS must be an hourly rate in cents, more than zero")
+        # Checked at start, not at the first message hours later.
+        if self.smtp_url:
+            parse_smtp_url(self.smtp_url)
+        check_sender(self.mail_from)
 
     def today(self) -> date:
         return clock.today(self.site_timezone)
@@ -87,4 +96,6 @@ class Settings:
             visitor_retention_months=int(env.get("DCOPS_VISITOR_RETENTION_MONTHS", "12")),
             office_hours=OfficeHours.parse(env.get("DCOPS_OFFICE_HOURS", "08:30-17:30")),
             usual_rate_cents=int(env.get("DCOPS_USUAL_RATE_CENTS", str(USUAL_RATE_CENTS))),
+            smtp_url=env.get("DCOPS_SMTP_URL", "").strip(),
+            mail_from=env.get("DCOPS_MAIL_FROM", "").strip() or "dcops@localhost",
         )

@@ -38,6 +38,10 @@ WORDS = (
     N_("shared"), N_("private"), N_("retired"), N_("installed"), N_("switch off"), N_("unmount"),
     # maintenance (R4): its expected impact, its states, where it is and what the customers are told
     N_("reduced"), N_("outage"), N_("announced"), N_("site"), N_("room"), N_("rack"), N_("hardware"), N_("changed"),
+    # contacts and the outbox (dcops.notices)
+    N_("billing"), N_("technical"), N_("access"), N_("waiting"), N_("sent"),
+    N_("notice of default"), N_("move request"), N_("policy request"), N_("visit approved"), N_("visit refused"),
+    N_("maintenance announced"), N_("maintenance changed"), N_("maintenance cancelled"), N_("extra work estimate"),
 )  # fmt: skip
 
 # What records are called in messages such as "rack 12 does not exist" (dcops.crud.label: the table's name).
@@ -50,7 +54,8 @@ NOUNS = (
     N_("site"), N_("user"), N_("user session"), N_("visit"), N_("visit pass"), N_("visit person"), N_("visit room"),
     N_("written permission"), N_("written permission room"), N_("page"), N_("item"), N_("intact document"),
     N_("notice"), N_("closure day"), N_("maintenance"), N_("maintenance change"), N_("maintenance customer"),
-    N_("notice"), N_("work order"), N_("time entry"), N_("customer rate"), N_("invoice line"),
+    N_("work order"), N_("time entry"), N_("customer rate"), N_("invoice line"), N_("customer contact"),
+    N_("outbox message"), N_("outbox attachment"),
 )  # fmt: skip
 
 

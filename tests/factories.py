@@ -13,6 +13,8 @@ from dcops.auth.service import hash_password
 from dcops.customers.models import (
     Breach,
     Channel,
+    Contact,
+    ContactRole,
     Contract,
     Customer,
     CustomerKind,
@@ -62,6 +64,18 @@ class CustomerFactory(Base):
         """Customers carry a policy valid for years (K9), unless made with `insured=False`."""
         if create and extracted is not False:
             InsurancePolicyFactory(customer=obj)
+
+
+class ContactFactory(Base):
+    """A contact receiving every kind of message unless given `roles`."""
+
+    class Meta:
+        model = Contact
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@customer.example")
+    roles = [ContactRole.billing, ContactRole.technical, ContactRole.access]
 
 
 class ContractFactory(Base):
@@ -248,6 +262,7 @@ class WorkOrderFactory(Base):
 ALL = [
     UserFactory,
     CustomerFactory,
+    ContactFactory,
     ContractFactory,
     SiteFactory,
     RoomFactory,

@@ -23,8 +23,9 @@ from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import N_, _
 from dcops.moves.models import Relocation, RelocationItem
 from dcops.moves.service import OPEN as OPEN_ORDER
+from dcops.notices import messages, site
 from dcops.racks.models import Hardware, HardwareStatus, Rack, RackKind, Room
-from dcops.terms import Denied, Service
+from dcops.terms import Denied, Reason, Service
 from dcops.terms.access import (
     Approval,
     Permission,
@@ -256,17 +257,26 @@ def approve(
         concerned = sorted(contracts_concerned(facts.contracts, facts.rooms))
         values = {"status": VisitStatus.approved, "a7_override": data.a7_override, "contract_ids": concerned}
         _decide(db, visit, actor, values, now)
-        for person in visit.people:
-            issue_pass(db, visit, person, actor, keys)
+        passes = [issue_pass(db, visit, person, actor, keys) for person in visit.people]
+        messages.visit_approved(db, visit, passes, actor, now)  # to the customer's access contacts, passes attached
     return visit
 
 
 def deny(db: Session, visit: Visit, note: str, actor: str) -> Visit:
+    """Refused with the account manager's reason; the customer's access contacts are told it, with every rule of the
+    terms the visit does not meet."""
     with atomic(db):
         _lock(db, visit)
         if visit.status is not VisitStatus.requested:
             raise Conflict(_("This visit is %(status)s; only a requested visit is denied", status=word(visit.status)))
         _decide(db, visit, actor, {"status": VisitStatus.denied, "decision_note": note})
+        timezone = site.current().timezone
+
+        def reasons() -> tuple[Reason, ...]:
+            verdict = approval(db, visit, clock.today(timezone), timezone).verdict(override=False)
+            return () if verdict.allowed else verdict.reasons
+
+        messages.visit_refused(db, visit, note, reasons, actor)
     return visit
 
 

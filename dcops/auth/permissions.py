@@ -25,6 +25,7 @@ class Perm(StrEnum):
     maintenance_plan = "maintenance:plan"  # plan, edit, announce and cancel maintenance (R4)
     maintenance_carry = "maintenance:carry"  # start and finish maintenance on the floor
     closure_days = "closure-days:write"  # the days the supplier announced it is closed (Art. 1.14)
+    outbox = "outbox:manage"  # the written notices to customers: read them, their attachments; retry failed ones
 
 
 MATRIX: dict[Role, frozenset[Perm]] = {
@@ -44,6 +45,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.inventory_import,
             Perm.maintenance_plan,
             Perm.maintenance_carry,
+            Perm.outbox,
         }
     ),
     Role.technician: frozenset(

@@ -10,12 +10,21 @@ from litestar import Router
 from sqlalchemy import Select
 
 from dcops.auth.permissions import Perm
-from dcops.customers import service
-from dcops.customers.models import Contract, ContractStatus, Customer, CustomerKind
-from dcops.customers.schemas import ContractIn, CustomerIn
+from dcops.customers import contacts, service
+from dcops.customers.models import Contact, ContactRole, Contract, ContractStatus, Customer, CustomerKind
+from dcops.customers.schemas import ContactIn, ContractIn, CustomerIn
 from dcops.terms import Owner, Service
 from dcops.web.helpers import query_int
 from dcops.web.resource import Resource, router
+
+
+class ContactOut(msgspec.Struct):
+    id: int
+    customer_id: int
+    name: str
+    email: str
+    phone: str | None
+    roles: list[ContactRole]
 
 
 class CustomerOut(msgspec.Struct):
@@ -29,8 +38,9 @@ class CustomerOut(msgspec.Struct):
     email: str | None
     phone: str | None
     address: str | None
-    contact_name: str | None
+    language: str
     notes: str | None
+    contacts: list[ContactOut]
 
 
 class ContractOut(msgspec.Struct):
@@ -56,6 +66,10 @@ def _customer_query(p: dict[str, str]) -> Select[Any]:
     return service.customer_query(p.get("q", ""), kind)
 
 
+def _contact_query(p: dict[str, str]) -> Select[Any]:
+    return contacts.contact_query(query_int(p.get("customer_id")))
+
+
 def _contract_query(p: dict[str, str]) -> Select[Any]:
     return service.contract_query(query_int(p.get("customer_id")), p.get("q", ""))
 
@@ -74,6 +88,20 @@ ROUTERS: list[Router] = [
             service.update_customer,
             service.delete_customer,
             filters=("q", "kind"),
+            **_rights,
+        )
+    ),
+    router(
+        Resource(
+            "contacts",
+            Contact,
+            ContactIn,
+            ContactOut,
+            _contact_query,
+            contacts.create_contact,
+            contacts.update_contact,
+            contacts.delete_contact,
+            filters=("customer_id",),
             **_rights,
         )
     ),

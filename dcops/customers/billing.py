@@ -16,6 +16,7 @@ from dcops.customers.standing import outstanding_cents
 from dcops.db import atomic
 from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import _, day, money
+from dcops.notices import messages
 from dcops.search import contains_text
 from dcops.terms.standing import due_date, notice_problems
 from dcops.validation import as_dict
@@ -154,8 +155,13 @@ def _notice_values(db: Session, data: NoticeIn, actor: str | None, today: date) 
 
 
 def create_notice(db: Session, data: NoticeIn, actor: str, today: date | None = None) -> DefaultNotice:
-    values = _notice_values(db, data, actor, today or clock.today())
-    return crud.create(db, DefaultNotice, values, actor=actor, refs={"customer_id": Customer})
+    """Recorded, and when sent by e-mail today, e-mailed to the customer's billing contacts (dcops.notices)."""
+    today = today or clock.today()
+    values = _notice_values(db, data, actor, today)
+    with atomic(db):
+        notice = crud.create(db, DefaultNotice, values, actor=actor, refs={"customer_id": Customer})
+        messages.notice_of_default(db, notice, actor, today)
+    return notice
 
 
 def update_notice(

@@ -1,7 +1,7 @@
 """The compliance sweep: per rule, what needs action today.
 
 Shared by the overview page, `GET /api/compliance` and `dcops sweep`. It runs a fixed number of
-queries (eight) however many customers and hardware items there are: nothing is asked per customer.
+queries (nine) however many customers and hardware items there are: nothing is asked per customer.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from dcops.customers.models import (
+    Contact,
+    ContactRole,
     Contract,
     ContractStatus,
     Customer,
@@ -26,6 +28,7 @@ from dcops.customers.models import (
 from dcops.customers.standing import GOOD, standings
 from dcops.i18n import _, day
 from dcops.moves import queries as relocations
+from dcops.notices.kinds import kinds_of
 from dcops.racks.models import Hardware, HardwareStatus
 from dcops.terms import Service
 from dcops.terms.insurance import POLICY_ENDING_DAYS, REQUEST_ANSWER_DAYS
@@ -290,6 +293,26 @@ def _relocations(db: Session, today: date) -> list[Section]:
     return [late, spaces]
 
 
+def _unreached(db: Session) -> Section:
+    """R2: the customers a kind of written notice cannot reach, because no contact has the role it goes to."""
+    has = [
+        exists().where(Contact.customer_id == Customer.id, getattr(Contact, role.value).is_(True)).label(role.value)
+        for role in ContactRole
+    ]
+    rows = db.execute(select(Customer.id, Customer.name, *has).order_by(Customer.name))
+    section = Section("contacts", "R2", _("Customers a kind of written notice cannot reach (Art. 31.5)"))
+    for r in rows:
+        missing = [
+            _("no %(role)s contact (%(kinds)s)", role=word(role), kinds=", ".join(word(k) for k in kinds_of(role)))
+            for role in ContactRole
+            if not getattr(r, role.value)
+        ]
+        if missing:
+            msg = _("%(missing)s: these messages reach nobody", missing="; ".join(missing))
+            section.lines.append(Line("R2", "31.5", r.name, msg, f"/customers/{r.id}#contacts"))
+    return section
+
+
 def sweep(db: Session, today: date) -> Report:
     all_standings = standings(db, today)
     return Report(
@@ -302,5 +325,6 @@ def sweep(db: Session, today: date) -> Report:
             _ending_policies(db, today),
             _expiring_permissions(db, today),
             *_relocations(db, today),
+            _unreached(db),
         ],
     )

@@ -8,13 +8,14 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from dcops import crud
+from dcops import clock, crud
 from dcops.customers.models import Channel, Customer, InsurancePolicy, PolicyRequest
 from dcops.customers.schemas import PolicyIn, PolicyRequestIn
 from dcops.db import atomic
 from dcops.documents import DocumentStore, clean_name
 from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import _, day
+from dcops.notices import messages
 from dcops.terms import Denied, Reason, Verdict
 from dcops.terms.insurance import Policy, may_install
 from dcops.validation import as_dict
@@ -121,15 +122,19 @@ def check_may_install(db: Session, customer: Customer, on: date, hardware: str |
                 hardware=hardware or _("new hardware"),
             ),
         )
-        create_request(db, body, INSTALLER)
+        create_request(db, body, INSTALLER, on)
 
     note = _("dcops records the request for the policy today (%(day)s); install once it is on file", day=day(on))
     raise Denied(Verdict.deny(*verdict.reasons, Reason("K9", "12.8", note)), follow_up=request_policy)
 
 
-def create_request(db: Session, data: PolicyRequestIn, actor: str) -> PolicyRequest:
+def create_request(db: Session, data: PolicyRequestIn, actor: str, today: date | None = None) -> PolicyRequest:
+    """Recorded, and when made by e-mail today, e-mailed to the customer's billing contacts (dcops.notices)."""
     values = {**as_dict(data), "requested_by": actor}
-    return crud.create(db, PolicyRequest, values, actor=actor, refs={"customer_id": Customer})
+    with atomic(db):
+        request = crud.create(db, PolicyRequest, values, actor=actor, refs={"customer_id": Customer})
+        messages.policy_request(db, request, actor, today or clock.today())
+    return request
 
 
 def update_request(db: Session, request: PolicyRequest, data: PolicyRequestIn, actor: str) -> PolicyRequest:

@@ -7,7 +7,19 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dcops.db import Base, StrEnumType, utcnow
@@ -47,6 +59,7 @@ class Customer(Base):
             " OR (country <> 'NL' AND (registration_number IS NOT NULL OR vat_number IS NOT NULL))",
             name="business_identified",
         ),
+        CheckConstraint("language IN ('nl', 'en')", name="language_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,15 +69,59 @@ class Customer(Base):
     country: Mapped[str] = mapped_column(String(2), default="NL")  # ISO 3166-1 alpha-2
     registration_number: Mapped[str | None] = mapped_column(String(40))  # a foreign business's register number
     vat_number: Mapped[str | None] = mapped_column(String(20))
+    # The organisation's general address and phone; written notices go to its contacts, by role (Contact).
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(Text)
-    contact_name: Mapped[str | None] = mapped_column(String(200))
+    # The language its written notices are in (dcops.i18n.LANGUAGES), whatever the staff member's own.
+    language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)  # its NetBox tenant's id
 
     contracts: Mapped[list[Contract]] = relationship(back_populates="customer", order_by="Contract.number")
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="customer", order_by="Contact.name", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ContactRole(StrEnum):
+    """What a contact receives (dcops.notices.kinds.ROLE says which role each kind of message goes to)."""
+
+    billing = "billing"
+    technical = "technical"
+    access = "access"
+
+
+class Contact(Base):
+    """A person at the customer that written notices go to, by role; one may have several roles."""
+
+    __tablename__ = "customer_contact"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "email"),
+        CheckConstraint("billing OR technical OR access", name="has_a_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    billing: Mapped[bool] = mapped_column(default=False)
+    technical: Mapped[bool] = mapped_column(default=False)
+    access: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="contacts")
+
+    @property
+    def roles(self) -> list[ContactRole]:
+        return [r for r in ContactRole if getattr(self, r.value)]
+
+    @roles.setter
+    def roles(self, roles: list[ContactRole]) -> None:
+        for r in ContactRole:
+            setattr(self, r.value, r in roles)
 
 
 class Contract(Base):

@@ -9,17 +9,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from dcops import crud
-from dcops.auth.permissions import Perm
-from dcops.customers import service
+from dcops.auth.permissions import Perm, allows
+from dcops.customers import contacts, service
 from dcops.customers.liens import in_force, liened_customer_ids, open_lien
-from dcops.customers.models import Contract, ContractStatus, Customer, CustomerKind
+from dcops.customers.models import Contact, ContactRole, Contract, ContractStatus, Customer, CustomerKind
+from dcops.customers.record_forms import customer_choices, customer_default
 from dcops.customers.records_pages import customer_records
-from dcops.customers.schemas import ContractIn, CustomerIn
+from dcops.customers.schemas import ContactIn, ContractIn, CustomerIn
 from dcops.customers.standing import standing_of, standings
-from dcops.i18n import N_
+from dcops.i18n import LANGUAGES, N_
+from dcops.notices.outbox import message_query
 from dcops.racks.models import Hardware, Rack, Room
 from dcops.terms import Service
-from dcops.web.form_pages import FormPages, form_router
+from dcops.web.form_pages import FormPages, back_to, form_router
 from dcops.web.forms import Field, enum_choices, render
 from dcops.web.helpers import today, usual_rate
 from dcops.web.routes import Db, get
@@ -44,8 +46,20 @@ CUSTOMER = [
         "registration_number", N_("Registration number"), help=N_("A business abroad: its number in its own register")
     ),
     Field("vat_number", N_("VAT number"), help=N_("With its country prefix, e.g. BE0123456789")),
-    Field("contact_name", N_("Contact person")),
-    Field("email", N_("E-mail"), "email"),
+    Field(
+        "language",
+        N_("Language"),
+        "select",
+        True,
+        list(LANGUAGES.items()),
+        help=N_("Written notices to the customer are in this language, whatever the language of whoever sends them"),
+    ),
+    Field(
+        "email",
+        N_("General e-mail"),
+        "email",
+        help=N_("The organisation's own address; notices go to its contacts, by role"),
+    ),
     Field("phone", N_("Phone")),
     Field("address", N_("Address"), "textarea"),
     Field("notes", N_("Notes"), "textarea"),
@@ -84,6 +98,26 @@ def contract_fields(db: Session) -> list[Field]:
     ]
 
 
+def contact_fields(db: Session) -> list[Field]:
+    return [
+        Field("customer_id", N_("Customer"), "select", True, customer_choices(db)),
+        Field("name", N_("Name"), required=True),
+        Field("email", N_("E-mail"), "email", True),
+        Field("phone", N_("Phone")),
+        Field(
+            "roles",
+            N_("Receives"),
+            "multiselect",
+            True,
+            enum_choices(ContactRole),
+            help=N_(
+                "Billing: notices of default, policy requests. Technical: move requests, maintenance, extra-work "
+                "estimates. Access: visits approved or refused, with the passes"
+            ),
+        ),
+    ]
+
+
 SPEC_HELP = N_("Dedicated hosting: what the hardware must offer; a replacement must meet it (Art. 11.4, rule D3)")
 
 
@@ -102,7 +136,25 @@ FORM_ROUTERS: list[Router] = [
             label=lambda c: c.name,
             saved=lambda c: f"/customers/{c.id}",
             deleted=lambda c: "/customers",
-            defaults=lambda r: {"kind": "business", "country": "NL"},
+            defaults=lambda r: {"kind": "business", "country": "NL", "language": "nl"},
+        )
+    ),
+    form_router(
+        FormPages(
+            "/contacts",
+            "customer contact",
+            Contact,
+            ContactIn,
+            contact_fields,
+            contacts.create_contact,
+            contacts.update_contact,
+            contacts.delete_contact,
+            write=Perm.customers_write,
+            label=lambda c: c.name,
+            saved=lambda c: f"/customers/{c.customer_id}#contacts",
+            deleted=lambda c: f"/customers/{c.customer_id}#contacts",
+            defaults=customer_default,
+            back=back_to("/customers", customer_id="/customers/{}"),
         )
     ),
     form_router(
@@ -171,6 +223,10 @@ class CustomerPages(Controller):
             lien_in_force=in_force(db, customer.id, today(request)),
             work_rate=work.rate_for(db, customer.id, usual_rate(request)),
             work_orders=crud.paginate(db, work.order_query(customer.id), 10, 0),
+            unreached=contacts.unreached(customer.contacts),
+            messages=db.scalars(message_query(customer_id=customer.id).limit(10)).all()
+            if allows(request.scope["user"].role, Perm.outbox)
+            else None,
             **customer_records(request, db, customer),
         )
 

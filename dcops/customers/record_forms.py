@@ -39,6 +39,12 @@ from dcops.web.form_pages import FormPages, back_to, form_router
 from dcops.web.forms import Field, enum_choices
 from dcops.web.helpers import today
 
+# A notice of default and a policy request dcops sends itself (dcops.notices.messages).
+EMAILED = N_(
+    "By e-mail and sent today: dcops e-mails it to the customer's billing contacts (Outbox). A letter, or an "
+    "earlier day, records one given outside dcops"
+)
+
 
 def customer_choices(db: Session) -> list[tuple[int, str]]:
     return [(c.id, c.name) for c in db.scalars(select(Customer).order_by(Customer.name))]
@@ -116,7 +122,7 @@ def notice_fields(db: Session) -> list[Field]:
             ],
         ),
         Field("sent_on", N_("Sent on"), "date", True),
-        Field("channel", N_("Channel"), "select", True, enum_choices(Channel)),
+        Field("channel", N_("Channel"), "select", True, enum_choices(Channel), help=EMAILED),
         Field(
             "term_days",
             N_("Term (days)"),
@@ -167,7 +173,7 @@ def request_fields(db: Session) -> list[Field]:
             True,
             help=N_("Unanswered after 14 days, it is flagged (Art. 12.8)"),
         ),
-        Field("channel", N_("Channel"), "select", True, enum_choices(Channel)),
+        Field("channel", N_("Channel"), "select", True, enum_choices(Channel), help=EMAILED),
         Field("note", N_("Note"), "textarea"),
     ]
 
@@ -296,7 +302,7 @@ FORM_ROUTERS: list[Router] = [
                 "breach_id": r.query_params.get("breach_id", ""),
                 "sent_on": today(r),
                 "term_days": 14,
-                "channel": "letter",
+                "channel": "email",
             },
         )
     ),

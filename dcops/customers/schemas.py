@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
-from dcops.customers.models import Channel, ContractStatus, CustomerKind, PermissionKind
+from dcops.customers.models import Channel, ContactRole, ContractStatus, CustomerKind, PermissionKind
+from dcops.i18n import N_
+from dcops.notices.smtp import CONTACT_ADDRESS
 from dcops.terms import Service
 from dcops.validation import Id
 
@@ -21,6 +23,18 @@ Email = Annotated[
     ),
 ]
 
+
+# What a message can be delivered to: the WHATWG form of an address (ASCII), as dcops.notices.smtp checks it.
+ContactEmail = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=254, pattern=CONTACT_ADDRESS.pattern, description=N_("an e-mail address like name@example.com")
+    ),
+]
+OneLine = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\r\n]+$", description=N_("text on one line"))
+]
+Language = Literal["nl", "en"]  # the language of a customer's written notices
 
 Country = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code, e.g. NL")]
 
@@ -40,8 +54,18 @@ class CustomerIn(msgspec.Struct, kw_only=True):
     email: Email | None = None
     phone: Annotated[str, msgspec.Meta(max_length=40)] | None = None
     address: str | None = None
-    contact_name: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    language: Language = "nl"
     notes: str | None = None
+
+
+class ContactIn(msgspec.Struct, kw_only=True):
+    customer_id: Id
+    name: OneLine
+    email: ContactEmail
+    roles: list[ContactRole]  # at least one (dcops.customers.contacts says so per field)
+    phone: (
+        Annotated[str, msgspec.Meta(max_length=40, pattern=r"^[^\r\n]*$", description=N_("text on one line"))] | None
+    ) = None
 
 
 class ContractIn(msgspec.Struct, kw_only=True):

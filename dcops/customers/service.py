@@ -130,7 +130,11 @@ def delete_contract(db: Session, contract: Contract, actor: str) -> None:
 
 
 def customer_query(q: str = "", kind: CustomerKind | None = None) -> Select[Any]:
-    stmt = select(Customer).options(selectinload(Customer.contracts)).order_by(Customer.name)
+    stmt = (
+        select(Customer)
+        .options(selectinload(Customer.contracts), selectinload(Customer.contacts))
+        .order_by(Customer.name)
+    )
     if q:
         stmt = stmt.where(contains_text(q, Customer.name, Customer.kvk_number))
     if kind is not None:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from dcops import audit, crud
+from dcops import audit, clock, crud
 from dcops.customers import breaches
 from dcops.customers.models import Breach, Customer
 from dcops.customers.schemas import BreachIn
@@ -30,6 +30,7 @@ from dcops.moves.schemas import (
     RequestIn,
     ScheduleIn,
 )
+from dcops.notices import messages
 from dcops.racks import service, units
 from dcops.racks.models import Face, Hardware, HardwareStatus, Rack, RackKind, RackUnit
 from dcops.racks.schemas import MountIn, UnmountIn
@@ -278,12 +279,19 @@ def consult(db: Session, order: Relocation, data: ConsultIn, actor: str) -> Relo
     )
 
 
-def request_move(db: Session, order: Relocation, data: RequestIn, actor: str) -> Relocation:
-    """K5: the supplier asks the customer (who maintains its own hardware) to move within 14 days."""
+def request_move(db: Session, order: Relocation, data: RequestIn, actor: str, today: date | None = None) -> Relocation:
+    """K5: the supplier asks the customer (who maintains its own hardware) to move within 14 days. A request made
+    today is e-mailed to the customer's technical contacts with its deadline (dcops.notices); one recorded for an
+    earlier day was made outside dcops."""
     _require(order, *OPEN[:3])
     if not order.customer_executes:
         raise Conflict(_("The supplier carries this move out; a request to the customer is for K5 orders"))
-    return crud.update(db, order, {"requested_on": data.requested_on}, actor=actor)
+    asked_again = order.requested_on != data.requested_on
+    with atomic(db):
+        crud.update(db, order, {"requested_on": data.requested_on}, actor=actor)
+        if asked_again and data.requested_on == (today or clock.today()):
+            messages.move_request(db, order, actor)
+    return order
 
 
 def agree_plan(db: Session, order: Relocation, data: PlanIn, actor: str) -> Relocation:

@@ -9,6 +9,7 @@ from dcops.auth.models import Role, User
 from dcops.cabling.models import Cable, Port
 from dcops.customers.models import (
     Breach,
+    Contact,
     Contract,
     Customer,
     DefaultNotice,
@@ -23,6 +24,7 @@ from dcops.interop import jobs
 from dcops.interop.models import ImportJob
 from dcops.maintenance.models import ClosureDay, Maintenance
 from dcops.moves.models import HandBack, Relocation
+from dcops.notices.models import OutboxAttachment
 from dcops.racks.models import Hardware, HardwareType, Rack, Room, Site
 from dcops.seed import load
 from dcops.work.models import WorkOrder
@@ -65,6 +67,8 @@ MODELS = {
     "work": WorkOrder,
     "work-orders": WorkOrder,
     "work-rates": Customer,
+    "contacts": Contact,
+    "outbox": OutboxAttachment,  # the message of the first attachment (below): its detail and its attachment 1
 }
 
 
@@ -74,13 +78,15 @@ def test_every_get_route_renders(app, login, api, db, settings):
     mounted = db.scalars(select(Hardware).where(Hardware.rack_id.is_not(None))).first()
     ids = {name: db.scalars(select(model.id).order_by(model.id)).first() for name, model in MODELS.items()}
     ids["hardware"] = mounted.id
+    ids["outbox"] = db.get(OutboxAttachment, ids["outbox"]).message_id
     page, token = login(Role.admin), api(Role.admin)
     seen, failures = 0, []
     for method, path, _ in routes(app):
         if method != "GET" or "{file_path" in path or "{path:" in path:  # static files, OpenAPI catch-all
             continue
         resource = path.strip("/").split("/")[1 if path.startswith("/api/") else 0]
-        concrete = re.sub(r"\{[a-z_]+:int\}", str(ids.get(resource, ids["hardware"])), path)
+        concrete = path.replace("{position:int}", "1")  # an outbox message's first attachment
+        concrete = re.sub(r"\{[a-z_]+:int\}", str(ids.get(resource, ids["hardware"])), concrete)
         concrete = concrete.replace("{action:str}", "move").replace("{kind:str}", "hardware").replace("{end:str}", "a")
         client = token if path.startswith("/api/") else page
         r = client.get(concrete)
