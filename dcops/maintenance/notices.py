@@ -9,9 +9,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from dcops.customers.models import Customer
 from dcops.i18n import N_, _, moment, use
 from dcops.maintenance.models import AffectedCustomer, ChangeKind, Impact, Maintenance, MaintenanceChange, place
+from dcops.notices.kinds import MessageKind
+from dcops.notices.outbox import enqueue
 from dcops.vocabulary import word
 
 IMPACT_MEANS = {
@@ -166,3 +171,30 @@ def facts_for(
         announced_at=m.announced_at,
         changes=dict(change.changes),
     )
+
+
+KIND = {
+    ChangeKind.announced: MessageKind.maintenance_announced,
+    ChangeKind.changed: MessageKind.maintenance_changed,
+    ChangeKind.cancelled: MessageKind.maintenance_cancelled,
+}
+
+
+def enqueue_for(db: Session, m: Maintenance, change: MaintenanceChange, actor: str, tz: ZoneInfo) -> int:
+    """R4: the notice `change` asks for to each customer it names, in that customer's language, to its technical
+    contacts, in the transaction that records the change; how many were written."""
+    customers = db.scalars(select(Customer).where(Customer.id.in_(change.customer_ids)).order_by(Customer.id)).all()
+    for customer in customers:
+        subject, body = render(facts_for(m, change, customer), customer.language, tz)
+        enqueue(
+            db,
+            kind=KIND[change.kind],
+            customer=customer,
+            rule="R4",
+            subject=subject,
+            body=body,
+            related=("maintenance", m.id),
+            actor=actor,
+            now=change.at,
+        )
+    return len(customers)

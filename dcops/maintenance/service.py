@@ -22,6 +22,7 @@ from dcops.customers.models import Contract, ContractStatus, Customer
 from dcops.db import atomic, utcnow
 from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import _, day
+from dcops.maintenance import notices
 from dcops.maintenance.models import (
     AffectedCustomer,
     ChangeKind,
@@ -273,7 +274,7 @@ def update(db: Session, m: Maintenance, data: MaintenanceIn, actor: str, now: No
             customers = before_customers | {r.customer_id for r in rows}
         if earlier:
             _check_notice(db, m, now)
-        _record_change(db, m, ChangeKind.changed, actor, now.at, changed, customers)
+        _record_change(db, m, ChangeKind.changed, actor, now, changed, customers)
     return m
 
 
@@ -294,10 +295,11 @@ def earliest(db: Session, now: Now) -> date:
 
 
 def _record_change(
-    db: Session, m: Maintenance, kind: ChangeKind, actor: str, at: datetime, changes: dict[str, Any], customers: Any
+    db: Session, m: Maintenance, kind: ChangeKind, actor: str, now: Now, changes: dict[str, Any], customers: Any
 ) -> MaintenanceChange:
+    """The change, audited, and its notice in the outbox for each customer it names (R4), in one transaction."""
     change = MaintenanceChange(
-        maintenance_id=m.id, kind=kind, at=at, by=actor, changes=changes, customer_ids=sorted(customers)
+        maintenance_id=m.id, kind=kind, at=now.at, by=actor, changes=changes, customer_ids=sorted(customers)
     )
     db.add(change)
     db.flush()
@@ -310,6 +312,7 @@ def _record_change(
         object_id=m.id,
         extra={"change_id": change.id, "changes": changes, "customer_ids": change.customer_ids},
     )
+    notices.enqueue_for(db, m, change, actor, now.tz)
     return change
 
 
@@ -331,7 +334,7 @@ def announce(db: Session, m: Maintenance, actor: str, now: Now) -> Maintenance:
         _store_affected(db, m, rows, actor)
         status = MaintenanceStatus.announced if m.status is MaintenanceStatus.planned else m.status
         crud.update(db, m, {"status": status, "announced_at": now.at, "announced_by": actor}, actor=actor)
-        _record_change(db, m, ChangeKind.announced, actor, now.at, {}, [r.customer_id for r in rows])
+        _record_change(db, m, ChangeKind.announced, actor, now, {}, [r.customer_id for r in rows])
     return m
 
 
@@ -362,7 +365,7 @@ def cancel(db: Session, m: Maintenance, actor: str, now: Now, reason: str | None
         crud.update(db, m, {"status": MaintenanceStatus.cancelled}, actor=actor)
         if m.announced:
             customers = [a.customer_id for a in m.affected]
-            _record_change(db, m, ChangeKind.cancelled, actor, now.at, {"reason": reason} if reason else {}, customers)
+            _record_change(db, m, ChangeKind.cancelled, actor, now, {"reason": reason} if reason else {}, customers)
     return m
 
 

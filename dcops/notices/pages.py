@@ -33,6 +33,8 @@ RELATED = {
     "policy request": "/policy-requests/{id}",
     "relocation": "/relocations/{id}",
     "visit": "/visits/{id}",
+    "maintenance": "/maintenance/{id}",
+    "work order": "/work/{id}",
 }
 
 

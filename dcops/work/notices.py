@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from dcops.i18n import _, money, use
+from dcops.notices.kinds import MessageKind
+from dcops.notices.models import OutboxMessage
+from dcops.notices.outbox import enqueue
 from dcops.terms.extra_work import RateSource, hours
 from dcops.work.models import WorkOrder
 
@@ -34,7 +39,7 @@ class EstimateNotice:
         return cls(
             reference=order.reference,
             customer=order.customer.name,
-            contact=order.customer.contact_name,
+            contact=_one_technical_contact(order),
             description=order.description,
             hardware=tuple(h.name for h in order.hardware),
             minutes=order.estimate_minutes,
@@ -43,6 +48,28 @@ class EstimateNotice:
             amount_cents=order.estimate_cents or 0,
             note=order.estimate_note,
         )
+
+
+def _one_technical_contact(order: WorkOrder) -> str | None:
+    """The estimate goes to the customer's technical contacts: one of them is greeted by name, several as the
+    customer."""
+    names = [c.name for c in order.customer.contacts if c.technical]
+    return names[0] if len(names) == 1 else None
+
+
+def enqueue_estimate(db: Session, order: WorkOrder, actor: str) -> OutboxMessage:
+    """M1: the estimate to the customer's technical contacts, in its language, to accept in writing (R2)."""
+    subject, body = estimate_message(EstimateNotice.of(order), order.customer.language)
+    return enqueue(
+        db,
+        kind=MessageKind.extra_work_estimate,
+        customer=order.customer,
+        rule="M1",
+        subject=subject,
+        body=body,
+        related=("work order", order.id),
+        actor=actor,
+    )
 
 
 def estimate_message(notice: EstimateNotice, language: str, supplier: str = "") -> tuple[str, str]:

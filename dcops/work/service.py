@@ -39,7 +39,7 @@ from dcops.terms.extra_work import (
     no_charge_for_a_move,
 )
 from dcops.vocabulary import word
-from dcops.work import charges
+from dcops.work import charges, notices
 from dcops.work.models import CustomerRate, TimeEntry, WorkOrder, WorkStatus
 from dcops.work.schemas import AcceptanceIn, CloseIn, EstimateIn, RateIn, TimeIn, WorkOrderIn
 
@@ -159,8 +159,9 @@ def estimate(db: Session, order: WorkOrder, data: EstimateIn, actor: str, today:
         "estimated_by": actor,
         "status": WorkStatus.estimated,
     }
+    unchanged = order.acceptance is not None and order.estimate == new
     with atomic(db):
-        if order.acceptance is not None and order.estimate == new:
+        if unchanged:
             values["status"] = order.status  # the same estimate again: its acceptance stands
         elif order.acceptance is not None:
             audit.record(
@@ -173,7 +174,11 @@ def estimate(db: Session, order: WorkOrder, data: EstimateIn, actor: str, today:
                 extra={"rule": "M1", "article": "15.2", "why": "the estimate changed after it was accepted"},
             )
             values.update(dict.fromkeys((*ACCEPTANCE, "acceptance_recorded_by")))
-        return crud.update(db, order, values, actor=actor)
+        crud.update(db, order, values, actor=actor)
+        if order.kind is WorkKind.on_request and not unchanged:
+            # M1: the customer is told the estimate (again) and asked to accept it in writing
+            notices.enqueue_estimate(db, order, actor)
+        return order
 
 
 def accept(db: Session, order: WorkOrder, data: AcceptanceIn, actor: str, today: date) -> WorkOrder:

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from dcops import clock
 from dcops.audit import AuditEvent
 from dcops.auth.models import Role
-from dcops.customers.models import Invoice, InvoiceLine
+from dcops.customers.models import ContactRole, Invoice, InvoiceLine
+from dcops.notices.models import OutboxMessage
 from dcops.terms.standing import due_date
-from tests.factories import ContractFactory, CustomerFactory, HardwareFactory, RackFactory
+from tests.factories import ContactFactory, ContractFactory, CustomerFactory, HardwareFactory, RackFactory
 from tests.integration.moves.test_relocations import _mounted
 
 TODAY = clock.today()
@@ -393,3 +394,36 @@ def test_every_write_is_in_the_audit_log(w, db):
         if "status" in e.data.get("after", {})
     ]
     assert statuses == ["requested", "estimated", "accepted", "in_progress", "done"]
+
+
+def test_m1_the_estimate_is_written_to_the_customer_s_technical_contacts_in_its_language(w, db):
+    """M1: the customer is told the estimate in writing and asked to accept it; a changed estimate is sent again, the
+    same one re-entered is not; necessary work (M2) asks no acceptance, so no estimate goes out for it."""
+    w.customer.language = "en"
+    ContactFactory(customer=w.customer, name="Pieter Smit", email="pieter@hh.example", roles=[ContactRole.technical])
+    ContactFactory(customer=w.customer, name="Accounts", email="accounts@hh.example", roles=[ContactRole.billing])
+    db.flush()
+
+    def sent(order):  # type: ignore[no-untyped-def]
+        return db.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.related_type == "work order", OutboxMessage.related_id == order["id"])
+            .order_by(OutboxMessage.id)
+        ).all()
+
+    order = _order(w)
+    assert sent(order) == []  # asked, not yet estimated
+    _post(w.am, order, "estimate", {"estimate_minutes": 90})
+    (first,) = sent(order)
+    assert (first.kind.value, first.rule, first.language) == ("extra_work_estimate", "M1", "en")
+    assert first.addresses == ["pieter@hh.example"] and first.body.startswith("Dear Pieter Smit,")
+    assert order["reference"] in first.subject and "only after you have accepted this estimate in writing" in first.body
+    assert _post(w.am, order, "accept", ACCEPTANCE).status_code == 200
+    _post(w.am, order, "estimate", {"estimate_minutes": 90})  # the same estimate: the acceptance stands, no message
+    assert len(sent(order)) == 1
+    _post(w.am, order, "estimate", {"estimate_minutes": 120})  # changed: sent again, to be accepted again
+    assert len(sent(order)) == 2 and "2 hours" in sent(order)[-1].body
+
+    necessary = _order(w, kind="necessary", requested_by=None, requested_via=None, necessity="Disk failing")
+    _post(w.am, necessary, "estimate", {"estimate_minutes": 30})
+    assert sent(necessary) == []

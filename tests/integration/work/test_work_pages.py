@@ -10,9 +10,16 @@ from sqlalchemy import select
 
 from dcops import clock
 from dcops.auth.models import Role
-from dcops.customers.models import Invoice
+from dcops.customers.models import ContactRole, Invoice
 from dcops.work.models import WorkOrder, WorkStatus
-from tests.factories import ContractFactory, CustomerFactory, HardwareFactory, RackFactory, WorkOrderFactory
+from tests.factories import (
+    ContactFactory,
+    ContractFactory,
+    CustomerFactory,
+    HardwareFactory,
+    RackFactory,
+    WorkOrderFactory,
+)
 from tests.integration.moves.test_relocations import _mounted
 
 TODAY = clock.today()
@@ -20,7 +27,8 @@ D = timedelta(days=1)
 
 
 def _customer(db):
-    customer = CustomerFactory(name="Hollandse Hosting B.V.", contact_name="Pieter Smit")
+    customer = CustomerFactory(name="Hollandse Hosting B.V.")
+    ContactFactory(customer=customer, name="Pieter Smit", roles=[ContactRole.technical])
     contract = ContractFactory(customer=customer)
     hw = _mounted(db, RackFactory(name="A06"), 12, contract=contract, name="hh-web-02")
     return customer, contract, hw
