@@ -51,7 +51,7 @@ def test_r4_announcement_in_dutch():
     subject, body = render(FACTS, "nl", TZ)
     assert subject == "Onderhoud 10-03-2026 22:00: Replace the UPS batteries (#12)"
     lines = body.splitlines()
-    assert lines[0] == "Beste Nijmegen Media Groep B.V.,"
+    assert lines[0] == "Geachte Nijmegen Media Groep B.V.,"
     assert "Uw hardware daar: nmg-media-01 (B04 U2), nmg-media-02 (B01 U2)" in lines
     assert "Wanneer: van 10-03-2026 22:00 tot 11-03-2026 02:00 (Europe/Amsterdam)" in lines
     assert "Verwachte gevolgen: onderbreking. Uw diensten zijn tijdens het werk niet beschikbaar." in lines

@@ -33,7 +33,7 @@ def test_the_m1_estimate_in_dutch():
     subject, body = estimate_message(NOTICE, "nl")
     body = body.replace("\xa0", " ")  # Dutch amounts keep "€" and the number together
     assert subject == "Kostenraming voor meerwerk MW-000012: Replace the failed disk in hh-web-02"
-    assert body.startswith("Beste Pieter Smit,\n")
+    assert body.startswith("Geachte Pieter Smit,\n")
     assert "Hardware: hh-web-02" in body
     assert "Onze kostenraming: 1,5 uur tegen € 85,00 per uur (het met u overeengekomen tarief), samen € 127,50." in body
     assert "pas uit nadat u schriftelijk akkoord hebt gegeven op deze kostenraming" in body

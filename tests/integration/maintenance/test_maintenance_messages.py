@@ -58,7 +58,7 @@ def test_r4_announcement_change_and_cancellation_are_written_to_each_customer_in
     assert {msg.rule for msg in announced} == {"R4"} and {msg.status.value for msg in announced} == {"waiting"}
     nl, en = by_customer[dutch.id], by_customer[english.id]
     assert nl.language == "nl" and nl.addresses == ["pieter@hh.example"]  # the technical contact, not billing
-    assert nl.body.startswith("Beste Hollandse Hosting B.V.,") and "mx-0" in nl.body and "mx-1" not in nl.body
+    assert nl.body.startswith("Geachte Hollandse Hosting B.V.,") and "mx-0" in nl.body and "mx-1" not in nl.body
     assert en.language == "en" and en.addresses == ["sam@schelde.example"]
     assert en.body.startswith("Dear Schelde Data Services Ltd.,") and "Art. 18.3, rule R4" in en.body
 

@@ -176,7 +176,7 @@ def test_r4_notice_preview_in_dutch_and_english(login, rack, db):
     assert "Not announced yet" in preview and "Dear Klant Een B.V.," in preview and "web-1 (PR01 U4)" in preview
     service.announce(db, m, "test", service.Now(utcnow(), TZ))
     dutch = desk.get(f"/maintenance/{m.id}/notice?language=nl").text
-    assert "Beste Klant Een B.V.," in dutch and "Uw hardware daar: web-1 (PR01 U4)" in dutch
+    assert "Geachte Klant Een B.V.," in dutch and "Uw hardware daar: web-1 (PR01 U4)" in dutch
     assert "twee werkdagen van tevoren" in dutch
 
 
