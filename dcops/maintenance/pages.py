@@ -28,6 +28,7 @@ from dcops.maintenance.models import (
     place,
 )
 from dcops.maintenance.schemas import CancelIn, ClosureDayIn, MaintenanceIn
+from dcops.notices import outbox
 from dcops.racks.models import Hardware, HardwareStatus, Rack, Room, Site
 from dcops.terms.working_days import may_start
 from dcops.validation import parse, query_int
@@ -164,6 +165,8 @@ class MaintenancePages(Controller):
             "can_plan": allows(role, Perm.maintenance_plan),
             "can_carry": allows(role, Perm.maintenance_carry),
             "field_names": notices.FIELD_NAMES,
+            # what was written to the customers, for whoever may read the outbox (R2's proof of it)
+            "messages": outbox.about(db, "maintenance", m.id) if allows(role, Perm.outbox) else [],
         }
 
     @get("/{item_id:int}", name="maintenance", opt=READ)

@@ -12,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from dcops import crud, i18n
-from dcops.auth.permissions import Perm
+from dcops.auth.permissions import Perm, allows
 from dcops.customers.models import Contract, Customer
 from dcops.customers.record_forms import customer_choices
 from dcops.errors import ValidationFailed
 from dcops.i18n import N_, _, money
+from dcops.notices import outbox
 from dcops.racks.models import Hardware
 from dcops.terms.extra_work import WorkKind
 from dcops.terms.written import Channel
@@ -243,6 +244,9 @@ class WorkPages(Controller):
             "rate": service.rate_for(db, order.customer_id, usual_rate(request)),
             "carry_out": service.may_start(order) if order.status in service.BEFORE_START else None,
             "message": message,
+            "messages": outbox.about(db, "work order", order.id)
+            if allows(request.scope["user"].role, Perm.outbox)
+            else [],
             "forms": forms,
             "step_fields": forms.get(step, []),
             "defaults": {

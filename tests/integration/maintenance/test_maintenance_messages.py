@@ -27,7 +27,7 @@ def _messages(db, maintenance_id: int) -> list[OutboxMessage]:
     )
 
 
-def test_r4_announcement_change_and_cancellation_are_written_to_each_customer_in_its_language(api, db):
+def test_r4_announcement_change_and_cancellation_are_written_to_each_customer_in_its_language(api, login, db):
     rack = RackFactory(name="MX01")
     dutch = CustomerFactory(name="Hollandse Hosting B.V.", language="nl")
     english = CustomerFactory(name="Schelde Data Services Ltd.", language="en")
@@ -61,6 +61,10 @@ def test_r4_announcement_change_and_cancellation_are_written_to_each_customer_in
     assert nl.body.startswith("Geachte Hollandse Hosting B.V.,") and "mx-0" in nl.body and "mx-1" not in nl.body
     assert en.language == "en" and en.addresses == ["sam@schelde.example"]
     assert en.body.startswith("Dear Schelde Data Services Ltd.,") and "Art. 18.3, rule R4" in en.body
+    # The maintenance's page lists what was written, for whoever may read the outbox
+    page = login(Role.account_manager).get(f"/maintenance/{m['id']}").text
+    assert f'href="/outbox/{nl.id}"' in page and f'href="/outbox/{en.id}"' in page
+    assert "/outbox/" not in login(Role.technician).get(f"/maintenance/{m['id']}").text
 
     later = start + timedelta(days=1)
     r = am.patch(

@@ -396,7 +396,7 @@ def test_every_write_is_in_the_audit_log(w, db):
     assert statuses == ["requested", "estimated", "accepted", "in_progress", "done"]
 
 
-def test_m1_the_estimate_is_written_to_the_customer_s_technical_contacts_in_its_language(w, db):
+def test_m1_the_estimate_is_written_to_the_customer_s_technical_contacts_in_its_language(w, login, db):
     """M1: the customer is told the estimate in writing and asked to accept it; a changed estimate is sent again, the
     same one re-entered is not; necessary work (M2) asks no acceptance, so no estimate goes out for it."""
     w.customer.language = "en"
@@ -418,6 +418,7 @@ def test_m1_the_estimate_is_written_to_the_customer_s_technical_contacts_in_its_
     assert (first.kind.value, first.rule, first.language) == ("extra_work_estimate", "M1", "en")
     assert first.addresses == ["pieter@hh.example"] and first.body.startswith("Dear Pieter Smit,")
     assert order["reference"] in first.subject and "only after you have accepted this estimate in writing" in first.body
+    assert f'href="/outbox/{first.id}"' in login(Role.account_manager).get(f"/work/{order['id']}").text
     assert _post(w.am, order, "accept", ACCEPTANCE).status_code == 200
     _post(w.am, order, "estimate", {"estimate_minutes": 90})  # the same estimate: the acceptance stands, no message
     assert len(sent(order)) == 1
