@@ -16,6 +16,7 @@ from dcops.audit import AuditEvent
 from dcops.clock import today
 from dcops.customers.models import Contract, Customer
 from dcops.db import make_sessionmaker, utcnow
+from dcops.notices.models import OutboxMessage
 from dcops.racks.models import Rack, RackKind, Room, Site
 from dcops.settings import Settings
 from tests import factories
@@ -64,6 +65,8 @@ def pass_code(engine, tmp_path):
         s.execute(delete(Person).where(Person.id == person_id))
         s.execute(delete(Rack).where(Rack.id == rack_id))
         s.execute(delete(Contract).where(Contract.id == contract_id))
+        # the visit's approval wrote to the customer (dcops.notices): its messages go too (attachments cascade)
+        s.execute(delete(OutboxMessage).where(OutboxMessage.customer_id == customer_id))
         s.execute(delete(Customer).where(Customer.id == customer_id))
         s.execute(delete(Room).where(Room.id == room_id))
         s.execute(delete(Site).where(Site.id == site_id))
