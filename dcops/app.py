@@ -94,6 +94,21 @@ async def favicon() -> File:
     return File(STATIC / "favicon.ico", media_type="image/vnd.microsoft.icon", content_disposition_type="inline")
 
 
+def app_state(settings: Settings, maker: sessionmaker[Session], pass_keys: KeyRing | None = None) -> dict[str, object]:
+    """What requests read from `app.state`: everything a request needs of the settings and the database is here,
+    not in closures, so tests can build the app once and bind each test's settings and sessions to it."""
+    return {
+        "session_maker": maker,
+        "settings": settings,
+        "pass_keys": pass_keys or KeyRing.from_settings(settings, maker),
+        "login_throttle": LoginThrottle(settings.login_throttle_storage),
+        "token_cache": TokenCache(),
+        "session_life": Lifetime(
+            idle=timedelta(seconds=settings.session_idle), absolute=timedelta(seconds=settings.session_max_age)
+        ),
+    }
+
+
 def create_app(
     settings: Settings, session_maker: sessionmaker[Session] | None = None, run_jobs: bool | None = None
 ) -> Litestar:
@@ -236,18 +251,7 @@ def create_app(
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates)), HTMXPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi,
-        state=State(
-            {
-                "session_maker": maker,
-                "settings": settings,
-                "pass_keys": pass_keys,
-                "login_throttle": LoginThrottle(settings.login_throttle_storage),
-                "token_cache": TokenCache(),
-                "session_life": Lifetime(
-                    idle=timedelta(seconds=settings.session_idle), absolute=timedelta(seconds=settings.session_max_age)
-                ),
-            }
-        ),
+        state=State(app_state(settings, maker, pass_keys)),
         on_startup=[check_keys, start_jobs],
         on_shutdown=[dispose],
         # On every response, errors included: see dcops.web.headers for why a send hook and not route middleware.

@@ -14,6 +14,7 @@ import pytest
 # The suite reads dcops in English, its source language: set before dcops is imported (dcops.i18n reads it once) and
 # inherited by the servers and commands tests start. The Dutch screens have tests of their own (tests/*/i18n).
 os.environ["DCOPS_LANGUAGE"] = "en"
+from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from dcops import audit, migrate
 from dcops.access.keys import KeyRing
-from dcops.app import create_app
+from dcops.app import app_state, create_app
 from dcops.auth.models import Role
 from dcops.auth.service import TokenIn, create_token
 from dcops.db import make_engine, make_sessionmaker
@@ -99,9 +100,19 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path, database_url="unused://", secret_key="test-secret-" + "x" * 32)
 
 
+_APPS: dict[tuple[object, ...], Litestar] = {}
+
+
 @pytest.fixture
 def app(settings: Settings, maker, db):  # type: ignore[no-untyped-def]
-    app = create_app(settings, session_maker=maker)
+    """One app per run for the settings its construction reads (building one registers every handler, about a
+    second); each test binds its own settings, sessions and per-worker state (dcops.app.app_state) to it."""
+    s = settings
+    key = (s.secret_key, s.secure_cookies, s.session_max_age, s.site_timezone, s.debug)
+    if (app := _APPS.get(key)) is None:
+        app = _APPS[key] = create_app(settings, session_maker=maker)
+    for name, value in app_state(settings, maker).items():
+        app.state[name] = value
     app.state["test_session"] = db
     return app
 
