@@ -2,9 +2,51 @@
 
 from __future__ import annotations
 
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from sqlalchemy import func, select, text
+
 from dcops.db import StrEnumType
+
+
+_paused = 0
+_pausing = threading.Lock()
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a large import builds and writes its rows. Each of its passes walks
+    every object alive, and an import keeps 100,000 rows alive: with it running, a third of the import's time went
+    to collections that found nothing (the rows hold no cycles; reference counting frees them). Process-wide, so
+    counted: the collector runs again when the last import using this ends."""
+    global _paused
+    with _pausing:
+        _paused += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _pausing:
+            _paused -= 1
+            if _paused == 0:
+                gc.enable()
+
+
+def allocate_ids(conn: Any, table: Any, n: int) -> list[int]:
+    """Ids for `n` new rows of `table`, known before they are written, so an import needs no statement to read them
+    back. PostgreSQL: from the table's sequence, as inserts take them (another session's inserts meanwhile take
+    others). SQLite: the ones after the highest; the import's write transaction keeps other writers out, and one
+    that wrote in between makes this transaction fail as a whole (SQLite refuses to upgrade a stale snapshot)."""
+    if conn.dialect.name == "postgresql":
+        sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}).scalar_one()
+        taken = conn.execute(text("SELECT nextval(:s) FROM generate_series(1, :n)"), {"s": sequence, "n": n})
+        return list(taken.scalars())
+    start = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
+    return list(range(start, start + n))
 
 
 def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:

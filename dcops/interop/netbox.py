@@ -31,7 +31,7 @@ from dcops.errors import ValidationFailed
 from dcops.i18n import N_, _
 from dcops.interop import devicetypes
 from dcops.interop import netbox_values as v
-from dcops.interop.bulk import insert_many
+from dcops.interop.bulk import allocate_ids, insert_many, no_cycle_collection
 from dcops.interop.devicetypes import interface_kind, pass_through_kind
 from dcops.interop.netbox_files import KINDS, PORT_KINDS, Problem, Row, files, read
 from dcops.interop.netbox_values import RowProblem
@@ -183,6 +183,7 @@ class NetBoxImport:
             (hw, name.casefold()): i for i, hw, name in db.execute(select(Port.id, Port.hardware_id, Port.name))
         }
         self.device_names: dict[str, list[int]] = {}
+        self.device_by_cell: dict[str, int] = {}  # filled by port and cable rows, all checked after every device
         for i, name in db.execute(select(Hardware.id, Hardware.name)):
             self.device_names.setdefault(name.casefold(), []).append(i)
         self.links: list[tuple[int, int]] = []  # (front, rear) pass-throughs to set once both have ids
@@ -507,7 +508,16 @@ class NetBoxImport:
 
     def _device_of(self, row: Row, value: Any = None) -> int:
         """The hardware a port or cable row names (its `device`, or `value` when given)."""
-        device = v.ref(row.data.get("device") if value is None else value)
+        raw = row.data.get("device") if value is None else value
+        if type(raw) is str and (known := self.device_by_cell.get(raw)) is not None:
+            return known  # a CSV names one device on many rows (its ports, its cables)
+        ident = self._find_device(raw)
+        if type(raw) is str:
+            self.device_by_cell[raw] = ident
+        return ident
+
+    def _find_device(self, raw: Any) -> int:
+        device = v.ref(raw)
         if device is None:
             raise RowProblem("device", _("is required"))
         if device.id is not None and device.id in self.hardware.by_ref:
@@ -683,16 +693,13 @@ class NetBoxImport:
                 return out
 
             created: list[int] = []
-            if creates:  # one executemany, then the new ids read back by each row's natural key
-                rows = [resolved(v) for _, v in creates]
-                insert_many(conn, table, rows)
-                key = [table.c[k] for k in _KEYS[kind]]
-                wanted = {tuple(r[k] for k in _KEYS[kind]) for r in rows}
-                found = {
-                    tuple(r[:-1]): r[-1] for r in conn.execute(select(*key, table.c.id)) if tuple(r[:-1]) in wanted
-                }
-                created = [found[tuple(r[k] for k in _KEYS[kind])] for r in rows]
+            if creates:  # the new rows' ids taken first (not read back after), then one executemany
+                created = allocate_ids(conn, table, len(creates))
                 real[kind] = {tmp: new for (tmp, _), new in zip(creates, created, strict=True)}  # type: ignore[misc]
+                rows = [resolved(v) for _, v in creates]
+                for row, new in zip(rows, created, strict=True):
+                    row["id"] = new
+                insert_many(conn, table, rows)
             for ident, values in updates:
                 conn.execute(update(table).where(table.c.id == ident).values(**resolved(values)))
             if kind == "devices":
@@ -762,18 +769,6 @@ class NetBoxImport:
             insert_many(conn, RackUnit.__table__, rows)
 
 
-# What tells a new row apart in its table (unique there), to read its id back after an executemany.
-_KEYS = {
-    **dict.fromkeys(PORT_KINDS, ("hardware_id", "name")),
-    "cables": ("label",),
-    "tenants": ("name",),
-    "sites": ("code",),
-    "locations": ("site_id", "code"),
-    "racks": ("room_id", "name"),
-    "devices": ("asset_tag",),
-}
-
-
 def import_files(
     db: Session,
     paths: Iterable[Path],
@@ -785,16 +780,17 @@ def import_files(
 ) -> Report:
     """Read every file, check every row, and write it all in the caller's transaction when nothing is wrong (the
     caller commits only then)."""
-    rows: list[Row] = []
-    problems: list[Problem] = []
-    for path in files(paths):
-        result = read(path)
-        if isinstance(result, Problem):
-            problems.append(result)
-        else:
-            rows += result
-    if problems:
-        report = Report()
-        report.problems = problems
-        return report
-    return NetBoxImport(db, actor, today, contracts).run(rows, progress, before_write)
+    with no_cycle_collection():
+        rows: list[Row] = []
+        problems: list[Problem] = []
+        for path in files(paths):
+            result = read(path)
+            if isinstance(result, Problem):
+                problems.append(result)
+            else:
+                rows += result
+        if problems:
+            report = Report()
+            report.problems = problems
+            return report
+        return NetBoxImport(db, actor, today, contracts).run(rows, progress, before_write)
