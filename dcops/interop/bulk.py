@@ -12,7 +12,6 @@ from sqlalchemy import func, select, text
 
 from dcops.db import StrEnumType
 
-
 _paused = 0
 _pausing = threading.Lock()
 
