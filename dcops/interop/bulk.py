@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -48,13 +48,21 @@ def allocate_ids(conn: Any, table: Any, n: int) -> list[int]:
     return list(range(start, start + n))
 
 
-def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+def insert_many(
+    conn: Any,
+    table: Any,
+    rows: list[dict[str, Any]],
+    ids: list[int] | None = None,
+    placeholders: Sequence[tuple[str, dict[int, int]]] = (),
+) -> None:
     """One INSERT for many rows, handed to the driver's executemany with each value put as its column's type puts
     it (SQLAlchemy's own per-row parameter handling was half of a large import). Columns no row names take their
-    default, as SQLAlchemy would fill them."""
+    default, as SQLAlchemy would fill them. `ids`: the rows' primary keys (dcops.interop.bulk.allocate_ids);
+    `placeholders`: columns that may hold a negative stand-in for a row written earlier, and the real ids by
+    stand-in (looked up while the row's values are put, not in a copy of every row)."""
     if not rows:
         return
-    named = set().union(*rows)
+    named = set().union(*rows) | ({"id"} if ids is not None else set())
     columns = [c for c in table.columns if c.key in named or (c.default is not None and not c.primary_key)]
     defaults = {}  # what a row that does not name a column gets there (one value for all of them, like a scalar)
     for c in columns:
@@ -74,9 +82,16 @@ def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
         for i, c in enumerate(columns)
         if not isinstance(c.type, StrEnumType) and (p := c.type._cached_bind_processor(dialect)) is not None
     ]
+    at = {c.key: i for i, c in enumerate(columns)}
+    stand_ins = [(at[k], real) for k, real in placeholders if k in at]
     params = []
-    for row in rows:
+    for n, row in enumerate(rows):
         values = [row.get(k, d) for k, d in getters]
+        if ids is not None:
+            values[at["id"]] = ids[n]
+        for i, real in stand_ins:
+            if type(value := values[i]) is int and value < 0:
+                values[i] = real.get(value, value)
         for i, p in convert:
             values[i] = p(values[i])
         params.append(tuple(values))

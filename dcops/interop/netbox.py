@@ -696,10 +696,7 @@ class NetBoxImport:
             if creates:  # the new rows' ids taken first (not read back after), then one executemany
                 created = allocate_ids(conn, table, len(creates))
                 real[kind] = {tmp: new for (tmp, _), new in zip(creates, created, strict=True)}  # type: ignore[misc]
-                rows = [resolved(v) for _, v in creates]
-                for row, new in zip(rows, created, strict=True):
-                    row["id"] = new
-                insert_many(conn, table, rows)
+                insert_many(conn, table, [v for _, v in creates], created, lookups)
             for ident, values in updates:
                 conn.execute(update(table).where(table.c.id == ident).values(**resolved(values)))
             if kind == "devices":
