@@ -3,6 +3,7 @@ export netbox"""
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -36,6 +37,13 @@ def _keyring():  # type: ignore[no-untyped-def]
 @click.group()
 def main() -> None:
     """dcops: datacenter operations with the general terms enforced."""
+
+
+@main.result_callback()
+def _done(*_: object, **__: object) -> None:
+    # The command's work is done and committed: what it built needs no more cycle collection before the process
+    # ends. Without this, ending after a large import spent 0.15-0.2 s collecting what was about to be freed anyway.
+    gc.freeze()
 
 
 @main.command()

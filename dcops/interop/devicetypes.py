@@ -17,19 +17,21 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 import yaml
-from jsonschema import Draft202012Validator
 from sqlalchemy.orm import Session
 
 from dcops.cabling.models import PortKind, PortSide
 from dcops.errors import ValidationFailed
 from dcops.i18n import _
-from dcops.interop import library_schema, yaml_input
+from dcops.interop import yaml_input
 from dcops.racks import types
 from dcops.racks.schemas import HardwareTypeIn, PortTemplateIn
+
+if TYPE_CHECKING:  # jsonschema is imported where a library's files are read, not by every import of this module
+    from jsonschema import Draft202012Validator
 
 MAX_FILE_BYTES = 2_000_000  # the library's largest file is a few hundred kB
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
@@ -222,8 +224,11 @@ def read_file(path: Path, schema: Draft202012Validator | None = None) -> Hardwar
         return Problem(name, line, "", _("Not valid YAML: %(error)s", error=getattr(exc, "problem", exc)))
     if not isinstance(raw, dict):
         return Problem(name, None, "", _("Not a device type (a YAML mapping with manufacturer, model, slug, ...)"))
-    if schema is not None and (broken := library_schema.schema_problem(schema, raw)) is not None:
-        return Problem(name, None, *broken)
+    if schema is not None:
+        from dcops.interop import library_schema
+
+        if (broken := library_schema.schema_problem(schema, raw)) is not None:
+            return Problem(name, None, *broken)
     try:
         return from_mapping(raw)
     except ValidationFailed as exc:
@@ -267,6 +272,8 @@ def import_library(db: Session, paths: Iterable[Path], actor: str) -> Report:
     report = Report()
     read: list[tuple[str, HardwareTypeIn]] = []
     paths = list(paths)
+    from dcops.interop import library_schema
+
     schema = library_schema.validator_for(paths)
     for path in library_files(paths):
         report.files += 1

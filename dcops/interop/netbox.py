@@ -57,6 +57,7 @@ _COMPONENTS = ("interfaces", "console-ports", "console-server-ports", "power-por
                "rear-ports", "port-mappings")  # fmt: skip
 _CABLE_STATUS = {"connected": CableStatus.connected, "planned": CableStatus.planned,
                  "decommissioning": CableStatus.connected}  # fmt: skip
+_SIDE = {"front-ports": PortSide.front, "rear-ports": PortSide.rear}
 _TERMINATION = {"dcim.interface", "dcim.frontport", "dcim.rearport", "dcim.consoleport", "dcim.consoleserverport",
                 "dcim.powerport", "dcim.poweroutlet"}  # fmt: skip
 
@@ -384,7 +385,8 @@ class NetBoxImport:
         if found is None:
             # Taken over, not installed now (K9 is not asked at import): re-mounting it later is no new installation.
             values["first_installed_on"] = self.today if values.get("rack_id") else None
-        current = self._current(Hardware, found, [k for k in values if k != "first_installed_on"])
+        kept = [k for k in values if k != "first_installed_on"] if found is not None else []
+        current = self._current(Hardware, found, kept)
         if tag in self.asset_tags and self.asset_tags[tag] != found:
             raise RowProblem("asset_tag", _("%(tag)s is the asset tag of other hardware", tag=tag))
         ident = self._plan("devices", found, values, current)
@@ -538,7 +540,7 @@ class NetBoxImport:
         name = v.text(row, "name", 45, required=True)
         assert name is not None
         slug = v.text(row, "type", 50)
-        side = {"front-ports": PortSide.front, "rear-ports": PortSide.rear}.get(row.kind, PortSide.none)
+        side = _SIDE.get(row.kind, PortSide.none)
         if row.kind == "interfaces":
             kind = interface_kind(slug)
             if kind is None:
@@ -721,8 +723,8 @@ class NetBoxImport:
         written = [i for op, i, _ in self.writes["cables"]]
         if not written:
             return
-        real = [cables.get(i, i) for i in written]
-        conn.execute(CableEnd.__table__.delete().where(CableEnd.__table__.c.cable_id.in_(real)))
+        if updated := [i for op, i, _ in self.writes["cables"] if op == "update"]:  # a new cable has no ends yet
+            conn.execute(CableEnd.__table__.delete().where(CableEnd.__table__.c.cable_id.in_(updated)))
         removed = {i for op, i, v in self.writes["cables"] if v.get("status") is CableStatus.removed}
         rows = [
             {"port_id": port_ids.get(p, p), "cable_id": cables.get(i, i)}
