@@ -18,10 +18,14 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
+_engines: list[Any] = []  # closed when a command is done
+
+
 def _maker():  # type: ignore[no-untyped-def]
     from dcops.db import make_engine, make_sessionmaker
 
-    return make_sessionmaker(make_engine(_settings().database_url))
+    _engines.append(make_engine(_settings().database_url))
+    return make_sessionmaker(_engines[-1])
 
 
 def _session():  # type: ignore[no-untyped-def]
@@ -41,8 +45,11 @@ def main() -> None:
 
 @main.result_callback()
 def _done(*_: object, **__: object) -> None:
-    # The command's work is done and committed: what it built needs no more cycle collection before the process
-    # ends. Without this, ending after a large import spent 0.15-0.2 s collecting what was about to be freed anyway.
+    """The command's work is done and committed: its database connections are closed now (SQLite folds its
+    write-ahead log back in, PostgreSQL sees a proper goodbye), and what it built needs no more cycle collection
+    before the process ends (after a large import that was 0.15-0.2 s spent on what was about to be freed)."""
+    while _engines:
+        _engines.pop().dispose()
     gc.freeze()
 
 
