@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import operator
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -59,7 +60,7 @@ def insert_many(
     it (SQLAlchemy's own per-row parameter handling was half of a large import). Columns no row names take their
     default, as SQLAlchemy would fill them. `ids`: the rows' primary keys (dcops.interop.bulk.allocate_ids);
     `placeholders`: columns that may hold a negative stand-in for a row written earlier, and the real ids by
-    stand-in (looked up while the row's values are put, not in a copy of every row)."""
+    stand-in (looked up while each row's values are put)."""
     if not rows:
         return
     named = set().union(*rows) | ({"id"} if ids is not None else set())
@@ -75,24 +76,24 @@ def insert_many(
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
         f"VALUES ({', '.join([mark] * len(columns))})"
     )
-    getters = [(c.key, defaults.get(c.key)) for c in columns]
     # Each column's bind processor where it has one; a StrEnum is a str already, its value is what is stored.
     convert = [
-        (i, p)
-        for i, c in enumerate(columns)
+        (c.key, p)
+        for c in columns
         if not isinstance(c.type, StrEnumType) and (p := c.type._cached_bind_processor(dialect)) is not None
     ]
-    at = {c.key: i for i, c in enumerate(columns)}
-    stand_ins = [(at[k], real) for k, real in placeholders if k in at]
+    stand_ins = [(k, real) for k, real in placeholders if k in defaults]
+    base = {c.key: defaults.get(c.key) for c in columns}  # every column, its default where a row names none
+    pick = operator.itemgetter(*base) if len(base) > 1 else lambda row, only=next(iter(base)): (row[only],)
     params = []
     for n, row in enumerate(rows):
-        values = [row.get(k, d) for k, d in getters]
+        values = base | row
         if ids is not None:
-            values[at["id"]] = ids[n]
-        for i, real in stand_ins:
-            if type(value := values[i]) is int and value < 0:
-                values[i] = real.get(value, value)
-        for i, p in convert:
-            values[i] = p(values[i])
-        params.append(tuple(values))
+            values["id"] = ids[n]
+        for k, real in stand_ins:
+            if type(value := values[k]) is int and value < 0:
+                values[k] = real.get(value, value)
+        for k, p in convert:
+            values[k] = p(values[k])
+        params.append(pick(values))
     conn.exec_driver_sql(sql, params)

