@@ -24,6 +24,7 @@ from dcops.racks import types
 from dcops.racks.models import Hardware, RackUnit
 from dcops.racks.schemas import HardwareTypeIn
 from tests import factories
+from tests.bench.bytecode import compile_dcops
 
 RACKS, PER_RACK, TENANTS, TYPES, ROOMS, PORTS = 500, 40, 20, 40, 10, 3
 CABLED = 19_500  # devices whose eth0 and eth1 are cabled to their neighbour's
@@ -147,6 +148,7 @@ def _count(url: str) -> tuple[int, ...]:
 
 
 def test_a_netbox_export_of_twenty_thousand_devices(tmp_path):
+    compile_dcops()
     export = tmp_path / "export"
     _export(export)
     objects = 1 + ROOMS + RACKS + RACKS * PER_RACK * (1 + PORTS) + CABLED
@@ -178,6 +180,7 @@ def test_the_same_export_into_postgresql(tmp_path):
     """The same 100,011 objects into PostgreSQL (a fresh database on the local server), whole process."""
     from tests.conftest import fresh_database
 
+    compile_dcops()
     export = tmp_path / "export"
     _export(export)
     with fresh_database(PG_URL, tmp_path) as url:
