@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, not_, select
 from sqlalchemy.orm import Session, aliased
 
 from dcops.customers.models import (
@@ -299,7 +299,10 @@ def _unreached(db: Session) -> Section:
         exists().where(Contact.customer_id == Customer.id, getattr(Contact, role.value).is_(True)).label(role.value)
         for role in ContactRole
     ]
-    rows = db.execute(select(Customer.id, Customer.name, *has).order_by(Customer.name))
+    # Only the customers who miss a role come back: most have every role, and the sweep reads 10,000 customers.
+    rows = db.execute(
+        select(Customer.id, Customer.name, *has).where(not_(and_(*(h.element for h in has)))).order_by(Customer.name)
+    )
     section = Section("contacts", "R2", _("Customers a kind of written notice cannot reach (Art. 31.5)"))
     for r in rows:
         missing = [
