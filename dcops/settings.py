@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from dcops import clock
-from dcops.notices.smtp import check_sender, parse_smtp_url
+from dcops.notices.addresses import check_sender, parse_smtp_url
 from dcops.terms.working_days import OfficeHours
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, exists, select, update
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session, joinedload
 
-from dcops import audit, crud
-from dcops.access.models import DoorCheck, Person, VisitPass
-from dcops.customers.models import Breach, Customer, WrittenPermission
-from dcops.db import atomic, utcnow
+from dcops import crud
+from dcops.access.models import DoorCheck, Person
+from dcops.access.retention import pseudonymise
+from dcops.customers.models import Breach, Customer
 from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import N_, _
 from dcops.search import contains_text
@@ -56,37 +56,6 @@ def under_open_breach(db: Session, person_id: int) -> bool:
         exists().where(DoorCheck.person_id == person_id, DoorCheck.breach_id == Breach.id, Breach.resolved_on.is_(None))
     )
     return bool(db.scalar(stmt))
-
-
-def pseudonym(person_id: int) -> str:
-    return f"Visitor #{person_id} (erased)"
-
-
-def pseudonymise(db: Session, person: Person, actor: str, why: str) -> None:
-    """Name and contact replaced, open passes revoked, door checks keep only the pseudonym (R3)."""
-    now = utcnow()
-    with atomic(db):
-        person.name = pseudonym(person.id)
-        person.email = person.phone = person.company = person.id_document_last4 = None
-        person.id_document_type = None
-        person.active = False
-        person.pseudonymised_at = now
-        db.execute(
-            update(VisitPass)
-            .where(VisitPass.person_id == person.id, VisitPass.revoked_at.is_(None))
-            .values(revoked_at=now, revoked_by=actor, revoke_reason=why)
-        )
-        db.execute(update(DoorCheck).where(DoorCheck.person_id == person.id).values(person_name=person.name))
-        # A written permission for this third party names them in its text: the pseudonym replaces that too.
-        db.execute(
-            update(WrittenPermission)
-            .where(WrittenPermission.person_id == person.id)
-            .values(covers=f"Third-party access for {person.name}")
-        )
-        db.flush()
-        audit.record(
-            db, actor=actor, action="pseudonymise", object_type="person", object_id=person.id, extra={"why": why}
-        )
 
 
 def erase(db: Session, person: Person, actor: str) -> Person:

@@ -6,16 +6,47 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
-from dcops import clock, crud
-from dcops.access.models import DoorCheck, Person, Visit, visit_person
-from dcops.access.people import pseudonymise
-from dcops.customers.models import Breach
+from dcops import audit, clock, crud
+from dcops.access.models import DoorCheck, Person, Visit, VisitPass, visit_person
+from dcops.customers.models import Breach, WrittenPermission
+from dcops.db import atomic, utcnow
 from dcops.terms.personal_data import retention_cutoff
 
 SWEEPER = "dcops sweep"
+
+
+def pseudonym(person_id: int) -> str:
+    return f"Visitor #{person_id} (erased)"
+
+
+def pseudonymise(db: Session, person: Person, actor: str, why: str) -> None:
+    """Name and contact replaced, open passes revoked, door checks keep only the pseudonym (R3)."""
+    now = utcnow()
+    with atomic(db):
+        person.name = pseudonym(person.id)
+        person.email = person.phone = person.company = person.id_document_last4 = None
+        person.id_document_type = None
+        person.active = False
+        person.pseudonymised_at = now
+        db.execute(
+            update(VisitPass)
+            .where(VisitPass.person_id == person.id, VisitPass.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_by=actor, revoke_reason=why)
+        )
+        db.execute(update(DoorCheck).where(DoorCheck.person_id == person.id).values(person_name=person.name))
+        # A written permission for this third party names them in its text: the pseudonym replaces that too.
+        db.execute(
+            update(WrittenPermission)
+            .where(WrittenPermission.person_id == person.id)
+            .values(covers=f"Third-party access for {person.name}")
+        )
+        db.flush()
+        audit.record(
+            db, actor=actor, action="pseudonymise", object_type="person", object_id=person.id, extra={"why": why}
+        )
 
 
 @dataclass(frozen=True)

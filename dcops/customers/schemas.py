@@ -9,7 +9,7 @@ import msgspec
 
 from dcops.customers.models import Channel, ContactRole, ContractStatus, CustomerKind, PermissionKind
 from dcops.i18n import N_
-from dcops.notices.smtp import CONTACT_ADDRESS
+from dcops.notices.addresses import CONTACT_ADDRESS
 from dcops.terms import Service
 from dcops.validation import Id
 

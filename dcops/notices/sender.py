@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from dcops import audit
 from dcops.db import request_session, utcnow
+from dcops.notices.addresses import SmtpTarget, check_sender, parse_smtp_url
 from dcops.notices.content import content_hash
 from dcops.notices.models import MessageStatus, OutboxMessage
 from dcops.notices.outbox import OBJECT
@@ -29,13 +30,10 @@ from dcops.notices.smtp import (
     Accepted,
     Attachment,
     Outgoing,
-    SmtpTarget,
-    check_sender,
     connect,
     describe,
     hand_over,
     mime,
-    parse_smtp_url,
     permanent,
 )
 from dcops.settings import Settings

@@ -96,3 +96,17 @@ def test_the_sweep_command_loads_only_what_it_needs(tmp_path):
     last = json.loads(proc.stdout.strip().splitlines()[-1])
     assert last["code"] == 0 and '"needs_action": false' in proc.stdout  # the command ran, on an empty database
     assert last["loaded"] == []
+
+
+def test_a_command_closes_its_database_however_it_ends(tmp_path, monkeypatch):
+    """`dcops sweep` ends with exit code 1 when something needs action: its connections are closed all the same, so
+    SQLite folds its write-ahead log back into the database file and removes it."""
+    monkeypatch.setenv("DCOPS_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DCOPS_DATABASE_URL", raising=False)
+    run = CliRunner().invoke
+    assert run(main, ["db", "upgrade"]).exit_code == 0
+    assert run(main, ["seed", "load", str(DEMO)]).exit_code == 0
+    assert not (tmp_path / "dcops.sqlite3-wal").exists()
+    r = run(main, ["sweep"])
+    assert r.exit_code == 1 and "need action" in r.output, r.output
+    assert not (tmp_path / "dcops.sqlite3-wal").exists()

@@ -10,10 +10,11 @@ import pytest
 
 from dcops.customers.contacts import unreached
 from dcops.customers.models import Contact, ContactRole
+from dcops.notices.addresses import SmtpTarget, check_sender, parse_smtp_url
 from dcops.notices.content import content_hash
 from dcops.notices.kinds import ROLE, MessageKind, kinds_of
 from dcops.notices.sender import LONGEST_WAIT, MAX_ATTEMPTS, backoff
-from dcops.notices.smtp import Outgoing, SmtpTarget, check_sender, mime, parse_smtp_url, permanent
+from dcops.notices.smtp import Outgoing, mime, permanent
 from dcops.settings import Settings
 
 

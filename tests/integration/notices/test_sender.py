@@ -33,10 +33,11 @@ from dcops.clock import today
 from dcops.customers.models import ContactRole
 from dcops.db import make_engine, make_sessionmaker, utcnow
 from dcops.notices import outbox, site
+from dcops.notices.addresses import parse_smtp_url
 from dcops.notices.kinds import MessageKind
 from dcops.notices.models import MessageStatus, OutboxMessage
 from dcops.notices.sender import LEASE, MAX_ATTEMPTS, Mailer, claim, send_due
-from dcops.notices.smtp import Attachment, parse_smtp_url
+from dcops.notices.smtp import Attachment
 from dcops.racks.models import RackKind
 from dcops.settings import Settings
 from tests import factories
