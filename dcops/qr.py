@@ -4,15 +4,18 @@ correction Q and at most version 13; labels' URLs in whatever mode suits them.""
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import qrcode
-import qrcode.image.svg
-from qrcode.constants import ERROR_CORRECT_Q
+if TYPE_CHECKING:  # the library (and its imaging library, for PNG) loads with the first code drawn: a worker that
+    import qrcode  # draws none, like most, keeps its 4 MB
 
 MAX_VERSION = 13  # about 67 mm of modules at 1 mm: still fits the ID-1 card beside the name
 
 
 def _qr(text: str, alphanumeric: bool = True) -> qrcode.QRCode:
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_Q
+
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_Q, border=4 if alphanumeric else 2)
     if alphanumeric:
         qr.add_data(qrcode.util.QRData(text.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM))
@@ -38,5 +41,7 @@ def png(text: str, box: int = 8, alphanumeric: bool = True) -> bytes:
 
 def svg(text: str, alphanumeric: bool = True) -> bytes:
     """Scalable, so print CSS sets its size in millimetres."""
+    import qrcode.image.svg
+
     image = _qr(text, alphanumeric).make_image(image_factory=qrcode.image.svg.SvgPathImage)
     return image.to_string(encoding="unicode").encode()

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dcops import qr
 from dcops.access.models import Visit, VisitPass
 from dcops.access.shown import window_text
 from dcops.auth.models import User
@@ -233,8 +234,6 @@ def visit_approved(
     db: Session, visit: Visit, passes: Sequence[VisitPass], actor: str, now: datetime | None = None
 ) -> OutboxMessage:
     """A1/A2, Art. 13.1: each registered person's pass, as a PNG of its QR code, and its printable page."""
-    from dcops import qr  # the QR library only where a pass is drawn (the sweep command stays light)
-
     customer, here = visit.customer, site.current()
     with speaking(customer):
         details = _visit_lines(visit, here.timezone)
