@@ -661,7 +661,7 @@ class NetBoxImport:
 
     def _write(self) -> None:
         """Every planned create and update, kind by kind, as executemany statements; placeholders replaced by the
-        ids the database gave."""
+        ids taken for the new rows (dcops.interop.bulk.allocate_ids)."""
         models = {"tenants": Customer, "sites": Site, "locations": Room, "racks": Rack, "devices": Hardware}
         models |= dict.fromkeys(PORT_KINDS, Port) | {"cables": Cable}
         refs = {
