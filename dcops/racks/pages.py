@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from litestar import Controller, Request, Router
+from litestar.enums import MediaType
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 from sqlalchemy import select
@@ -33,6 +34,7 @@ from dcops.web.form_pages import FORM, FormPages, back_to, form_router
 from dcops.web.forms import render, submit
 from dcops.web.helpers import actor, query_int, today
 from dcops.web.routes import Db, Form, get, post
+from dcops.web.streamed import StreamedTemplate
 
 READ = {"perm": Perm.inventory_read}
 MAINTENANCE_AHEAD = timedelta(days=90)  # a rack's page lists open maintenance starting within this
@@ -147,7 +149,8 @@ class RoomPages(Controller):
         day, can_mount = today(request), _can_write(request)
         liened = {cid for cid in room.open_lien_customers if in_force(db, cid, day)}
         racks = [(r, room_view.render_rack(r, face, can_mount=can_mount, liened=liened)) for r in room.racks]
-        return render("racks/room.html", room=room, racks=racks, face=face)
+        context = {"room": room, "racks": racks, "face": face}
+        return StreamedTemplate(template_name="racks/room.html", context=context, media_type=MediaType.HTML)
 
 
 class RackPages(Controller):

@@ -121,8 +121,9 @@ def load(db: Session, room_id: int) -> RoomView | None:
             by_id[r.rack_id] = RackRow(r.rack_id, r.rack_name, r.kind.value, r.u_height, r.customer_id, r.customer_name)
     view.racks = list(by_id.values())
     if by_id:
-        # Core rows straight from the connection: no ORM result processing for what maps to no entity.
-        for d in map(Device._make, db.connection().execute(_devices(room_id)).all()):
+        # Core rows straight from the connection (no ORM result processing for what maps to no entity), taken as
+        # they come: 6,000 rows are never all held twice, as rows and as devices.
+        for d in map(Device._make, db.connection().execute(_devices(room_id))):
             by_id[d.rack_id].devices.append(d)
             if d.open_lien:
                 view.open_lien_customers.add(d.customer_id)
