@@ -166,3 +166,60 @@ def test_a_lien_in_force_shows_at_the_next_view(api, login, db, count_statements
     assert '<b class="lien">LIEN</b>' in shown and "rule K10" in shown
     # Only customers in the room with an open lien cost more statements: their standing decides (K10).
     assert len(counter.work) <= 10
+
+
+def test_a_large_room_is_sent_in_pieces_as_it_renders(app, login, db, monkeypatch):
+    """The page streams (dcops.web.streamed): no length known in advance, several body messages, the whole page.
+    Called as the server calls the app: the test client would join the pieces before a test sees them."""
+    import asyncio
+
+    from dcops.web import streamed
+
+    monkeypatch.setattr(streamed, "PIECE", 2048)  # the test room is small: pieces of 2 kB show it
+    room = RoomFactory()
+    racks = [RackFactory(room=room, name=f"S{i:02d}") for i in range(6)]
+    for rack in racks:
+        mounted(rack, 10, name=f"dev-{rack.name}")
+    client = login(Role.technician)
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    path = f"/rooms/{room.id}"
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "state": {},
+        "headers": [(b"host", b"testserver.local"), (b"cookie", cookie.encode()), (b"accept-language", b"en")],
+        "client": ("127.0.0.1", 50000), "server": ("testserver.local", 80),
+    }  # fmt: skip
+    sent: list[dict] = []
+
+    async def run() -> None:
+        done, asked = asyncio.Event(), []
+
+        async def receive() -> dict:  # as uvicorn: the request, then a disconnect once the response is complete
+            if not asked:
+                asked.append(True)
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await done.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                done.set()
+
+        await app(scope, receive, send)
+
+    asyncio.run(run())
+    start, bodies = sent[0], [m["body"] for m in sent[1:] if m["body"]]
+    assert start["status"] == 200 and b"content-length" not in dict(start["headers"])
+    page = b"".join(bodies).decode()
+    assert len(bodies) > 2 and page.rstrip().endswith("</html>")
+    assert all(f"dev-{rack.name}" in page for rack in racks)
+
+
+def test_pieces_are_whole_and_in_order():
+    from dcops.web.streamed import PIECE, _grouped
+
+    parts = ["a" * 1000] * 200 + ["é"]
+    chunks = list(_grouped(parts, "utf-8"))
+    assert b"".join(chunks).decode() == "".join(parts)
+    assert all(len(c) >= PIECE for c in chunks[:-1]) and len(chunks) == -(-200_000 // PIECE)
