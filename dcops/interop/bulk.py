@@ -82,8 +82,8 @@ def insert_many(
         for c in columns
         if not isinstance(c.type, StrEnumType) and (p := c.type._cached_bind_processor(dialect)) is not None
     ]
-    stand_ins = [(k, real) for k, real in placeholders if k in defaults]
     base = {c.key: defaults.get(c.key) for c in columns}  # every column, its default where a row names none
+    stand_ins = [(k, real) for k, real in placeholders if k in base]
     pick = operator.itemgetter(*base) if len(base) > 1 else lambda row, only=next(iter(base)): (row[only],)
     params = []
     for n, row in enumerate(rows):

@@ -1,6 +1,6 @@
 """Where written notices go, as the settings give it: DCOPS_SMTP_URL and DCOPS_MAIL_FROM read and checked, and what
 an e-mail address must look like. Apart from dcops.notices.smtp so the settings, read by every command, do not
-load smtplib, ssl and the e-mail package."""
+load smtplib, ssl and the e-mail message classes."""
 
 from __future__ import annotations
 
