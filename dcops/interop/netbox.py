@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -48,7 +48,8 @@ from dcops.racks.models import (
     Room,
     Site,
 )
-from dcops.terms.cabling import Route
+from dcops.terms.cabling import CableEnd as CableEndFacts
+from dcops.terms.cabling import Installer, Route, may_cable
 from dcops.vocabulary import word
 
 PROGRESS_EVERY = 500  # rows
@@ -60,6 +61,22 @@ _CABLE_STATUS = {"connected": CableStatus.connected, "planned": CableStatus.plan
 _SIDE = {"front-ports": PortSide.front, "rear-ports": PortSide.rear}
 _TERMINATION = {"dcim.interface", "dcim.frontport", "dcim.rearport", "dcim.consoleport", "dcim.consoleserverport",
                 "dcim.powerport", "dcim.poweroutlet"}  # fmt: skip
+
+
+class TypeFacts(NamedTuple):
+    """What hardware made from a type takes from it."""
+
+    id: int
+    units: int
+    full_depth: bool
+    model: str
+    max_draw_w: int | None
+
+
+# dcops' own facts of hardware that NetBox has no field for: custom fields on NetBox's side (docs/import.md).
+_SPECS = ("cpu_cores", "memory_gb", "storage_gb", "network_mbps")  # D3: what a dedicated server offers
+_DEVICE_CUSTOM = frozenset({"cf_model", "cf_u_height", "cf_full_depth", "cf_power_draw_w", "cf_third_party_owner",
+                            "cf_planned_rack", "cf_installed_on", *(f"cf_{s}" for s in _SPECS)})  # fmt: skip
 
 
 @dataclass
@@ -162,16 +179,16 @@ class NetBoxImport:
         self.rack_rows: dict[int, dict[str, Any]] = {}
         self.room_site = dict(db.execute(select(Room.id, Room.site_id)).all())
         self.racks_at: dict[tuple[int, str], list[int]] = {}  # (site, name): how a device's row names its rack
-        racks = select(Rack.id, Rack.external_ref, Rack.room_id, Rack.name, Rack.u_height, Rack.customer_id)
+        racks = select(Rack.id, Rack.external_ref, Rack.room_id, Rack.name, Rack.u_height, Rack.customer_id, Rack.kind)
         for r in db.execute(racks):
-            self._add_rack(r.id, r.external_ref, r.room_id, r.name, r.u_height, r.customer_id)
+            self._add_rack(r.id, r.external_ref, r.room_id, r.name, r.u_height, r.customer_id, r.kind)
         self.asset_tags = dict(db.execute(select(Hardware.asset_tag, Hardware.id)).all())
         for i, ref, tag in db.execute(select(Hardware.id, Hardware.external_ref, Hardware.asset_tag)):
             self.hardware.add(i, ref, tag)
         self.taken: dict[tuple[int, int, Face], int] = {
             (u.rack_id, u.unit, u.face): u.hardware_id for u in db.execute(select(RackUnit.__table__))
         }
-        self.types: dict[str, tuple[int, int, bool, str]] = {}
+        self.types: dict[str, TypeFacts] = {}
         for ht in db.scalars(select(HardwareType)):
             self._know_type(ht)
         self.contracts = {
@@ -350,15 +367,21 @@ class NetBoxImport:
             values["external_ref"] = ref
         ident = self._plan("racks", found, values, self._current(Rack, found, values))
         if found is None:
-            self._add_rack(ident, ref, room, name, values["u_height"], customer)
+            self._add_rack(ident, ref, room, name, values["u_height"], customer, values["kind"])
         else:
             self.racks.add(ident, ref, (room, name.casefold()))
-            self.rack_rows[ident] = {"u_height": values["u_height"], "customer_id": customer, "room_id": room}
+            self.rack_rows[ident] = self._rack_facts(name, values["u_height"], customer, room, values["kind"])
 
-    def _add_rack(self, ident: int, ref: str | None, room: int, name: str, height: int, customer: int | None) -> None:
+    def _add_rack(
+        self, ident: int, ref: str | None, room: int, name: str, height: int, customer: int | None, kind: RackKind
+    ) -> None:
         self.racks.add(ident, ref, (room, name.casefold()))
-        self.rack_rows[ident] = {"u_height": height, "customer_id": customer, "room_id": room}
+        self.rack_rows[ident] = self._rack_facts(name, height, customer, room, kind)
         self.racks_at.setdefault((self.room_site[room], name.casefold()), []).append(ident)
+
+    @staticmethod
+    def _rack_facts(name: str, height: int, customer: int | None, room: int, kind: RackKind) -> dict[str, Any]:
+        return {"name": name, "u_height": height, "customer_id": customer, "room_id": room, "kind": kind}
 
     def _devices(self, row: Row) -> None:
         name = v.text(row, "name", 100, required=True)
@@ -368,8 +391,8 @@ class NetBoxImport:
         if tag is None:
             raise RowProblem("asset_tag", _("is required without a NetBox id: dcops knows hardware by its asset tag"))
         found = self.hardware.find(ref, tag)
-        customer = self._tenant_of(row)
-        contract_id = self._contract(row, customer)
+        tenant = self._tenant_of(row)
+        contract_id, customer = self._contract(row, tenant)
         type_ = self._type(row)
         values: dict[str, Any] = {
             "name": name,
@@ -378,13 +401,23 @@ class NetBoxImport:
             "contract_id": contract_id,
         }
         if type_ is not None:
-            values |= {"hardware_type_id": type_[0], "u_height": type_[1], "full_depth": type_[2], "model": type_[3]}
+            values |= {"hardware_type_id": type_.id, "u_height": type_.units, "full_depth": type_.full_depth}
+            values["model"] = type_.model
         if ref is not None:
             values["external_ref"] = ref
+        custom = not _DEVICE_CUSTOM.isdisjoint(row.data)  # most NetBox exports have none: skip them in one step
+        if custom:
+            values |= self._own_facts(row, type_)
+        if found is None and type_ is not None and "power_draw_w" not in values:
+            values["power_draw_w"] = type_.max_draw_w or 0  # as hardware made from its type in dcops (apply_type)
         values |= self._placement(row, found, values.get("u_height", 1), values.get("full_depth", True), customer)
+        planned = self._planned_rack(row, values, customer) if custom else None
+        if planned is not None or (found is not None and values.get("rack_id") is not None):
+            values["planned_rack_id"] = planned  # mounted hardware is planned for no other rack
         if found is None:
             # Taken over, not installed now (K9 is not asked at import): re-mounting it later is no new installation.
-            values["first_installed_on"] = self.today if values.get("rack_id") else None
+            installed_on = (v.day(row, "cf_installed_on") if custom else None) or self.today
+            values["first_installed_on"] = installed_on if values.get("rack_id") else None
         kept = [k for k in values if k != "first_installed_on"] if found is not None else []
         current = self._current(Hardware, found, kept)
         if tag in self.asset_tags and self.asset_tags[tag] != found:
@@ -397,24 +430,64 @@ class NetBoxImport:
         self.asset_tags[tag] = ident
         self._book(ident, values)
 
-    def _contract(self, row: Row, customer: int | None) -> int | None:
+    def _contract(self, row: Row, tenant: int | None) -> tuple[int | None, int | None]:
+        """The contract the device runs under and the customer whose it is (the contract's, which a tenant given
+        must be)."""
         number = v.text(row, "contract", 40) or v.text(row, "cf_contract", 40)
-        if number is None and customer is not None:
-            tenant = v.ref(row.data.get("tenant"))
-            number = self.contract_of_tenant.get((tenant.name or "").casefold()) if tenant else None
+        if number is None and tenant is not None:
+            ref = v.ref(row.data.get("tenant"))
+            number = self.contract_of_tenant.get((ref.name or "").casefold()) if ref else None
         if number is None:
-            return None  # supplier infrastructure (no contract: the supplier's, D1)
+            return None, tenant  # supplier infrastructure (no contract: the supplier's, D1)
         found = self.contracts.get(number.casefold())
         if found is None:
             raise RowProblem("contract", _("No contract %(number)s", number=number))
         contract_id, contract_customer = found
-        if customer is not None and contract_customer != customer:
+        if tenant is not None and contract_customer != tenant:
             raise RowProblem(
                 "contract", _("Contract %(number)s is another customer's than the device's tenant", number=number)
             )
-        return contract_id
+        return contract_id, contract_customer
 
-    def _type(self, row: Row) -> tuple[int, int, bool, str] | None:
+    def _own_facts(self, row: Row, type_: TypeFacts | None) -> dict[str, Any]:
+        """dcops' facts of hardware as custom fields: those given are kept, those left out stay as they are.
+        Model, height and depth are the type's when the device has one."""
+        facts: dict[str, Any] = {}
+        if type_ is None:
+            if (model := v.text(row, "cf_model", 100)) is not None:
+                facts["model"] = model
+            if (height := v.whole(row, "cf_u_height", 1, MAX_RACK_HEIGHT)) is not None:
+                facts["u_height"] = height
+            if (full_depth := v.flag(row, "cf_full_depth")) is not None:
+                facts["full_depth"] = full_depth
+        if (watts := v.whole(row, "cf_power_draw_w", 0, 1_000_000)) is not None:
+            facts["power_draw_w"] = watts
+        for spec in _SPECS:
+            if (amount := v.whole(row, f"cf_{spec}", 1, 100_000_000)) is not None:
+                facts[spec] = amount
+        if (owner := v.text(row, "cf_third_party_owner", 200)) is not None:
+            facts["third_party_owner"] = owner  # K1: leased or financed, a third party's
+        return facts
+
+    def _planned_rack(self, row: Row, values: dict[str, Any], customer: int | None) -> int | None:
+        """K2: the rack unmounted hardware is to be installed in (`cf_planned_rack`: its name, at the device's site
+        when the row names one)."""
+        name = v.text(row, "cf_planned_rack", 50)
+        if name is None:
+            return None
+        if values.get("rack_id") is not None:
+            raise RowProblem("cf_planned_rack", _("Mounted hardware is where it is, not planned for another rack"))
+        site = self._site_of(row) if v.ref(row.data.get("site")) is not None else None
+        wanted = name.casefold()
+        racks = [i for (at, n), ids in self.racks_at.items() if n == wanted and site in (None, at) for i in ids]
+        if len(racks) != 1:
+            raise RowProblem("cf_planned_rack", _("No single rack %(rack)s at this site", rack=name))
+        let_to = self.rack_rows[racks[0]]["customer_id"]
+        if let_to is not None and customer is not None and let_to != customer:
+            raise RowProblem("cf_planned_rack", _("A private rack let to another customer"), "K1")
+        return racks[0]
+
+    def _type(self, row: Row) -> TypeFacts | None:
         ref = v.ref(row.data.get("device_type"))
         if ref is None:
             return None
@@ -506,7 +579,7 @@ class NetBoxImport:
     def _know_type(self, ht: HardwareType) -> None:
         """A device row names its type by model, slug, or manufacturer and model."""
         for key in (ht.model.casefold(), ht.slug.casefold(), ht.label.casefold()):
-            self.types[key] = (ht.id, ht.units, ht.full_depth, ht.hardware_model)
+            self.types[key] = TypeFacts(ht.id, ht.units, ht.full_depth, ht.hardware_model, ht.max_draw_w)
 
     def _device_of(self, row: Row, value: Any = None) -> int:
         """The hardware a port or cable row names (its `device`, or `value` when given)."""
@@ -588,9 +661,6 @@ class NetBoxImport:
                 "type",
                 _("A %(a)s port and a %(b)s port take no cable between them", a=word(kind_a), b=word(kind_b)),
             )
-        installer = (v.text(row, "cf_installed_by", 20) or "supplier").casefold()
-        if installer != "supplier":
-            raise RowProblem("cf_installed_by", _("Customers' cables are logged in dcops, where A3 is asked"), "A3")
         ref = v.netbox_id(row)
         label = v.text(row, "label", 50) or (f"NB-{ref}" if ref else v.generated_label(row, a, b))
         found = self.cables.get(label)
@@ -608,6 +678,11 @@ class NetBoxImport:
         if length is not None and length / (100 if unit == "cm" else 1) > MAX_CABLE_M:
             raise RowProblem("length", _("Longer than %(km)s km: not a cable in a datacenter", km=MAX_CABLE_M // 1000))
         rack_a, rack_b = self.hardware_rack.get(hw_a), self.hardware_rack.get(hw_b)
+        route = Route.in_rack if rack_a is not None and rack_a == rack_b else Route.overhead
+        if (given := v.text(row, "cf_route", 20)) is not None:
+            if given not in Route.__members__:
+                raise RowProblem("cf_route", _("is one of %(routes)s", routes=", ".join(Route.__members__)))
+            route = Route(given)
         values: dict[str, Any] = {
             "label": label,
             "a_port_id": a,
@@ -616,14 +691,41 @@ class NetBoxImport:
             "colour": v.text(row, "color", 30),
             "length": round(length) if length else None,
             "length_unit": unit,
-            "route": Route.in_rack if rack_a is not None and rack_a == rack_b else Route.overhead,
+            "route": route,
             "status": status,
         }
+        values |= self._installer(row, route, rack_a, rack_b)
         ident = self._plan("cables", found, values, self._current(Cable, found, values))
         self.cables[label] = ident
         for port in (a, b):
             self.cable_ends[port] = ident
         self.ends_of[ident] = (a, b)
+
+    def _installer(self, row: Row, route: Route, rack_a: int | None, rack_b: int | None) -> dict[str, Any]:
+        """Who installed the cable: the supplier (NetBox records no installer) unless `cf_installed_by` says the
+        customer, whose technician is then the cable's tenant, and A3 applies: both ends in one private rack let to
+        that customer, and the cable stays in it."""
+        given = v.text(row, "cf_installed_by", 20)
+        if given is None:
+            return {}  # a cable on record keeps who installed it
+        if given.casefold() not in Installer.__members__:
+            raise RowProblem("cf_installed_by", _("is supplier or customer"))
+        installer = Installer(given.casefold())
+        facts: dict[str, Any] = {"installed_by": installer, "installer_name": v.text(row, "cf_installer_name", 200)}
+        facts["installed_at"] = v.day(row, "cf_installed_at")
+        facts["customer_id"] = self._tenant_of(row) if installer is Installer.customer else None
+        if installer is Installer.customer and facts["customer_id"] is None:
+            raise RowProblem("tenant", _("Say whose technician installed it: the cable's tenant"), "A3")
+        verdict = may_cable(installer, route, self._end(rack_a), self._end(rack_b), facts["customer_id"])
+        if not verdict.allowed:
+            raise RowProblem("cf_installed_by", verdict.reasons[0].message, verdict.reasons[0].rule)
+        return facts
+
+    def _end(self, rack: int | None) -> CableEndFacts:
+        if rack is None:
+            return CableEndFacts(None, None, False, None)
+        facts = self.rack_rows[rack]
+        return CableEndFacts(facts["name"], rack, facts["kind"] is RackKind.private, facts["customer_id"])
 
     def _termination(self, row: Row, side: str) -> int:
         """The port at one end: the API's `{side}_terminations`, or the CSV's side_{side}_device/_type/_name."""
@@ -669,6 +771,7 @@ class NetBoxImport:
             "room_id": "locations",
             "customer_id": "tenants",
             "rack_id": "racks",
+            "planned_rack_id": "racks",
             "hardware_id": "devices",
         }
         port_ids: dict[int, int] = {}

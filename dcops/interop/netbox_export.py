@@ -2,9 +2,11 @@
 racks and devices, and hardware types as device-type library YAML. `dcops import netbox` and `dcops import
 devicetypes` read them back: exporting, importing and exporting again gives the same files.
 
-Two columns are dcops' own and are custom fields on the NetBox side (create them there first, or drop the
-columns): `cf_kvk_number` on tenants (a business's KvK number, Art. 1.4) and `cf_contract` on devices (the contract
-a customer's hardware runs under).
+The `cf_` columns are dcops' own and are custom fields on the NetBox side (create them there first, or drop the
+columns): `cf_kvk_number` on tenants (a business's KvK number, Art. 1.4); on devices the contract a customer's
+hardware runs under, its power draw, what a dedicated server offers (D3), a third party's ownership (K1), the rack it
+is planned for (K2), the day it was first installed (K9), and model, height and depth of hardware without a type; on
+cables who installed them (A3) and their route (docs/import.md lists them all).
 """
 
 from __future__ import annotations
@@ -89,7 +91,9 @@ def export(db: Session, folder: Path) -> Exported:
 
 
 _DEVICE_HEADER = ["name", "role", "device_type", "manufacturer", "site", "location", "rack", "position", "face",
-                  "status", "tenant", "cf_contract", "asset_tag", "serial"]  # fmt: skip
+                  "status", "tenant", "cf_contract", "asset_tag", "serial", "cf_model", "cf_u_height", "cf_full_depth",
+                  "cf_power_draw_w", "cf_cpu_cores", "cf_memory_gb", "cf_storage_gb", "cf_network_mbps",
+                  "cf_third_party_owner", "cf_planned_rack", "cf_installed_on"]  # fmt: skip
 
 
 def _devices(db: Session) -> Iterable[list[Any]]:
@@ -99,6 +103,7 @@ def _devices(db: Session) -> Iterable[list[Any]]:
             joinedload(Hardware.rack).joinedload(Rack.room).joinedload(Room.site),
             joinedload(Hardware.contract).joinedload(Contract.customer),
             joinedload(Hardware.hardware_type),
+            joinedload(Hardware.planned_rack),
         )
         .where(Hardware.status != HardwareStatus.removed)
         .order_by(Hardware.asset_tag)
@@ -121,6 +126,15 @@ def _devices(db: Session) -> Iterable[list[Any]]:
             contract.number if contract else None,
             hw.asset_tag,
             hw.serial,
+            *((None, None, None) if ht else (hw.model, hw.u_height, str(hw.full_depth).lower())),  # else the type's
+            hw.power_draw_w,
+            hw.cpu_cores,
+            hw.memory_gb,
+            hw.storage_gb,
+            hw.network_mbps,
+            hw.third_party_owner,
+            hw.planned_rack.name if hw.planned_rack else None,
+            hw.first_installed_on,
         ]
 
 
@@ -163,20 +177,27 @@ def _port_list(port: Port) -> str:
 _TERMINATION = {"rear-ports": "dcim.rearport", "front-ports": "dcim.frontport", "interfaces": "dcim.interface",
                 "console-ports": "dcim.consoleport", "power-ports": "dcim.powerport"}  # fmt: skip
 _CABLE_HEADER = ["side_a_device", "side_a_type", "side_a_name", "side_b_device", "side_b_type", "side_b_name", "type",
-                 "status", "label", "color", "length", "length_unit"]  # fmt: skip
+                 "status", "label", "color", "length", "length_unit", "tenant", "cf_installed_by", "cf_installer_name",
+                 "cf_installed_at", "cf_route"]  # fmt: skip
 
 
 def _cables(db: Session) -> Iterable[list[Any]]:
     stmt = (
         select(Cable)
-        .options(joinedload(Cable.a_port).joinedload(Port.hardware), joinedload(Cable.b_port).joinedload(Port.hardware))
+        .options(
+            joinedload(Cable.a_port).joinedload(Port.hardware),
+            joinedload(Cable.b_port).joinedload(Port.hardware),
+            joinedload(Cable.customer),
+        )
         .where(Cable.status != CableStatus.removed)
         .order_by(Cable.label)
     )
     for c in db.scalars(stmt):
         a, b = c.a_port, c.b_port
         yield [a.hardware.name, _TERMINATION[_port_list(a)], a.name, b.hardware.name, _TERMINATION[_port_list(b)],
-               b.name, c.type, c.status, c.label, c.colour, c.length, c.length_unit]  # fmt: skip
+               b.name, c.type, c.status, c.label, c.colour, c.length, c.length_unit,
+               c.customer.name if c.customer else None, c.installed_by, c.installer_name, c.installed_at,
+               c.route]  # fmt: skip
 
 
 def library_yaml(ht: HardwareType) -> dict[str, Any]:

@@ -80,7 +80,16 @@ def read(path: Path) -> list[Row] | Problem:
         names = ", ".join(f"{k}.csv" for k in KINDS)
         return Problem(name, None, "", _("Cannot tell what this file holds: name it after NetBox's list "
                        "(%(names)s) or export it from the REST API", names=names))  # fmt: skip
-    return [Row(name, first_line + n, kind, item) for n, item in enumerate(items)]
+    return [Row(name, first_line + n, kind, _custom_fields(item)) for n, item in enumerate(items)]
+
+
+def _custom_fields(item: dict[Any, Any]) -> dict[Any, Any]:
+    """The REST API nests custom fields (`"custom_fields": {"contract": ...}`); the bulk-import files name them
+    `cf_contract`: read as the latter, a column of the row itself winning."""
+    nested = item.get("custom_fields")
+    if isinstance(nested, dict) and nested:
+        return {**{f"cf_{k}": value for k, value in nested.items()}, **item}
+    return item
 
 
 def _items(suffix: str, text: str) -> tuple[list[Any] | None, int]:

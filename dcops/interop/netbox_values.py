@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from typing import Any, NamedTuple
 
 from dcops.i18n import _
@@ -70,6 +71,37 @@ def number(row: Row, key: str, low: float, high: float) -> float | None:
             _("%(value)s is not between %(low)s and %(high)s", value=raw, low=format(low, "g"), high=format(high, "g")),
         )
     return value
+
+
+def whole(row: Row, key: str, low: int, high: int) -> int | None:
+    value = number(row, key, low, high)
+    if value is None:
+        return None
+    if value != int(value):
+        raise RowProblem(key, _("%(value)s is not a whole number", value=format(value, "g")))
+    return int(value)
+
+
+_FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def flag(row: Row, key: str) -> bool | None:
+    raw = text(row, key, 10)
+    if raw is None:
+        return None
+    if (value := _FLAGS.get(raw.casefold())) is None:
+        raise RowProblem(key, _("%(value)s is not true or false", value=repr(raw)))
+    return value
+
+
+def day(row: Row, key: str) -> date | None:
+    raw = text(row, key, 10)  # a YAML date reads as one, and prints as YYYY-MM-DD
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise RowProblem(key, _("%(value)s is not a date as YYYY-MM-DD", value=repr(raw))) from None
 
 
 def netbox_id(row: Row) -> str | None:

@@ -37,3 +37,31 @@ def test_demo_seed_loads_and_a_second_load_changes_nothing(db, settings):
 def test_migrations_match_the_models(connection):
     diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), metadata)
     assert diff == []
+
+
+def test_the_demo_inventory_comes_in_through_the_netbox_import_s_bulk_path(db, settings):
+    """Hardware, ports and cables of the demo go through dcops.interop.netbox (one audit event per kind, not one
+    per object), with dcops' own facts as its custom fields: power draw, the planned rack (K2), the day of first
+    installation (K9), a patch panel's pass-throughs and the customer's cable in its private rack (A3)."""
+    from datetime import timedelta
+
+    from dcops import clock
+    from dcops.audit import AuditEvent
+    from dcops.cabling.models import Cable, Port
+
+    load(db, DEMO, DocumentStore(), keys=keyring_for(settings, db))
+    imports = db.execute(
+        select(AuditEvent.object_type, AuditEvent.actor).where(AuditEvent.action == "import")
+    ).all()  # fmt: skip
+    assert {("hardware", "seed"), ("port", "seed"), ("cable", "seed")} <= set(imports)
+    per_object = select(func.count()).select_from(AuditEvent).where(AuditEvent.object_type == "hardware")
+    assert not db.scalar(per_object.where(AuditEvent.action == "create"))
+    planned = db.scalars(select(Hardware).where(Hardware.asset_tag == "GRV-0070")).one()
+    assert planned.rack_id is None and planned.planned_rack.name == "B03" and planned.power_draw_w == 350
+    switch = db.scalars(select(Hardware).where(Hardware.asset_tag == "GRV-0001")).one()
+    assert switch.first_installed_on == clock.today() - timedelta(days=200) and switch.model == "Arista 7050SX3-48YC8"
+    panel = {p.name: p for p in db.scalars(select(Port).join(Hardware).where(Hardware.asset_tag == "GRV-0002"))}
+    assert panel["p1"].pass_through_id == panel["p1-R"].id and panel["p1-R"].pass_through_id == panel["p1"].id
+    own = db.scalars(select(Cable).where(Cable.label == "CBL-DEMO-08")).one()
+    assert own.installed_by.value == "customer" and own.customer.name == "Hollandse Hosting B.V."
+    assert own.installer_name == "Pieter Smit" and own.route.value == "in_rack"

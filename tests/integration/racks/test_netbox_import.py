@@ -216,9 +216,14 @@ def test_export_import_export_is_identical_and_changes_nothing(db, tmp_path):
     assert run(db, files(tmp_path / "in", **csv_export("Acme B.V.", "C-1"))).ok
     ports = files(
         tmp_path / "ports",
-        interfaces__csv="device,name,type\ncore-1,ge-0/0/1,1000base-t\ncust-1,eth0,\n",
-        cables__csv="side_a_device,side_a_type,side_a_name,side_b_device,side_b_type,side_b_name,label,length\n"
-        "core-1,dcim.interface,ge-0/0/1,cust-1,dcim.interface,eth0,C-9,3\n",
+        devices__csv="name,site,rack,position,tenant,contract,asset_tag,cf_model,cf_u_height,cf_full_depth,"
+        "cf_power_draw_w,cf_cpu_cores,cf_third_party_owner,cf_installed_on\n"
+        "cust-2,Grave,A02,20,Acme B.V.,C-1,AT-4,Dell PowerEdge R750,2,false,650,32,Lease B.V.,2025-03-01\n",
+        interfaces__csv="device,name,type\ncore-1,ge-0/0/1,1000base-t\ncust-1,eth0,\ncust-1,eth1,\ncust-2,eth0,\n",
+        cables__csv="side_a_device,side_a_type,side_a_name,side_b_device,side_b_type,side_b_name,label,length,tenant,"
+        "cf_installed_by,cf_installer_name,cf_installed_at\n"
+        "core-1,dcim.interface,ge-0/0/1,cust-1,dcim.interface,eth0,C-9,3,,,,\n"
+        "cust-1,dcim.interface,eth1,cust-2,dcim.interface,eth0,C-10,1,Acme B.V.,customer,P. Smit,2026-11-02\n",
     )
     assert run(db, ports).ok
     first = export(db, tmp_path / "out1")
@@ -227,20 +232,26 @@ def test_export_import_export_is_identical_and_changes_nothing(db, tmp_path):
         "sites": 1,
         "locations": 2,
         "racks": 3,
-        "devices": 3,
+        "devices": 4,
         "rear-ports": 0,
         "front-ports": 0,
-        "interfaces": 2,
+        "interfaces": 4,
         "console-ports": 0,
         "power-ports": 0,
-        "cables": 1,
+        "cables": 2,
         "device types": 5,
     }
     cables = (tmp_path / "out1" / "cables.csv").read_text().splitlines()
-    assert cables[1] == "core-1,dcim.interface,ge-0/0/1,cust-1,dcim.interface,eth0,unspecified,connected,C-9,,3,m"
+    assert cables[2] == (
+        "core-1,dcim.interface,ge-0/0/1,cust-1,dcim.interface,eth0,unspecified,connected,C-9,,3,m,,supplier,,,overhead"
+    )
+    assert cables[1].endswith(",C-10,,1,m,Acme B.V.,customer,P. Smit,2026-11-02,in_rack")  # A3: its own private rack
     devices = (tmp_path / "out1" / "devices.csv").read_text().splitlines()
     assert devices[0].startswith("name,role,device_type,manufacturer,site,location,rack,position,face,status")
-    assert "core-1,hardware,EX2300-48T,Juniper,Grave,Zaal A,A01,40,front,active,,,AT-1,S1" in devices
+    core = next(line for line in devices if line.startswith("core-1,"))
+    assert core.startswith("core-1,hardware,EX2300-48T,Juniper,Grave,Zaal A,A01,40,front,active,,,AT-1,S1,,,,")
+    cust2 = next(line for line in devices if line.startswith("cust-2,"))
+    assert cust2.endswith(",AT-4,,Dell PowerEdge R750,2,false,650,32,,,,Lease B.V.,,2025-03-01")
     events = db.scalar(select(func.count()).select_from(AuditEvent))
 
     assert devicetypes.import_library(db, [tmp_path / "out1" / "device-types"], "test").counts == {"unchanged": 5}
@@ -332,14 +343,19 @@ def test_cables_join_imported_ports_one_per_port_and_again_change_nothing(db, tm
     again = run(db, paths)
     assert again.ok and again.counts["cables"] == {"unchanged": 2}, again.counts
 
+    CustomerFactory(name="Acme B.V.")
     wrong = export | {
+        "interfaces__csv": export["interfaces__csv"] + "sw-1,ge3,1000base-t\nsrv-1,eth1,1000base-t\n",
         "cables__csv": "side_a_device,side_a_type,side_a_name,side_b_device,side_b_type,side_b_name,label,"
-        "cf_installed_by\n"
-        "sw-1,dcim.interface,ge1,srv-2,dcim.interface,eth0,C-002,\n"  # ge1 has C-001 already
-        "srv-2,dcim.interface,sfp0,srv-2,dcim.powerport,PSU0,C-003,\n"  # fibre to power
-        "srv-1,dcim.interface,eth0,srv-1,dcim.interface,eth0,C-004,\n"  # one port twice
-        "sw-1,dcim.interface,ge9,srv-2,dcim.interface,eth0,C-005,\n"  # no such port
-        "sw-1,dcim.interface,ge2,srv-2,dcim.interface,eth0,C-006,customer\n"  # a customer's cable
+        "cf_installed_by,tenant,cf_route\n"
+        "sw-1,dcim.interface,ge1,srv-2,dcim.interface,eth0,C-002,,,\n"  # ge1 has C-001 already
+        "srv-2,dcim.interface,sfp0,srv-2,dcim.powerport,PSU0,C-003,,,\n"  # fibre to power
+        "srv-1,dcim.interface,eth0,srv-1,dcim.interface,eth0,C-004,,,\n"  # one port twice
+        "sw-1,dcim.interface,ge9,srv-2,dcim.interface,eth0,C-005,,,\n"  # no such port
+        "sw-1,dcim.interface,ge3,srv-1,dcim.interface,eth1,C-006,customer,,\n"  # a customer's, but whose?
+        "sw-1,dcim.interface,ge3,srv-1,dcim.interface,eth1,C-007,customer,Acme B.V.,\n"  # in shared rack A01
+        "sw-1,dcim.interface,ge3,srv-1,dcim.interface,eth1,C-008,,,sideways\n"  # no such route
+        "sw-1,dcim.interface,ge3,srv-1,dcim.interface,eth1,C-009,someone,,\n",  # neither supplier nor customer
     }
     report = run(db, files(tmp_path / "wrong", **wrong))
     problems = {(p.row, p.field, p.rule) for p in report.problems}
@@ -348,8 +364,13 @@ def test_cables_join_imported_ports_one_per_port_and_again_change_nothing(db, tm
         (3, "type", None),
         (4, "side_b_name", None),
         (5, "side_a_name", None),
-        (6, "cf_installed_by", "A3"),
+        (6, "tenant", "A3"),
+        (7, "cf_installed_by", "A3"),
+        (8, "cf_route", None),
+        (9, "cf_installed_by", None),
     }, report.problems
+    (shared,) = [p for p in report.problems if p.row == 7]
+    assert "shared rack A01" in shared.message
 
 
 def test_a_problem_in_the_very_last_row_saves_nothing_of_the_rest(db, tmp_path):
@@ -445,3 +466,65 @@ def test_one_object_on_two_rows_is_a_problem_not_a_silent_choice(db, tmp_path):
     }
     (problem,) = run(db, files(tmp_path, **export)).problems
     assert problem.row == 3 and "earlier row" in problem.message
+
+
+def test_dcops_own_hardware_facts_come_in_as_custom_fields(db, tmp_path):
+    """Power draw, a dedicated server's specification (D3), a third party's ownership (K1), the planned rack (K2), the
+    first installation (K9) and an untyped device's model, height and depth: `cf_` columns of the bulk files, or the
+    REST API's nested `custom_fields`; a type decides model, height and depth, and gives its maximum draw."""
+    acme = CustomerFactory(name="Acme B.V.")
+    ContractFactory(customer=acme, number="C-1")
+    assert devicetypes.import_library(db, [SWITCH], "test").ok
+    base = csv_export("Acme B.V.", "C-1")
+    base["devices__csv"] = (
+        "name,device_type,manufacturer,site,rack,position,asset_tag\ncore-1,EX2300-48T,Juniper,Grave,A01,40,AT-1\n"
+    )
+    api = [
+        {
+            "id": 7,
+            "url": "https://netbox.example/api/dcim/devices/7/",
+            "name": "ded-1",
+            "asset_tag": "AT-7",
+            "tenant": {"id": 1, "name": "Acme B.V."},
+            "site": {"id": 1, "name": "Grave"},
+            "custom_fields": {"contract": "C-1", "model": "Dell PowerEdge R760", "u_height": 2, "full_depth": False,
+                              "power_draw_w": 650, "cpu_cores": 64, "memory_gb": 512, "storage_gb": 3840,
+                              "network_mbps": 10000, "third_party_owner": "Lease B.V.", "planned_rack": "A02"},
+        }
+    ]  # fmt: skip
+    paths = files(tmp_path / "in", **base, devices_api__json=json.dumps(api))
+    report = run(db, paths)
+    assert report.ok, report.problems
+    core = db.scalars(select(Hardware).where(Hardware.asset_tag == "AT-1")).one()
+    assert core.power_draw_w == core.hardware_type.max_draw_w and core.power_draw_w > 0  # the type's maximum
+    ded = db.scalars(select(Hardware).where(Hardware.asset_tag == "AT-7")).one()
+    assert (ded.model, ded.u_height, ded.full_depth, ded.power_draw_w) == ("Dell PowerEdge R760", 2, False, 650)
+    assert (ded.cpu_cores, ded.memory_gb, ded.storage_gb, ded.network_mbps) == (64, 512, 3840, 10000)
+    assert ded.third_party_owner == "Lease B.V." and ded.planned_rack.name == "A02" and ded.rack_id is None
+    assert ded.first_installed_on is None and ded.external_ref == "7"
+    assert run(db, paths).counts["devices"] == {"unchanged": 2}
+
+    wrong = base | {
+        "devices__csv": "name,site,rack,position,asset_tag,cf_u_height,cf_full_depth,cf_planned_rack,cf_installed_on,"
+        "cf_power_draw_w\n"
+        "d1,Grave,A01,1,T-1,1.5,,,,\n"  # whole units only
+        "d2,Grave,A01,3,T-2,,maybe,,,\n"
+        "d3,Grave,A01,5,T-3,,,A02,,\n"  # mounted: planned for no other rack
+        "d4,Grave,,,T-4,,,Z99,,\n"
+        "d5,Grave,A01,7,T-5,,,,1 May,\n"
+        "d6,Grave,A01,9,T-6,,,,,-5\n"
+    }
+    problems = {(p.row, p.field) for p in run(db, files(tmp_path / "wrong", **wrong)).problems}
+    assert problems == {
+        (2, "cf_u_height"),
+        (3, "cf_full_depth"),
+        (4, "cf_planned_rack"),
+        (5, "cf_planned_rack"),
+        (6, "cf_installed_on"),
+        (7, "cf_power_draw_w"),
+    }
+    other = CustomerFactory(name="Other B.V.")
+    ContractFactory(customer=other, number="C-2")
+    planned_k1 = base | {"devices__csv": "name,site,contract,asset_tag,cf_planned_rack\nx,Grave,C-2,T-9,A02\n"}
+    (problem,) = run(db, files(tmp_path / "k1", **planned_k1)).problems
+    assert (problem.field, problem.rule) == ("cf_planned_rack", "K1")  # A02 is let to Acme
