@@ -146,10 +146,16 @@ class RoomPages(Controller):
         room = room_view.load(db, room_id)
         if room is None:
             raise NotFound("room", room_id)
-        day, can_mount = today(request), _can_write(request)
-        liened = {cid for cid in room.open_lien_customers if in_force(db, cid, day)}
-        racks = [(r, room_view.render_rack(r, face, can_mount=can_mount, liened=liened)) for r in room.racks]
-        context = {"room": room, "racks": racks, "face": face}
+        day = today(request)
+        in_force_of: dict[int, bool] = {}  # asked once per customer whose lien is open (K10)
+
+        def lien_in_force(customer_id: int) -> bool:
+            if customer_id not in in_force_of:
+                in_force_of[customer_id] = in_force(db, customer_id, day)
+            return in_force_of[customer_id]
+
+        room_view.render(db, room, face, can_mount=_can_write(request), lien_in_force=lien_in_force)
+        context = {"room": room, "racks": room.racks, "face": face}
         return StreamedTemplate(template_name="racks/room.html", context=context, media_type=MediaType.HTML)
 
 

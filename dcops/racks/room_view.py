@@ -8,14 +8,18 @@ before compression, and the same facts are on screen: name, owner and ownership 
 
 Every view reads the rows as they are. A rendered rack is reused only for exactly the same rows (`_render`
 is memoised on every fact it shows), so a mount, move, unmount, cable or pending move shows at the next view.
+The rows are rendered rack by rack as they come and then let go: a view never holds all 6,000 at once, so
+several views at the same moment stay lean.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import String, and_, exists, func, select, type_coerce
@@ -63,19 +67,21 @@ class RackRow:
     u_height: int
     customer_id: int | None
     customer_name: str | None
-    devices: list[Device] = field(default_factory=list)
+    used_u: int = 0
+    draw_w: int = 0
+    html: str = ""  # its elevation, one face (`render`)
 
-    @property
-    def used_u(self) -> int:
-        """Units taken on either face, as `rack_usage` counts them. Full-depth hardware overlaps nothing, so
-        only half-depth hardware (front and rear may share a unit) needs the units counted one by one."""
-        if all(d.full_depth for d in self.devices):
-            return sum(d.u_height for d in self.devices)
-        return len({u for d in self.devices for u in range(d.position, d.position + d.u_height)})
 
-    @property
-    def draw_w(self) -> int:
-        return sum(d.power_draw_w for d in self.devices if d.status == HardwareStatus.installed.value)
+def _used_u(devices: tuple[Device, ...]) -> int:
+    """Units taken on either face, as `rack_usage` counts them. Full-depth hardware overlaps nothing, so only
+    half-depth hardware (front and rear may share a unit) needs the units counted one by one."""
+    if all(d.full_depth for d in devices):
+        return sum(d.u_height for d in devices)
+    return len({u for d in devices for u in range(d.position, d.position + d.u_height)})
+
+
+def _draw_w(devices: tuple[Device, ...]) -> int:
+    return sum(d.power_draw_w for d in devices if d.status == HardwareStatus.installed.value)
 
 
 @dataclass
@@ -85,12 +91,10 @@ class RoomView:
     name: str
     site_code: str
     racks: list[RackRow]
-    # Customers in this room whose lien is open: only their standing decides whether it is in force (K10).
-    open_lien_customers: set[int]
 
 
 def load(db: Session, room_id: int) -> RoomView | None:
-    """The room with its racks (statement 1) and every device in them (statement 2), None if no such room."""
+    """The room with its racks (statement 1), None if no such room; `render` adds their elevations."""
     rack_customer = aliased(Customer)
     racks = db.execute(
         select(
@@ -114,20 +118,31 @@ def load(db: Session, room_id: int) -> RoomView | None:
     if not racks:
         return None
     first = racks[0]
-    view = RoomView(first.id, first.code, first.name, first.site_code, [], set())
-    by_id: dict[int, RackRow] = {}
-    for r in racks:
-        if r.rack_id is not None:
-            by_id[r.rack_id] = RackRow(r.rack_id, r.rack_name, r.kind.value, r.u_height, r.customer_id, r.customer_name)
-    view.racks = list(by_id.values())
+    rows = [
+        RackRow(r.rack_id, r.rack_name, r.kind.value, r.u_height, r.customer_id, r.customer_name)
+        for r in racks
+        if r.rack_id is not None
+    ]
+    return RoomView(first.id, first.code, first.name, first.site_code, rows)
+
+
+def render(db: Session, view: RoomView, face: Face, *, can_mount: bool, lien_in_force: Callable[[int], bool]) -> None:
+    """Every device of the room (statement 2), rack by rack as the rows come (they come ordered by rack): each
+    rack's elevation, units used and power drawn, its rows then let go. `lien_in_force(customer_id)` is asked only
+    for customers whose lien is open (K10: their standing decides whether it holds)."""
+    by_id = {r.id: r for r in view.racks}
+    empty: tuple[Device, ...] = ()
     if by_id:
-        # Core rows straight from the connection (no ORM result processing for what maps to no entity), taken as
-        # they come: 6,000 rows are never all held twice, as rows and as devices.
-        for d in map(Device._make, db.connection().execute(_devices(room_id))):
-            by_id[d.rack_id].devices.append(d)
-            if d.open_lien:
-                view.open_lien_customers.add(d.customer_id)
-    return view
+        # Core rows straight from the connection: no ORM result processing for what maps to no entity.
+        rows = map(Device._make, db.connection().execute(_devices(view.id)))
+        for rack_id, of_rack in groupby(rows, key=attrgetter("rack_id")):
+            devices = tuple(of_rack)
+            rack = by_id[rack_id]
+            rack.used_u, rack.draw_w = _used_u(devices), _draw_w(devices)
+            rack.html = render_rack(rack, devices, face, can_mount=can_mount, lien_in_force=lien_in_force)
+    for rack in view.racks:
+        if not rack.html:
+            rack.html = render_rack(rack, empty, face, can_mount=can_mount, lien_in_force=lien_in_force)
 
 
 def _devices(room_id: int) -> Any:
@@ -225,10 +240,12 @@ def _free(rack_id: int, low: int, top: int, face: str, can_mount: bool) -> str:
     )
 
 
-def render_rack(rack: RackRow, face: Face, *, can_mount: bool, liened: Collection[int]) -> str:
+def render_rack(
+    rack: RackRow, devices: tuple[Device, ...], face: Face, *, can_mount: bool, lien_in_force: Callable[[int], bool]
+) -> str:
     """One face of one rack, top down: each device as one element, each run of free units as one."""
-    on_face = tuple(d for d in rack.devices if d.full_depth or d.face == face.value)  # as `units.faces` decides
-    retained = frozenset(d.customer_id for d in on_face if d.customer_id in liened)
+    on_face = tuple(d for d in devices if d.full_depth or d.face == face.value)  # as `units.faces` decides
+    retained = frozenset(d.customer_id for d in on_face if d.open_lien and lien_in_force(d.customer_id))
     return _render(rack.id, rack.name, rack.u_height, face.value, can_mount, retained, on_face, i18n.current())
 
 
