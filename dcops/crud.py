@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -41,9 +41,20 @@ class Page(Generic[T]):
 def paginate(db: Session, stmt: Select[Any], limit: int, offset: int) -> Page[Any]:
     limit = max(1, min(limit, MAX_PAGE))
     offset = max(0, offset)
-    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     items = list(db.scalars(stmt.limit(limit).offset(offset)).unique())
-    return Page(items, total, limit, offset)
+
+    def count() -> int:
+        return db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+    return Page(items, total_of(items, limit, offset, count), limit, offset)
+
+
+def total_of(items: list[Any], limit: int, offset: int, count: Callable[[], int]) -> int:
+    """How many there are in all: known without counting on the last page (a short one, or the only one), which
+    is every page of a search that finds few; `count()` otherwise."""
+    if len(items) < limit and (items or offset == 0):
+        return offset + len(items)
+    return count()
 
 
 def label(model: type[Base]) -> str:

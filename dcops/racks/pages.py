@@ -133,7 +133,10 @@ class SitePages(Controller):
     @get("/", name="sites", opt=READ)
     def index(self, db: Db) -> Template:
         sites = db.scalars(select(Site).order_by(Site.code)).all()
-        return render("racks/sites.html", sites=sites, usage=service.rack_usage(db))
+        by_room: dict[int, list[service.RackUsage]] = {}  # grouped once, not filtered per room in the template
+        for usage in service.rack_usage(db):
+            by_room.setdefault(usage.rack.room_id, []).append(usage)
+        return render("racks/sites.html", sites=sites, usage=by_room)
 
 
 class RoomPages(Controller):

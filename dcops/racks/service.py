@@ -594,15 +594,20 @@ def _filtered(stmt: Select[Any], f: HardwareFilter) -> Select[Any]:
 
 
 def hardware_page(db: Session, f: HardwareFilter, limit: int, offset: int) -> crud.Page[Hardware]:
-    """One page of the hardware list in two statements: the count, and the page's rows with their place and
-    contract. The page's ids are picked first, in name order from the name index, so a deep page skips index
-    entries rather than joined rows; only those ids are then loaded with their joins. A text search reads
-    every row whatever the order and matches few, so it filters and pages in the one statement."""
+    """One page of the hardware list in two statements at most: the page's rows with their place and contract,
+    and the count (not needed on the last page). The page's ids are picked first, in name order from the name
+    index, so a deep page skips index entries rather than joined rows; only those ids are then loaded with their
+    joins. A text search reads every row whatever the order and matches few, so it filters and pages in the one
+    statement."""
     limit, offset = max(1, min(limit, crud.MAX_PAGE)), max(0, offset)
-    total = db.scalar(_filtered(select(func.count()).select_from(Hardware), f)) or 0
     if f.q:
         stmt = hardware_query(f).limit(limit).offset(offset)
     else:
         ids = _filtered(select(Hardware.id), f).order_by(Hardware.name, Hardware.id).limit(limit).offset(offset)
         stmt = hardware_query(HardwareFilter()).where(Hardware.id.in_(ids.scalar_subquery()))
-    return crud.Page(list(db.scalars(stmt).unique()), total, limit, offset)
+    items = list(db.scalars(stmt).unique())
+
+    def count() -> int:
+        return db.scalar(_filtered(select(func.count()).select_from(Hardware), f)) or 0
+
+    return crud.Page(items, crud.total_of(items, limit, offset, count), limit, offset)
