@@ -14,6 +14,7 @@ from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -257,6 +258,16 @@ def create_app(
         # On every response, errors included: see dcops.web.headers for why a send hook and not route middleware.
         before_send=[security_headers],
         before_request=guard_input,
+        # dcops' own loggers and Litestar's; the process's root logger is left alone. Configuring it (Litestar's
+        # default) set every library in the process to INFO: a benchmark's or a script's HTTP client then logged
+        # each of its requests, taking CPU from the server it measured.
+        logging_config=LoggingConfig(
+            configure_root_logger=False,
+            loggers={
+                "litestar": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
+                "dcops": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
+            },
+        ),
         debug=settings.debug,
     )
     document_problems(app)
