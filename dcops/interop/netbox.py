@@ -151,7 +151,7 @@ class NetBoxImport:
                 try:
                     check(row)
                 except RowProblem as p:
-                    self.report.problems.append(Problem(row.file, row.number, p.field, p.message, p.rule))
+                    self.report.problems.append(Problem(row.file, row.number, p.field, p.message, p.rule, p.article))
                 done += 1
                 if progress is not None and done % PROGRESS_EVERY == 0:
                     progress(done, total)
@@ -484,7 +484,7 @@ class NetBoxImport:
             raise RowProblem("cf_planned_rack", _("No single rack %(rack)s at this site", rack=name))
         let_to = self.rack_rows[racks[0]]["customer_id"]
         if let_to is not None and customer is not None and let_to != customer:
-            raise RowProblem("cf_planned_rack", _("A private rack let to another customer"), "K1")
+            raise RowProblem("cf_planned_rack", _("A private rack let to another customer"), "K1", "12.2")
         return racks[0]
 
     def _type(self, row: Row) -> TypeFacts | None:
@@ -530,7 +530,7 @@ class NetBoxImport:
         if problem := units.fit_error(info["u_height"], int(position), height):
             raise RowProblem("position", problem)
         if info["customer_id"] is not None and customer is not None and info["customer_id"] != customer:
-            raise RowProblem("rack", _("A private rack let to another customer"), "K1")
+            raise RowProblem("rack", _("A private rack let to another customer"), "K1", "12.2")
         return {"rack_id": rack, "position": int(position), "face": face, "status": HardwareStatus.installed}
 
     def _book(self, ident: int, values: dict[str, Any]) -> None:
@@ -715,10 +715,11 @@ class NetBoxImport:
         facts["installed_at"] = v.day(row, "cf_installed_at")
         facts["customer_id"] = self._tenant_of(row) if installer is Installer.customer else None
         if installer is Installer.customer and facts["customer_id"] is None:
-            raise RowProblem("tenant", _("Say whose technician installed it: the cable's tenant"), "A3")
+            raise RowProblem("tenant", _("Say whose technician installed it: the cable's tenant"), "A3", "13.3")
         verdict = may_cable(installer, route, self._end(rack_a), self._end(rack_b), facts["customer_id"])
         if not verdict.allowed:
-            raise RowProblem("cf_installed_by", verdict.reasons[0].message, verdict.reasons[0].rule)
+            reason = verdict.reasons[0]
+            raise RowProblem("cf_installed_by", reason.message, reason.rule, reason.article)
         return facts
 
     def _end(self, rack: int | None) -> CableEndFacts:

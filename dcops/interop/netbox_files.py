@@ -32,10 +32,13 @@ class Problem:
     field: str
     message: str
     rule: str | None = None
+    article: str | None = None  # of the general terms, where a rule decides
 
     def __str__(self) -> str:
         at = f"{self.file}, row {self.row}" if self.row else self.file
         rule = f" (rule {self.rule})" if self.rule else ""
+        if self.article:
+            rule = f" — Art. {self.article} (rule {self.rule})"  # as a Reason reads
         return f"{at}: {self.field}: {self.message}{rule}" if self.field else f"{at}: {self.message}{rule}"
 
 

@@ -15,9 +15,9 @@ _CODE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class RowProblem(Exception):
-    def __init__(self, field: str, message: str, rule: str | None = None) -> None:
+    def __init__(self, field: str, message: str, rule: str | None = None, article: str | None = None) -> None:
         super().__init__(message)
-        self.field, self.message, self.rule = field, message, rule
+        self.field, self.message, self.rule, self.article = field, message, rule, article
 
 
 class Ref(NamedTuple):  # immutable, and made twice as fast as a frozen dataclass: an import makes 150,000

@@ -370,7 +370,7 @@ def test_cables_join_imported_ports_one_per_port_and_again_change_nothing(db, tm
         (9, "cf_installed_by", None),
     }, report.problems
     (shared,) = [p for p in report.problems if p.row == 7]
-    assert "shared rack A01" in shared.message
+    assert "shared rack A01" in shared.message and str(shared).endswith("— Art. 13.3 (rule A3)")
 
 
 def test_a_problem_in_the_very_last_row_saves_nothing_of_the_rest(db, tmp_path):
@@ -527,4 +527,4 @@ def test_dcops_own_hardware_facts_come_in_as_custom_fields(db, tmp_path):
     ContractFactory(customer=other, number="C-2")
     planned_k1 = base | {"devices__csv": "name,site,contract,asset_tag,cf_planned_rack\nx,Grave,C-2,T-9,A02\n"}
     (problem,) = run(db, files(tmp_path / "k1", **planned_k1)).problems
-    assert (problem.field, problem.rule) == ("cf_planned_rack", "K1")  # A02 is let to Acme
+    assert (problem.field, problem.rule, problem.article) == ("cf_planned_rack", "K1", "12.2")  # A02 is Acme's
