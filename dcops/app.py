@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dcops import __version__
 from dcops.access.api import ROUTERS as ACCESS_API
+from dcops.access.door_lane import DoorLane
 from dcops.access.keys import KeyRing
 from dcops.access.pages import ROUTE_HANDLERS as ACCESS_PAGES
 from dcops.auth.middleware import AuthMiddleware, LoginFloodMiddleware, permission_guard
@@ -271,6 +272,8 @@ def create_app(
         debug=settings.debug,
     )
     document_problems(app)
+    # In front of the routes, behind the app's entry (which wraps `send` with the before_send hooks).
+    app.asgi_handler = DoorLane(app, app.asgi_handler)
     return app
 
 

@@ -309,6 +309,8 @@ def revoke_pass(request: Request, db: Db, item_id: FromPath[int], data: JSONBody
     "every reason. At check-out, `asset_tags` are checked for carry-out (D1, K1, K10).",
 )
 def door_check(request: Request, db: Db, data: JSONBody[DoorCheckIn]) -> DoorAnswer:
+    # Most calls never get here: dcops.access.door_lane answers a known token's well-formed check itself, and
+    # hands this route the rest (the first call of a token, bad input, every error), documented here as ever.
     tz = timezone(request)
     return answer(door.check(db, data, actor(request), keyring(request), tz), tz)
 

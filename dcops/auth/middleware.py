@@ -25,7 +25,7 @@ class AuthMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        bearer = _bearer(scope)
+        bearer = bearer_of(scope)
         cache = scope["litestar_app"].state.token_cache
         if bearer is not None and (cached := cache.get(token_hash(bearer))) is not None:
             scope["user"] = cached  # a token seen in the last second: no database, no thread
@@ -35,7 +35,7 @@ class AuthMiddleware(ASGIMiddleware):
         await next_app(scope, receive, send)
 
 
-def _bearer(scope: Scope) -> str | None:
+def bearer_of(scope: Scope) -> str | None:
     """The bearer token of a call under /api/, or None (a page, or no usable Authorization header)."""
     if not scope["path"].startswith("/api/"):
         return None

@@ -48,6 +48,13 @@ def _beyond(value: str, limit: int) -> bool:
     return bool(_INTEGER.match(value)) and not -limit - 1 <= int(value) <= limit
 
 
+def refused_in_json(body: Any) -> dict[str, str]:
+    """What a decoded JSON body holds that no column can: field errors by place, empty when nothing."""
+    errors: dict[str, str] = {}
+    _walk(body, "", errors)
+    return errors
+
+
 def _walk(value: Any, path: str, errors: dict[str, str]) -> None:
     """Control characters anywhere in a JSON body's text, integers beyond 64 bits anywhere in its numbers."""
     if isinstance(value, str):
@@ -87,7 +94,7 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
     if content_type == "application/json" or content_type.endswith("+json"):
         # Malformed JSON is left to the handler's own decoding, which answers 400.
         with suppress(msgspec.DecodeError):
-            _walk(msgspec.json.decode(await request.body()), "", errors)
+            errors |= refused_in_json(msgspec.json.decode(await request.body()))
     elif content_type == RequestEncodingType.URL_ENCODED:
         for key, value in (await request.form()).multi_items():
             if has_control(key) or (isinstance(value, str) and has_control(value)):

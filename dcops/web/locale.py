@@ -21,17 +21,21 @@ class LocaleMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        choice = accept = None
-        for name, value in scope.get("headers") or ():
-            if name == b"cookie":
-                choice = _cookie(value.decode("latin-1")) or choice
-            elif name == b"accept-language":
-                accept = value.decode("latin-1")
-        default = scope["litestar_app"].state.settings.language
-        language = i18n.negotiate(choice, accept, default)
+        language = language_of(scope, scope["litestar_app"].state.settings.language)
         scope["language"] = language
         with i18n.use(language):
             await next_app(scope, receive, send)
+
+
+def language_of(scope: Scope, default: str) -> str:
+    """The language a request is answered in: the switch's cookie, else the Accept-Language header, else `default`."""
+    choice = accept = None
+    for name, value in scope.get("headers") or ():
+        if name == b"cookie":
+            choice = _cookie(value.decode("latin-1")) or choice
+        elif name == b"accept-language":
+            accept = value.decode("latin-1")
+    return i18n.negotiate(choice, accept, default)
 
 
 def _cookie(header: str) -> str | None:
