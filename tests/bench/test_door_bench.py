@@ -219,24 +219,40 @@ def _public_keys(data: Path) -> str:
     return ",".join(f"{kid.hex()}:{key.public_bytes(*raw).hex()}" for kid, key in verifiers.items())
 
 
-def _measure(data: Path, token: str, room_id: int, codes: list[str], reference: bool) -> list[tuple]:
-    port = _port()
-    server = _serve(data, port, _public_keys(data) if reference else None)
-    rows = []
+ROUNDS = int(os.environ.get("DCOPS_BENCH_ROUNDS", "10"))
+
+
+def _measure(data: Path, token: str, room_id: int, codes: list[str]) -> tuple[list[tuple], list[tuple]]:
+    """dcops and the reference served side by side and measured in turns, ROUNDS short rounds each per number of
+    clients: this machine's speed drifts from minute to minute, and measuring one for minutes and then the other
+    put the drift into their ratio. Only one of them is ever busy at a time."""
+    servers = {False: _serve(data, ours := _port()), True: _serve(data, ref := _port(), _public_keys(data))}
+    bases = {False: f"http://127.0.0.1:{ours}", True: f"http://127.0.0.1:{ref}"}
+    per_round = max(2, CHECKS // ROUNDS // 2 * 2)  # even: every round ends with the visitor outside again
+    rows: dict[bool, list[tuple]] = {False: [], True: []}
     try:
-        base = f"http://127.0.0.1:{port}"
-        _run(base, token, room_id, codes[:1], checks=200)  # warm up
+        for reference in (False, True):
+            _run(bases[reference], token, room_id, codes[:1], checks=200)  # warm up
         for clients in (1, 8):
-            cpu = _cpu_seconds(server.pid)
-            latencies, elapsed = _run(base, token, room_id, codes[:clients])
-            cpu = _cpu_seconds(server.pid) - cpu
-            n = len(latencies)
-            p50, p99 = statistics.median(latencies) * 1000, _pct(latencies, 0.99)
-            rows.append((clients, n, p50, p99, n / elapsed, cpu / n * 1000))
+            cpu = {False: 0.0, True: 0.0}
+            latencies: dict[bool, list[float]] = {False: [], True: []}
+            elapsed = {False: 0.0, True: 0.0}
+            for _ in range(ROUNDS):
+                for reference in (False, True):
+                    before = _cpu_seconds(servers[reference].pid)
+                    took, seconds = _run(bases[reference], token, room_id, codes[:clients], checks=per_round)
+                    cpu[reference] += _cpu_seconds(servers[reference].pid) - before
+                    latencies[reference] += took
+                    elapsed[reference] += seconds
+            for reference in (False, True):
+                n = len(latencies[reference])
+                p50, p99 = statistics.median(latencies[reference]) * 1000, _pct(latencies[reference], 0.99)
+                rows[reference].append((clients, n, p50, p99, n / elapsed[reference], cpu[reference] / n * 1000))
     finally:
-        server.terminate()
-        server.wait(10)
-    return rows
+        for server in servers.values():
+            server.terminate()
+            server.wait(10)
+    return rows[False], rows[True]
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -245,12 +261,14 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def test_door_checks_against_a_running_server(tmp_path):
-    """dcops and the reference (a bare ASGI app doing the essential work), one after the other on one database."""
+    """dcops and the reference (a bare ASGI app doing the essential work) on one database, measured in turns."""
     token, room_id, codes = _prepare(tmp_path, 8)
-    ours = _measure(tmp_path, token, room_id, codes, reference=False)
-    ref = _measure(tmp_path, token, room_id, codes, reference=True)
+    ours, ref = _measure(tmp_path, token, room_id, codes)
     check_in, check_out = _statements(tmp_path, token, room_id, codes[0])
-    print(f"\ndoor checks, SQLite, {WORKERS} uvicorn worker(s), {CHECKS} checks per client (valid passes, in/out):")
+    print(
+        f"\ndoor checks, SQLite, {WORKERS} uvicorn worker(s), {CHECKS} checks per client (valid passes, in/out), "
+        f"in {ROUNDS} rounds taken in turns with the reference:"
+    )
     print("  clients  what       p50 ms   p99 ms  checks/s  server CPU ms/check")
     for (clients, _, p50, p99, rate, cpu), (_, _, rp50, rp99, rrate, rcpu) in zip(ours, ref, strict=True):
         print(f"  {clients:>7}  dcops     {p50:7.2f}  {p99:7.2f}  {rate:8.0f}  {cpu:8.2f}")
