@@ -85,6 +85,14 @@ def test_what_the_lane_does_not_take_the_app_answers_its_own_way(world, lane, bo
     assert r.headers["content-type"].startswith("application/problem+json")
 
 
+def test_a_query_string_goes_to_the_app_and_its_input_guard(world, lane):
+    code = world.approved()["passes"][0]["code"]
+    _post(world, code)
+    body = {"code": code, "room_id": world.room.id, "direction": "out"}
+    r = world.door.post("/api/door/checks?note=a%00b", json=body)
+    assert r.status_code == 422 and lane == []
+
+
 def test_broken_json_goes_to_the_app(world, lane):
     _post(world, world.approved()["passes"][0]["code"])
     r = world.door.post("/api/door/checks", content=b"{not json", headers={"content-type": "application/json"})
