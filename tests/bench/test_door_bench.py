@@ -181,7 +181,9 @@ def statements_over_http(data: Path, token: str, calls: dict[str, Callable[[Clie
 
 
 def _statements(data: Path, token: str, room_id: int, code: str) -> tuple[int, int]:
-    """Statements of one check-in and one check-out over HTTP, token lookup included."""
+    """Statements of one check-in (the token looked up, as by a worker's first call) and one check-out (the token
+    known). A pair of scans first: the token's "last used" write, made at most every five minutes, would otherwise
+    land in the count or not depending on how long the run took."""
 
     def scan(direction: str) -> Callable[[Client], object]:
         def call(client: Client) -> None:
@@ -190,6 +192,7 @@ def _statements(data: Path, token: str, room_id: int, code: str) -> tuple[int, i
 
         return call
 
+    statements_over_http(data, token, {"in": scan("in"), "out": scan("out")})
     counts = statements_over_http(data, token, {"in": scan("in"), "out": scan("out")})
     return counts["in"], counts["out"]
 
@@ -276,7 +279,7 @@ def test_door_checks_against_a_running_server(tmp_path):
         print(
             f"  {clients:>7}  ratio     {p50 / rp50:7.2f}x {p99 / rp99:7.2f}x {rrate / rate:8.2f}x {cpu / rcpu:8.2f}x"
         )
-    print(f"  statements per HTTP check (token lookup included): check-in {check_in}, check-out {check_out}")
+    print(f"  statements per HTTP check: check-in {check_in} (token lookup included), check-out {check_out}")
     assert check_in <= 6 and check_out <= 6
 
 
