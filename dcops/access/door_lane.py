@@ -96,7 +96,7 @@ def _decoded(body: bytes) -> DoorCheckIn | None:
         if not isinstance(raw, dict) or refused_in_json(raw):
             return None
         return msgspec.convert(raw, DoorCheckIn)
-    except msgspec.MsgspecError:
+    except (msgspec.MsgspecError, RecursionError):  # msgspec refuses deep nesting with RecursionError
         return None
 
 

@@ -17,12 +17,14 @@ from typing import Any
 import msgspec
 from litestar import Request
 from litestar.enums import RequestEncodingType
+from litestar.exceptions import ValidationException
 from litestar.handlers import HTTPRouteHandler
 
 from dcops.errors import NotFound, ValidationFailed
-from dcops.i18n import _
+from dcops.i18n import N_, _
 from dcops.validation import CONTROL_MESSAGE, INT32_MAX, INT64_MAX, has_control
 
+TOO_DEEP = N_("The JSON body is nested too deeply")
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
 
 
@@ -94,7 +96,10 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
     if content_type == "application/json" or content_type.endswith("+json"):
         # Malformed JSON is left to the handler's own decoding, which answers 400.
         with suppress(msgspec.DecodeError):
-            errors |= refused_in_json(msgspec.json.decode(await request.body()))
+            try:
+                errors |= refused_in_json(msgspec.json.decode(await request.body()))
+            except RecursionError:  # msgspec's (and the walk's) answer to arrays in arrays thousands deep
+                raise ValidationException(detail=_(TOO_DEEP)) from None
     elif content_type == RequestEncodingType.URL_ENCODED:
         for key, value in (await request.form()).multi_items():
             if has_control(key) or (isinstance(value, str) and has_control(value)):

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from dcops.errors import Conflict, NotFound, SigningKeyUnreadable, ValidationFailed
 from dcops.i18n import N_, _
 from dcops.terms import Denied
+from dcops.web.input_guard import TOO_DEEP
 
 log = logging.getLogger("dcops")
 PROBLEM = "application/problem+json"
@@ -69,6 +70,8 @@ def describe(exc: Exception) -> tuple[int, str, str, dict[str, Any]]:
             _("The database cannot be reached just now; nothing was changed. Try again shortly."),
             {},
         )
+    if isinstance(exc, RecursionError) and "deserializing" in str(exc):  # msgspec, on arrays thousands deep
+        return 400, _("Malformed request"), _(TOO_DEEP), {}
     if isinstance(exc, ValidationException):
         errors = _litestar_field_errors(exc)
         return 400, _("Malformed request"), exc.detail, {"errors": errors} if errors else {}

@@ -149,3 +149,15 @@ def test_a_body_that_is_not_declared_json_goes_to_the_app(world, lane):
         headers={"content-type": "text/plain"},
     )
     assert lane == [] and r.status_code == 201  # the app, with its own rules for the body, took it
+
+
+@pytest.mark.parametrize("depth", [2_000, 5_000])
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_json_nested_thousands_deep_is_a_malformed_request_not_a_500(world, lane, depth, content_type):
+    """msgspec refuses such nesting with a RecursionError (and the input guard's walk would hit one): the lane hands
+    it on, and the app answers 400, on this route as on any other."""
+    _post(world, world.approved()["passes"][0]["code"])
+    body = b'{"code": ' + b"[" * depth + b"]" * depth + b', "room_id": 1}'
+    r = world.door.post("/api/door/checks", content=body, headers={"content-type": content_type})
+    assert r.status_code == 400, r.text
+    assert r.json()["detail"] == "The JSON body is nested too deeply" and lane == []
