@@ -3,13 +3,15 @@ transaction per test shared by the factories and the app, and signed-in clients 
 
 from __future__ import annotations
 
+import atexit
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 # The suite reads dcops in English, its source language: set before dcops is imported (dcops.i18n reads it once) and
 # inherited by the servers and commands tests start. The Dutch screens have tests of their own (tests/*/i18n).
@@ -122,12 +124,26 @@ def keyring_for(settings: Settings, db: Session) -> KeyRing:
     return KeyRing.from_settings(settings, make_sessionmaker(db.get_bind(), join_transaction_mode="create_savepoint"))
 
 
+_PORTAL: list[BlockingPortal] = []
+
+
+def _portal() -> BlockingPortal:
+    """One event loop in its own thread for every client of this test process, as a worker has one: a client
+    not entered as a context manager otherwise starts a thread and an event loop for each request."""
+    if not _PORTAL:
+        stack = ExitStack()
+        _PORTAL.append(stack.enter_context(start_blocking_portal(backend="asyncio")))
+        atexit.register(stack.close)
+    return _PORTAL[0]
+
+
 class Client(TestClient):
     """A TestClient that knows its CSRF token, for form posts, and reads English unless told otherwise."""
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.headers["Accept-Language"] = "en"
+        self.blocking_portal = _portal()
 
     def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         # What a test wrote through `db` stands for requests that committed before this one, and a commit is

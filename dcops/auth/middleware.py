@@ -67,8 +67,9 @@ def _resolve(scope: Scope, bearer: str | None) -> CurrentUser | None:
         return CurrentUser.of(user) if user is not None else None
 
 
-def permission_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """Every route declares opt={"perm": Perm.x}; a route that forgot is closed, not open."""
+async def permission_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Every route declares opt={"perm": Perm.x}; a route that forgot is closed, not open. Async although it
+    waits for nothing: Litestar runs a synchronous guard in its thread pool, a thread hop for every request."""
     perm: Perm | None = handler.opt.get("perm")
     if perm is Perm.public:
         return
