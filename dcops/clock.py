@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from dcops.i18n import N_
+
+NOT_A_ZONE = N_("%(zone)s is not a time zone: give its name, such as Europe/Amsterdam")
 
 
 def today(timezone: str | None = None) -> date:
     return datetime.now(ZoneInfo(timezone or os.environ.get("DCOPS_TIMEZONE", "Europe/Amsterdam"))).date()
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_zone(name: str) -> bool:
+    """A time zone name this system knows (Europe/Amsterdam, UTC): what NetBox asks of a site's time zone too,
+    and what ZoneInfo can open (a name that is not one would fail every page that shows a time)."""
+    return name in _zones()
 
 
 def zone(timezone: str | None = None) -> ZoneInfo:

@@ -59,6 +59,8 @@ class Settings:
             )
         if not 60 <= self.session_idle <= self.session_max_age:
             raise ValueError("DCOPS_SESSION_IDLE_HOURS must be more than a minute and at most DCOPS_SESSION_MAX_HOURS")
+        if not clock.is_zone(self.site_timezone):
+            raise ValueError("DCOPS_TIMEZONE must be a time zone name, such as Europe/Amsterdam")
         if self.language not in ("nl", "en"):
             raise ValueError("DCOPS_LANGUAGE must be nl or en")
         if self.people_idle_days < 1:

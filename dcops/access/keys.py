@@ -32,6 +32,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from dcops import audit
 from dcops.access.keys_model import PassKey
 from dcops.access.models import VisitPass
 from dcops.db import WRITE, atomic, utcnow
@@ -199,12 +200,13 @@ class KeyRing:
         self._cache = None
         return row
 
-    def rotate(self, now: datetime | None = None, db: Session | None = None) -> Rotation:
-        """A new signing key, in one transaction. The old one's private half is destroyed; its public half is
-        kept until the latest expiry of the open passes it signed (read under the lock, so none slips past)."""
+    def rotate(self, now: datetime | None = None, db: Session | None = None, actor: str = "cli") -> Rotation:
+        """A new signing key, in one transaction, in the audit log. The old one's private half is destroyed; its
+        public half is kept until the latest expiry of the open passes it signed (read under the lock, so none
+        slips past)."""
         if db is None:
             with self._writer() as own:
-                done = self.rotate(now, own)
+                done = self.rotate(now, own, actor)
                 own.commit()
                 return done
         now = now or utcnow()
@@ -223,6 +225,15 @@ class KeyRing:
                 db.flush()  # the unique index allows one current key: the old one steps down first
             db.execute(delete(PassKey).where(PassKey.retire_after < now))  # no pass of theirs is open any more
             new = self._create_current(db)
+            audit.record(
+                db,
+                actor=actor,
+                action="rotate",
+                object_type="pass_key",
+                object_id=new.kid,
+                before={"current": old.kid} if old is not None else None,
+                after={"current": new.kid, "previous_verifies_until": old.retire_after if old is not None else None},
+            )
         self._cache = None
         return Rotation(bytes.fromhex(new.kid), bytes.fromhex(old.kid) if old else None, until)
 

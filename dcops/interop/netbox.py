@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from dcops import audit
+from dcops import audit, clock
 from dcops.cabling.models import Cable, CableEnd, CableStatus, Port, PortKind, PortSide
 from dcops.cabling.service import compatible
 from dcops.customers.models import Contract, Customer, CustomerKind
@@ -283,6 +283,8 @@ class NetBoxImport:
         if (address := v.text(row, "physical_address", 5000)) is not None:
             values["address"] = address
         if (zone := v.text(row, "time_zone", 64)) is not None:
+            if not clock.is_zone(zone):
+                raise RowProblem("time_zone", _(clock.NOT_A_ZONE, zone=zone))
             values["timezone"] = zone
         if ref is not None:
             values["external_ref"] = ref

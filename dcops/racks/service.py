@@ -36,11 +36,18 @@ PLACEMENT = ("rack_id", "position", "face", "status")
 # --- sites and rooms ------------------------------------------------------------------------------
 
 
+def _check_zone(data: SiteIn) -> None:
+    if not clock.is_zone(data.timezone):
+        raise ValidationFailed({"timezone": _(clock.NOT_A_ZONE, zone=data.timezone)})
+
+
 def create_site(db: Session, data: SiteIn, actor: str) -> Site:
+    _check_zone(data)
     return crud.create(db, Site, as_dict(data), actor=actor, unique=(("code",), ("name",)))
 
 
 def update_site(db: Session, site: Site, data: SiteIn, actor: str) -> Site:
+    _check_zone(data)
     return crud.update(db, site, as_dict(data), actor=actor, unique=(("code",), ("name",)))
 
 

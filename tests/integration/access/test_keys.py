@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from dcops import audit
 from dcops.access import codec
 from dcops.access.keys import KeyRing, key_encryption_key, key_id
 from dcops.access.keys_model import PassKey
+from dcops.audit import AuditEvent
 from dcops.auth.models import Role
 from dcops.errors import SigningKeyUnreadable
 from dcops.settings import Settings
@@ -47,6 +49,12 @@ def test_rotation_keeps_old_passes_verifiable_until_they_expire(world, db, setti
     assert done.old == old and done.new != old and done.old_verifies_until == until
     assert ring.signing_key(db)[0] == done.new
     assert db.get(PassKey, old.hex()).private_key is None  # the old key signs no more, anywhere
+    audit.append_pending(db)
+    event = db.scalars(select(AuditEvent).where(AuditEvent.action == "rotate")).one()
+    assert (event.actor, event.object_type, event.object_id) == ("cli", "pass_key", done.new.hex())
+    assert event.data["before"] == {"current": old.hex()}
+    assert event.data["after"]["current"] == done.new.hex()
+    assert event.data["after"]["previous_verifies_until"] is not None  # kept for the passes it signed
     other_host = keyring_for(settings, db)
     assert codec.verify(code, other_host.verifiers(now), now).pass_id == visit["passes"][0]["id"]
     assert old not in other_host.verifiers(until + timedelta(seconds=1))

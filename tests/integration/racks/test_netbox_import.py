@@ -457,6 +457,15 @@ def test_values_past_dcops_columns_are_problems_not_errors(db, tmp_path):
     assert (problem.row, problem.field) == (2, "length") and "Longer than 100 km" in problem.message
 
 
+def test_a_site_time_zone_that_is_not_one_is_a_row_problem(db, tmp_path):
+    """NetBox validates a site's time_zone; an export dcops writes must pass that again."""
+    sites = "name,slug,time_zone\nGrave,grv1,Europe/Amsterdam\nDelft,dlf1,Europe/Amsterdm\n"
+    (problem,) = run(db, files(tmp_path, sites__csv=sites)).problems
+    assert (problem.row, problem.field) == (3, "time_zone")
+    assert "Europe/Amsterdm is not a time zone" in problem.message
+    assert db.scalar(select(func.count()).select_from(Site)) == 0
+
+
 def test_one_object_on_two_rows_is_a_problem_not_a_silent_choice(db, tmp_path):
     export = {
         "sites__csv": "name,slug\nGrave,grv1\n",

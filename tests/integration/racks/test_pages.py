@@ -22,6 +22,17 @@ def test_site_form_creates_and_redirects_with_a_message(login, db):
     assert db.scalars(select(Site).where(Site.code == "EHV1")).one().name == "Eindhoven"
 
 
+def test_a_site_time_zone_that_is_not_one_is_a_field_error(login, api, db):
+    c = login(Role.technician)
+    r = c.form("/sites/new", {"code": "EHV1", "name": "Eindhoven", "timezone": "Europe/Eindhoven"})
+    assert r.status_code == 422 and 'value="Europe/Eindhoven"' in r.text
+    assert "Europe/Eindhoven is not a time zone" in r.text
+    r = api(Role.admin).post("/api/sites", json={"code": "EHV1", "name": "Eindhoven", "timezone": "CET+1"})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+    assert "timezone" in r.text and "CET+1 is not a time zone" in r.text
+    assert db.scalars(select(Site).where(Site.code == "EHV1")).first() is None
+
+
 def test_invalid_rack_form_rerenders_with_input_and_field_errors(login, db):
     c = login(Role.technician)
     room = RoomFactory()
