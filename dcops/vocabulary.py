@@ -41,6 +41,7 @@ WORDS = (
     # contacts and the outbox (dcops.notices)
     N_("billing"), N_("technical"), N_("access"), N_("waiting"), N_("sent"),
     N_("notice of default"), N_("move request"), N_("policy request"), N_("visit approved"), N_("visit refused"),
+    N_("visit cancelled"), N_("pass reissued"),
     N_("maintenance announced"), N_("maintenance changed"), N_("maintenance cancelled"), N_("extra work estimate"),
 )  # fmt: skip
 

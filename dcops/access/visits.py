@@ -286,10 +286,12 @@ def cancel(db: Session, visit: Visit, actor: str) -> Visit:
         _lock(db, visit)
         if visit.status not in (VisitStatus.requested, *OPEN_VISIT):
             raise Conflict(_("This visit is already %(status)s", status=word(visit.status)))
+        was = visit.status
         crud.update(db, visit, {"status": VisitStatus.cancelled, "cancelled_by": actor}, actor=actor)
         for p in visit.passes:
             if not p.revoked:
                 revoke_pass(db, p, actor, N_("visit cancelled"))
+        messages.visit_cancelled(db, visit, was, actor)  # to the customer's access contacts
     return visit
 
 
@@ -363,7 +365,9 @@ def reprint(db: Session, vp: VisitPass, actor: str, keys: KeyRing) -> VisitPass:
         if vp.revoked:
             raise Conflict(_("This pass was revoked; reprint the person's current pass instead"))
         revoke_pass(db, vp, actor, N_("reprinted"))
-        return issue_pass(db, vp.visit, vp.person, actor, keys)
+        new = issue_pass(db, vp.visit, vp.person, actor, keys)
+        messages.pass_reissued(db, new, actor)  # the one the customer was sent no longer works
+        return new
 
 
 def latest_pass_expiry(db: Session, key_id: bytes) -> datetime | None:

@@ -17,6 +17,8 @@ class MessageKind(StrEnum):
     policy_request = "policy_request"  # K9, Art. 12.8: provide the insurance policy
     visit_approved = "visit_approved"  # A1/A2, Art. 13.1: each person's pass attached
     visit_refused = "visit_refused"  # the reasons, each with its rule
+    visit_cancelled = "visit_cancelled"  # A1: the passes sent for it no longer open the door
+    pass_reissued = "pass_reissued"  # A1: a person's new pass attached, the earlier one no longer opens the door
     maintenance_announced = "maintenance_announced"  # R4, Art. 18.3
     maintenance_changed = "maintenance_changed"  # R4
     maintenance_cancelled = "maintenance_cancelled"  # R4
@@ -33,6 +35,8 @@ ROLE: dict[MessageKind, ContactRole] = {
     MessageKind.extra_work_estimate: ContactRole.technical,
     MessageKind.visit_approved: ContactRole.access,
     MessageKind.visit_refused: ContactRole.access,
+    MessageKind.visit_cancelled: ContactRole.access,
+    MessageKind.pass_reissued: ContactRole.access,
 }
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dcops import qr
-from dcops.access.models import Visit, VisitPass
+from dcops.access.models import Visit, VisitPass, VisitStatus
 from dcops.access.shown import window_text
 from dcops.auth.models import User
 from dcops.customers.models import Customer, CustomerKind, DefaultNotice, PolicyRequest
@@ -271,6 +271,64 @@ def visit_approved(
         related=("visit", visit.id),
         actor=actor,
         now=now,
+    )
+
+
+def visit_cancelled(db: Session, visit: Visit, was: VisitStatus, actor: str) -> OutboxMessage:
+    """A1: a visit cancelled (`was` its status before): the passes sent for it no longer open the door."""
+    customer, here = visit.customer, site.current()
+    with speaking(customer):
+        approved = was is not VisitStatus.requested  # its passes were sent with the approval
+        cancelled = (
+            _("This visit has been cancelled:") if approved else _("Your request for this visit has been cancelled:")
+        )
+        paragraphs = [cancelled, "\n".join(_visit_lines(visit, here.timezone))]
+        if approved:
+            paragraphs.append(_("The visit passes sent for it no longer open the door (rule A1)."))
+        body = _letter(db, customer, paragraphs, actor)
+        subject = _("Visit cancelled: %(window)s", window=window_text(visit.starts_at, visit.ends_at, here.timezone))
+    return enqueue(
+        db,
+        kind=MessageKind.visit_cancelled,
+        customer=customer,
+        rule="A1",
+        subject=subject,
+        body=body,
+        related=("visit", visit.id),
+        actor=actor,
+    )
+
+
+def pass_reissued(db: Session, new: VisitPass, actor: str) -> OutboxMessage:
+    """A1: a person's pass reprinted. The one sent with the approval stops working at once, so the new one is sent
+    too: a visitor with only the first on their phone would otherwise be refused at the door."""
+    visit, customer, here = new.visit, new.visit.customer, site.current()
+    with speaking(customer):
+        body = _letter(
+            db,
+            customer,
+            [
+                _("%(person)s has a new visit pass for this visit:", person=new.person.name),
+                "\n".join(_visit_lines(visit, here.timezone)),
+                _(
+                    "The new pass is attached as a picture of its QR code; to print: %(link)s. The pass sent "
+                    "before no longer opens the door (rule A1).",
+                    link=here.link(f"/passes/{new.id}"),
+                ),
+            ],
+            actor,
+        )
+        subject = _("New visit pass for %(person)s", person=new.person.name)
+    return enqueue(
+        db,
+        kind=MessageKind.pass_reissued,
+        customer=customer,
+        rule="A1",
+        subject=subject,
+        body=body,
+        attachments=[Attachment(f"pass-{new.id}-{_slug(new.person.name)}.png", "image/png", qr.png(new.code))],
+        related=("visit", visit.id),
+        actor=actor,
     )
 
 

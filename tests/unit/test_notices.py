@@ -120,7 +120,12 @@ def test_every_kind_of_message_goes_to_one_role():
     assert set(ROLE) == set(MessageKind)
     assert ROLE[MessageKind.notice_of_default] is ROLE[MessageKind.policy_request] is ContactRole.billing
     assert ROLE[MessageKind.move_request] is ROLE[MessageKind.extra_work_estimate] is ContactRole.technical
-    assert kinds_of(ContactRole.access) == [MessageKind.visit_approved, MessageKind.visit_refused]
+    assert kinds_of(ContactRole.access) == [
+        MessageKind.visit_approved,
+        MessageKind.visit_refused,
+        MessageKind.visit_cancelled,
+        MessageKind.pass_reissued,
+    ]
 
 
 def test_the_roles_no_contact_has_are_the_messages_that_reach_nobody():

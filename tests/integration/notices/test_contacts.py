@@ -158,7 +158,7 @@ def test_r2_the_compliance_overview_flags_a_customer_a_kind_of_notice_cannot_rea
     section = next(s for s in am.get("/api/compliance").json()["sections"] if s["key"] == "contacts")
     [line] = [x for x in section["lines"] if x["subject"] == customer.name]
     assert (line["rule"], line["article"]) == ("R2", "31.5") and line["link"] == f"/customers/{customer.id}#contacts"
-    assert "no access contact (visit approved, visit refused)" in line["message"]
+    assert "no access contact (visit approved, visit refused, visit cancelled, pass reissued)" in line["message"]
     assert "billing" not in line["message"]
     ContactFactory(customer=customer, roles=["access"])
     section = next(s for s in am.get("/api/compliance").json()["sections"] if s["key"] == "contacts")

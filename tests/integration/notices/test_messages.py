@@ -247,6 +247,59 @@ def test_a_visit_refused_is_written_with_the_reasons_and_their_rules(api, db, la
     assert all(word in m.body for word in says), m.body
 
 
+@pytest.mark.parametrize(
+    ("language", "subject", "says"),
+    [
+        ("nl", "Bezoek geannuleerd: ", ["Dit bezoek is geannuleerd:", "Doel: Replace a disk", "(regel A1)"]),
+        ("en", "Visit cancelled: ", ["This visit has been cancelled:", "Purpose: Replace a disk", "(rule A1)"]),
+    ],
+)
+def test_a_visit_cancelled_after_its_approval_says_its_passes_no_longer_open_the_door(api, db, language, subject, says):
+    customer = customer_in(language)
+    room = _visit_world(customer)
+    visit = _visit(api, customer, room, [PersonFactory(customer=customer)])
+    am = api(Role.account_manager)
+    assert am.post(f"/api/visits/{visit['id']}/approve", json={}).status_code == 200
+    assert am.post(f"/api/visits/{visit['id']}/cancel").status_code == 200
+    approved, cancelled = messages(db, customer)
+    assert (cancelled.kind.value, cancelled.rule, cancelled.related_id) == ("visit_cancelled", "A1", visit["id"])
+    assert cancelled.addresses == [f"access{customer.id}@c.example"] and cancelled.subject.startswith(subject)
+    assert all(word in cancelled.body for word in says), cancelled.body
+
+
+def test_a_request_cancelled_before_approval_says_so_without_passes(api, db):
+    customer = customer_in("en")
+    visit = _visit(api, customer, _visit_world(customer), [PersonFactory(customer=customer)])
+    assert api(Role.account_manager).post(f"/api/visits/{visit['id']}/cancel").status_code == 200
+    m = only(db, customer)
+    assert m.kind.value == "visit_cancelled" and "Your request for this visit has been cancelled" in m.body
+    assert "no longer open the door" not in m.body
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "says"),
+    [
+        ("nl", "Nieuwe bezoekerspas voor Pieter Smit", ["Pieter Smit heeft een nieuwe bezoekerspas", "(regel A1)"]),
+        ("en", "New visit pass for Pieter Smit", ["Pieter Smit has a new visit pass", "(rule A1)"]),
+    ],
+)
+def test_a_reprinted_pass_is_sent_as_the_one_sent_before_stops_working(api, db, language, subject, says):
+    customer = customer_in(language)
+    room = _visit_world(customer)
+    visit = _visit(api, customer, room, [PersonFactory(customer=customer, name="Pieter Smit")])
+    am = api(Role.account_manager)
+    [old] = am.post(f"/api/visits/{visit['id']}/approve", json={}).json()["passes"]
+    r = am.post(f"/api/passes/{old['id']}/reprint")
+    assert r.status_code in (200, 201), r.text
+    new = r.json()
+    _, m = messages(db, customer)
+    assert (m.kind.value, m.rule, m.related_id) == ("pass_reissued", "A1", visit["id"]) and m.subject == subject
+    assert all(word in m.body for word in says), m.body
+    assert f"/passes/{new['id']}" in m.body and f"/passes/{old['id']}" not in m.body
+    [picture] = m.attachments
+    assert picture.content_type == "image/png" and picture.content.startswith(b"\x89PNG")
+
+
 def test_without_a_contact_for_its_role_a_message_fails_visibly_until_one_is_added(api, db):
     """Nothing falls back to another address: the message waits, failed, and is sent once the customer has a
     contact for its role and someone retries it."""
