@@ -26,6 +26,7 @@ class Perm(StrEnum):
     maintenance_carry = "maintenance:carry"  # start and finish maintenance on the floor
     closure_days = "closure-days:write"  # the days the supplier announced it is closed (Art. 1.14)
     outbox = "outbox:manage"  # the written notices to customers: read them, their attachments; retry failed ones
+    work_read = "work:read"  # extra-work orders, their estimates, rates and charges (M): not for the door
 
 
 MATRIX: dict[Role, frozenset[Perm]] = {
@@ -46,6 +47,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.maintenance_plan,
             Perm.maintenance_carry,
             Perm.outbox,
+            Perm.work_read,
         }
     ),
     Role.technician: frozenset(
@@ -57,6 +59,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.access_read,
             Perm.visits_write,
             Perm.maintenance_carry,
+            Perm.work_read,
         }
     ),
     Role.security: frozenset(

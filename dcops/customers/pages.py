@@ -213,6 +213,7 @@ class CustomerPages(Controller):
         racks = db.scalars(
             select(Rack).where(Rack.customer_id == customer.id).options(joinedload(Rack.room).joinedload(Room.site))
         ).all()
+        may_see_work = allows(request.scope["user"].role, Perm.work_read)
         return render(
             "customers/detail.html",
             customer=customer,
@@ -221,8 +222,9 @@ class CustomerPages(Controller):
             standing=standing_of(db, customer, today(request)),
             lien=open_lien(db, customer.id),
             lien_in_force=in_force(db, customer.id, today(request)),
-            work_rate=work.rate_for(db, customer.id, usual_rate(request)),
-            work_orders=crud.paginate(db, work.order_query(customer.id), 10, 0),
+            # The customer's hourly rate and work orders are commercial: not shown to the door (work:read).
+            work_rate=work.rate_for(db, customer.id, usual_rate(request)) if may_see_work else None,
+            work_orders=crud.paginate(db, work.order_query(customer.id), 10, 0) if may_see_work else None,
             unreached=contacts.unreached(customer.contacts),
             messages=db.scalars(message_query(customer_id=customer.id).limit(10)).all()
             if allows(request.scope["user"].role, Perm.outbox)

@@ -20,7 +20,7 @@ from dcops.work import service
 from dcops.work.models import CustomerRate, RequestChannel, TimeEntry, WorkOrder, WorkStatus
 from dcops.work.schemas import AcceptanceIn, CloseIn, EstimateIn, RateIn, TimeIn, WorkOrderIn
 
-READ = {"perm": Perm.customers_read}
+READ = {"perm": Perm.work_read}
 PLAN = {"perm": Perm.customers_write}  # account managers record, estimate, record acceptance, decline
 CARRY = {"perm": Perm.inventory_write}  # technicians start, log time, finish
 

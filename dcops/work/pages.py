@@ -30,7 +30,7 @@ from dcops.work.models import CustomerRate, RequestChannel, WorkOrder, WorkStatu
 from dcops.work.notices import EstimateNotice, estimate_message
 from dcops.work.schemas import AcceptanceIn, CloseIn, EstimateIn, RateIn, TimeIn, WorkOrderIn
 
-READ = {"perm": Perm.customers_read}
+READ = {"perm": Perm.work_read}
 PLAN = {"perm": Perm.customers_write}
 CARRY = {"perm": Perm.inventory_write}
 ORDER = "work/order.html"

@@ -341,7 +341,10 @@ def test_who_may_do_what(w):
     assert _post(w.tech, order, "decline", {"reason": "Not our job"}).status_code == 403
     _post(w.am, order, "accept", ACCEPTANCE)
     assert _post(w.security, order, "start").status_code == 403
-    assert w.security.get(f"/api/work-orders/{order['id']}").status_code == 200
+    # Orders, estimates, rates and charges are commercial: the door's staff see none of it (work:read).
+    assert w.security.get(f"/api/work-orders/{order['id']}").status_code == 403
+    assert w.security.get(f"/api/work-rates/{w.customer.id}").status_code == 403
+    assert w.tech.get(f"/api/work-orders/{order['id']}").status_code == 200
     assert w.tech.patch(f"/api/work-rates/{w.customer.id}", json={"rate_cents": 1}).status_code == 403
     assert _post(w.tech, order, "start").status_code == 200
 

@@ -226,6 +226,20 @@ def test_the_customer_page_links_its_extra_work_and_its_agreed_rate(login, db):
     assert login(Role.technician).get(f"/customers/{customer.id}/work-rate").status_code == 403
 
 
+def test_the_door_sees_no_extra_work_nor_the_agreed_rate(login, db):
+    """Security reads customers to check visitors; orders, estimates, rates and charges are not theirs to read."""
+    customer, contract, _ = _customer(db)
+    order = WorkOrderFactory(contract=contract, description="Label the cross-connect")
+    door = login(Role.security)
+    r = door.get(f"/customers/{customer.id}")
+    assert r.status_code == 200 and customer.name in r.text
+    assert "Label the cross-connect" not in r.text and "an hour" not in r.text and 'href="/work' not in r.text
+    assert 'href="/work"' not in door.get("/customers").text  # not in the menu either
+    assert door.get("/work").status_code == 403 and door.get(f"/work/{order.id}").status_code == 403
+    tech = login(Role.technician)
+    assert 'href="/work"' in tech.get("/customers").text and tech.get(f"/work/{order.id}").status_code == 200
+
+
 def test_extra_work_reads_in_dutch(login, db):
     desk = login(Role.account_manager)
     desk.headers["Accept-Language"] = "nl"
