@@ -52,7 +52,7 @@ from dcops.customers.records_pages import (
     PolicyPages,
     PolicyRequestPages,
 )
-from dcops.db import make_engine, make_sessionmaker, request_session
+from dcops.db import checkpoint_loop, make_engine, make_sessionmaker, request_session
 from dcops.interop.csv_lists import CSV_LISTS
 from dcops.interop.pages import ImportPages
 from dcops.interop.worker import job_loop
@@ -120,7 +120,7 @@ def create_app(
     engine = None
     session_maker_given = session_maker is not None
     if session_maker is None:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, background_checkpoints=True)
         session_maker = make_sessionmaker(engine)
     maker = session_maker
 
@@ -144,6 +144,8 @@ def create_app(
     background: list[asyncio.Task[None]] = []
 
     async def start_jobs(app: Litestar) -> None:
+        if engine is not None and engine.dialect.name == "sqlite":  # its commits leave checkpoints to this
+            background.append(asyncio.create_task(checkpoint_loop(engine)))
         if run_jobs if run_jobs is not None else session_maker_given is False:
             background.append(asyncio.create_task(job_loop(maker, settings)))
             if settings.smtp_url:  # without a mail server messages wait in the outbox
