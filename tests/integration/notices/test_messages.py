@@ -247,6 +247,15 @@ def test_a_visit_refused_is_written_with_the_reasons_and_their_rules(api, db, la
     assert all(word in m.body for word in says), m.body
 
 
+def _approved(api, customer, person):  # type: ignore[no-untyped-def]
+    """A visit of one person, approved (its message written): the visit and its pass."""
+    visit = _visit(api, customer, _visit_world(customer), [person])
+    r = api(Role.account_manager).post(f"/api/visits/{visit['id']}/approve", json={})
+    assert r.status_code == 200, r.text
+    [visit_pass] = r.json()["passes"]
+    return visit, visit_pass
+
+
 @pytest.mark.parametrize(
     ("language", "subject", "says"),
     [
@@ -256,12 +265,9 @@ def test_a_visit_refused_is_written_with_the_reasons_and_their_rules(api, db, la
 )
 def test_a_visit_cancelled_after_its_approval_says_its_passes_no_longer_open_the_door(api, db, language, subject, says):
     customer = customer_in(language)
-    room = _visit_world(customer)
-    visit = _visit(api, customer, room, [PersonFactory(customer=customer)])
-    am = api(Role.account_manager)
-    assert am.post(f"/api/visits/{visit['id']}/approve", json={}).status_code == 200
-    assert am.post(f"/api/visits/{visit['id']}/cancel").status_code == 200
-    approved, cancelled = messages(db, customer)
+    visit, _ = _approved(api, customer, PersonFactory(customer=customer))
+    assert api(Role.account_manager).post(f"/api/visits/{visit['id']}/cancel").status_code == 200
+    _, cancelled = messages(db, customer)
     assert (cancelled.kind.value, cancelled.rule, cancelled.related_id) == ("visit_cancelled", "A1", visit["id"])
     assert cancelled.addresses == [f"access{customer.id}@c.example"] and cancelled.subject.startswith(subject)
     assert all(word in cancelled.body for word in says), cancelled.body
@@ -285,11 +291,8 @@ def test_a_request_cancelled_before_approval_says_so_without_passes(api, db):
 )
 def test_a_reprinted_pass_is_sent_as_the_one_sent_before_stops_working(api, db, language, subject, says):
     customer = customer_in(language)
-    room = _visit_world(customer)
-    visit = _visit(api, customer, room, [PersonFactory(customer=customer, name="Pieter Smit")])
-    am = api(Role.account_manager)
-    [old] = am.post(f"/api/visits/{visit['id']}/approve", json={}).json()["passes"]
-    r = am.post(f"/api/passes/{old['id']}/reprint")
+    visit, old = _approved(api, customer, PersonFactory(customer=customer, name="Pieter Smit"))
+    r = api(Role.account_manager).post(f"/api/passes/{old['id']}/reprint")
     assert r.status_code in (200, 201), r.text
     new = r.json()
     _, m = messages(db, customer)
