@@ -73,7 +73,7 @@ class TypeFacts(NamedTuple):
     max_draw_w: int | None
 
 
-# dcops' own facts of hardware that NetBox has no field for: custom fields on NetBox's side (docs/import.md).
+# dcops' own facts of hardware that NetBox has no field for: custom fields on NetBox's side (dcops/interop/import.md).
 _SPECS = ("cpu_cores", "memory_gb", "storage_gb", "network_mbps")  # D3: what a dedicated server offers
 _DEVICE_CUSTOM = frozenset({"cf_model", "cf_u_height", "cf_full_depth", "cf_power_draw_w", "cf_third_party_owner",
                             "cf_planned_rack", "cf_installed_on", *(f"cf_{s}" for s in _SPECS)})  # fmt: skip

@@ -6,7 +6,7 @@ The `cf_` columns are dcops' own and are custom fields on the NetBox side (creat
 columns): `cf_kvk_number` on tenants (a business's KvK number, Art. 1.4); on devices the contract a customer's
 hardware runs under, its power draw, what a dedicated server offers (D3), a third party's ownership (K1), the rack it
 is planned for (K2), the day it was first installed (K9), and model, height and depth of hardware without a type; on
-cables who installed them (A3) and their route (docs/import.md lists them all).
+cables who installed them (A3) and their route (dcops/interop/import.md lists them all).
 """
 
 from __future__ import annotations

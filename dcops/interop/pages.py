@@ -15,6 +15,7 @@ from dcops.auth.permissions import Perm
 from dcops.errors import ValidationFailed
 from dcops.i18n import _
 from dcops.interop import jobs
+from dcops.interop.guide import field_guide
 from dcops.interop.models import ImportJob, JobStatus
 from dcops.web.forms import render
 from dcops.web.helpers import actor
@@ -43,6 +44,10 @@ class ImportPages(Controller):
     @get("/", name="import", opt=IMPORT)
     def index(self, db: Db) -> Template:
         return render("interop/import.html", jobs=jobs.recent(db), kinds=jobs.KINDS, values={}, errors={})
+
+    @get("/fields", name="import_fields", opt=IMPORT)
+    def fields(self) -> Template:
+        return render("interop/fields.html", guide=field_guide())
 
     @post("/", name="import_submit", opt=IMPORT, request_max_body_size=jobs.MAX_TOTAL_BYTES + 1_000_000)
     def submit(self, request: Request, db: Db, data: Upload) -> Redirect | Template:

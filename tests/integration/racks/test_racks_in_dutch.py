@@ -84,3 +84,9 @@ def test_import_page_and_its_problems_in_dutch(login, maker):
     page = c.get(f"/import/{job_id}").text
     assert "1 probleem: er zou niets worden opgeslagen." in page
     assert re.search(r"<td>racks.csv</td><td>2</td><td>site</td><td>Geen site Nowhere Site", page)
+
+
+def test_the_import_guide_says_in_dutch_that_it_is_english(login):
+    page = dutch(login(Role.admin)).get("/import/fields").text
+    assert 'lang="en"' in page and "<h1>Bringing inventory in</h1>" in page
+    assert "Hoe elk veld wordt gelezen" in dutch(login(Role.admin)).get("/import").text

@@ -83,9 +83,22 @@ def test_bad_uploads_re_render_with_what_was_typed(login):
 def test_only_admins_and_account_managers_import(login):
     for role in (Role.technician, Role.security):
         c = login(role)
-        assert c.get("/import").status_code == 403
+        assert c.get("/import").status_code == 403 and c.get("/import/fields").status_code == 403
         assert "/import" not in re.findall(r'href="(/import)"', c.get("/").text)
     assert 'href="/import"' in login(Role.account_manager).get("/").text
+
+
+def test_the_import_page_shows_how_every_field_is_read(login):
+    """The guide people importing need is the one in the repository (dcops/interop/import.md), in the app: they
+    have the app, not a checkout. Its tables are tables, and its text is Markdown only (no raw HTML passes)."""
+    c = login(Role.account_manager)
+    assert 'href="/import/fields"' in c.get("/import").text
+    page = c.get("/import/fields")
+    assert page.status_code == 200
+    assert "<h1>Bringing inventory in</h1>" in page.text
+    assert "<td><code>port-mappings</code></td>" in page.text  # the 2026 shape of front ports, in its table
+    assert "<th>NetBox field</th>" in page.text or "<th>Library field</th>" in page.text
+    assert "written in English" not in page.text  # said only where the page is in another language
 
 
 def test_one_worker_claims_a_job_and_a_dead_worker_s_job_is_taken_over(login, db, maker):
