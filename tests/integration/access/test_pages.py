@@ -147,3 +147,17 @@ def test_the_door_log_lists_and_filters_checks(world, login):
     assert page.status_code == 200 and "unreadable pass" in page.text and world.person.name not in page.text
     r = world.desk.get("/api/door/checks", params={"decision": "allow"}).json()
     assert r["total"] == 1 and r["items"][0]["person_id"] == world.person.id
+
+
+def test_a_long_purpose_is_cut_at_a_word_in_lists(world, login):
+    """Lists show the start of a long purpose cut at a word with an ellipsis, never mid-word; the visit's own page
+    shows all of it."""
+    purpose = "Replace the failing power supply of the storage array and check the redundant feed afterwards"
+    visit = world.desk.post("/api/visits", json=world.visit(purpose=purpose)).json()
+    c = login(Role.account_manager)
+    row = re.search(rf'<a href="/visits/{visit["id"]}">#{visit["id"]}</a> ([^<]*)</td>', c.get("/visits").text)
+    assert row is not None
+    shown = row.group(1)
+    assert shown.endswith("...") and purpose.startswith(shown[:-3]) and len(shown) <= 63
+    assert purpose.split()[len(shown[:-3].split()) - 1] == shown[:-3].split()[-1]  # the last word shown is whole
+    assert purpose in c.get(f"/visits/{visit['id']}").text
