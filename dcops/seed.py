@@ -482,6 +482,8 @@ def _visit(db: Session, v: dict[str, Any], today: date, keys: KeyRing) -> None:
     decided_at = min(clock.aware(datetime.combine(decided_on, time(9))), starts - timedelta(hours=1))
     approval = ApproveIn(a7_override=v.get("a7_override"))
     visits.approve(db, visit, approval, "anna", decided_on, keys, tz, now=decided_at)
+    # Decided as of that morning, so requested before it (else the visit's page says approved before asked for).
+    visit.created_at = min(visit.created_at, decided_at - timedelta(hours=2))
     if status == "cancelled":
         visits.cancel(db, visit, "anna")
     elif status == "reprinted":

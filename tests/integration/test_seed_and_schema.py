@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from dcops import audit
+from dcops.access.models import Visit
 from dcops.documents import DocumentStore
 from dcops.models import metadata
 from dcops.racks.models import Hardware, HardwareStatus
@@ -32,6 +33,8 @@ def test_demo_seed_loads_and_a_second_load_changes_nothing(db, settings):
     assert set(again.values()) == {0}
     assert _row_counts(db) == counts
     assert audit.verify(db).ok
+    decided = db.execute(select(Visit.id, Visit.created_at, Visit.decided_at).where(Visit.decided_at.is_not(None)))
+    assert [v.id for v in decided if v.decided_at <= v.created_at] == []  # every visit asked for before decided
 
 
 def test_migrations_match_the_models(connection):
