@@ -152,4 +152,7 @@ def test_the_customer_page_lists_its_messages_for_those_who_see_the_outbox(login
         f'href="/outbox/{waiting.id}"' in shown.text
         and f'href="/outbox?customer_id={waiting.customer_id}"' in shown.text
     )
+    messages = shown.text.split('id="messages"', 1)[1]
+    assert "<th>Customer</th>" not in messages  # the page is theirs: no column naming them on every row
+    assert "<th>Customer</th>" in login(Role.account_manager).get("/outbox").text
     assert f'href="/outbox/{waiting.id}"' not in login(Role.technician).get(f"/customers/{waiting.customer_id}").text
