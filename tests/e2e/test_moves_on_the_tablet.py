@@ -37,3 +37,16 @@ def test_the_emergency_shows_its_reason_and_the_elevation_marks_pending_moves(ta
     page.click("a:text-is('hh-web-01')")
     page.click("dl.props a:has-text('A01')")
     expect(page.locator("svg.elevation").first).to_contain_text("MOVE")
+
+
+def test_wide_lists_scroll_inside_the_page_on_a_tablet_in_portrait(tablet):
+    """A list wider than the tablet (the relocations, with their kinds and windows) scrolls in the page's content;
+    the page itself, with its menu, stays as wide as the screen."""
+    page = tablet
+    for path in ("/relocations", "/hardware", "/cables", "/visits"):
+        page.goto(path)
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], (path, widths)
+    page.goto("/relocations")
+    main = page.eval_on_selector("main", "m => [m.scrollWidth, m.clientWidth]")
+    assert main[0] > main[1]  # the relocations table is wider than the screen: it scrolls, in <main>
