@@ -118,6 +118,8 @@ def test_a_work_order_s_page_offers_the_steps_of_its_state_from_request_to_charg
     assert r.status_code == 200 and "Estimate recorded" in r.text
     assert "1.5 hours at €95.00 an hour (usual rate): €142.50" in r.text
     assert 'id="accept"' in r.text and "The estimate as the customer receives it" in r.text
+    written = r.text.split('id="messages"', 1)[1]  # the estimate written to the customer, listed on the order
+    assert "extra work estimate" in written and "<th>Customer</th>" not in written  # the order names them
     assert "only after you have accepted this estimate in writing" in r.text
 
     r = desk.form(
