@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from dcops.auth.models import Role
 from dcops.customers.models import Contract, Customer
-from tests.factories import ContractFactory, CustomerFactory
+from dcops.racks.models import Face, HardwareStatus
+from tests.factories import ContractFactory, CustomerFactory, HardwareFactory, RackFactory
 
 
 def test_account_manager_creates_customer_and_contract(login, db):
@@ -67,3 +68,16 @@ def test_lists_search_and_show_empty_states(login, db):
 def test_technician_cannot_open_contract_edit(login, db):
     k = ContractFactory()
     assert login(Role.technician).get(f"/contracts/{k.id}/edit").status_code == 403
+
+
+def test_a_contract_s_hardware_links_the_rack_and_unit_it_is_in(login, db):
+    contract = ContractFactory()
+    rack = RackFactory(name="C07")
+    mounted = HardwareFactory(
+        contract=contract, rack=rack, position=12, face=Face.front, status=HardwareStatus.installed
+    )
+    spare = HardwareFactory(contract=contract, status=HardwareStatus.planned)
+    db.flush()
+    page = login(Role.technician).get(f"/contracts/{contract.id}").text
+    assert f'<a href="/racks/{rack.id}">C07</a> U12' in page and mounted.name in page
+    assert spare.name in page and "not mounted" in page
