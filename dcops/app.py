@@ -77,6 +77,7 @@ from dcops.web.openapi_problems import document_problems
 from dcops.web.pages import AuditPages, DashboardPage
 from dcops.web.problems import EXCEPTION_HANDLERS
 from dcops.web.site import SiteMiddleware
+from dcops.web.source import source
 from dcops.web.swagger import SwaggerUI
 from dcops.web.templating import template_config
 from dcops.work.api import ROUTERS as WORK_API
@@ -186,6 +187,7 @@ def create_app(
         route_handlers=[
             static,
             favicon,
+            source,
             # The pages for people: kept out of the OpenAPI document, which describes the JSON API only.
             Router(
                 path="/",

@@ -12,7 +12,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
-from dcops import i18n
+from dcops import __version__, i18n
 from dcops.auth.permissions import Perm, allows
 from dcops.vocabulary import word
 
@@ -90,6 +90,7 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
             language=i18n.current,
             day_hint=i18n.day_hint,
             LANGUAGES=i18n.LANGUAGES,
+            VERSION=__version__,
         )
         env.trim_blocks = True
         env.lstrip_blocks = True
