@@ -257,7 +257,7 @@ def approve(
         concerned = sorted(contracts_concerned(facts.contracts, facts.rooms))
         values = {"status": VisitStatus.approved, "a7_override": data.a7_override, "contract_ids": concerned}
         _decide(db, visit, actor, values, now)
-        passes = [issue_pass(db, visit, person, actor, keys) for person in visit.people]
+        passes = [issue_pass(db, visit, person, actor, keys, now) for person in visit.people]
         messages.visit_approved(db, visit, passes, actor, now)  # to the customer's access contacts, passes attached
     return visit
 
@@ -322,7 +322,9 @@ def set_escort(db: Session, visit: Visit, escort_id: int | None, actor: str) -> 
 # --- passes -----------------------------------------------------------------------------------------
 
 
-def issue_pass(db: Session, visit: Visit, person: Person, actor: str, keys: KeyRing) -> VisitPass:
+def issue_pass(
+    db: Session, visit: Visit, person: Person, actor: str, keys: KeyRing, now: datetime | None = None
+) -> VisitPass:
     kid, private = keys.signing_key(db)
     vp = VisitPass(
         visit_id=visit.id,
@@ -332,6 +334,7 @@ def issue_pass(db: Session, visit: Visit, person: Person, actor: str, keys: KeyR
         valid_from=visit.starts_at,
         valid_until=visit.ends_at,
         issued_by=actor,
+        issued_at=now or utcnow(),
     )
     db.add(vp)
     db.flush()  # the pass id is part of what is signed

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from dcops import audit
-from dcops.access.models import Visit
+from dcops.access.models import Visit, VisitPass
 from dcops.documents import DocumentStore
 from dcops.models import metadata
 from dcops.racks.models import Hardware, HardwareStatus
@@ -35,6 +35,11 @@ def test_demo_seed_loads_and_a_second_load_changes_nothing(db, settings):
     assert audit.verify(db).ok
     decided = db.execute(select(Visit.id, Visit.created_at, Visit.decided_at).where(Visit.decided_at.is_not(None)))
     assert [v.id for v in decided if v.decided_at <= v.created_at] == []  # every visit asked for before decided
+    first = select(func.min(VisitPass.id)).group_by(VisitPass.visit_id)
+    passes = db.execute(
+        select(VisitPass.id, Visit.decided_at, VisitPass.issued_at).join(Visit).where(VisitPass.id.in_(first))
+    )
+    assert [p.id for p in passes if p.issued_at != p.decided_at] == []  # a visit's passes are issued as it is approved
 
 
 def test_migrations_match_the_models(connection):
