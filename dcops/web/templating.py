@@ -12,7 +12,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
-from dcops import __version__, i18n
+from dcops import __licence__, __version__, i18n
 from dcops.auth.permissions import Perm, allows
 from dcops.vocabulary import word
 
@@ -91,6 +91,7 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
             day_hint=i18n.day_hint,
             LANGUAGES=i18n.LANGUAGES,
             VERSION=__version__,
+            LICENCE=__licence__,
         )
         env.trim_blocks = True
         env.lstrip_blocks = True

@@ -7,7 +7,8 @@ from dcops.auth.models import Role
 
 
 def test_every_page_offers_the_source_and_anyone_can_have_it(anon, login):
-    assert 'href="/source.tar.gz"' in anon.get("/login").text  # signed out too: whoever uses it over the network
+    login_page = anon.get("/login").text  # signed out too: whoever uses it over the network
+    assert 'href="/source.tar.gz"' in login_page and "(AGPL-3.0-or-later)" in login_page
     assert 'href="/source.tar.gz"' in login(Role.technician).get("/").text
     r = anon.get("/source.tar.gz")
     assert r.status_code == 200 and r.headers["content-type"] == "application/gzip"
