@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from dcops import clock, crud
 from dcops.access import door, inspections, people, visits
@@ -150,14 +150,38 @@ PURPOSES = [
 ]
 
 
-def visit_fields(db: Session, customer_id: int | None) -> list[Field]:
-    stmt = select(Person).options(joinedload(Person.customer)).where(Person.active.is_(True)).order_by(Person.name)
+def people_field(db: Session, customer_id: int | None) -> Field:
+    """The chosen customer's registered people; none until a customer is chosen (the customer select reloads it)."""
+    choices: list[tuple[Any, str]] = []
     if customer_id is not None:
-        stmt = stmt.where(Person.customer_id == customer_id)
-    third = " (" + _("third party") + ")"
-    choices = [(p.id, f"{p.name} — {p.customer.name}{third if p.third_party else ''}") for p in db.scalars(stmt)]
+        stmt = select(Person.id, Person.name, Person.third_party).where(
+            Person.customer_id == customer_id, Person.active.is_(True)
+        )
+        third = " (" + _("third party") + ")"
+        choices = [(p.id, p.name + (third if p.third_party else "")) for p in db.execute(stmt.order_by(Person.name))]
+    return Field(
+        "person_ids",
+        N_("People"),
+        "multiselect",
+        True,
+        choices,
+        help=N_("Registered people of this customer"),
+        empty=N_("Choose the customer first; its registered people show here")
+        if customer_id is None
+        else N_("This customer has no registered people yet: register them under People first"),
+    )
+
+
+def visit_fields(db: Session, customer_id: int | None) -> list[Field]:
     return [
-        Field("customer_id", N_("Customer"), "select", True, customer_choices(db)),
+        Field(
+            "customer_id",
+            N_("Customer"),
+            "select",
+            True,
+            customer_choices(db),
+            reloads=("/visits/new/people", "person_ids"),
+        ),
         Field(
             "purpose_kind",
             N_("What the visit is for"),
@@ -173,7 +197,7 @@ def visit_fields(db: Session, customer_id: int | None) -> list[Field]:
         Field("starts_at", N_("From"), "datetime-local", True),
         Field("ends_at", N_("Until"), "datetime-local", True, help=N_("At most 14 days after the start")),
         Field("room_ids", N_("Rooms"), "multiselect", True, room_choices(db)),
-        Field("person_ids", N_("People"), "multiselect", True, choices, help=N_("Registered people of this customer")),
+        people_field(db, customer_id),
         Field("escort_required", N_("Escort required (always for a third party)"), "checkbox"),
     ]
 
@@ -273,9 +297,15 @@ class VisitPages(Controller):
             cancel="/visits",
         )
 
+    @get("/new/people", name="visit_new_people", opt=WRITE)
+    def people(self, db: Db, customer_id: FromQuery[str] = "") -> Template:
+        """The people boxes for the customer just chosen on the form (htmx swaps them in)."""
+        return render("forms/_choices.html", field=people_field(db, query_int(customer_id)))
+
     @post("/new", name="visit_create", opt=WRITE)
     def create(self, request: Request, db: Db, data: Form) -> Any:
-        fields = visit_fields(db, None)
+        chosen = data.get("customer_id")
+        fields = visit_fields(db, query_int(chosen if isinstance(chosen, str) else None))
         return submit(
             request,
             FORM,

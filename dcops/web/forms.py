@@ -34,6 +34,9 @@ class Field:
     help: str = ""
     min: int | None = None
     max: int | None = None
+    # A select whose choice changes another field's choices: (the URL answering that field, the field's name).
+    reloads: tuple[str, str] | None = None
+    empty: str = ""  # a multiselect without choices says this instead (a message, like `help`)
 
 
 def enum_choices(e: type[Enum]) -> list[tuple[str, Any]]:

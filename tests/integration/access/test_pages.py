@@ -69,6 +69,27 @@ def test_requesting_a_visit_keeps_what_was_typed_on_error(world, login):
     assert r.status_code == 200 and "Visit requested" in r.text and "requested" in r.text
 
 
+def test_the_people_to_choose_are_the_chosen_customers_own(world, login, db):
+    tech = login(Role.technician)
+    stranger = PersonFactory()  # another customer's
+    first = tech.get("/visits/new")
+    assert "Choose the customer first" in first.text and world.person.name not in first.text
+    assert 'hx-get="/visits/new/people"' in first.text
+    boxes = tech.get(f"/visits/new/people?customer_id={world.customer.id}")
+    assert boxes.status_code == 200 and "<html" not in boxes.text
+    assert world.person.name in boxes.text and stranger.name not in boxes.text
+    for nothing in ("", "x", "99999999999", "-1"):
+        r = tech.get(f"/visits/new/people?customer_id={nothing}")
+        assert r.status_code == 200 and 'name="person_ids"' not in r.text
+    empty = tech.get(f"/visits/new/people?customer_id={stranger.customer_id + 1000}")
+    assert "no registered people yet" in empty.text
+    assert login(Role.security).get(f"/visits/new/people?customer_id={world.customer.id}").status_code == 403
+    # A refused request shows the posted customer's people again, with the ones ticked still ticked.
+    r = tech.form("/visits/new", {"customer_id": world.customer.id, "person_ids": world.person.id, "purpose": ""})
+    assert r.status_code == 422 and stranger.name not in r.text
+    assert re.search(rf'value="{world.person.id}"\s+checked', r.text)
+
+
 def test_the_floor_shows_who_is_inside_and_logs_an_inspection(world, login, db):
     tech = login(Role.technician)
     code = world.approved()["passes"][0]["code"]
