@@ -41,7 +41,7 @@ WORDS = {
         "mounted": "Hardware geplaatst",
         "warning": "Let op: een kabel tussen twee poorten van één apparaat (hh-web-06).",
         "confirm": "vink het vakje aan om hem toch op te slaan",
-        "allowed": "Regel A3 (Art. 13.3): toegestaan.",
+        "allowed": "Regel A3 (art. 13.3): toegestaan.",
         "recorded": "Kabel vastgelegd",
     },
 }

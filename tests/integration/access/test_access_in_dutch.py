@@ -80,10 +80,10 @@ def test_the_floor_in_dutch(world, login):
     tech = dutch(login(Role.technician))
     page = tech.get("/floor")
     assert page.status_code == 200 and "Nu binnen (1)" in page.text and "Bezoeken vandaag" in page.text
-    assert "Controles (Art. 13.5, regel A5)" in page.text and "Controle vastleggen" in page.text
+    assert "Controles (art. 13.5, regel A5)" in page.text and "Controle vastleggen" in page.text
 
     r = tech.form("/floor/inspections", {"room_id": world.room.id, "findings": "Kooi A07 intact"})
-    assert r.status_code == 200 and "Controle vastgelegd (Art. 13.5, regel A5)" in r.text
+    assert r.status_code == 200 and "Controle vastgelegd (art. 13.5, regel A5)" in r.text
     assert re.search(rf"<td>{DUTCH_MOMENT}</td><td>{world.room.code}</td>", r.text)
 
 

@@ -43,7 +43,7 @@ def test_the_invoice_and_its_lists_in_dutch(login):
     r = c.get(f"/invoices/{invoice.id}")
     page = text(r)
     assert f"Factuur {invoice.number}" in page and "Factuurdatum" in page and "Betaling vastleggen" in page
-    assert "15-03-2026 (betalingstermijn 14 dagen, Art. 23.2, regel S1)" in page
+    assert "15-03-2026 (betalingstermijn 14 dagen, art. 23.2, regel S1)" in page
     # the amount to pay is offered the Dutch way, and a Dutch amount with a thousands separator is read as such
     assert 'value="1210,50"' in page
     r = c.form(f"/invoices/{invoice.id}/payments", {"paid_on": "2026-03-10", "amount_cents": "1.000,50"})
@@ -62,7 +62,7 @@ def test_compliance_in_dutch(login):
     assert (
         r.status_code == 200 and "Naleving op 01-04-2026" in page and 'value="01-04-2026"' in page
     )  # typed back the Dutch way
-    assert "Klanten die tekortschieten (Art. 13.7, 12.9)" in page and "schiet tekort sinds 16-03-2026" in page
+    assert "Klanten die tekortschieten (art. 13.7, 12.9)" in page and "schiet tekort sinds 16-03-2026" in page
 
 
 def test_refusals_come_back_in_dutch(login, api):

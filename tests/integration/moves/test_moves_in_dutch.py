@@ -98,7 +98,7 @@ def test_today_s_moves_and_the_hand_back_read_in_dutch(login, db):
     assert r.status_code == 409 and "Deze opdracht is afgerond" in r.text  # done already: a refusal, in Dutch
     hb = db.scalars(select(HandBack).where(HandBack.relocation_id == order_id)).one()
     spaces = tech.get("/hand-backs").text
-    assert "Vrijgemaakte ruimte om te inspecteren (Art. 13.6, regel A6)" in spaces and "Inspecteren" in spaces
+    assert "Vrijgemaakte ruimte om te inspecteren (art. 13.6, regel A6)" in spaces and "Inspecteren" in spaces
     page = tech.get(f"/hand-backs/{hb.id}").text
     assert "Oplevering: RA U10–U11" in page and "Opleverinspectie vastleggen" in page
     assert "De leverancier heeft deze ruimte zelf vrijgemaakt" in page and _dutch_day(TODAY) in page
@@ -147,7 +147,7 @@ def test_cables_ports_and_traces_read_in_dutch(login, db):
     r = tech.form("/cables/new", data)
     assert r.status_code == 422 and "Een kabel verbindt twee verschillende poorten" in r.text
     r = tech.form("/cables/new", {**data, "b_port_id": sw_ports[1].id})
-    assert r.status_code == 403 and "Vastleggen als tekortkoming (S4, Art. 13.3)" in r.text  # refused under A3
+    assert r.status_code == 403 and "Vastleggen als tekortkoming (S4, art. 13.3)" in r.text  # refused under A3
     r = tech.form("/cables/new", {**data, "b_port_id": sw_ports[0].id, "installed_by": "supplier", "customer_id": ""})
     assert r.status_code == 409 and f"Poort {sw.name} ge1 heeft al kabel {cable.label}" in r.text
     r = tech.form("/cables/new", {**data, "b_port_id": sw_ports[1].id, "installed_by": "supplier", "customer_id": ""})
