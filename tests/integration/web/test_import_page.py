@@ -72,6 +72,10 @@ def test_bad_uploads_re_render_with_what_was_typed(login):
     c.get("/import")
     r = upload(c, files=[])
     assert r.status_code == 422 and "Choose one or more files" in r.text
+    # Marked as every form marks a field: the alert above, the field outlined, its message under it.
+    assert 'class="alert error"' in r.text and "Please correct the fields marked below." in r.text
+    assert re.search(r'<div class="invalid">\s*<label for="f-files">', r.text)
+    assert '<div class="field-error">Choose one or more files</div>' in r.text
     r = upload(c, files=[("notes.txt", b"x")], contracts="Acme B.V.=C-1")
     assert r.status_code == 422 and "only .csv" in r.text and "Acme B.V.=C-1" in r.text
     r = upload(c, contracts="just a tenant")
