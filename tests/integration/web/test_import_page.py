@@ -41,7 +41,8 @@ def test_preview_then_import_in_the_background(login, db, maker):
     assert "waiting for a worker" in page and 'hx-trigger="every 1s"' in page  # polls until done
     preview = work(maker)
     page = c.get(f"/import/{preview}").text
-    assert "No problems: this is what importing would do." in page and "Import these files" in page
+    assert '<p class="alert success" role="status">No problems: this is what importing would do.</p>' in page
+    assert "Import these files" in page
     assert re.search(r"<td>racks</td><td>2</td>", page)
     assert db.scalar(select(Rack.id).where(Rack.name == "IMP-01")) is None  # a preview saves nothing
     r = c.post(f"/import/{preview}/import", data={"_csrf_token": c.cookies["csrftoken"]}, follow_redirects=False)
@@ -61,7 +62,8 @@ def test_a_preview_lists_every_problem_and_offers_no_import(login, db, maker):
     upload(c, files=[("sites.csv", SITES), ("locations.csv", LOCATIONS), ("racks.csv", bad)])
     job = work(maker)
     page = c.get(f"/import/{job}").text
-    assert "1 problem: nothing would be saved." in page and "Import these files" not in page
+    assert '<p class="alert error" role="alert">1 problem: nothing would be saved.</p>' in page
+    assert "Import these files" not in page
     assert "<td>racks.csv</td><td>4</td><td>location</td>" in page
     r = c.post(f"/import/{job}/import", data={"_csrf_token": c.cookies["csrftoken"]})
     assert r.status_code == 422 and "no problem" in r.text
@@ -132,7 +134,7 @@ def test_an_unexpected_error_fails_the_job_and_saves_nothing(login, db, maker, m
     monkeypatch.setattr(jobs.netbox, "import_files", broken)
     job = work(maker)
     page = c.get(f"/import/{job}").text
-    assert "stopped on an error and saved nothing: RuntimeError: disk on fire" in page
+    assert 'role="alert">The import stopped on an error and saved nothing: RuntimeError: disk on fire' in page
     assert db.scalar(select(Rack.id).where(Rack.name == "IMP-01")) is None
 
 
