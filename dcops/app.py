@@ -70,6 +70,7 @@ from dcops.racks.types_api import ROUTERS as HARDWARE_TYPE_API
 from dcops.racks.types_pages import HardwareTypePages
 from dcops.settings import Settings
 from dcops.web.global_search import SearchPage
+from dcops.web.header_guard import HeaderGuard
 from dcops.web.headers import security_headers
 from dcops.web.input_guard import guard_input
 from dcops.web.locale import LocaleMiddleware, switch_language
@@ -276,8 +277,9 @@ def create_app(
         debug=settings.debug,
     )
     document_problems(app)
-    # In front of the routes, behind the app's entry (which wraps `send` with the before_send hooks).
-    app.asgi_handler = DoorLane(app, app.asgi_handler)
+    # In front of the routes, behind the app's entry (which wraps `send` with the before_send hooks); unreadable
+    # headers answered before anything reads them.
+    app.asgi_handler = HeaderGuard(DoorLane(app, app.asgi_handler))
     return app
 
 

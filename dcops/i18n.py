@@ -166,14 +166,18 @@ def moment(value: datetime | None, tz: tzinfo | None = None) -> str:
 
 
 EXAMPLE_DAY = date(2026, 11, 30)  # shown in "Must be a date like 30-11-2026"
+# The days dcops takes from anyone: any contract's, invoice's or visit's fits, and every sum of days and change of
+# time zone made with them stays inside what Python's dates hold (years 1 to 9999; year 9999 overflowed there).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 _DAY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")  # 30-11-2026, 30/11/2026, 30.11.2026: day first
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$")
 
 
 def parse_day(text: str) -> date | None:
-    """A day typed either language's way ("30-11-2026", "30/11/2026") or as ISO ("2026-11-30"); None otherwise.
-    Day first always: both languages write it so, and a guess between 03/04 and 04/03 is never made."""
+    """A day typed either language's way ("30-11-2026", "30/11/2026") or as ISO ("2026-11-30"); None otherwise,
+    and outside FIRST_DAY to LAST_DAY. Day first always: both languages write it so, and a guess between 03/04 and
+    04/03 is never made."""
     s = text.strip()
     if m := _ISO_DAY.match(s):
         y, mo, d = (int(g) for g in m.groups())
@@ -182,9 +186,15 @@ def parse_day(text: str) -> date | None:
     else:
         return None
     try:
-        return date(y, mo, d)
+        found = date(y, mo, d)
     except ValueError:
         return None
+    return found if FIRST_DAY <= found <= LAST_DAY else None
+
+
+def outside_the_calendar() -> str:
+    """The message for a day before FIRST_DAY or after LAST_DAY."""
+    return _("Must be a day from %(first)s to %(last)s", first=day(FIRST_DAY), last=day(LAST_DAY))
 
 
 def parse_moment(text: str) -> datetime | None:

@@ -159,3 +159,8 @@ def query_int(value: str | None) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if number is not None and -INT32_MAX - 1 <= number <= INT32_MAX else None
+
+
+def query_ids(value: str | None) -> list[int]:
+    """A filter's comma-separated ids ("1,2,3"); what no id column can hold is left out, as it matches nothing."""
+    return [n for part in (value or "").split(",") if (n := query_int(part)) is not None and n > 0]

@@ -25,7 +25,7 @@ from dcops.db import utcnow
 from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import _
 from dcops.racks.models import Room
-from dcops.web.forms import render
+from dcops.web.forms import render, text_of
 from dcops.web.helpers import actor, keyring, query_int, timezone
 from dcops.web.problems import problem_response
 from dcops.web.routes import Db, Form, get, post
@@ -52,7 +52,7 @@ class DoorPages(Controller):
 
     @post("/check", name="door_check", opt=DOOR)
     def check(self, request: Request, db: Db, data: Form) -> Template:
-        tags = [t for t in TAGS.split(data.get("asset_tags") or "") if t]
+        tags = [t for t in TAGS.split(text_of(data, "asset_tags")) if t]
         direction = Direction.check_out if data.get("direction") == "out" else Direction.check_in
         room_id = query_int(data.get("room_id"))
         if room_id is None:

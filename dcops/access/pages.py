@@ -38,7 +38,7 @@ from dcops.maintenance import queries as maintenance
 from dcops.terms.access import Approval, Purpose, VisitFacts, competence, may_approve, third_party
 from dcops.validation import day_error, parse, query_day
 from dcops.web.form_pages import FORM, FormPages, form_router
-from dcops.web.forms import Field, enum_choices, normalize, render, submit
+from dcops.web.forms import Field, enum_choices, normalize, render, submit, text_of
 from dcops.web.helpers import actor, keyring, query_int, timezone, today
 from dcops.web.routes import Db, Form, get, post
 
@@ -368,7 +368,7 @@ class VisitPages(Controller):
         visit = crud.get(db, Visit, item_id)
 
         def run() -> None:
-            note = (data.get("note") or "").strip()
+            note = text_of(data, "note").strip()
             if len(note) < 3:
                 raise ValidationFailed({"note": _("Say why the visit is denied")})
             visits.deny(db, visit, note, actor(request))
@@ -458,7 +458,7 @@ class PassPages(Controller):
     @post("/{item_id:int}/revoke", name="pass_revoke", opt=WRITE)
     def revoke(self, request: Request, db: Db, item_id: FromPath[int], data: Form) -> Any:
         vp = crud.get(db, VisitPass, item_id)
-        reason = (data.get("reason") or "").strip() or REVOKED_AT_THE_DESK
+        reason = text_of(data, "reason").strip() or REVOKED_AT_THE_DESK
         try:
             visits.revoke_pass(db, vp, actor(request), reason)
             flash(request, _("Pass revoked"), category="success")

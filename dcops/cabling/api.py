@@ -23,6 +23,7 @@ from dcops.i18n import _
 from dcops.racks import labels
 from dcops.racks.models import Hardware
 from dcops.terms.cabling import Installer, Route
+from dcops.validation import query_ids
 from dcops.web.helpers import actor, query_int, today
 from dcops.web.resource import ReasonOut, Resource, out, router
 from dcops.web.routes import Db, get, post
@@ -195,7 +196,7 @@ def label_list(
     ids: FromQuery[str] = "",
     rack_id: FromQuery[int | None] = None,
 ) -> list[dict[str, Any]]:
-    wanted = [int(x) for x in ids.split(",") if x.strip().isdigit()]
+    wanted = query_ids(ids)
     if not wanted and rack_id is None:
         return []
     found = labels.labels(db, kind, request.app.state.settings.base_url, wanted or None, rack_id)

@@ -29,7 +29,7 @@ from dcops.racks import labels
 from dcops.racks.models import Hardware, HardwareStatus, Rack
 from dcops.search import contains_text
 from dcops.terms.cabling import Installer, Route
-from dcops.validation import parse
+from dcops.validation import parse, query_ids
 from dcops.vocabulary import word
 from dcops.web.fixes import Fix
 from dcops.web.forms import Field, enum_choices, normalize, render, submit
@@ -427,7 +427,7 @@ class LabelPages(Controller):
         rows: FromQuery[int] = 8,
     ) -> Template:
         """One label or a sheet of them (A4, `cols` × `rows`), printable from the browser."""
-        wanted = [int(x) for x in ids.split(",") if x.strip().isdigit()]
+        wanted = query_ids(ids)
         base = request.app.state.settings.base_url
         try:
             found = labels.labels(db, kind, base, wanted or None, query_int(rack_id))

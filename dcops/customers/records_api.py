@@ -275,6 +275,8 @@ def read_upload(form: dict[str, Any], field: str = "document") -> tuple[bytes, s
     upload = form.get(field)
     if upload is None or isinstance(upload, str):
         return b"", ""
+    if isinstance(upload, list):  # the field sent twice: which one is meant is not for dcops to guess
+        raise ValidationFailed({field: _("One file only")})
     upload.file.seek(0)
     return upload.file.read(MAX_BYTES + 1), upload.filename or ""
 

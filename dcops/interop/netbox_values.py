@@ -8,7 +8,7 @@ import re
 from datetime import date
 from typing import Any, NamedTuple
 
-from dcops.i18n import _
+from dcops.i18n import FIRST_DAY, LAST_DAY, _, outside_the_calendar
 from dcops.interop.netbox_files import Row
 
 _CODE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -99,9 +99,12 @@ def day(row: Row, key: str) -> date | None:
     if raw is None:
         return None
     try:
-        return date.fromisoformat(raw)
+        found = date.fromisoformat(raw)
     except ValueError:
         raise RowProblem(key, _("%(value)s is not a date as YYYY-MM-DD", value=repr(raw))) from None
+    if not FIRST_DAY <= found <= LAST_DAY:
+        raise RowProblem(key, outside_the_calendar())
+    return found
 
 
 def netbox_id(row: Row) -> str | None:

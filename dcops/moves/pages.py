@@ -29,7 +29,7 @@ from dcops.moves.schemas import ConsultIn, HandBackIn, ItemIn, PlanIn, Relocatio
 from dcops.racks.models import Hardware, Rack, Room
 from dcops.terms.relocation import customer_overdue
 from dcops.terms.verdict import Verdict
-from dcops.validation import parse
+from dcops.validation import parse, query_day
 from dcops.vocabulary import word
 from dcops.web.forms import Field, enum_choices, normalize, render, submit
 from dcops.web.helpers import actor, query_int, timezone, today
@@ -226,10 +226,7 @@ class RelocationPages(Controller):
         }
         if view in ("week", "month"):
             tz = ZoneInfo(timezone(request))
-            try:
-                anchor = date.fromisoformat(on) if on else today(request)
-            except ValueError:
-                anchor = today(request)
+            anchor = query_day(on) or today(request)  # the reader's way or ISO, within the days dcops takes
             if view == "week":
                 first = anchor - timedelta(days=anchor.weekday())
                 last = first + timedelta(days=6)

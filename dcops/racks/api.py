@@ -98,8 +98,8 @@ def _rack_query(p: dict[str, str]) -> Select[Any]:
         stmt = stmt.where(Rack.room_id == query_int(p["room_id"]))
     if "site_id" in p:
         stmt = stmt.where(Room.site_id == query_int(p["site_id"]))
-    if "kind" in p:
-        stmt = stmt.where(Rack.kind == p["kind"])
+    if p.get("kind") in RackKind.__members__:  # a value that is not one of the choices is no filter
+        stmt = stmt.where(Rack.kind == RackKind(p["kind"]))
     if "customer_id" in p:
         stmt = stmt.where(Rack.customer_id == query_int(p["customer_id"]))
     return stmt

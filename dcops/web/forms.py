@@ -39,6 +39,15 @@ class Field:
     empty: str = ""  # a multiselect without choices says this instead (a message, like `help`)
 
 
+def text_of(data: Mapping[str, Any], key: str) -> str:
+    """A posted field's text. A name sent more than once (only a crafted post does that for a text field) reads as
+    its values on separate lines, not as a list where text is expected."""
+    value = data.get(key)
+    if isinstance(value, list):
+        return "\n".join(v for v in value if isinstance(v, str))
+    return value if isinstance(value, str) else ""
+
+
 def enum_choices(e: type[Enum]) -> list[tuple[str, Any]]:
     """A StrEnum as select options: stored value, and its word in the language of whoever reads the form."""
     return [(m.value, LazyProxy(word, m, enable_cache=False)) for m in e]

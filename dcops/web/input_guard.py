@@ -11,43 +11,53 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
+from datetime import date
 from functools import cache
 from typing import Any
 
 import msgspec
 from litestar import Request
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import ValidationException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.handlers import HTTPRouteHandler
 
 from dcops.errors import NotFound, ValidationFailed
-from dcops.i18n import N_, _
+from dcops.i18n import FIRST_DAY, LAST_DAY, N_, _, outside_the_calendar
 from dcops.validation import CONTROL_MESSAGE, INT32_MAX, INT64_MAX, has_control
 
+NAME_MAX = 255  # bytes in a file's name, on the file systems dcops runs on
 TOO_DEEP = N_("The JSON body is nested too deeply")
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
+# A JSON body's date or date and time (RFC 3339, as msgspec reads them): its year, to hold it to the days dcops takes.
+_RFC3339_YEAR = re.compile(r"^(\d{4})-\d\d-\d\d(?:[Tt ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[Zz]|[+-]\d\d:?\d\d)?)?$")
 
 
 @cache
-def _int_query_names(handler: HTTPRouteHandler) -> frozenset[str]:
-    """The query parameters this handler reads as integers, by the name they have in the URL."""
+def _query_names(handler: HTTPRouteHandler, kind: type) -> frozenset[str]:
+    """The query parameters this handler reads as `kind` (int, date), by the name they have in the URL."""
     names = set()
     for name, field in handler.parsed_fn_signature.parameters.items():
-        if _is_int(field.annotation):
+        if _is(field.annotation, kind):
             alias = getattr(field.kwarg_definition, "query", None)
             names.add(alias or name)
     return frozenset(names)
 
 
-def _is_int(annotation: Any) -> bool:
-    if annotation is int:
+def _is(annotation: Any, kind: type) -> bool:
+    if annotation is kind:
         return True
     args = getattr(annotation, "__args__", ())
-    return int in args and all(a in (int, type(None)) for a in args)
+    return kind in args and all(a in (kind, type(None)) for a in args)
 
 
 def _beyond(value: str, limit: int) -> bool:
     return bool(_INTEGER.match(value)) and not -limit - 1 <= int(value) <= limit
+
+
+def _outside_the_calendar(text: str) -> bool:
+    """A date, or a date and time, as the API takes them (RFC 3339) in a year dcops does not take."""
+    m = _RFC3339_YEAR.match(text)
+    return m is not None and not FIRST_DAY.year <= int(m.group(1)) <= LAST_DAY.year
 
 
 def refused_in_json(body: Any) -> dict[str, str]:
@@ -58,10 +68,13 @@ def refused_in_json(body: Any) -> dict[str, str]:
 
 
 def _walk(value: Any, path: str, errors: dict[str, str]) -> None:
-    """Control characters anywhere in a JSON body's text, integers beyond 64 bits anywhere in its numbers."""
+    """Control characters anywhere in a JSON body's text, integers beyond 64 bits anywhere in its numbers, days
+    outside the years dcops takes (a date sum or a time zone change with year 9999 overflows)."""
     if isinstance(value, str):
         if has_control(value):
             errors[path or "body"] = _(CONTROL_MESSAGE)
+        elif _outside_the_calendar(value):
+            errors[path or "body"] = outside_the_calendar()
     elif isinstance(value, bool):
         return
     elif isinstance(value, int):
@@ -80,18 +93,24 @@ def _walk(value: Any, path: str, errors: dict[str, str]) -> None:
 
 async def guard_input(request: Request[Any, Any, Any]) -> None:
     """The app's before_request hook."""
+    path = request.scope["path"]
+    if path.startswith("/static/") and any(len(part.encode()) > NAME_MAX for part in path.split("/")):
+        raise NotFoundException()  # no file has such a name; the file system would answer with an error
     for name, value in request.path_params.items():
         if (isinstance(value, int) and not -INT32_MAX - 1 <= value <= INT32_MAX) or (
             isinstance(value, str) and has_control(value)
         ):
             raise NotFound(name.removesuffix("_id").replace("_", " ") or "item", value)
     errors: dict[str, str] = {}
-    ints = _int_query_names(request.route_handler) if isinstance(request.route_handler, HTTPRouteHandler) else ()
+    handler = request.route_handler if isinstance(request.route_handler, HTTPRouteHandler) else None
+    ints, days = (_query_names(handler, int), _query_names(handler, date)) if handler else ((), ())
     for key, value in request.query_params.multi_items():
         if has_control(key) or has_control(value):
             errors[key] = _(CONTROL_MESSAGE)
         elif key in ints and _beyond(value, INT32_MAX):
             errors[key] = _("Must be between %(low)s and %(high)s", low=-INT32_MAX - 1, high=INT32_MAX)
+        elif key in days and _outside_the_calendar(value):
+            errors[key] = outside_the_calendar()
     content_type = request.content_type[0]
     if content_type == "application/json" or content_type.endswith("+json"):
         # Malformed JSON is left to the handler's own decoding, which answers 400.

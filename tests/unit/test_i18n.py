@@ -79,3 +79,11 @@ def test_messages_come_in_the_readers_language_with_their_values():
     with i18n.use("en"):
         assert i18n._("Must be at least %(n)s", n=3) == "Must be at least 3"
     assert i18n._("a message the catalogue does not have") == "a message the catalogue does not have"
+
+
+def test_days_outside_the_calendar_dcops_takes_are_not_read():
+    """Year 9999 plus a day, or year 1 in UTC, is beyond Python's dates: such a day is not one dcops takes."""
+    assert i18n.parse_day("31-12-2999") == date(2999, 12, 31) and i18n.parse_day("1900-01-01") == date(1900, 1, 1)
+    for text in ("01-01-3000", "31-12-1899", "0001-01-01", "9999-12-31"):
+        assert i18n.parse_day(text) is None, text
+    assert i18n.parse_moment("31-12-9999 23:59") is None

@@ -20,7 +20,7 @@ from tests.integration.auth.test_token_cache import Clock
 def lane(app, monkeypatch) -> list[Any]:  # type: ignore[no-untyped-def]
     """The answers the lane gave itself (None: it handed the call to the app). The token cache's clock stands still,
     so a slow machine cannot let a token's second run out between two calls of a test."""
-    assert isinstance(app.asgi_handler, DoorLane)
+    assert isinstance(app.asgi_handler.app, DoorLane)  # behind the header guard (dcops.web.header_guard)
     app.state["token_cache"] = TokenCache(clock=lambda: 0.0)  # this test's own: the app fixture binds a fresh one
     given: list[Any] = []
     check = DoorLane._check

@@ -182,3 +182,21 @@ def test_a_long_purpose_is_cut_at_a_word_in_lists(world, login):
     assert shown.endswith("...") and purpose.startswith(shown[:-3]) and len(shown) <= 63
     assert purpose.split()[len(shown[:-3].split()) - 1] == shown[:-3].split()[-1]  # the last word shown is whole
     assert purpose in c.get(f"/visits/{visit['id']}").text
+
+
+def test_a_text_field_sent_twice_reads_as_its_lines_not_a_500(world, login, db):
+    """Only a crafted post repeats a text field; it was a list where text was expected (500)."""
+    guard = login(Role.security)
+    code = world.approved()["passes"][0]["code"]
+    guard.get("/door")
+    world.scan(code)
+    body = {"code": code, "room_id": str(world.room.id), "direction": "out", "asset_tags": ["AT-1", "AT-2"],
+            "_csrf_token": guard.cookies["csrftoken"]}  # fmt: skip
+    r = guard.post("/door/check", data=body, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "AT-1" in r.text and "AT-2" in r.text, r.text  # both checked, as if typed apart
+    desk = login(Role.account_manager)
+    vid = world.desk.post("/api/visits", json=world.visit()).json()["id"]
+    desk.get("/visits")
+    note = {"note": ["Not needed", "this week"], "_csrf_token": desk.cookies["csrftoken"]}
+    assert desk.post(f"/visits/{vid}/deny", data=note).status_code == 200
+    assert db.get(Visit, vid).decision_note == "Not needed\nthis week"

@@ -522,6 +522,7 @@ def test_dcops_own_hardware_facts_come_in_as_custom_fields(db, tmp_path):
         "d4,Grave,,,T-4,,,Z99,,\n"
         "d5,Grave,A01,7,T-5,,,,1 May,\n"
         "d6,Grave,A01,9,T-6,,,,,-5\n"
+        "d7,Grave,A01,11,T-7,,,,9999-12-31,\n"  # a day no date sum can take further
     }
     problems = {(p.row, p.field) for p in run(db, files(tmp_path / "wrong", **wrong)).problems}
     assert problems == {
@@ -531,6 +532,7 @@ def test_dcops_own_hardware_facts_come_in_as_custom_fields(db, tmp_path):
         (5, "cf_planned_rack"),
         (6, "cf_installed_on"),
         (7, "cf_power_draw_w"),
+        (8, "cf_installed_on"),
     }
     other = CustomerFactory(name="Other B.V.")
     ContractFactory(customer=other, number="C-2")

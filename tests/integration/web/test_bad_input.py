@@ -193,3 +193,71 @@ def test_a_connection_lost_between_requests_is_replaced(engine, tmp_path):
 def test_rack_pages_keep_working_for_plain_numbers(login):
     rack = RackFactory()
     assert login(Role.admin).get(f"/racks/{rack.id}").status_code == 200
+
+
+CALENDAR = "Must be a day from 01/01/1900 to 31/12/2999"
+
+
+@pytest.mark.parametrize("year", ["0001", "1899", "3000", "9999"])
+def test_days_beyond_the_calendar_are_refused_naming_the_field(api, year):
+    """Year 9999 plus a day, or year 1 moved to UTC, overflowed Python's dates deep inside: 500s. Refused at the
+    door of the API, in a body (a date or a date and time) and in a query parameter the handler reads as a date."""
+    c = api(Role.admin)
+    r = c.post("/api/inspections", json={"room_id": 1, "findings": "x", "inspected_at": f"{year}-12-31T23:59:59-14:00"})
+    assert r.status_code == 422 and r.json()["errors"] == {"inspected_at": CALENDAR}
+    r = c.patch("/api/invoices/1", json={"issue_date": f"{year}-12-31"})
+    assert r.status_code == 422 and r.json()["errors"] == {"issue_date": CALENDAR}
+    for path in (f"/api/visits?on={year}-12-31", f"/api/compliance?on={year}-01-01"):
+        r = c.get(path)
+        assert r.status_code == 422 and r.json()["errors"] == {"on": CALENDAR}, path
+    assert c.get("/api/visits?on=2999-12-31").status_code == 200  # the last day taken
+    assert c.get("/api/visits?q=9999-12-31").status_code == 200  # text that only looks like a day is text
+
+
+def test_pages_take_no_day_beyond_the_calendar(login):
+    c = login(Role.admin)
+    relocations = ("view=week&on=9999-12-31", "view=month&on=0001-01-02", "view=week&on=99991231")
+    for path in (*(f"/relocations?{q}" for q in relocations), "/compliance?on=31-12-9999", "/visits?on=0001-01-01"):
+        assert c.get(path).status_code == 200, path
+    r = c.form("/invoices/new", {"issue_date": "31-12-9999"})
+    assert r.status_code == 422 and "Must be a date like 30/11/2026" in r.text and "31-12-9999" in r.text
+
+
+def test_odd_filters_are_no_filter_not_a_500(api, login):
+    assert login(Role.security).get("/labels?kind=rack&ids=99999999999999999999").status_code == 200
+    c = api(Role.admin)
+    r = c.get(f"/api/labels?kind=rack&ids={BEYOND_INT64},{BEYOND_INT32},-1,x")
+    assert r.status_code == 200 and r.json() == []  # nothing left that could be an id
+    rack = RackFactory()
+    assert c.get("/api/racks?kind=abc").status_code == 200  # as every list does with a value not among its choices
+    assert [x["id"] for x in c.get(f"/api/labels?kind=rack&ids={rack.id},{BEYOND_INT64}").json()] == [rack.id]
+
+
+def test_a_host_header_with_no_port_in_it_is_a_bad_request(anon):
+    for host in ("127.0.0.1:99999", "127.0.0.1:abc", "127.0.0.1:8011:80", "[::1]:99999"):
+        for path in ("/login", "/api/nonexistent", "/"):
+            r = anon.get(path, headers={"Host": host})
+            assert r.status_code == 400 and r.headers["content-type"].startswith(PROBLEM), (host, path)
+            assert r.json()["detail"] == "The Host header names no host and port"
+            assert r.headers["x-content-type-options"] == "nosniff"  # answered inside the app: its headers
+    assert anon.get("/login", headers={"Host": "dcops.example:8443"}).status_code == 200
+
+
+def test_a_csrf_header_outside_ascii_is_refused_like_a_missing_one(login):
+    c = login(Role.admin)
+    r = c.post("/sites/new", data={"code": "X", "name": "y"}, headers={"x-csrftoken": b"\x80" * 100})
+    assert r.status_code == 403
+
+
+def test_a_static_file_name_longer_than_any_file_s_is_not_found(anon):
+    assert anon.get("/static/" + "a" * 256).status_code == 404
+    assert anon.get("/static/dcops.css").status_code == 200
+
+
+def test_a_policy_with_two_documents_is_refused_naming_the_field(api):
+    customer = CustomerFactory()
+    files = [("document", (f"{n}.pdf", demo_pdf(n), "application/pdf")) for n in ("a", "b")]
+    data = {"customer_id": str(customer.id), "insurer": "Achmea", "policy_number": "P-1", "insured_cents": "5000000",
+            "valid_from": "2026-01-01", "valid_until": "2027-12-31"}  # fmt: skip
+    r = api(Role.account_manager).post("/api/policies", data=data, files=files)
+    assert r.status_code == 422 and r.json()["errors"] == {"document": "One file only"}
