@@ -9,14 +9,16 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
+from sqlalchemy import Date, DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from dcops.i18n import FIRST_DAY, LAST_DAY
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -25,6 +27,16 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class OutsideTheCalendar(ValueError):
+    """A day before FIRST_DAY or after LAST_DAY on its way into a column (dcops.web.problems answers 422)."""
+
+
+def _in_calendar(day: date) -> None:
+    # Stored, such a day would break every page that shows it: a sum of days or a change of time zone overflows.
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise OutsideTheCalendar(day.isoformat())
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -39,12 +51,25 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             raise ValueError("naive datetime given where UTC is required")
         value = value.astimezone(UTC)
+        _in_calendar(value.date())
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Day(TypeDecorator[date]):
+    """A date column that takes only the days dcops takes (FIRST_DAY to LAST_DAY)."""
+
+    impl = Date
+    cache_ok = True
+
+    def process_bind_param(self, value: date | None, dialect: Any) -> date | None:
+        if value is not None:
+            _in_calendar(value)
+        return value
 
 
 class StrEnumType(TypeDecorator[enum.StrEnum]):
@@ -66,7 +91,7 @@ class StrEnumType(TypeDecorator[enum.StrEnum]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}
+    type_annotation_map = {datetime: UTCDateTime(), date: Day()}
 
 
 def utcnow() -> datetime:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, literal, or_
+from sqlalchemy import Boolean, ColumnElement, false, literal, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -43,8 +43,14 @@ def _like(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
     return _render(element, compiler, "LIKE", **kw)
 
 
+LONGEST = 5000  # characters: longer than any column searched, so no row contains such a text
+
+
 def contains_text(text: str, *columns: ColumnElement[Any]) -> ColumnElement[bool]:
-    """Any of `columns` contains `text`, ignoring case."""
+    """Any of `columns` contains `text`, ignoring case. A text longer than any of them is in no row: not asked of
+    the database, whose LIKE refuses patterns past 50,000 bytes (SQLite: "pattern too complex")."""
+    if len(text) > LONGEST:
+        return false()
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = literal(f"%{escaped}%")
     return or_(*(_Contains(c, pattern) for c in columns))

@@ -6,10 +6,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text, false
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcops.db import Base, StrEnumType, utcnow
+from dcops.db import Base, Day, StrEnumType, utcnow
 from dcops.terms.access import Purpose
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class Person(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     company: Mapped[str | None] = mapped_column(String(200))  # a third party's own employer
     third_party: Mapped[bool] = mapped_column(default=False)
-    competence_confirmed_on: Mapped[date | None] = mapped_column(Date)  # A1
+    competence_confirmed_on: Mapped[date | None] = mapped_column(Day)  # A1
     competence_confirmed_by: Mapped[str | None] = mapped_column(String(100))
     id_document_type: Mapped[IdDocument | None] = mapped_column(StrEnumType(IdDocument))
     id_document_last4: Mapped[str | None] = mapped_column(String(4))

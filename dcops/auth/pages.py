@@ -47,9 +47,9 @@ def _users_page(request: Request, db: Session, status: int = 200, **extra: Any) 
     return render("auth/users.html", status, users=users, tokens=tokens, sessions=live, **extra)
 
 
-def _safe_next(target: str) -> str:
-    # Only local paths: never redirect a fresh login to another site.
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+def _safe_next(target: object) -> str:
+    # Only local paths: never redirect a fresh login to another site (nor anywhere a crafted post names twice).
+    return target if isinstance(target, str) and target.startswith("/") and not target.startswith("//") else "/"
 
 
 class LoginPages(Controller):

@@ -6,10 +6,10 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcops.db import Base, StrEnumType
+from dcops.db import Base, Day, StrEnumType
 from dcops.terms.cabling import Installer, Route
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class Cable(Base):
     installed_by: Mapped[Installer] = mapped_column(StrEnumType(Installer), default=Installer.supplier)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
     installer_name: Mapped[str | None] = mapped_column(String(200))
-    installed_at: Mapped[date | None] = mapped_column(Date)
+    installed_at: Mapped[date | None] = mapped_column(Day)
     status: Mapped[CableStatus] = mapped_column(StrEnumType(CableStatus), default=CableStatus.connected)
     notes: Mapped[str | None] = mapped_column(Text)
 

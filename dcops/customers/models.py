@@ -11,7 +11,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Column,
-    Date,
     ForeignKey,
     Index,
     String,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcops.db import Base, StrEnumType, utcnow
+from dcops.db import Base, Day, StrEnumType, utcnow
 from dcops.i18n import N_, _, day
 from dcops.terms import Owner, Service, hardware_owner
 from dcops.terms.insurance import Policy, policy_ending_soon, request_overdue
@@ -136,8 +135,8 @@ class Contract(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
     service: Mapped[Service] = mapped_column(StrEnumType(Service))
     customer_maintains_hardware: Mapped[bool] = mapped_column(default=False)
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date | None] = mapped_column(Date)
+    start_date: Mapped[date] = mapped_column(Day)
+    end_date: Mapped[date | None] = mapped_column(Day)
     payment_term_days: Mapped[int] = mapped_column(default=14)
     status: Mapped[ContractStatus] = mapped_column(StrEnumType(ContractStatus), default=ContractStatus.active)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -168,8 +167,8 @@ class Invoice(Base):
     number: Mapped[str] = mapped_column(String(40), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="RESTRICT"), index=True)
-    issue_date: Mapped[date] = mapped_column(Date)
-    due_date: Mapped[date] = mapped_column(Date)  # S1: issue date + the contract's term, fixed when issued
+    issue_date: Mapped[date] = mapped_column(Day)
+    due_date: Mapped[date] = mapped_column(Day)  # S1: issue date + the contract's term, fixed when issued
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     description: Mapped[str | None] = mapped_column(Text)
@@ -228,7 +227,7 @@ class Payment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
-    paid_on: Mapped[date] = mapped_column(Date)
+    paid_on: Mapped[date] = mapped_column(Day)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     reference: Mapped[str | None] = mapped_column(String(100))
     recorded_by: Mapped[str] = mapped_column(String(100))
@@ -250,7 +249,7 @@ class DefaultNotice(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="RESTRICT"), index=True)
     breach_id: Mapped[int | None] = mapped_column(ForeignKey("breach.id", ondelete="RESTRICT"), index=True)
-    sent_on: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date] = mapped_column(Day)
     channel: Mapped[Channel] = mapped_column(StrEnumType(Channel))
     term_days: Mapped[int] = mapped_column(default=14)
     reference: Mapped[str | None] = mapped_column(String(200))
@@ -279,11 +278,11 @@ class Breach(Base):
     # S5: the contract it occurred under (S6 counts it there first); empty on breaches recorded before.
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id", ondelete="RESTRICT"), index=True)
     article: Mapped[str] = mapped_column(String(20))
-    occurred_on: Mapped[date] = mapped_column(Date)
+    occurred_on: Mapped[date] = mapped_column(Day)
     description: Mapped[str] = mapped_column(Text)
     evidence: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(100))
-    resolved_on: Mapped[date | None] = mapped_column(Date)
+    resolved_on: Mapped[date | None] = mapped_column(Day)
     resolution: Mapped[str | None] = mapped_column(Text)
     resolved_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -314,7 +313,7 @@ class Lien(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
-    placed_on: Mapped[date] = mapped_column(Date)
+    placed_on: Mapped[date] = mapped_column(Day)
     placed_by: Mapped[str] = mapped_column(String(100))
     grounds: Mapped[str] = mapped_column(Text)  # the failure it rests on, as it stood when placed
     note: Mapped[str | None] = mapped_column(Text)
@@ -352,8 +351,8 @@ class InsurancePolicy(Base):
     policy_number: Mapped[str] = mapped_column(String(100))
     insured_cents: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_until: Mapped[date] = mapped_column(Date)
+    valid_from: Mapped[date] = mapped_column(Day)
+    valid_until: Mapped[date] = mapped_column(Day)
     # The document itself lives in the data directory under its SHA-256 (dcops.documents).
     document_sha256: Mapped[str] = mapped_column(String(64))
     document_type: Mapped[str] = mapped_column(String(50))
@@ -380,12 +379,12 @@ class PolicyRequest(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
-    requested_on: Mapped[date] = mapped_column(Date)
+    requested_on: Mapped[date] = mapped_column(Day)
     channel: Mapped[Channel] = mapped_column(StrEnumType(Channel))
     note: Mapped[str | None] = mapped_column(Text)
     requested_by: Mapped[str] = mapped_column(String(100))
     policy_id: Mapped[int | None] = mapped_column(ForeignKey("insurance_policy.id", ondelete="SET NULL"))
-    answered_on: Mapped[date | None] = mapped_column(Date)
+    answered_on: Mapped[date | None] = mapped_column(Day)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer] = relationship()
@@ -419,8 +418,8 @@ class WrittenPermission(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
     kind: Mapped[PermissionKind] = mapped_column(StrEnumType(PermissionKind))
     covers: Mapped[str] = mapped_column(Text)  # the person (third party) or the change it permits
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_until: Mapped[date] = mapped_column(Date)
+    valid_from: Mapped[date] = mapped_column(Day)
+    valid_until: Mapped[date] = mapped_column(Day)
     granted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     # A2: the registered third party a third-party access permission is for (dcops.access.models.Person)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)

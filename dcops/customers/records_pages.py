@@ -63,6 +63,13 @@ def _customer_prop(customer: Customer) -> tuple[str, str, str]:
     return (_("Customer"), customer.name, f"/customers/{customer.id}")
 
 
+PAYMENT_FIELDS = [
+    Field("paid_on", N_("Paid on"), "date", True),
+    Field("amount_cents", N_("Amount"), "money", True, help=N_("Partial payments count")),
+    Field("reference", N_("Reference"), help=N_("e.g. the bank statement line")),
+]
+
+
 class InvoicePages(Controller):
     path = "/invoices"
 
@@ -144,11 +151,7 @@ class InvoicePages(Controller):
             "form": {
                 "title": _("Record a payment"),
                 "action": f"/invoices/{invoice.id}/payments",
-                "fields": [
-                    Field("paid_on", N_("Paid on"), "date", True),
-                    Field("amount_cents", N_("Amount"), "money", True, help=N_("Partial payments count")),
-                    Field("reference", N_("Reference"), help=N_("e.g. the bank statement line")),
-                ],
+                "fields": PAYMENT_FIELDS,
                 "button": _("Record payment"),
             }
             if can_write and invoice.outstanding_cents > 0
@@ -172,7 +175,7 @@ class InvoicePages(Controller):
             lambda: billing.add_payment(
                 db,
                 invoice,
-                parse(PaymentIn, normalize(ctx["form"]["fields"], data), form=True),
+                parse(PaymentIn, normalize(PAYMENT_FIELDS, data), form=True),  # refused when nothing is open
                 actor(request),
                 today(request),
             ),

@@ -63,7 +63,7 @@ def read(path: Path) -> list[Row] | Problem:
         return Problem(name, None, "", _("Not UTF-8 text: export it from NetBox as UTF-8"))
     try:
         items, first_line = _items(path.suffix.lower(), text)
-    except (ValueError, yaml.YAMLError, csv.Error) as exc:
+    except (ValueError, RecursionError, yaml.YAMLError, csv.Error) as exc:  # RecursionError: JSON nested too deep
         return Problem(
             name,
             _line_of(exc),

@@ -20,8 +20,19 @@ class AliasRefused(yaml.YAMLError):
         self.problem, self.problem_mark = "aliases (*name) are not accepted here", mark
 
 
+class NotAValue(yaml.YAMLError):
+    """A scalar that reads as no value Python holds (30 February, a number of 5,000 digits), or nesting too deep."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.problem = str(error)
+
+
 def load(text: str) -> Any:
-    for event in yaml.parse(text, Loader=Loader):
-        if isinstance(event, yaml.AliasEvent):
-            raise AliasRefused(event.start_mark)
-    return yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise AliasRefused(event.start_mark)
+        return yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
+    except (ValueError, RecursionError) as exc:
+        raise NotAValue(exc) from None

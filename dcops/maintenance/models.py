@@ -6,10 +6,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcops.db import Base, StrEnumType, utcnow
+from dcops.db import Base, Day, StrEnumType, utcnow
 from dcops.terms.working_days import Closure
 
 if TYPE_CHECKING:
@@ -58,9 +58,9 @@ class ClosureDay(Base):
     __table_args__ = (CheckConstraint("announced_on <= day", name="announced_in_advance"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date, unique=True)
+    day: Mapped[date] = mapped_column(Day, unique=True)
     reason: Mapped[str] = mapped_column(String(300))
-    announced_on: Mapped[date] = mapped_column(Date)
+    announced_on: Mapped[date] = mapped_column(Day)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

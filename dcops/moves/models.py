@@ -7,10 +7,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcops.db import Base, StrEnumType, utcnow
+from dcops.db import Base, Day, StrEnumType, utcnow
 from dcops.i18n import N_, _
 from dcops.racks.units import Face
 from dcops.terms.relocation import customer_deadline, move_costs, supplier_window
@@ -61,21 +61,21 @@ class Relocation(Base):
     emergency_reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[RelocationStatus] = mapped_column(StrEnumType(RelocationStatus), default=RelocationStatus.draft)
     other_site_allowed: Mapped[bool] = mapped_column(default=False)
-    consulted_on: Mapped[date | None] = mapped_column(Date)  # K4
+    consulted_on: Mapped[date | None] = mapped_column(Day)  # K4
     consulted_with: Mapped[str | None] = mapped_column(String(200))
     consultation_outcome: Mapped[str | None] = mapped_column(Text)
     customer_executes: Mapped[bool] = mapped_column(default=False)  # K5: the customer maintains and moves it
-    requested_on: Mapped[date | None] = mapped_column(Date)  # K5: the supplier's request
-    planned_on: Mapped[date | None] = mapped_column(Date)
+    requested_on: Mapped[date | None] = mapped_column(Day)  # K5: the supplier's request
+    planned_on: Mapped[date | None] = mapped_column(Day)
     # R2: the customer's own written message: its agreement to a date outside the K4 window, or its request
     # (customer_request). Who sent it, when, by what channel, and the reference that identifies it.
     message_from: Mapped[str | None] = mapped_column(String(200))
-    message_on: Mapped[date | None] = mapped_column(Date)
+    message_on: Mapped[date | None] = mapped_column(Day)
     message_channel: Mapped[Channel | None] = mapped_column(StrEnumType(Channel))
     message_reference: Mapped[str | None] = mapped_column(String(300))
     agreement_note: Mapped[str | None] = mapped_column(Text)  # a note beside it; on its own it is no agreement
     plan_text: Mapped[str | None] = mapped_column(Text)  # D3: the plan of approach
-    plan_agreed_on: Mapped[date | None] = mapped_column(Date)
+    plan_agreed_on: Mapped[date | None] = mapped_column(Day)
     plan_agreed_with: Mapped[str | None] = mapped_column(String(200))
     breach_id: Mapped[int | None] = mapped_column(ForeignKey("breach.id", ondelete="SET NULL"))
     created_by: Mapped[str] = mapped_column(String(100))
@@ -147,12 +147,12 @@ class HandBack(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id", ondelete="SET NULL"), index=True)
     relocation_id: Mapped[int | None] = mapped_column(ForeignKey("relocation.id", ondelete="SET NULL"), index=True)
-    vacated_on: Mapped[date] = mapped_column(Date)
+    vacated_on: Mapped[date] = mapped_column(Day)
     vacated_by: Mapped[Vacater] = mapped_column(StrEnumType(Vacater), default=Vacater.customer)
     cause: Mapped[str] = mapped_column(String(20), default="move")  # move | removal | contract_end
     intake_state: Mapped[str | None] = mapped_column(Text)  # how the space was provided (empty: not recorded)
     inspected_by: Mapped[str | None] = mapped_column(String(100))
-    inspected_on: Mapped[date | None] = mapped_column(Date)
+    inspected_on: Mapped[date | None] = mapped_column(Day)
     as_received: Mapped[bool | None] = mapped_column()
     findings: Mapped[str | None] = mapped_column(Text)
     breach_id: Mapped[int | None] = mapped_column(ForeignKey("breach.id", ondelete="SET NULL"))

@@ -9,10 +9,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcops.db import Base, StrEnumType
+from dcops.db import Base, Day, StrEnumType
 from dcops.racks.units import MAX_RACK_HEIGHT, Face
 from dcops.terms import Owner, hardware_owner
 from dcops.terms.verdict import Reason
@@ -85,7 +85,7 @@ class Rack(Base):
     status: Mapped[RackStatus] = mapped_column(StrEnumType(RackStatus), default=RackStatus.active)
     # A6: how a private rack was when it was let to its customer, to compare with when it is handed back.
     intake_state: Mapped[str | None] = mapped_column(Text)
-    intake_on: Mapped[date | None] = mapped_column(Date)
+    intake_on: Mapped[date | None] = mapped_column(Day)
     external_ref: Mapped[str | None] = mapped_column(String(100), unique=True)  # its id in NetBox
 
     room: Mapped[Room] = relationship(back_populates="racks")
@@ -181,7 +181,7 @@ class Hardware(Base):
     # K2: where unmounted hardware is to be installed; the customer may visit that room to install it.
     planned_rack_id: Mapped[int | None] = mapped_column(ForeignKey("rack.id", ondelete="SET NULL"), index=True)
     # K9: the day it was first installed; mounting it again later is not a new installation.
-    first_installed_on: Mapped[date | None] = mapped_column(Date)
+    first_installed_on: Mapped[date | None] = mapped_column(Day)
     # A6: the space as provided when this hardware was first installed, to compare with at its hand-back.
     intake_state: Mapped[str | None] = mapped_column(Text)
     # D3: what a dedicated server offers, compared with the contract's specification on reassignment.

@@ -86,7 +86,10 @@ def normalize(fields: list[Field], data: Mapping[str, Any]) -> dict[str, Any]:
             else:
                 values[f.name] = moment.isoformat()
         elif f.kind == "multiselect":
-            values[f.name] = [] if raw in (None, "") else ([raw] if isinstance(raw, str) else list(raw))
+            chosen = [] if raw in (None, "") else [raw] if not isinstance(raw, list) else raw
+            if any(not isinstance(c, str) for c in chosen):  # a file, where only a form's choices are sent
+                errors[f.name] = i18n._("Choose one of the listed values")
+            values[f.name] = chosen
     if errors:
         raise ValidationFailed(errors)
     return values
@@ -95,6 +98,10 @@ def normalize(fields: list[Field], data: Mapping[str, Any]) -> dict[str, Any]:
 def render(template: str, status_code: int = 200, /, **context: Any) -> Template:
     """The page's context is free to hold a `status` (a list filter): the response status is positional."""
     return Template(template_name=template, context=context, status_code=status_code, media_type=MediaType.HTML)
+
+
+def _typed(value: Any) -> bool:
+    return isinstance(value, str) or isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def submit(
@@ -113,7 +120,7 @@ def submit(
     `page` builds the rest of the page's context only when it is shown again (a detail page with forms).
     `fixes` turns a refusal (Conflict, Denied) into links to what resolves it (dcops.web.fixes), shown with it
     (`fix_links` in the page's context)."""
-    values = {k: v for k, v in posted.items() if k != "_csrf_token"}
+    values = {k: v for k, v in posted.items() if k != "_csrf_token" and _typed(v)}  # a file is not typed back
 
     def again(status: int, **extra: Any) -> Template:
         return render(template, status, values=values, **{"errors": {}, **extra}, **(page() if page else {}), **context)

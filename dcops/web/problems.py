@@ -18,10 +18,11 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from sqlalchemy.exc import DataError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError, StatementError
 
+from dcops.db import OutsideTheCalendar
 from dcops.errors import Conflict, NotFound, SigningKeyUnreadable, ValidationFailed
-from dcops.i18n import N_, _
+from dcops.i18n import N_, _, outside_the_calendar
 from dcops.terms import Denied
 from dcops.web.input_guard import TOO_DEEP
 
@@ -57,6 +58,12 @@ def describe(exc: Exception) -> tuple[int, str, str, dict[str, Any]]:
         return 503, _("Pass signing key unreadable"), str(exc), {}
     if isinstance(exc, OperationalError) and _is_contention(exc):
         return 503, _(BUSY), _("Another change was being saved at the same moment; nothing was changed. Try again."), {}
+    if isinstance(exc, OverflowError | OutsideTheCalendar) or (
+        isinstance(exc, StatementError) and isinstance(exc.orig, OverflowError | OutsideTheCalendar)
+    ):
+        # The input guard holds days to the calendar dcops takes; this is the net under it (a date sent as a
+        # number, a date and time whose offset takes it past year 1 or 9999).
+        return 422, _("Some fields need attention"), outside_the_calendar(), {}
     if isinstance(exc, DataError):
         # The input guard keeps numbers and text within what the columns hold; this is the net under it.
         log.warning("value refused by the database: %s", exc.orig)

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Date, ForeignKey, String, Table, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dcops.db import Base, StrEnumType, utcnow
+from dcops.db import Base, Day, StrEnumType, utcnow
 from dcops.terms.extra_work import Acceptance, Estimate, Rate, RateSource, WorkKind
 from dcops.terms.written import Channel
 
@@ -65,7 +65,7 @@ class WorkOrder(Base):
     necessity: Mapped[str | None] = mapped_column(Text)  # M2: why it is necessary for the agreed services
     # Who at the customer asked, when and how: recorded by an account manager (by the customer in the portal later).
     requested_by: Mapped[str | None] = mapped_column(String(200))
-    requested_on: Mapped[date] = mapped_column(Date)
+    requested_on: Mapped[date] = mapped_column(Day)
     requested_via: Mapped[RequestChannel | None] = mapped_column(StrEnumType(RequestChannel))
     status: Mapped[WorkStatus] = mapped_column(StrEnumType(WorkStatus), default=WorkStatus.requested, index=True)
     # M1: the estimate, hours times the rate that applied when it was made (15.3), and which rate that was.
@@ -74,18 +74,18 @@ class WorkOrder(Base):
     rate_source: Mapped[RateSource | None] = mapped_column(StrEnumType(RateSource))
     estimate_cents: Mapped[int | None] = mapped_column(BigInteger)
     estimate_note: Mapped[str | None] = mapped_column(Text)
-    estimated_on: Mapped[date | None] = mapped_column(Date)
+    estimated_on: Mapped[date | None] = mapped_column(Day)
     estimated_by: Mapped[str | None] = mapped_column(String(100))
     # R2: the customer's written acceptance of the estimate of `accepted_cents`.
     accepted_by: Mapped[str | None] = mapped_column(String(200))
-    accepted_on: Mapped[date | None] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Day)
     accepted_via: Mapped[Channel | None] = mapped_column(StrEnumType(Channel))
     accepted_reference: Mapped[str | None] = mapped_column(String(300))
     accepted_cents: Mapped[int | None] = mapped_column(BigInteger)
     acceptance_recorded_by: Mapped[str | None] = mapped_column(String(100))
     # Declined by the supplier or withdrawn by the customer, and why.
     closed_reason: Mapped[str | None] = mapped_column(Text)
-    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Day)
     closed_by: Mapped[str | None] = mapped_column(String(100))
     started_at: Mapped[datetime | None] = mapped_column()
     started_by: Mapped[str | None] = mapped_column(String(100))

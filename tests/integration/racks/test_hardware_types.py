@@ -177,6 +177,9 @@ def test_a_changed_type_is_updated_and_changes_no_hardware(db, tmp_path):
     ("text", "field", "message"),
     [
         ("manufacturer: Acme\nmodel: [unclosed\n", "", "Not valid YAML"),
+        ("manufacturer: Acme\nmade: 2001-02-30\n", "", "day is out of range for month"),  # no such day
+        ("manufacturer: Acme\nweight: " + "9" * 5000 + "\n", "", "Not valid YAML"),  # past Python's digits limit
+        ("[" * 100_000 + "]" * 100_000, "", "Not valid YAML"),  # nested past Python's recursion
         ("- a list\n", "", "Not a device type"),
         (SWITCH.replace("slug: acme-switch-4\n", ""), "", "missing required field `slug`"),
         (SWITCH.replace("u_height: 1.5", "u_height: 1.25"), "u_height", "multiple of 0.5"),

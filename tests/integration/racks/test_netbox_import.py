@@ -170,6 +170,7 @@ def test_bad_files_get_a_clear_problem(db, tmp_path):
         sites__json="{not json",
         racks__yaml="- [unclosed\n",
         locations__csv="",
+        devices__json="[" * 100_000 + "]" * 100_000,
     )
     (tmp_path / "devices.csv").write_bytes("name\nCaf\xe9\n".encode("latin-1"))
     report = run(db, [*bad, tmp_path / "devices.csv"])
@@ -180,6 +181,7 @@ def test_bad_files_get_a_clear_problem(db, tmp_path):
     assert messages["racks.yaml"].startswith("Cannot be read as YAML")
     assert messages["locations.csv"].startswith("Holds no rows")
     assert messages["devices.csv"].startswith("Not UTF-8")
+    assert messages["devices.json"].startswith("Cannot be read as JSON: maximum recursion depth")
 
 
 def test_the_command_line_dry_runs_and_imports(tmp_path, monkeypatch):

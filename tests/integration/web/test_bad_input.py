@@ -3,6 +3,8 @@ write, a database that went away. Each of these answered 500 (or dropped the con
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
@@ -15,7 +17,7 @@ from dcops.documents import Document
 from dcops.seed import demo_pdf
 from dcops.settings import Settings
 from tests.conftest import Client
-from tests.factories import CustomerFactory, RackFactory, RoomFactory
+from tests.factories import CustomerFactory, PaymentFactory, PersonFactory, RackFactory, RoomFactory
 from tests.integration.customers.test_insurance import _upload
 
 PROBLEM = "application/problem+json"
@@ -261,3 +263,56 @@ def test_a_policy_with_two_documents_is_refused_naming_the_field(api):
             "valid_from": "2026-01-01", "valid_until": "2027-12-31"}  # fmt: skip
     r = api(Role.account_manager).post("/api/policies", data=data, files=files)
     assert r.status_code == 422 and r.json()["errors"] == {"document": "One file only"}
+
+
+def test_days_beyond_the_calendar_are_refused_however_they_are_sent(api, db):
+    """Litestar reads a JSON body under any content type, and a date and time from a number of seconds: neither
+    may bring year 9999 in. The guard reads the body whatever its type says; a column refuses what got past it."""
+    c = api(Role.admin)
+    room = RoomFactory()
+    db.flush()
+    body = {"room_id": room.id, "findings": "x", "inspected_at": "9999-12-31T23:59:59Z"}
+    for content_type in ("text/plain", "application/octet-stream", ""):
+        r = c.post("/api/inspections", content=json.dumps(body), headers={"content-type": content_type})
+        assert r.status_code == 422 and r.json()["errors"] == {"inspected_at": CALENDAR}, content_type
+    assert db.scalar(text("SELECT count(*) FROM inspection")) == 0
+    person = PersonFactory()
+    db.flush()
+    visit = {"customer_id": person.customer_id, "purpose": "Swap a disk", "purpose_kind": "install",
+             "room_ids": [room.id], "person_ids": [person.id], "escort_required": True}  # fmt: skip
+    for start in (253402293600, -62135596800):  # 9999-12-31T22:00Z; 0001-01-01T00:00Z, in seconds
+        r = c.post("/api/visits", json={**visit, "starts_at": start, "ends_at": start + 3600})
+        assert r.status_code == 422 and r.json()["detail"] == CALENDAR, start
+    assert db.scalar(text("SELECT count(*) FROM visit")) == 0
+
+
+def test_a_login_that_names_where_to_go_twice_goes_home(anon):
+    from tests.factories import PASSWORD, UserFactory
+
+    user = UserFactory()
+    anon.get("/login")
+    r = anon.post("/login", data={"username": user.username, "password": PASSWORD, "next": ["/a", "/b"],
+                                  "_csrf_token": anon.cookies["csrftoken"]})  # fmt: skip
+    assert r.status_code == 200 and r.url.path == "/"
+
+
+def test_a_payment_on_a_paid_invoice_is_refused_on_the_page(login):
+    paid = PaymentFactory().invoice
+    r = login(Role.account_manager).form(
+        f"/invoices/{paid.id}/payments", {"paid_on": "2026-03-10", "amount_cents": "1"}
+    )
+    assert r.status_code == 422 and "is still open" in r.text
+
+
+def test_a_file_where_a_form_takes_its_choices_is_refused(login):
+    c = login(Role.admin)
+    c.get("/visits/new")
+    r = c.post("/visits/new", data={"_csrf_token": c.cookies["csrftoken"]},
+               files={"room_ids": ("x.txt", b"1", "text/plain")})  # fmt: skip
+    assert r.status_code == 422 and "Choose one of the listed values" in r.text
+
+
+def test_a_search_longer_than_any_name_finds_nothing(api, login):
+    long = "a" * 60_000
+    assert api(Role.admin).get("/api/hardware", params={"q": long}).json()["items"] == []
+    assert login(Role.admin).get("/hardware", params={"q": long}).status_code == 200
