@@ -2,12 +2,14 @@
 worker claims, with progress while they run."""
 
 import re
+import sqlite3
 from datetime import date
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from dcops.auth.models import Role
-from dcops.db import utcnow
+from dcops.db import make_engine, make_sessionmaker, utcnow
 from dcops.interop import jobs
 from dcops.interop.models import ImportJob, JobStatus
 from dcops.racks.models import Rack
@@ -121,6 +123,30 @@ def test_one_worker_claims_a_job_and_a_dead_worker_s_job_is_taken_over(login, db
     db.expire_all()
     job = db.get(ImportJob, first)
     assert job.status is JobStatus.done and job.report["ok"] and job.finished_at is not None
+
+
+def test_a_database_error_says_what_the_driver_said_not_the_statement(login, maker, monkeypatch):
+    c = login(Role.account_manager)
+    c.get("/import")
+    upload(c, action="import")
+
+    def locked(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("UPDATE import_job SET done=?", (7,), sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(jobs.netbox, "import_files", locked)
+    page = c.get(f"/import/{work(maker)}").text
+    assert "saved nothing: OperationalError: database is locked" in page and "UPDATE import_job" not in page
+
+
+def test_a_progress_write_that_cannot_be_made_is_left_to_the_next(tmp_path, monkeypatch):
+    """Progress is written beside the import; when it cannot be (another writer holds SQLite's lock past its wait:
+    here, a database without the table) the import goes on, and the next beat writes it."""
+    warned: list[str] = []
+    monkeypatch.setattr(jobs.log, "warning", lambda message, *args: warned.append(message % args))
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    jobs.heartbeat(make_sessionmaker(engine), 1, 5, 10)
+    engine.dispose()
+    assert warned == ["import job 1: progress not written this time: no such table: import_job"]
 
 
 def test_an_unexpected_error_fails_the_job_and_saves_nothing(login, db, maker, monkeypatch):
