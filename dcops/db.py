@@ -18,8 +18,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from dcops.i18n import FIRST_DAY, LAST_DAY
-
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -30,12 +28,18 @@ NAMING_CONVENTION = {
 
 
 class OutsideTheCalendar(ValueError):
-    """A day before FIRST_DAY or after LAST_DAY on its way into a column (dcops.web.problems answers 422)."""
+    """A day no column takes, on its way into a statement (dcops.web.problems answers 422)."""
+
+
+# The net under the input guard (which takes 1900 to 2999, i18n.FIRST_DAY/LAST_DAY): stored, a day near year 1 or
+# 9999 would break every page that shows it (a sum of days or a change of time zone overflows). Centuries wider than
+# what people may type, so that the bounds a query derives from a day they typed (a week's grid, a time zone's
+# offset, a retention cutoff) are never refused.
+FIRST_STORED, LAST_STORED = date(1000, 1, 1), date(8999, 12, 31)
 
 
 def _in_calendar(day: date) -> None:
-    # Stored, such a day would break every page that shows it: a sum of days or a change of time zone overflows.
-    if not FIRST_DAY <= day <= LAST_DAY:
+    if not FIRST_STORED <= day <= LAST_STORED:
         raise OutsideTheCalendar(day.isoformat())
 
 
@@ -61,7 +65,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class Day(TypeDecorator[date]):
-    """A date column that takes only the days dcops takes (FIRST_DAY to LAST_DAY)."""
+    """A date column that refuses a day near year 1 or 9999 (FIRST_STORED to LAST_STORED)."""
 
     impl = Date
     cache_ok = True

@@ -14,7 +14,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dcops import audit, i18n
@@ -149,7 +149,7 @@ def run(maker: sessionmaker[Session], job_id: int, today: date) -> None:
             db.rollback()
             log.exception("import job %s failed", job_id)
             # A database error says what the driver said, not the statement and its values (those are in the log).
-            said = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+            said = exc.orig if isinstance(exc, StatementError) and exc.orig is not None else exc
             _finish(maker, job_id, JobStatus.failed, error=f"{type(said).__name__}: {said}")
 
 

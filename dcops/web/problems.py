@@ -58,12 +58,13 @@ def describe(exc: Exception) -> tuple[int, str, str, dict[str, Any]]:
         return 503, _("Pass signing key unreadable"), str(exc), {}
     if isinstance(exc, OperationalError) and _is_contention(exc):
         return 503, _(BUSY), _("Another change was being saved at the same moment; nothing was changed. Try again."), {}
-    if isinstance(exc, OverflowError | OutsideTheCalendar) or (
-        isinstance(exc, StatementError) and isinstance(exc.orig, OverflowError | OutsideTheCalendar)
-    ):
+    cause = exc.orig if isinstance(exc, StatementError) else exc
+    if isinstance(cause, OutsideTheCalendar) or isinstance(cause, OverflowError) and "date" in str(cause):
         # The input guard holds days to the calendar dcops takes; this is the net under it (a date sent as a
         # number, a date and time whose offset takes it past year 1 or 9999).
         return 422, _("Some fields need attention"), outside_the_calendar(), {}
+    if isinstance(cause, OverflowError):  # a number past what the driver binds
+        return 422, _("Some fields need attention"), _("A value is out of range or not allowed in the database."), {}
     if isinstance(exc, DataError):
         # The input guard keeps numbers and text within what the columns hold; this is the net under it.
         log.warning("value refused by the database: %s", exc.orig)
