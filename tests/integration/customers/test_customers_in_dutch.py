@@ -4,7 +4,7 @@ from datetime import date
 
 from dcops.auth.models import Role
 from dcops.customers.models import CustomerKind
-from tests.factories import BreachFactory, ContractFactory, CustomerFactory, InvoiceFactory
+from tests.factories import BreachFactory, ContractFactory, CustomerFactory, InvoiceFactory, NoticeFactory
 
 
 def dutch(client):  # type: ignore[no-untyped-def]
@@ -20,7 +20,8 @@ def text(r) -> str:  # type: ignore[no-untyped-def]
 def test_the_customer_page_in_dutch(login):
     invoice = InvoiceFactory(issue_date=date(2026, 3, 1), amount_cents=1210_50)
     customer = invoice.customer
-    BreachFactory(customer=customer, occurred_on=date(2026, 3, 2))
+    breach = BreachFactory(customer=customer, occurred_on=date(2026, 3, 2))
+    NoticeFactory(invoice=None, customer=customer, breach=breach)
     c = dutch(login(Role.account_manager))
     r = c.get(f"/customers/{customer.id}")
     page = text(r)
@@ -31,6 +32,7 @@ def test_the_customer_page_in_dutch(login):
         assert words in page, words
     assert "€ 1.210,50" in page and "01-03-2026" in page and "02-03-2026" in page
     assert "Invoices" not in page and "Breaches" not in page and "EUR" not in page
+    assert f'tekortkoming <a href="/breaches/{breach.id}">art. 13.4</a>' in page  # a notice's breach, mid-sentence
 
 
 def test_the_invoice_and_its_lists_in_dutch(login):
