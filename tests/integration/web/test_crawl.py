@@ -26,7 +26,8 @@ SAMPLE_TEXT = "a"
 
 
 class Links(HTMLParser):
-    """Hrefs of links, and GET forms with their fields (selects with every option value)."""
+    """Hrefs of links, what htmx fetches (hx-get; a select's with each of its options, as htmx sends its value),
+    and GET forms with their fields (selects with every option value)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -34,9 +35,17 @@ class Links(HTMLParser):
         self.forms: list[dict] = []
         self._form: dict | None = None
         self._select: str | None = None
+        self._hx_select: tuple[str, str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        if a.get("hx-get"):
+            self.hrefs.append(a["hx-get"])
+            if tag == "select" and a.get("name"):
+                self._hx_select = (a["hx-get"], a["name"])
+        if tag == "option" and self._hx_select is not None:
+            url, name = self._hx_select
+            self.hrefs.append(f"{url}{'&' if '?' in url else '?'}{urlencode({name: a.get('value', '')})}")
         if tag == "a" and a.get("href"):
             self.hrefs.append(a["href"])
         elif tag == "form" and a.get("method", "get").lower() == "get":
@@ -58,7 +67,7 @@ class Links(HTMLParser):
         if tag == "form":
             self._form = None
         elif tag == "select":
-            self._select = None
+            self._select = self._hx_select = None
 
 
 def _sample(kind: str) -> str:
@@ -152,5 +161,8 @@ def test_the_crawl_reports_a_broken_link_with_the_page_it_came_from(demo, login)
     )
     assert parser.hrefs == ["/customers/999999"]
     assert _filter_urls("/visits", parser.forms[0]) == ["/visits?status=", "/visits?status=x"]
+    parser = Links()
+    parser.feed('<select name="customer_id" hx-get="/visits/new/people"><option value="">-</option><option value="7">A')
+    assert parser.hrefs == ["/visits/new/people", "/visits/new/people?customer_id=", "/visits/new/people?customer_id=7"]
     r = client.get("/customers/999999")
     assert r.status_code == 404
