@@ -19,6 +19,7 @@ import anyio.to_thread
 import msgspec
 from litestar import Litestar
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from msgspec import inspect
 
 from dcops import i18n
 from dcops.access import door
@@ -34,6 +35,7 @@ from dcops.web.locale import language_of
 PATH = "/api/door/checks"
 MAX_BODY = 64 * 1024  # a pass is a few hundred bytes; anything longer is left to the app's own limits
 _ENCODER = msgspec.json.Encoder()
+_SHAPE = inspect.type_info(DoorCheckIn)
 
 
 class DoorLane:
@@ -93,7 +95,7 @@ def _json(scope: Scope) -> bool:
 def _decoded(body: bytes) -> DoorCheckIn | None:
     try:
         raw = msgspec.json.decode(body)
-        if not isinstance(raw, dict) or refused_in_json(raw):
+        if not isinstance(raw, dict) or refused_in_json(raw, _SHAPE):
             return None
         return msgspec.convert(raw, DoorCheckIn)
     except (msgspec.MsgspecError, RecursionError):  # msgspec refuses deep nesting with RecursionError

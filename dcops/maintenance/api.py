@@ -178,7 +178,7 @@ def _current(m: Maintenance) -> dict[str, Any]:
 @patch(
     "/{item_id:int}",
     name="api.maintenance.update",
-    opt=PLAN,
+    opt={**PLAN, "body": MaintenanceIn},  # read as a dict of some of its fields (dcops.web.input_guard)
     description="Send only the fields to change. Once announced, a change of start, end, impact or scope is recorded "
     "for the customers; a start moved earlier, or customers a wider scope adds, need two working days from now (R4) "
     "unless it is emergency maintenance.",

@@ -92,7 +92,7 @@ def router(res: Resource) -> Router:
     @patch(
         "/{item_id:int}",
         name=f"api.{res.name}.update",
-        opt=write,
+        opt={**write, "body": In},  # read as a dict of some of In's fields (dcops.web.input_guard)
         description="Send only the fields to change; the result is validated as a whole.",
     )
     def update(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[dict[str, Any]]) -> Out:  # type: ignore[valid-type]

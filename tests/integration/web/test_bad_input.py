@@ -17,7 +17,14 @@ from dcops.documents import Document
 from dcops.seed import demo_pdf
 from dcops.settings import Settings
 from tests.conftest import Client
-from tests.factories import CustomerFactory, PaymentFactory, PersonFactory, RackFactory, RoomFactory
+from tests.factories import (
+    CustomerFactory,
+    InvoiceFactory,
+    PaymentFactory,
+    PersonFactory,
+    RackFactory,
+    RoomFactory,
+)
 from tests.integration.customers.test_insurance import _upload
 
 PROBLEM = "application/problem+json"
@@ -287,10 +294,29 @@ def test_days_beyond_the_calendar_are_refused_however_they_are_sent(api, db):
     db.flush()
     visit = {"customer_id": person.customer_id, "purpose": "Swap a disk", "purpose_kind": "install",
              "room_ids": [room.id], "person_ids": [person.id], "escort_required": True}  # fmt: skip
-    for start in (253402293600, -62135596800):  # 9999-12-31T22:00Z; 0001-01-01T00:00Z, in seconds
+    for start in (253402293600, -62135596800, 32503680000.5):  # 9999-12-31T22:00Z; 0001-01-01T00:00Z; 3000, in seconds
         r = c.post("/api/visits", json={**visit, "starts_at": start, "ends_at": start + 3600})
-        assert r.status_code == 422 and r.json()["detail"] == CALENDAR, start
+        assert r.status_code == 422 and r.json()["errors"] == {"starts_at": CALENDAR, "ends_at": CALENDAR}, start
     assert db.scalar(text("SELECT count(*) FROM visit")) == 0
+
+
+def test_free_text_that_looks_like_a_day_beyond_the_calendar_is_text(api, db):
+    """Only what a handler reads as a day is held to the calendar: a finding, a description or a purpose may say
+    "9999-12-31" (the guard read every string of a body as a possible day, and refused these)."""
+    c = api(Role.admin)
+    room = RoomFactory()
+    db.flush()
+    inspection = {"room_id": room.id, "findings": "0001-01-01", "inspected_at": "2026-11-30T10:00:00Z"}
+    r = c.post("/api/inspections", json=inspection)
+    assert r.status_code == 201 and r.json()["findings"] == "0001-01-01", r.text
+    invoice = InvoiceFactory()
+    db.flush()
+    # A PATCH reads a dict of some of the schema's fields: the schema it names tells its days from its text.
+    r = c.patch(f"/api/invoices/{invoice.id}", json={"description": "9999-12-31"})
+    assert r.status_code == 200 and r.json()["description"] == "9999-12-31", r.text
+    r = c.patch(f"/api/invoices/{invoice.id}", json={"description": "9999-12-31", "issue_date": "9999-12-31"})
+    assert r.status_code == 422 and r.json()["errors"] == {"issue_date": CALENDAR}
+    assert c.get(f"/api/invoices/{invoice.id}").json()["issue_date"] != "9999-12-31"
 
 
 def test_a_login_that_names_where_to_go_twice_goes_home(anon):
