@@ -279,7 +279,7 @@ def create_app(
     document_problems(app)
     # In front of the routes, behind the app's entry (which wraps `send` with the before_send hooks); unreadable
     # headers answered before anything reads them.
-    app.asgi_handler = HeaderGuard(DoorLane(app, app.asgi_handler))
+    app.asgi_handler = HeaderGuard(DoorLane(app, app.asgi_handler), settings.language)
     return app
 
 

@@ -147,8 +147,8 @@ def _moment(value: datetime, tz: ZoneInfo) -> datetime:
 def _values(db: Session, data: MaintenanceIn, tz: ZoneInfo) -> tuple[dict[str, Any], list[Hardware]]:
     """The columns to store and the hardware listed, or ValidationFailed naming every bad field."""
     errors: dict[str, str] = {}
-    for name in ("starts_at", "ends_at"):
-        if not FIRST_YEAR <= getattr(data, name).year <= LAST_YEAR:
+    for name in ("starts_at", "ends_at"):  # the year on the site's clock, whatever offset the moment was sent with
+        if not FIRST_YEAR <= clock.aware(getattr(data, name), tz.key).astimezone(tz).year <= LAST_YEAR:
             errors[name] = _("Must be a moment between %(first)s and %(last)s", first=FIRST_YEAR, last=LAST_YEAR)
     if not errors and _moment(data.ends_at, tz) <= _moment(data.starts_at, tz):
         errors["ends_at"] = _("The end must come after the start")

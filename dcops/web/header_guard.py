@@ -14,7 +14,9 @@ from urllib.parse import SplitResult
 import msgspec
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from dcops import i18n
 from dcops.i18n import _
+from dcops.web.locale import language_of
 
 CSRF_HEADER = b"x-csrftoken"  # Litestar's CSRFConfig.header_name, which dcops keeps
 
@@ -32,14 +34,16 @@ def valid_host(value: bytes) -> bool:
 
 
 class HeaderGuard:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, language: str) -> None:
         self.app = app
+        self.language = language  # the site's, for a reader who names none (the locale middleware has not run)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             headers = scope["headers"]
             if any(name == b"host" and not valid_host(value) for name, value in headers):
-                await _bad_host(send)
+                with i18n.use(language_of(scope, self.language)):
+                    await _bad_host(send)
                 return
             if any(name == CSRF_HEADER and not value.isascii() for name, value in headers):
                 kept = [(n, v) for n, v in headers if n != CSRF_HEADER or v.isascii()]

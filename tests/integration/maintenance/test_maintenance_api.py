@@ -322,6 +322,7 @@ def test_list_filters_by_status_and_time(floor):
         ({"scope": "hardware", "hardware_ids": [999_999]}, "hardware_ids"),
         ({"scope": "site"}, "site_id"),
         ({"starts_at": "9999-12-31T23:59:59"}, "starts_at"),
+        ({"ends_at": "2100-12-31T23:59:00-14:00"}, "ends_at"),  # 2101-01-01 on the site's clock
         ({"starts_at": "not a moment"}, "starts_at"),
         ({"impact": "catastrophic"}, "impact"),
         ({"title": ""}, "title"),

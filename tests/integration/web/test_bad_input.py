@@ -255,6 +255,8 @@ def test_a_host_header_with_no_port_in_it_is_a_bad_request(anon):
             assert r.status_code == 400 and r.headers["content-type"].startswith(PROBLEM), (host, path)
             assert r.json()["detail"] == "The Host header names no host and port"
             assert r.headers["x-content-type-options"] == "nosniff"  # answered inside the app: its headers
+    r = anon.get("/login", headers={"Host": "127.0.0.1:99999", "Accept-Language": "nl"})
+    assert r.status_code == 400 and r.json()["detail"] == "De Host-header noemt geen host en poort"  # the reader's
     for host in ("dcops.example:8443", "[::1]:8000", "[::1]", "EXAMPLE.com.:8000", "example.com"):
         assert anon.get("/login", headers={"Host": host}).status_code == 200, host
 
