@@ -88,7 +88,7 @@ class DoorPages(Controller):
     @post(
         "/offline",
         name="door_offline",
-        opt={**DOOR, "reads_first": True},
+        opt={**DOOR, "reads_first": True, "body": door_feed.OfflineCheckIn},  # read from the raw body
         request_max_body_size=door_feed.MAX_BODY,
         status_code=201,
     )

@@ -14,6 +14,7 @@ from contextlib import suppress
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
+from urllib.parse import parse_qsl
 
 import msgspec
 from litestar import Request
@@ -38,6 +39,7 @@ _ANY = inspect.AnyType()
 _DAYS = (inspect.DateType, inspect.DateTimeType)
 _ITEMS = (inspect.ListType, inspect.SetType, inspect.FrozenSetType, inspect.VarTupleType)
 _RECORDS = (inspect.StructType, inspect.DataclassType, inspect.TypedDictType)
+_FORMS = (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART)
 
 
 @cache
@@ -63,18 +65,28 @@ def _beyond(value: str, limit: int) -> bool:
 
 
 @cache
-def body_shape(handler: HTTPRouteHandler) -> inspect.Type | None:
-    """What the handler reads its JSON body as, None when it reads none. A handler that reads a dict and checks it
-    against a schema itself (a PATCH of some fields) names the schema as `opt={"body": Schema}`."""
+def body_media(handler: HTTPRouteHandler) -> RequestEncodingType | str | None:
+    """How the handler's `data` is decoded (JSON, a form, multipart), None when it declares no `data`."""
+    field = handler.parsed_fn_signature.parameters.get("data")
+    if field is None:
+        return None
+    return getattr(field.kwarg_definition, "media_type", None) or RequestEncodingType.JSON
+
+
+@cache
+def body_shape(handler: HTTPRouteHandler) -> inspect.Type:
+    """What the handler reads its JSON body as: its `data`'s type, or the schema it names as `opt={"body": ...}`
+    when it reads a dict or raw bytes and checks them itself (a PATCH of some fields, the door's offline checks);
+    else any value, every one of which may be a day."""
     schema = handler.opt.get("body")
     if schema is None:
         field = handler.parsed_fn_signature.parameters.get("data")
         if field is None:
-            return None
+            return _ANY
         schema = field.annotation
     try:
         return inspect.type_info(schema)
-    except (TypeError, ValueError):  # a type msgspec does not describe: every value may be a day
+    except (TypeError, ValueError, NameError):  # a type msgspec cannot describe (NameError: an unresolved name)
         return _ANY
 
 
@@ -84,14 +96,13 @@ def _outside_the_calendar(text: str) -> bool:
     return m is not None and not FIRST_DAY.year <= int(m.group(1)) <= LAST_DAY.year
 
 
-def refused_in_json(body: Any, shape: inspect.Type | None = _ANY) -> dict[str, str]:
+def refused_in_json(body: Any, shape: inspect.Type = _ANY) -> dict[str, str]:
     """What a decoded JSON body holds that no column can: field errors by place, empty when nothing. `shape` is
     what the handler reads the body as: days are held to the calendar where it reads a day (anywhere, when it
     reads values of any type), so free text that happens to look like a day stays text."""
     errors: dict[str, str] = {}
     _walk(body, "", errors)
-    if shape is not None:
-        _walk_days(body, shape, "", errors)
+    _walk_days(body, shape, "", errors)
     return errors
 
 
@@ -129,9 +140,9 @@ def _walk_days(value: Any, shape: inspect.Type, path: str, errors: dict[str, str
             for name, item in value.items() if isinstance(value, dict) else enumerate(value):
                 _walk_days(item, shape, _place(path, name), errors)
     elif isinstance(shape, _DAYS):
-        seconds = isinstance(shape, inspect.DateTimeType) and type(value) in (int, float)
+        seconds = _seconds(value) if isinstance(shape, inspect.DateTimeType) else None
         if (isinstance(value, str) and _outside_the_calendar(value)) or (
-            seconds and not _FIRST_SECOND <= value < _PAST_LAST_SECOND
+            seconds is not None and not _FIRST_SECOND <= seconds < _PAST_LAST_SECOND
         ):
             errors.setdefault(place, outside_the_calendar())
     elif isinstance(shape, inspect.UnionType):
@@ -139,8 +150,9 @@ def _walk_days(value: Any, shape: inspect.Type, path: str, errors: dict[str, str
             _walk_days(value, member, path, errors)
     elif isinstance(shape, _RECORDS) and isinstance(value, dict):
         for field in shape.fields:
-            if field.encode_name in value:
-                _walk_days(value[field.encode_name], field.type, _place(path, field.encode_name), errors)
+            for name in {field.encode_name, field.name}:  # a PATCH's dict is read by the field's own name
+                if name in value:
+                    _walk_days(value[name], field.type, _place(path, name), errors)
     elif isinstance(shape, inspect.DictType) and isinstance(value, dict):
         for name, item in value.items():
             _walk_days(item, shape.value_type, _place(path, name), errors)
@@ -150,6 +162,47 @@ def _walk_days(value: Any, shape: inspect.Type, path: str, errors: dict[str, str
     elif isinstance(shape, inspect.TupleType) and isinstance(value, list):
         for i, (item, item_shape) in enumerate(zip(value, shape.item_types, strict=False)):
             _walk_days(item, item_shape, f"{path}[{i}]", errors)
+
+
+async def _refused_in_body(request: Request[Any, Any, Any], handler: HTTPRouteHandler | None) -> dict[str, str]:
+    """The body read as the handler reads it: Litestar decodes a body by the type the handler declares, whatever
+    the request's content type says (a form's as a form, JSON's as JSON, also under text/plain or none). Only a
+    handler that declares none (it reads the form itself, or raw bytes) is read by the content type."""
+    content_type = request.content_type[0]
+    declared = body_media(handler) if handler else None
+    form = declared in _FORMS or (declared is None and content_type in _FORMS)
+    if form and RequestEncodingType.MULTI_PART in (declared, content_type):
+        if content_type != RequestEncodingType.MULTI_PART:
+            return {}  # without a multipart content type Litestar reads no fields
+        items = (await request.form()).multi_items()  # parsed once: the handler's data is read from it
+    elif form:
+        items = parse_qsl((await request.body()).decode("latin-1"), keep_blank_values=True, separator="&")
+    else:
+        body = await request.body()
+        if not body:
+            return {}
+        # What is no JSON is left to the handler's own decoding, which answers 400.
+        with suppress(msgspec.DecodeError):
+            try:
+                return refused_in_json(msgspec.json.decode(body), body_shape(handler) if handler else _ANY)
+            except RecursionError:  # msgspec's (and the walk's) answer to arrays in arrays thousands deep
+                raise ValidationException(detail=_(TOO_DEEP)) from None
+        return {}
+    return {
+        key: _(CONTROL_MESSAGE)
+        for key, value in items
+        if has_control(key) or (isinstance(value, str) and has_control(value))
+    }
+
+
+def _seconds(value: Any) -> float | None:
+    """A date and time sent as seconds since 1970, as Litestar reads one leniently: a number, or a number's text."""
+    if type(value) in (int, float):
+        return value
+    if isinstance(value, str) and not _RFC3339_YEAR.match(value):
+        with suppress(ValueError):
+            return float(value)
+    return None
 
 
 def _place(path: str, name: Any) -> str:
@@ -176,19 +229,6 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
             errors[key] = _("Must be between %(low)s and %(high)s", low=-INT32_MAX - 1, high=INT32_MAX)
         elif key in days and _outside_the_calendar(value):
             errors[key] = outside_the_calendar()
-    content_type = request.content_type[0]
-    if content_type == RequestEncodingType.URL_ENCODED:
-        for key, value in (await request.form()).multi_items():
-            if has_control(key) or (isinstance(value, str) and has_control(value)):
-                errors[key] = _(CONTROL_MESSAGE)
-    elif content_type != RequestEncodingType.MULTI_PART and (body := await request.body()):
-        # JSON whatever the content type says: Litestar reads a JSON body as JSON under any (text/plain, none).
-        # What is no JSON is left to the handler's own decoding, which answers 400.
-        with suppress(msgspec.DecodeError):
-            try:
-                shape = body_shape(handler) if handler else _ANY
-                errors |= refused_in_json(msgspec.json.decode(body), shape)
-            except RecursionError:  # msgspec's (and the walk's) answer to arrays in arrays thousands deep
-                raise ValidationException(detail=_(TOO_DEEP)) from None
+    errors |= await _refused_in_body(request, handler)
     if errors:
         raise ValidationFailed(errors)

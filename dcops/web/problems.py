@@ -31,7 +31,14 @@ PROBLEM = "application/problem+json"
 
 
 def is_api(request: Request[Any, Any, Any]) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/api"
+    """Answered as problem+json: the API, and a page's script that asks for JSON (the door screen posting the
+    checks it decided offline); a browser asking for a page gets a page."""
+    if request.url.path.startswith("/api/") or request.url.path == "/api":
+        return True
+    try:
+        return request.accept.best_match(["text/html", "application/json"]) == "application/json"
+    except (ValueError, OverflowError):  # an Accept header no one can read (q=1e999): a page, as for a browser
+        return False
 
 
 def _litestar_field_errors(exc: ValidationException) -> dict[str, str]:

@@ -140,7 +140,9 @@ def _post(client, body: Any, **headers: str):  # type: ignore[no-untyped-def]
     if "csrftoken" not in client.cookies:
         client.get("/login")
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
-    sent = {"content-type": "application/json", "x-csrftoken": client.cookies["csrftoken"], **headers}
+    token = client.cookies["csrftoken"]
+    sent = {"content-type": "application/json", "accept": "application/json", "x-csrftoken": token}  # as door.js
+    sent |= headers
     return client.post("/door/offline", content=content, headers=sent, follow_redirects=False)
 
 
@@ -220,6 +222,8 @@ def test_the_door_log_marks_checks_decided_offline(world, guard, login):
         ({"id": "short"}, "id"),
         ({"room_id": 2**40}, "room_id"),
         ({"code": "DC1:garbage"}, "code"),  # an "allow" whose pass does not verify
+        ({"feed_at": "1899-12-31T23:00:00Z"}, "feed_at"),  # the days dcops takes, though read from the raw body
+        ({"decided_at": "9999-12-31T23:59:59Z"}, "decided_at"),
     ],
 )
 def test_what_the_screen_cannot_have_decided_is_refused_with_a_4xx(world, guard, db, change, field):

@@ -371,3 +371,59 @@ def test_an_alert_says_to_correct_the_fields_below_where_the_page_marks_them(log
     desk = login(Role.account_manager)
     r = desk.form(f"/relocations/{_order(db, desk)}/schedule", {"planned_on": "31/02/2026"})
     assert r.status_code == 422 and "Please correct the fields marked below." in r.text
+
+
+def test_a_body_is_checked_as_the_handler_reads_it_whatever_its_content_type_says(api, login, db):
+    """Litestar decodes a body by the type its handler declares: a form's as a form and JSON's as JSON, whatever
+    the content type says. The guard read it by the content type, so a NUL reached a form page sent as JSON, and
+    a day beyond the calendar an API call sent as a form."""
+    c = login(Role.admin)
+    c.get("/login")
+    sent = {"content-type": "application/json", "x-csrftoken": c.cookies["csrftoken"]}
+    r = c.post("/sites/new", content=b"code=NUL1&name=a%00b", headers=sent)
+    assert r.status_code == 422 and "control characters" in r.text
+    assert db.scalar(text("SELECT count(*) FROM site WHERE code = 'NUL1'")) == 0
+    room = RoomFactory()
+    db.flush()
+    a = api(Role.admin)
+    body = {"room_id": room.id, "findings": "x", "inspected_at": "1800-01-01T00:00:00Z"}
+    for content_type in ("application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+        r = a.post("/api/inspections", content=json.dumps(body), headers={"content-type": content_type})
+        assert r.status_code == 422 and r.json()["errors"] == {"inspected_at": CALENDAR}, content_type
+        r = a.post("/api/inspections", json={**body, "findings": "a\u0000b", "inspected_at": "2026-11-30T10:00:00Z"})
+        assert r.status_code == 422 and list(r.json()["errors"]) == ["findings"]
+    assert db.scalar(text("SELECT count(*) FROM inspection")) == 0
+
+
+def test_a_nul_in_a_multipart_field_is_refused_naming_it(api, db):
+    customer = CustomerFactory()
+    db.flush()
+    data = {"customer_id": str(customer.id), "insurer": "Ach\u0000mea", "policy_number": "P-1",
+            "insured_cents": "5000000", "valid_from": "2026-01-01", "valid_until": "2027-12-31"}  # fmt: skip
+    files = [("document", ("a.pdf", demo_pdf("a"), "application/pdf"))]
+    r = api(Role.account_manager).post("/api/policies", data=data, files=files)
+    assert r.status_code == 422 and list(r.json()["errors"]) == ["insurer"], r.text
+
+
+def test_a_date_and_time_sent_as_the_text_of_seconds_is_held_to_the_calendar(api, db):
+    """msgspec reads "221845384800" as seconds since 1970 for a date and time (8999-12-31), as it reads numbers."""
+    person = PersonFactory()
+    room = RoomFactory()
+    db.flush()
+    visit = {"customer_id": person.customer_id, "purpose": "Swap a disk", "purpose_kind": "install",
+             "room_ids": [room.id], "person_ids": [person.id], "escort_required": True}  # fmt: skip
+    c = api(Role.admin)
+    for start in ("221845384800", "1e11", "-2208988801"):
+        r = c.post("/api/visits", json={**visit, "starts_at": start, "ends_at": "2026-12-01T10:00:00Z"})
+        assert r.status_code == 422 and r.json()["errors"] == {"starts_at": CALENDAR}, (start, r.text)
+    assert db.scalar(text("SELECT count(*) FROM visit")) == 0
+
+
+def test_an_error_is_answered_in_the_form_the_reader_asks_for(login):
+    """A page's script asking for JSON gets problem+json; a browser, and an Accept header no one can read, a page."""
+    c = login(Role.admin)
+    r = c.get("/racks/999999", headers={"accept": "application/json"})
+    assert r.status_code == 404 and r.headers["content-type"].startswith(PROBLEM)
+    for accept in ("text/html,application/xhtml+xml,*/*;q=0.8", "application/json;q=1e999", "*/*"):
+        r = c.get("/racks/999999", headers={"accept": accept})
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), accept
