@@ -27,6 +27,8 @@ from dcops.validation import as_dict
 from dcops.vocabulary import word
 
 MAX_HOPS = 32
+CABLE, PASS = 1, 0  # the two kinds of step in a trace, which alternate
+FORWARD, BACKWARD = 0, 1  # a trace's two ways from its port: its cable's first, its pass-through's first
 
 # --- ports --------------------------------------------------------------------------------------------
 
@@ -292,35 +294,47 @@ class Hop:
 
 
 def trace(db: Session, start: Port) -> list[Hop]:
-    """From a port along cables and patch-panel pass-throughs to the far end, in three statements whatever
-    the number of hops: a recursive query finds the path, then its ports and cables are read at once."""
+    """The whole path through a port, end to end, along cables and patch-panel pass-throughs, in three statements
+    whatever the number of hops: a recursive query finds the path, then its ports and cables are read at once.
+
+    A path alternates: a cable, then the pass-through of the port it reaches, then that port's cable. From a port
+    in the middle (a patch panel's) it runs two ways, its cable's and its pass-through's: both are followed, each
+    alternating from its first step, and the second is put in front, reversed, so the path reads end to end."""
     start_id = inspect(start).identity[0]  # without a reload, even if the session expired it
     ends = select(CableEnd.port_id.label("src"), CableEnd.cable_id).subquery()
     other = select(CableEnd.port_id.label("dst"), CableEnd.cable_id).subquery()
     edges = union_all(
         # along a cable: the port at its other end
-        select(ends.c.src, other.c.dst, ends.c.cable_id.label("cable_id")).join(
+        select(ends.c.src, other.c.dst, ends.c.cable_id.label("cable_id"), literal(CABLE).label("kind")).join(
             other, (other.c.cable_id == ends.c.cable_id) & (other.c.dst != ends.c.src)
         ),
         # through a patch panel: front to rear, rear to front
-        select(Port.id.label("src"), Port.pass_through_id.label("dst"), cast(null(), Integer).label("cable_id")).where(
-            Port.pass_through_id.is_not(None)
-        ),
+        select(
+            Port.id.label("src"),
+            Port.pass_through_id.label("dst"),
+            cast(null(), Integer).label("cable_id"),
+            literal(PASS).label("kind"),
+        ).where(Port.pass_through_id.is_not(None)),
     ).subquery("edge")
-    path = select(
-        cast(literal(start_id), Integer).label("port_id"),
-        cast(literal(0), Integer).label("prev"),
-        cast(null(), Integer).label("cable_id"),
-        cast(literal(0), Integer).label("depth"),
-    ).cte("path", recursive=True)
+    # Each way starts as if it had arrived by the other kind of step: "forward" takes the cable first.
+    seeds = [
+        select(
+            cast(literal(start_id), Integer).label("port_id"),
+            cast(null(), Integer).label("cable_id"),
+            cast(literal(0), Integer).label("depth"),
+            cast(literal(way), Integer).label("way"),
+            cast(literal(arrived), Integer).label("kind"),
+        )
+        for way, arrived in ((FORWARD, PASS), (BACKWARD, CABLE))
+    ]
+    path = seeds[0].cte("path", recursive=True)
     step = (
-        select(edges.c.dst, path.c.port_id, edges.c.cable_id, path.c.depth + 1)
+        select(edges.c.dst, edges.c.cable_id, path.c.depth + 1, path.c.way, edges.c.kind)
         .join(edges, edges.c.src == path.c.port_id)
-        .where(edges.c.dst != path.c.prev, path.c.depth < MAX_HOPS)
+        .where(edges.c.kind != path.c.kind, path.c.depth < MAX_HOPS)
     )
-    path = path.union_all(step)
-    rows = db.execute(select(path.c.port_id, path.c.cable_id, path.c.depth).order_by(path.c.depth)).all()
-    # rows: (port reached, cable that led to it); turn into hops: (port, cable leaving it)
+    path = path.union_all(seeds[1], step)
+    rows = db.execute(select(path.c.port_id, path.c.cable_id, path.c.way).order_by(path.c.way, path.c.depth)).all()
     port_ids = [r.port_id for r in rows]
     ports = {
         p.id: p
@@ -332,12 +346,32 @@ def trace(db: Session, start: Port) -> list[Hop]:
     }
     cable_ids = [r.cable_id for r in rows if r.cable_id is not None]
     cables = {c.id: c for c in db.scalars(select(Cable).where(Cable.id.in_(cable_ids)))} if cable_ids else {}
-    hops: list[Hop] = []
+    # rows: (port reached, the cable that led to it, if a cable did), per way from the start outwards. The hops
+    # read end to end: (port, the cable leaving it towards the next port).
+    forward = _one_way([r for r in rows if r.way == FORWARD])
+    backward = _one_way([r for r in rows if r.way == BACKWARD])[1:]  # the start is in forward
     seen: set[int] = set()
-    for i, r in enumerate(rows):
-        if r.port_id in seen:  # a loop in the cabling: stop where it closes
+    ordered: list[tuple[int, int | None]] = []  # (port, cable leaving it towards the next)
+    for port_id, arrived_by in reversed(backward):
+        ordered.append((port_id, arrived_by))  # read backwards, the cable that reached it leaves it
+    for i, (port_id, _arrived_by) in enumerate(forward):
+        ordered.append((port_id, forward[i + 1][1] if i + 1 < len(forward) else None))
+    hops: list[Hop] = []
+    for port_id, leaving in ordered:
+        if port_id in seen:  # a loop in the cabling: stop where it closes
+            break
+        seen.add(port_id)
+        hops.append(Hop(ports[port_id], cables.get(leaving) if leaving else None))
+    return hops
+
+
+def _one_way(rows: list[Any]) -> list[tuple[int, int | None]]:
+    """One way's (port, cable that reached it) from the start, up to where it first comes back to a port."""
+    seen: set[int] = set()
+    way = []
+    for r in rows:
+        if r.port_id in seen:
             break
         seen.add(r.port_id)
-        leaving = rows[i + 1].cable_id if i + 1 < len(rows) else None
-        hops.append(Hop(ports[r.port_id], cables.get(leaving) if leaving else None))
-    return hops
+        way.append((r.port_id, r.cable_id))
+    return way

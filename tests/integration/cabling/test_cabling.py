@@ -145,6 +145,15 @@ def test_trace_through_two_patch_panels_in_three_statements(floor, db, count_sta
     assert counter.count == 3
     assert [h.port.label for h in hops] == ["srv-a eth1", "pp-1 p1", "pp-1 p1-R", "pp-2 p1-R", "pp-2 p1", "sw-1 ge1"]
     assert [h.cable is not None for h in hops] == [True, False, True, False, True, False]
+    # From a patch panel's port in the middle the path runs two ways: read end to end, the same path.
+    for middle in (rear1, front2):
+        port = db.get(Port, middle["id"])
+        db.expire_all()
+        counter = count_statements()
+        from_middle = cabling.trace(db, port)
+        assert counter.count == 3
+        assert [h.port.label for h in from_middle] == [h.port.label for h in hops], middle["name"]
+        assert [h.cable and h.cable.id for h in from_middle] == [h.cable and h.cable.id for h in hops]
     r = floor.c.get(f"/api/ports/{sw['id']}/trace")  # and back from the other end
     assert [h["hardware"] for h in r.json()] == ["sw-1", "pp-2", "pp-2", "pp-1", "pp-1", "srv-a"]
     svg = floor.c.get(f"/api/ports/{s_port['id']}/trace.svg")
