@@ -38,7 +38,7 @@ from dcops.access.models import (
 from dcops.access.schemas import DoorCheckIn
 from dcops.access.visits import permissions_of
 from dcops.customers.liens import liened_customer_ids
-from dcops.customers.models import Breach, Contract, Customer, CustomerKind, Invoice
+from dcops.customers.models import Breach, Customer, CustomerKind, Invoice
 from dcops.customers.standing import GOOD, outstanding_cents, standing_of
 from dcops.db import begin_write, utcnow
 from dcops.errors import Conflict, ValidationFailed
@@ -255,7 +255,7 @@ def _carried(
         hw.asset_tag: hw
         for hw in db.scalars(
             select(Hardware)
-            .options(joinedload(Hardware.contract).joinedload(Contract.customer), joinedload(Hardware.rack))
+            .options(joinedload(Hardware.contract), joinedload(Hardware.rack))
             .where(Hardware.asset_tag.in_(wanted))
         )
     }
@@ -276,9 +276,7 @@ def _carried(
                 liened=hw.retained(liened),
                 mounted_in=f"{hw.rack.name} U{hw.position}" if hw.rack is not None else None,
             )
-            verdict = may_carry_out(
-                item, hw.contract.customer.name if hw.contract and customer_id else None, pass_problem
-            )
+            verdict = may_carry_out(item, holder.customer if holder is not None else None, pass_problem)
         results.append((tag, hw, verdict))
     return results
 

@@ -217,6 +217,8 @@ def test_carry_out_refusals_name_their_rules(world, db, api):
         mounted.asset_tag: ["P7"],
         "NO-SUCH-TAG": ["P7"],
     }
+    k1 = next(c for c in answer["check"]["carry_outs"] if c["asset_tag"] == other.asset_tag)["reasons"][0]
+    assert k1["message"].startswith(f"{other.name} is not {world.customer.name}'s hardware")  # the visitor's customer
     assert answer["allowed"] is False  # security stops the items ...
     assert answer["check"]["passed"] is True  # ... and the visitor leaves: the exit is recorded (P7)
     assert world.desk.get("/api/door/inside").json() == []
