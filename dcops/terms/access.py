@@ -161,11 +161,13 @@ def customer_blocks(
     if consumer:
         if not standing.in_default:
             return Verdict.allow()
-        since, default = standing.since_under(None), True
+        contracts, default = None, True
     else:
         if not standing.fails_under(contracts):
             return Verdict.allow()
-        since, default = standing.since_under(contracts), standing.in_default
+        default = standing.in_default_under(contracts)
+    # In default: since its default began (a breach may have made it fail earlier: that day is not the default's).
+    since = standing.since_under(contracts, default=default)
     if default:
         message = (
             _("%(customer)s is in default since %(day)s: access is denied", customer=customer, day=day(since))

@@ -111,9 +111,13 @@ class Standing:
         """S6: fails under any of these contracts (None: under any contract at all)."""
         return bool(self._failing(contracts))
 
-    def since_under(self, contracts: Collection[int] | None) -> date | None:
-        days = [f.since for f in self._failing(contracts) if f.since is not None]
+    def since_under(self, contracts: Collection[int] | None, default: bool = False) -> date | None:
+        """The day it started failing under these contracts; `default`: the day its default (verzuim) began."""
+        days = [f.since for f in self._failing(contracts) if f.since is not None and (f.default or not default)]
         return min(days) if days else None
+
+    def in_default_under(self, contracts: Collection[int] | None) -> bool:
+        return any(f.default for f in self._failing(contracts))
 
     @property
     def in_default(self) -> bool:

@@ -13,6 +13,7 @@ from dcops.terms.access import (
     VisitFacts,
     Visitor,
     contracts_concerned,
+    customer_blocks,
     may_approve,
     may_log_inspection,
     visit_window,
@@ -157,3 +158,20 @@ def test_a5_an_inspection_is_logged_once_it_took_place():
     assert may_log_inspection(now, now).allowed
     refused = may_log_inspection(now + timedelta(minutes=1), now)
     assert rules(refused) == ["A5"] and refused.reasons[0].article == "13.5"
+
+
+def test_a7_names_the_day_the_default_began_not_an_earlier_breach():
+    """A business with a breach since the 1st and an invoice unpaid since the 10th fails since the 1st but is in
+    default (verzuim) since the 11th: the refusal said "in default since" the breach's day."""
+    first = date(2026, 11, 1)
+    facts = CustomerFacts(
+        consumer=False,
+        breaches=(OpenBreach(1, "13.4", first, "cage"),),
+        unpaid=(UnpaidInvoice(1, "C-1", first + timedelta(days=9), 100),),
+    )
+    today = first + timedelta(days=20)
+    message = customer_blocks("Brabant", False, standing(facts, today)).reasons[0].message
+    assert message == "Brabant is in default since 11/11/2026: access is denied"
+    breach_only = standing(replace(facts, unpaid=()), today)
+    message = customer_blocks("Brabant", False, breach_only).reasons[0].message
+    assert message == "Brabant fails to perform (an open breach) since 01/11/2026: access is denied"
