@@ -21,7 +21,7 @@ _TRUE = {"on", "true", "1", "yes"}
 
 INT32_MAX = 2**31 - 1  # PostgreSQL `integer`: every id and count column
 INT64_MAX = 2**63 - 1  # `bigint` (amounts in cents) and SQLite's INTEGER
-Id = Annotated[int, msgspec.Meta(ge=1, le=INT32_MAX, description="the id of an existing record")]
+Id = Annotated[int, msgspec.Meta(ge=1, le=INT32_MAX, description=N_("the id of an existing record"))]
 
 # Tab, line feed and carriage return stay allowed: notes and addresses have lines. No column takes NUL.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -40,6 +40,9 @@ _PLAIN = [  # msgspec's wording -> what a person at a tablet should read (a mess
     (re.compile(r"^Expected str of length >= (\d+)$"), N_("At least %(n)s characters")),
     (re.compile(r"^Expected str of length <= (\d+)$"), N_("At most %(n)s characters")),
     (re.compile(r"^Invalid enum value .*$"), N_("Choose one of the listed values")),
+    (re.compile(r"^Expected array of length >= 1$"), N_("Choose at least one")),
+    (re.compile(r"^Expected array of length >= (\d+)$"), N_("Choose at least %(n)s")),
+    (re.compile(r"^Expected array of length <= (\d+)$"), N_("Choose at most %(n)s")),
     (re.compile(r"^Invalid RFC3339 encoded date$"), N_("Must be a date (YYYY-MM-DD)")),
     (re.compile(r"^Expected date, got \w+$"), N_("Must be a date (YYYY-MM-DD)")),
     (re.compile(r"^Invalid RFC3339 encoded datetime$"), N_("Must be a date and time (YYYY-MM-DDTHH:MM)")),
@@ -56,7 +59,7 @@ def _clean(message: str, tp: Any = None) -> str:
         return _("Must be %(what)s", what=_(what)) if what else _("Not in the expected format")
     for pattern, plain in _PLAIN:
         if m := pattern.match(message):
-            return _(plain, n=m.group(1)) if m.groups() else _(plain)
+            return _(plain, n=i18n.number(int(m.group(1)))) if m.groups() else _(plain)  # 1.000.000 in Dutch
     return message[0].upper() + message[1:] if message else message
 
 

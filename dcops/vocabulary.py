@@ -60,6 +60,17 @@ NOUNS = (
 )  # fmt: skip
 
 
+# What the audit log says was done (its `action`; dcops.audit): shown through `word`, stored as written.
+ACTIONS = (
+    N_("create"), N_("update"), N_("delete"), N_("payment"), N_("payment deleted"), N_("void acceptance"),
+    N_("login"), N_("login failed"), N_("login throttled"), N_("end session"), N_("set password"),
+    N_("create token"), N_("revoke token"), N_("rotate"), N_("pseudonymise"), N_("import"), N_("queue import"),
+    N_("issue pass"), N_("door check in"), N_("door check out"), N_("carry out"), N_("mount"), N_("create ports"),
+    N_("enqueue message"), N_("send message"), N_("retry message"), N_("message not delivered"),
+    N_("affected customers"),
+)  # fmt: skip
+
+
 def word(value: object) -> str:
     """An enum value (or its text) as the reader's word: Role.account_manager -> "account manager"."""
     if value is None:

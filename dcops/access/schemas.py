@@ -9,10 +9,11 @@ import msgspec
 
 from dcops.access.models import Direction, IdDocument
 from dcops.customers.schemas import Email, Id
+from dcops.i18n import N_
 from dcops.terms.access import Purpose
 
 Text200 = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Reason = Annotated[str, msgspec.Meta(min_length=3, max_length=2000, description="a written reason")]
+Reason = Annotated[str, msgspec.Meta(min_length=3, max_length=2000, description=N_("a written reason"))]
 
 
 class PersonIn(msgspec.Struct, kw_only=True):
@@ -29,7 +30,7 @@ class PersonIn(msgspec.Struct, kw_only=True):
             str,
             msgspec.Meta(
                 pattern=r"^[A-Za-z0-9]{1,4}$",
-                description="at most the last 4 letters or digits of the document number (never the whole number)",
+                description=N_("at most the last 4 letters or digits of the document number (never the whole number)"),
             ),
         ]
         | None

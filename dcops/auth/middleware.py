@@ -17,6 +17,7 @@ from dcops.auth import sessions
 from dcops.auth.permissions import Perm, allows
 from dcops.auth.service import CurrentUser, token_hash, user_for_token
 from dcops.auth.throttle import LoginThrottle, Wait, refusal_page
+from dcops.i18n import _
 
 SESSION_KEY = "sid"  # the session token inside the signed, encrypted cookie
 
@@ -75,10 +76,13 @@ async def permission_guard(connection: ASGIConnection[Any, Any, Any, Any], handl
         return
     user: CurrentUser | None = connection.scope.get("user")
     if user is None:
-        raise NotAuthorizedException("Sign in first")
+        raise NotAuthorizedException(_("Sign in first"))
     if perm is None or not allows(user.role, perm):
+        role = user.role.label
         raise PermissionDeniedException(
-            f"Your role ({user.role.label}) may not do this" + (f": it needs {perm.value}" if perm else "")
+            _("Your role (%(role)s) may not do this: it needs %(permission)s", role=role, permission=perm.value)
+            if perm
+            else _("Your role (%(role)s) may not do this", role=role)
         )
 
 

@@ -21,7 +21,7 @@ from dcops.auth.models import ApiToken, Role, User
 from dcops.auth.throttle import LoginThrottle, Wait, hashing
 from dcops.db import atomic, begin_write, utcnow
 from dcops.errors import Conflict, ValidationFailed
-from dcops.i18n import _
+from dcops.i18n import N_, _
 from dcops.validation import Id
 
 _hasher = PasswordHasher()
@@ -53,7 +53,7 @@ class UserIn(msgspec.Struct, kw_only=True):
             min_length=2,
             max_length=64,
             pattern=r"^[a-z0-9._-]+$",
-            description="lowercase letters, digits, dots, dashes or underscores",
+            description=N_("lowercase letters, digits, dots, dashes or underscores"),
         ),
     ]
     display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]

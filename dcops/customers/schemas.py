@@ -14,12 +14,12 @@ from dcops.terms import Service
 from dcops.validation import Id
 
 KvK = Annotated[
-    str, msgspec.Meta(pattern=r"^[0-9]{8}$", description="the 8 digits of the KvK (Chamber of Commerce) number")
+    str, msgspec.Meta(pattern=r"^[0-9]{8}$", description=N_("the 8 digits of the KvK (Chamber of Commerce) number"))
 ]
 Email = Annotated[
     str,
     msgspec.Meta(
-        max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="an e-mail address like name@example.com"
+        max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description=N_("an e-mail address like name@example.com")
     ),
 ]
 
@@ -36,7 +36,9 @@ OneLine = Annotated[
 ]
 Language = Literal["nl", "en"]  # the language of a customer's written notices
 
-Country = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 country code, e.g. NL")]
+Country = Annotated[
+    str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$", description=N_("ISO 3166-1 alpha-2 country code, e.g. NL"))
+]
 
 
 class CustomerIn(msgspec.Struct, kw_only=True):
@@ -47,7 +49,8 @@ class CustomerIn(msgspec.Struct, kw_only=True):
     registration_number: Annotated[str, msgspec.Meta(min_length=1, max_length=40)] | None = None
     vat_number: (
         Annotated[
-            str, msgspec.Meta(pattern=r"^[A-Z]{2}[A-Z0-9+*]{2,13}$", description="a VAT number with its country prefix")
+            str,
+            msgspec.Meta(pattern=r"^[A-Z]{2}[A-Z0-9+*]{2,13}$", description=N_("a VAT number with its country prefix")),
         ]
         | None
     ) = None
@@ -85,11 +88,11 @@ class ContractIn(msgspec.Struct, kw_only=True):
     spec_network_mbps: Annotated[int, msgspec.Meta(ge=1, le=10_000_000)] | None = None
 
 
-Cents = Annotated[int, msgspec.Meta(ge=1, le=10**13, description="an amount in cents, more than zero")]
-Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description="a 3-letter currency code such as EUR")]
+Cents = Annotated[int, msgspec.Meta(ge=1, le=10**13, description=N_("an amount in cents, more than zero"))]
+Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", description=N_("a 3-letter currency code such as EUR"))]
 Text200 = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Article = Annotated[
-    str, msgspec.Meta(pattern=r"^[0-9]{1,2}(\.[0-9]{1,2})*$", description="an article number such as 13.4")
+    str, msgspec.Meta(pattern=r"^[0-9]{1,2}(\.[0-9]{1,2})*$", description=N_("an article number such as 13.4"))
 ]
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import msgspec
 
 from dcops.cabling.models import PortKind, PortSide
+from dcops.i18n import N_
 from dcops.racks.models import MAX_RACK_HEIGHT, Face, HardwareStatus, RackKind, RackStatus
 from dcops.validation import Id
 
@@ -16,7 +17,7 @@ Code = Annotated[
         min_length=1,
         max_length=20,
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-        description="a short code of letters, digits, dots, dashes or underscores, without spaces",
+        description=N_("a short code of letters, digits, dots, dashes or underscores, without spaces"),
     ),
 ]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]

@@ -67,7 +67,10 @@ def normalize(fields: list[Field], data: Mapping[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     for f in fields:
         raw = values.get(f.name)
-        if f.kind == "money" and isinstance(raw, str) and raw.strip():
+        if f.kind == "select" and f.required and isinstance(raw, str) and not raw.strip():
+            # "— choose —" is no choice: not left to the schema's default (a visit's purpose became "maintain")
+            errors[f.name] = i18n._("This field is required")
+        elif f.kind == "money" and isinstance(raw, str) and raw.strip():
             amount = i18n.parse_cents(raw)
             if amount is None:
                 errors[f.name] = i18n._("Must be an amount like %(example)s", example=i18n.amount(121050))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
@@ -57,6 +57,17 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
         params.update({k: v for k, v in changes.items()})
         return "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
+    def here(request: Any) -> str:
+        """Where the language switch returns to: this page; after a form post (a refusal re-rendered at the
+        post's URL, which answers no GET) the page the form was on, as the browser names it."""
+        if request.method in ("GET", "HEAD"):
+            return request.url.path + ("?" + request.url.query if request.url.query else "")
+        try:
+            came_from = urlsplit(request.headers.get("referer", ""))
+        except ValueError:  # a Referer no URL parser reads ("http://[x"): home
+            return "/"
+        return came_from.path + ("?" + came_from.query if came_from.query else "") if came_from.path else "/"
+
     def meter(pct: float | None) -> Markup:
         """A bar of `pct` percent in 5 % steps (classes in dcops.css: no style attribute under the CSP); some use
         shows at least one step. A function, not a macro: the racks list draws 300 of them."""
@@ -84,6 +95,7 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
         env.globals.update(
             can=can,
             query=query,
+            here=here,
             meter=meter,
             money=i18n.money,
             amount=i18n.amount,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import msgspec
 
+from dcops.i18n import N_
 from dcops.terms.extra_work import WorkKind
 from dcops.terms.written import Channel
 from dcops.validation import Id
@@ -15,8 +16,10 @@ from dcops.work.models import RequestChannel
 Text = Annotated[str, msgspec.Meta(min_length=3, max_length=5000)]
 Note = Annotated[str, msgspec.Meta(max_length=5000)]
 Who = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Minutes = Annotated[int, msgspec.Meta(ge=1, le=100_000, description="a duration in whole minutes")]
-RateCents = Annotated[int, msgspec.Meta(ge=1, le=100_000_000, description="an hourly rate in cents, more than zero")]
+Minutes = Annotated[int, msgspec.Meta(ge=1, le=100_000, description=N_("a duration in whole minutes"))]
+RateCents = Annotated[
+    int, msgspec.Meta(ge=1, le=100_000_000, description=N_("an hourly rate in cents, more than zero"))
+]
 
 
 class WorkOrderIn(msgspec.Struct, kw_only=True):

@@ -7,7 +7,7 @@ import re
 import zxingcpp
 from click.testing import CliRunner
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dcops.access.models import Inspection, Visit
 from dcops.auth.models import Role
@@ -200,3 +200,22 @@ def test_a_text_field_sent_twice_reads_as_its_lines_not_a_500(world, login, db):
     note = {"note": ["Not needed", "this week"], "_csrf_token": desk.cookies["csrftoken"]}
     assert desk.post(f"/visits/{vid}/deny", data=note).status_code == 200
     assert db.get(Visit, vid).decision_note == "Not needed\nthis week"
+
+
+def test_a_visit_whose_purpose_was_not_chosen_is_not_requested(world, login, db):
+    """An unchosen purpose ("— choose —") posts empty: it was read as the schema's default (maintain), and K2
+    then allowed a visit nobody said was for maintenance."""
+    c = login(Role.account_manager)
+    data = {
+        "customer_id": world.customer.id,
+        "purpose_kind": "",
+        "purpose": "A tour",
+        "starts_at": "2030-01-01T09:00",
+        "ends_at": "2030-01-01T12:00",
+        "room_ids": world.room.id,
+        "person_ids": world.person.id,
+    }
+    before = db.scalar(select(func.count()).select_from(Visit))
+    r = c.form("/visits/new", data)
+    assert r.status_code == 422 and "This field is required" in r.text and "A tour" in r.text
+    assert db.scalar(select(func.count()).select_from(Visit)) == before

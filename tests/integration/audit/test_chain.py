@@ -65,6 +65,10 @@ def test_audit_page_lists_events_per_object(login, db):
     assert r.status_code == 200 and "site #" in r.text and "anna" in r.text and "create" in r.text
     assert "No events match" in c.get("/audit", params={"actor": "nobody"}).text
     assert login(Role.technician).get("/audit").status_code == 403
+    c.cookies.set("dcops_lang", "nl")  # what was done, and to what, in the reader's words; the filter keeps the key
+    r = c.get("/audit", params={"object_type": "site", "object_id": site.id})
+    assert f"Logboek · locatie #{site.id}" in r.text and '<option value="site" selected>locatie</option>' in r.text
+    assert f"locatie #{site.id}</a>" in r.text and "<td>aanmaken</td>" in r.text
 
 
 def test_rows_are_not_rewritten_through_the_orm_either(db):

@@ -95,6 +95,11 @@ def test_admin_cannot_deactivate_themselves(login, db):
     r = admin.form(f"/users/{admin.user.id}/active", {"active": "0"})
     db.refresh(admin.user)
     assert r.status_code == 409 and admin.user.active
+    other = UserFactory()
+    db.flush()
+    page = admin.get("/users").text
+    assert f'action="/users/{admin.user.id}/active"' not in page  # not offered on one's own row
+    assert f'action="/users/{other.id}/active"' in page and "your own account" in page
 
 
 def test_pages_and_api_send_security_headers(login, api):

@@ -98,10 +98,10 @@ def test_today_s_moves_and_the_hand_back_read_in_dutch(login, db):
     assert r.status_code == 409 and "Deze opdracht is afgerond" in r.text  # done already: a refusal, in Dutch
     hb = db.scalars(select(HandBack).where(HandBack.relocation_id == order_id)).one()
     spaces = tech.get("/hand-backs").text
-    assert "Vrijgemaakte ruimte om te inspecteren (art. 13.6, regel A6)" in spaces and "Inspecteren" in spaces
+    assert "Ontruimde ruimtes voor de opleverinspectie (art. 13.6, regel A6)" in spaces and "Opleverinspectie" in spaces
     page = tech.get(f"/hand-backs/{hb.id}").text
     assert "Oplevering: RA U10–U11" in page and "Opleverinspectie vastleggen" in page
-    assert "De leverancier heeft deze ruimte zelf vrijgemaakt" in page and _dutch_day(TODAY) in page
+    assert "De leverancier heeft deze ruimte zelf ontruimd" in page and _dutch_day(TODAY) in page
     r = tech.form(f"/hand-backs/{hb.id}/inspect", {"findings": ""})
     assert r.status_code == 422 and "Geef aan wat afwijkt van hoe de ruimte is ontvangen" in r.text
     r = tech.form(f"/hand-backs/{hb.id}/inspect", {"as_received": "on"})

@@ -3,6 +3,7 @@ pages, form errors, refusals and API problems in Dutch."""
 
 from __future__ import annotations
 
+from dcops import i18n
 from dcops.auth.models import Role
 from tests.conftest import Client
 
@@ -66,3 +67,39 @@ def test_api_problems_speak_the_callers_language(api):
     assert body["title"] == "Niet gevonden" and "bestaat niet" in body["detail"]
     client.headers["Accept-Language"] = "en"
     assert client.get("/api/racks/987654").json()["detail"] == "rack 987654 does not exist"
+
+
+def test_after_a_refused_form_the_switch_returns_to_the_page_the_form_was_on(login, db):
+    """A refusal re-renders the form at the post's URL, which answers no GET: the switch went there (405)."""
+    from tests.factories import InvoiceFactory
+
+    invoice = InvoiceFactory()
+    db.flush()
+    c = login(Role.account_manager)
+    page = f"/invoices/{invoice.id}"
+    r = c.form(f"{page}/payments", {"paid_on": "", "amount_cents": "abc"}, headers={"referer": f"http://x{page}"})
+    assert r.status_code == 422
+    assert f'name="next" value="{page}"' in r.text
+    for referer in ("", "http://[x", "//evil.example/x"):
+        r = c.form(f"{page}/payments", {"amount_cents": "abc"}, headers={"referer": referer})
+        nxt = r.text.split('name="next" value="')[1].split('"')[0]
+        assert r.status_code == 422 and nxt.startswith("/"), referer
+        switched = c.form("/language", {"language": "en", "next": nxt}, follow_redirects=False)
+        assert switched.headers["location"] in ("/", "/x"), referer  # never another site
+
+
+def test_refusals_of_the_framework_and_the_schemas_read_in_dutch(login):
+    """A 403 and the schemas' own descriptions were composed in English inside Dutch sentences ("Moet the 8
+    digits of the KvK (Chamber of Commerce) number zijn"); a bound read as digits without grouping."""
+    tech = _dutch(login(Role.technician))
+    r = tech.get("/invoices")
+    assert r.status_code == 403 and "Uw rol (technicus) mag dit niet: daarvoor is het recht" in r.text
+    am = _dutch(login(Role.account_manager))
+    r = am.form("/customers/new", {"name": "Bakkerij", "kind": "business", "kvk_number": "12", "country": "N"})
+    assert r.status_code == 422 and "Moet de 8 cijfers van het KvK-nummer zijn" in r.text
+    assert "Moet een landcode van twee letters (ISO 3166-1), bijvoorbeeld NL zijn" in r.text
+    from dcops.validation import _clean
+
+    with i18n.use("nl"):
+        assert _clean("Expected int <= 1000000") == "Mag hoogstens 1.000.000 zijn"
+        assert _clean("Expected array of length >= 1") == "Kies er minstens één"
