@@ -97,7 +97,8 @@ def add_ports(request: Request, db: Db, item_id: FromPath[int], data: JSONBody[P
     "/{item_id:int}/trace",
     name="api.ports.trace",
     opt=READ,
-    description="From this port along cables and patch-panel pass-throughs to the far end.",
+    description="The whole path through this port, end to end, along cables and patch-panel pass-throughs (from a "
+    "patch panel's port both ways: the port is in the middle).",
 )
 def trace(db: Db, item_id: FromPath[int]) -> list[HopOut]:
     return [

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dcops import audit, i18n
 from dcops.db import begin_write, utcnow
+from dcops.documents import clean_name
 from dcops.errors import ValidationFailed
 from dcops.i18n import N_, _
 from dcops.interop import devicetypes, netbox
@@ -55,7 +56,7 @@ def submit(
     errors: dict[str, str] = {}
     if kind not in KINDS:
         errors["kind"] = _("Choose what the files are")
-    names = [PurePath(name.replace("\\", "/")).name[:200] for name, _ in files]
+    names = [clean_name(name, fallback="import") for name, _ in files]  # no path, no control characters
     if not files:
         errors["files"] = _("Choose one or more files")
     elif len(files) > MAX_FILES:

@@ -10,6 +10,7 @@ allowed: notes and addresses have lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from contextlib import suppress
 from datetime import UTC, date, datetime
 from functools import cache
@@ -21,6 +22,8 @@ from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.handlers import HTTPRouteHandler
+from litestar.types import Empty
+from litestar.utils.scope.state import ScopeState
 from msgspec import inspect
 
 from dcops.errors import NotFound, ValidationFailed
@@ -39,7 +42,6 @@ _ANY = inspect.AnyType()
 _DAYS = (inspect.DateType, inspect.DateTimeType)
 _ITEMS = (inspect.ListType, inspect.SetType, inspect.FrozenSetType, inspect.VarTupleType)
 _RECORDS = (inspect.StructType, inspect.DataclassType, inspect.TypedDictType)
-_FORMS = (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART)
 
 
 @cache
@@ -166,28 +168,45 @@ def _walk_days(value: Any, shape: inspect.Type, path: str, errors: dict[str, str
 
 async def _refused_in_body(request: Request[Any, Any, Any], handler: HTTPRouteHandler | None) -> dict[str, str]:
     """The body read as the handler reads it: Litestar decodes a body by the type the handler declares, whatever
-    the request's content type says (a form's as a form, JSON's as JSON, also under text/plain or none). Only a
-    handler that declares none (it reads the form itself, or raw bytes) is read by the content type."""
+    the request's content type says (a form's as a form, JSON's as JSON, also under text/plain or none); a handler
+    that reads its raw body as a schema names it (`opt={"body": ...}`). Only a handler that declares neither (it
+    reads the form itself) is read by the content type."""
     content_type = request.content_type[0]
     declared = body_media(handler) if handler else None
-    form = declared in _FORMS or (declared is None and content_type in _FORMS)
-    if form and RequestEncodingType.MULTI_PART in (declared, content_type):
-        if content_type != RequestEncodingType.MULTI_PART:
-            return {}  # without a multipart content type Litestar reads no fields
-        items = (await request.form()).multi_items()  # parsed once: the handler's data is read from it
-    elif form:
-        items = parse_qsl((await request.body()).decode("latin-1"), keep_blank_values=True, separator="&")
-    else:
-        body = await request.body()
-        if not body:
-            return {}
-        # What is no JSON is left to the handler's own decoding, which answers 400.
-        with suppress(msgspec.DecodeError):
-            try:
-                return refused_in_json(msgspec.json.decode(body), body_shape(handler) if handler else _ANY)
-            except RecursionError:  # msgspec's (and the walk's) answer to arrays in arrays thousands deep
-                raise ValidationException(detail=_(TOO_DEEP)) from None
+    if declared is None and handler is not None and handler.opt.get("body") is not None:
+        declared = RequestEncodingType.JSON
+    sent_form = content_type in (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART)
+    if declared in (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART):
+        if sent_form:  # Litestar's own parse, kept for the handler (the CSRF check may have made it already)
+            return _refused_in_form((await request.form()).multi_items())
+        if declared == RequestEncodingType.MULTI_PART:
+            return {}  # a multipart handler reads no fields from this body
+        return _refused_in_form(parse_qsl((await request.body()).decode("latin-1"), keep_blank_values=True))
+    if declared is None and content_type == RequestEncodingType.URL_ENCODED:
+        return _refused_in_form((await request.form()).multi_items())  # a handler reading its form itself
+    if content_type == RequestEncodingType.MULTI_PART and (declared is None or _consumed(request)):
+        return {}  # an upload nobody here reads as fields; or one parsed already, its bytes gone
+    body = await request.body()
+    if not body:
         return {}
+    # What is no JSON is left to the handler's own decoding, which answers 400.
+    with suppress(msgspec.DecodeError):
+        try:
+            return refused_in_json(msgspec.json.decode(body), body_shape(handler) if handler else _ANY)
+        except RecursionError:  # msgspec's (and the walk's) answer to arrays in arrays thousands deep
+            raise ValidationException(detail=_(TOO_DEEP)) from None
+    return {}
+
+
+def _consumed(request: Request[Any, Any, Any]) -> bool:
+    """A multipart form was parsed from the request's stream (by the CSRF check): its raw bytes are gone."""
+    state = ScopeState.from_scope(request.scope)
+    return state.body is Empty and state.form is not Empty
+
+
+def _refused_in_form(items: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """Control characters in a form's names and text values (a file's name is cleaned where it is kept:
+    dcops.documents.clean_name)."""
     return {
         key: _(CONTROL_MESSAGE)
         for key, value in items

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
+from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
@@ -17,6 +18,16 @@ from dcops.auth.permissions import Perm, allows
 from dcops.vocabulary import word
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _answers_get(app: Any, path: str) -> bool:
+    try:
+        app.asgi_router.handle_routing(path=path, method="GET")
+    except (NotFoundException, MethodNotAllowedException):
+        return False
+    except Exception:  # noqa: BLE001 — whatever the router makes of a path a Referer named, it is no page to go to
+        return False
+    return True
 
 
 def template_config(site_timezone: str) -> TemplateConfig[Engine]:
@@ -59,14 +70,18 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
 
     def here(request: Any) -> str:
         """Where the language switch returns to: this page; after a form post (a refusal re-rendered at the
-        post's URL, which answers no GET) the page the form was on, as the browser names it."""
+        post's URL, which may answer no GET) the page the form was on as the browser names it, or the nearest
+        page above it that answers GET (a second refused post names the post's URL itself)."""
         if request.method in ("GET", "HEAD"):
             return request.url.path + ("?" + request.url.query if request.url.query else "")
         try:
             came_from = urlsplit(request.headers.get("referer", ""))
-        except ValueError:  # a Referer no URL parser reads ("http://[x"): home
-            return "/"
-        return came_from.path + ("?" + came_from.query if came_from.query else "") if came_from.path else "/"
+        except ValueError:  # a Referer no URL parser reads ("http://[x")
+            came_from = urlsplit("")
+        path, query = came_from.path or request.url.path, came_from.query
+        while path not in ("", "/") and not _answers_get(request.app, path):
+            path, query = path.rsplit("/", 1)[0], ""
+        return (path or "/") + ("?" + query if query else "")
 
     def meter(pct: float | None) -> Markup:
         """A bar of `pct` percent in 5 % steps (classes in dcops.css: no style attribute under the CSP); some use

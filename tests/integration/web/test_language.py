@@ -80,12 +80,23 @@ def test_after_a_refused_form_the_switch_returns_to_the_page_the_form_was_on(log
     r = c.form(f"{page}/payments", {"paid_on": "", "amount_cents": "abc"}, headers={"referer": f"http://x{page}"})
     assert r.status_code == 422
     assert f'name="next" value="{page}"' in r.text
-    for referer in ("", "http://[x", "//evil.example/x"):
+    # Refused again: the Referer is now the post's URL, which answers no GET: the page above it
+    r = c.form(f"{page}/payments", {"amount_cents": "abc"}, headers={"referer": f"http://x{page}/payments"})
+    assert r.status_code == 422 and f'name="next" value="{page}"' in r.text
+    for referer in (
+        "",
+        "http://[x",
+        "//evil.example/x",
+        "http://x/a%00/%C3%A9/../..",
+        "http://x/invoices/99999999999999999999",
+    ):
         r = c.form(f"{page}/payments", {"amount_cents": "abc"}, headers={"referer": referer})
         nxt = r.text.split('name="next" value="')[1].split('"')[0]
         assert r.status_code == 422 and nxt.startswith("/"), referer
         switched = c.form("/language", {"language": "en", "next": nxt}, follow_redirects=False)
-        assert switched.headers["location"] in ("/", "/x"), referer  # never another site
+        location = switched.headers["location"]
+        assert location.startswith("/") and not location.startswith("//"), referer  # never another site
+        assert c.get(location).status_code in (200, 404), (referer, location)  # a page that answers GET
 
 
 def test_refusals_of_the_framework_and_the_schemas_read_in_dutch(login):
