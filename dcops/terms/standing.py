@@ -122,7 +122,7 @@ class Standing:
     @property
     def in_default(self) -> bool:
         """In default (verzuim): payment default (S2/S3) or a breach whose notice of default expired."""
-        return any(f.failing and f.default for f in self.findings)
+        return self.in_default_under(None)
 
     @property
     def since(self) -> date | None:

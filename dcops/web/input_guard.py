@@ -66,13 +66,16 @@ def _beyond(value: str, limit: int) -> bool:
     return bool(_INTEGER.match(value)) and not -limit - 1 <= int(value) <= limit
 
 
+def _data(handler: HTTPRouteHandler) -> Any:
+    """The handler's `data` parameter as Litestar parsed its signature, None when it reads no body that way."""
+    return handler.parsed_fn_signature.parameters.get("data")
+
+
 @cache
 def body_media(handler: HTTPRouteHandler) -> RequestEncodingType | str | None:
     """How the handler's `data` is decoded (JSON, a form, multipart), None when it declares no `data`."""
-    field = handler.parsed_fn_signature.parameters.get("data")
-    if field is None:
-        return None
-    return getattr(field.kwarg_definition, "media_type", None) or RequestEncodingType.JSON
+    field = _data(handler)
+    return None if field is None else getattr(field.kwarg_definition, "media_type", None) or RequestEncodingType.JSON
 
 
 @cache
@@ -82,8 +85,7 @@ def body_shape(handler: HTTPRouteHandler) -> inspect.Type:
     else any value, every one of which may be a day."""
     schema = handler.opt.get("body")
     if schema is None:
-        field = handler.parsed_fn_signature.parameters.get("data")
-        if field is None:
+        if (field := _data(handler)) is None:
             return _ANY
         schema = field.annotation
     try:
