@@ -16,6 +16,7 @@ from sqlalchemy import JSON, BigInteger, String, TextClause, bindparam, event, f
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, SessionTransaction, mapped_column
 
 from dcops.db import Base, UTCDateTime, utcnow
+from dcops.prepared import Prepared
 from dcops.terms.records import GENESIS, Event, canonical_head, link_problem
 
 # Arbitrary constant naming the chain's advisory lock on PostgreSQL.
@@ -144,7 +145,7 @@ FROM (
     return text(sql).bindparams(bindparam("at", type_=UTCDateTime()), bindparam("data", type_=JSON()))
 
 
-_APPEND = {name: _append_statement(name) for name in ("postgresql", "sqlite")}
+_APPEND = {name: Prepared(_append_statement(name)) for name in ("postgresql", "sqlite")}
 
 
 def append_pending(session: Session) -> None:
@@ -157,7 +158,7 @@ def append_pending(session: Session) -> None:
     if dialect == "postgresql":
         conn.execute(_CHAIN_LOCK, {"k": _CHAIN_LOCK_KEY})
     for event_ in pending:
-        conn.execute(_APPEND[dialect], event_.values)
+        _APPEND[dialect].execute(conn, event_.values)
 
 
 def _drop_rolled_back(session: Session, rolled_back: SessionTransaction) -> None:

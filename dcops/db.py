@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Engine, MetaData, String, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from dcops.prepared import on_driver
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -139,13 +141,14 @@ def _configure_sqlite(engine: Engine, background_checkpoints: bool) -> None:
     def _on_begin(conn: Any) -> None:
         # A writing request takes the write lock up front: a deferred transaction that reads first and
         # then writes cannot wait for another writer (SQLite answers SQLITE_BUSY at once).
+        # On the driver's cursor: a BEGIN needs none of an execution's machinery, and every request has one.
         if not conn.get_execution_options().get(WRITE):
-            conn.exec_driver_sql("BEGIN")
+            on_driver(conn, "BEGIN").close()
             return
         if not conn.info.get(HELD):
             write_lock.acquire()
             conn.info[HELD] = True
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        on_driver(conn, "BEGIN IMMEDIATE").close()
 
     def _give_back(dbapi_connection: Any, record: Any, *rest: Any) -> None:
         if record.info.pop(HELD, False):
@@ -232,16 +235,17 @@ def keep_follow_up(session: Session, exc: BaseException) -> None:
         session.commit()
 
 
-def begin_write(session: Session) -> None:
+def begin_write(session: Session) -> Connection:
     """End the reading part of a request and start writing: on SQLite that takes the write lock (BEGIN
     IMMEDIATE), so a request that reads a lot first (the door check) holds it only for its writes.
     Routes that do this declare `opt={"reads_first": True}` so the request does not lock from the start; in a
-    session that writes from the start it changes nothing."""
+    session that writes from the start it changes nothing. The session's connection, writing."""
     if session.in_transaction():
-        if session.connection().get_execution_options().get(WRITE):
-            return
+        connection = session.connection()
+        if connection.get_execution_options().get(WRITE):
+            return connection
         session.commit()
-    session.connection(execution_options={WRITE: True})
+    return session.connection(execution_options={WRITE: True})
 
 
 @contextmanager

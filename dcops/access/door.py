@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.util import identity_key
 
@@ -43,6 +44,7 @@ from dcops.customers.standing import GOOD, outstanding_cents, standing_of
 from dcops.db import begin_write, utcnow
 from dcops.errors import Conflict, ValidationFailed
 from dcops.i18n import _
+from dcops.prepared import Prepared
 from dcops.racks.models import Hardware, HardwareStatus, Room
 from dcops.terms import Service, Verdict
 from dcops.terms.access import Visitor
@@ -117,7 +119,8 @@ class Outcome:
         return self.verdict.allowed
 
 
-# Core statements on the tables, compiled once and cached: the door reads rows, not entities.
+# Core statements on the tables: the door reads rows, not entities. The hot ones (the facts, the check's insert)
+# are Prepared: compiled once and run on the driver's cursor (dcops.prepared).
 _pass, _visit, _customer, _person, _room = (m.__table__ for m in (VisitPass, Visit, Customer, Person, Room))
 _check, _carry = DoorCheck.__table__, CarryOut.__table__
 
@@ -147,7 +150,7 @@ _LAST_PASSAGE = (
     .limit(1)
     .scalar_subquery()
 )
-_FACTS = (
+_FACTS = Prepared(
     select(
         _pass.c.id,
         _pass.c.revoked_at.is_not(None),
@@ -181,11 +184,13 @@ _FACTS = (
 )
 # PostgreSQL evaluates a statement on the snapshot taken when it started, also after waiting for a row lock: a scan
 # that waited for another scan of the same person reads their last passage again, now that it holds the lock.
-_LAST_PASSAGE_AGAIN = select(_LAST_PASSAGE).where(_person.c.id == bindparam("person_id"))
+_LAST_PASSAGE_AGAIN = Prepared(select(_LAST_PASSAGE).where(_person.c.id == bindparam("person_id")))
 # A scan the screen sent before (it gave up waiting, decided offline and sent it again from its queue) is not a
 # second check: the client id's unique index turns it away in the insert itself, with no read before it.
 _INSERT_CHECK = {
-    name: dialect_insert(_check).on_conflict_do_nothing(index_elements=[_check.c.client_id]).returning(_check.c.id)
+    name: Prepared(
+        dialect_insert(_check).on_conflict_do_nothing(index_elements=[_check.c.client_id]).returning(_check.c.id)
+    )
     for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
 }
 _START_VISIT = (
@@ -204,15 +209,14 @@ class _Read:
     inside: bool  # the person's last passage through a door was an entry
 
 
-def _read(db: Session, pass_id: int, room_id: int, today: date) -> _Read | None:
-    conn = db.connection()
-    row = conn.execute(_FACTS, {"pass_id": pass_id, "room_id": room_id, "today": today}).first()
+def _read(conn: Connection, pass_id: int, room_id: int, today: date) -> _Read | None:
+    row = _FACTS.first(conn, {"pass_id": pass_id, "room_id": room_id, "today": today})
     if row is None:
         return None
     *held, room_code, rooms, may_fail, last = row
     holder = Holder(*held)
     if conn.dialect.name == "postgresql":
-        last = conn.execute(_LAST_PASSAGE_AGAIN, {"person_id": holder.person_id}).scalar()
+        last = _LAST_PASSAGE_AGAIN.scalar(conn, {"person_id": holder.person_id})
     visit_rooms = frozenset(rooms.split("\n")) if rooms else frozenset()
     inside = last is not None and Direction(last) is Direction.check_in
     return _Read(holder, room_code, visit_rooms, bool(may_fail), inside)
@@ -297,9 +301,9 @@ def check(
         claims, problem = None, str(exc)
     # From here on the check is one write transaction (on SQLite writers take turns: it is kept short, the pass
     # already verified), so a failure rolls all of it back, no savepoint needed.
-    begin_write(db)
+    conn = begin_write(db)
     if claims is not None:
-        read = _read(db, claims.pass_id, data.room_id, clock.local(now, timezone).date())
+        read = _read(conn, claims.pass_id, data.room_id, clock.local(now, timezone).date())
         if read is None:
             problem = _("The pass is not in the records (signed, but never issued here)")
         else:
@@ -341,10 +345,7 @@ def check(
         "officer": officer,
         "passed": passed,
     }
-    connection = db.connection()
-    check_id = connection.execute(
-        _INSERT_CHECK[connection.dialect.name], {**values, "client_id": data.client_id}
-    ).scalar_one_or_none()
+    check_id = _INSERT_CHECK[conn.dialect.name].scalar(conn, {**values, "client_id": data.client_id})
     if check_id is None:
         raise Conflict(_("This scan was recorded already (the door screen sent it twice)"))
     carry_outs = [
@@ -352,7 +353,7 @@ def check(
         for tag, hw, v in carried
     ]
     if carry_outs:
-        db.connection().execute(insert(_carry), [{"door_check_id": check_id, **vars(c)} for c in carry_outs])
+        conn.execute(insert(_carry), [{"door_check_id": check_id, **vars(c)} for c in carry_outs])
     passage = Passage(id=check_id, carry_outs=carry_outs, **values)  # type: ignore[arg-type]
     audit_check(
         db,

@@ -332,13 +332,13 @@ def record_offline(
             claims = None
     if data.decision is Decision.allow and claims is None:
         raise ValidationFailed({"code": _("An offline check allowed a pass whose signature does not verify")})
-    begin_write(db)  # the write starts here, as the door check's does (dcops.access.door.check)
+    conn = begin_write(db)  # the write starts here, as the door check's does (dcops.access.door.check)
     room = db.get(Room, data.room_id)
     if room is None:
         raise ValidationFailed({"room_id": _("No door (room) with id %(id)s", id=data.room_id)})
     holder = None
     if claims is not None:
-        read = door._read(db, claims.pass_id, data.room_id, clock.local(data.decided_at, timezone).date())
+        read = door._read(conn, claims.pass_id, data.room_id, clock.local(data.decided_at, timezone).date())
         holder = read.holder if read is not None else None
     if data.decision is Decision.allow and holder is None:
         raise ValidationFailed({"code": _("An offline check allowed a pass that was never issued here")})
