@@ -211,7 +211,7 @@ def sweep(on: Any, as_json: bool) -> None:
             f"{len(kept.pseudonymised)} pseudonymised after {settings.visitor_retention_months} months"
             + (f", {len(kept.kept_for_breach)} kept as evidence in an open breach" if kept.kept_for_breach else "")
         )
-        click.echo(f"Compliance on {day}: {report.count} item(s) need action")
+        click.echo(f"Compliance on {day}: {report.count} {'item needs' if report.count == 1 else 'items need'} action")
         for section in report.sections:
             click.echo(f"\n{section.title} [{section.rule}]: {len(section.lines) or 'none'}")
             for line in section.lines:

@@ -49,6 +49,15 @@ def paginate(db: Session, stmt: Select[Any], limit: int, offset: int) -> Page[An
     return Page(items, total_of(items, limit, offset, count), limit, offset)
 
 
+def screen_page(db: Session, stmt: Select[Any], limit: int, offset: int) -> Page[Any]:
+    """A list page for people: one past the end (an old bookmark, a list that has since shrunk) shows the last page,
+    not an empty list saying that nothing matches. The API answers such a page empty, as asked."""
+    page = paginate(db, stmt, limit, offset)
+    if page.items or page.total == 0:
+        return page
+    return paginate(db, stmt, page.limit, (page.total - 1) // page.limit * page.limit)
+
+
 def total_of(items: list[Any], limit: int, offset: int, count: Callable[[], int]) -> int:
     """How many there are in all: known without counting on the last page (a short one, or the only one), which
     is every page of a search that finds few; `count()` otherwise."""

@@ -165,6 +165,12 @@ def moment(value: datetime | None, tz: tzinfo | None = None) -> str:
     return f"{day(local.date())} {clock_time(local)}"
 
 
+def window(starts: datetime, ends: datetime, tz: tzinfo | None = None) -> str:
+    """A span of time as the reader writes it: "30-11-2026 09:00 – 17:00", with the end's day if it is another."""
+    a, b = (starts.astimezone(tz), ends.astimezone(tz)) if tz else (starts, ends)
+    return f"{moment(a)} – {clock_time(b) if a.date() == b.date() else moment(b)}"
+
+
 EXAMPLE_DAY = date(2026, 11, 30)  # shown in "Must be a date like 30-11-2026"
 # The days dcops takes from anyone: any contract's, invoice's or visit's fits, and every sum of days and change of
 # time zone made with them stays inside what Python's dates hold (years 1 to 9999; year 9999 overflowed there).

@@ -115,7 +115,7 @@ class DoorPages(Controller):
     ) -> Template:
         chosen = Decision(decision) if decision in ("allow", "deny") else None
         stmt = door.check_query(query_int(room_id), chosen)
-        page = crud.paginate(db, stmt, limit, offset)
+        page = crud.screen_page(db, stmt, limit, offset)
         return render("access/door_log.html", page=page, decision=decision, room_id=room_id, rooms=room_choices(db))
 
     @get("/checks/{item_id:int}", name="door_check_detail", opt=READ)

@@ -108,7 +108,7 @@ class PeoplePages(Controller):
         offset: FromQuery[int] = 0,
     ) -> Template:
         stmt = people.person_query(query_int(customer_id), q.strip())
-        page = crud.paginate(db, stmt, limit, offset)
+        page = crud.screen_page(db, stmt, limit, offset)
         return render("access/people.html", page=page, q=q, customer_id=customer_id, customers=customer_choices(db))
 
     @get("/{item_id:int}", name="person", opt=READ)
@@ -265,7 +265,7 @@ class VisitPages(Controller):
         stmt = visits.visit_query(
             query_int(customer_id), valid, clock.day_span(day, timezone(request)) if day else None
         )
-        page = crud.paginate(db, stmt, limit, offset)
+        page = crud.screen_page(db, stmt, limit, offset)
         return render(
             "access/visits.html",
             page=page,

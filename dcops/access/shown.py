@@ -14,9 +14,7 @@ from dcops.racks.models import Room
 def window_text(starts: datetime, ends: datetime, timezone: str) -> str:
     """A visit's window as the reader writes it: "30-11-2026 09:00 – 17:00", with the end's day if it is another.
     (clock.window_text is the API's, in ISO.)"""
-    a, b = clock.local(starts, timezone), clock.local(ends, timezone)
-    end = i18n.clock_time(b) if a.date() == b.date() else i18n.moment(b)
-    return f"{i18n.moment(a)} – {end}"
+    return i18n.window(clock.local(starts, timezone), clock.local(ends, timezone))
 
 
 def room_choices(db: Session) -> list[tuple[int, str]]:

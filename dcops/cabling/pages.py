@@ -41,15 +41,12 @@ WRITE = {"perm": Perm.inventory_write}
 CABLE_FORM = "cabling/cable_form.html"
 
 
-def free_ports(db: Session, hardware_id: int, keep: tuple[int, ...] = ()) -> list[tuple[int, str]]:
-    """One hardware's free ports (and `keep`), named by port and kind: the picker's second step."""
-    taken = select(CableEnd.port_id)
-    stmt = (
-        select(Port)
-        .where(Port.hardware_id == hardware_id, Port.id.not_in(taken) | Port.id.in_(keep or (0,)))
-        .order_by(Port.side, Port.id)
-    )
-    return [(p.id, f"{p.name} ({word(p.kind)})") for p in db.scalars(stmt)]
+def free_ports(db: Session, hardware_id: int, keep: tuple[int, ...] = ()) -> tuple[list[tuple[int, str]], int]:
+    """One hardware's free ports (and `keep`), named by port and kind: the picker's second step; and how many
+    ports it has at all (none recorded is not the same as all taken)."""
+    free = Port.id.not_in(select(CableEnd.port_id)) | Port.id.in_(keep or (0,))
+    rows = db.execute(select(Port, free).where(Port.hardware_id == hardware_id).order_by(Port.side, Port.id)).all()
+    return [(p.id, f"{p.name} ({word(p.kind)})") for p, is_free in rows if is_free], len(rows)
 
 
 # The ends are picked device-first (`Pick`): these fields are the rest of the form.
@@ -102,7 +99,8 @@ class Pick:
     matches: list[Hardware] = field(default_factory=list)
     more: bool = False
     hardware: Hardware | None = None
-    ports: list[tuple[int, str]] = field(default_factory=list)
+    ports: list[tuple[int, str]] = field(default_factory=list)  # the chosen hardware's free ones
+    all_ports: int = 0  # how many it has, free or not
     port_id: str = ""
 
 
@@ -149,7 +147,7 @@ def pick(db: Session, end: str, values: Mapping[str, Any], keep: tuple[int, ...]
     if p.hardware is not None:
         if p.hardware not in p.matches:
             p.matches.insert(0, p.hardware)
-        p.ports = free_ports(db, p.hardware.id, keep)
+        p.ports, p.all_ports = free_ports(db, p.hardware.id, keep)
         if p.port_id not in {str(pid) for pid, _text in p.ports}:
             p.port_id = ""
     return p
@@ -217,7 +215,7 @@ class CablePages(Controller):
         limit: FromQuery[int] = 50,
         offset: FromQuery[int] = 0,
     ) -> Template:
-        page = crud.paginate(db, service.cable_query(query_int(rack_id), None, q.strip()), limit, offset)
+        page = crud.screen_page(db, service.cable_query(query_int(rack_id), None, q.strip()), limit, offset)
         rack = db.get(Rack, query_int(rack_id)) if query_int(rack_id) else None
         return render("cabling/cables.html", page=page, q=q, rack=rack)
 

@@ -26,7 +26,7 @@ from dcops.customers.models import (
     WrittenPermission,
 )
 from dcops.customers.standing import GOOD, standings
-from dcops.i18n import _, day
+from dcops.i18n import _, day, ngettext
 from dcops.moves import queries as relocations
 from dcops.notices.kinds import kinds_of
 from dcops.racks.models import Hardware, HardwareStatus
@@ -151,12 +151,11 @@ def _liens(db: Session, all_standings: Standings) -> Section:
     for r in rows:
         standing = all_standings.get(r.customer_id, (r.name, GOOD))[1]
         if lien_in_force(True, standing):
-            msg = _(
-                "lien placed %(day)s by %(who)s; %(count)s hardware item(s) may not leave",
-                day=day(r.placed_on),
-                who=r.placed_by,
-                count=r.retained,
-            )
+            msg = ngettext(
+                "lien placed %(day)s by %(who)s; %(count)s hardware item may not leave",
+                "lien placed %(day)s by %(who)s; %(count)s hardware items may not leave",
+                r.retained,
+            ) % {"day": day(r.placed_on), "who": r.placed_by, "count": r.retained}
         else:
             msg = _(
                 "lien placed %(day)s is not in force: the customer does not fail with something due unpaid",
@@ -183,11 +182,11 @@ def _uninsured(db: Session, today: date) -> Section:
     )
     section = Section("uninsured", "K9", _("Colocation customers without a valid insurance policy (Art. 12.8)"))
     for r in rows:
-        msg = _(
-            "no policy on file valid on %(day)s; %(count)s hardware item(s) on site; new hardware is refused",
-            day=day(today),
-            count=r.hardware,
-        )
+        msg = ngettext(
+            "no policy on file valid on %(day)s; %(count)s hardware item on site; new hardware is refused",
+            "no policy on file valid on %(day)s; %(count)s hardware items on site; new hardware is refused",
+            r.hardware,
+        ) % {"day": day(today), "count": r.hardware}
         section.lines.append(Line("K9", "12.8", r.name, msg, _customer(r.id)))
     return section
 

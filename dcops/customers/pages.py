@@ -196,7 +196,7 @@ class CustomerPages(Controller):
         offset: FromQuery[int] = 0,
     ) -> Template:
         k = CustomerKind(kind) if kind in CustomerKind.__members__ else None
-        page = crud.paginate(db, service.customer_query(q.strip(), k), limit, offset)
+        page = crud.screen_page(db, service.customer_query(q.strip(), k), limit, offset)
         failing = {cid for cid, (_, st) in standings(db, today(request)).items() if st.fails}
         liened = liened_customer_ids(db, today(request))
         return render("customers/list.html", page=page, q=q, kind=kind, failing=failing, liened=liened)
@@ -224,7 +224,7 @@ class CustomerPages(Controller):
             lien_in_force=in_force(db, customer.id, today(request)),
             # The customer's hourly rate and work orders are commercial: not shown to the door (work:read).
             work_rate=work.rate_for(db, customer.id, usual_rate(request)) if may_see_work else None,
-            work_orders=crud.paginate(db, work.order_query(customer.id), 10, 0) if may_see_work else None,
+            work_orders=crud.screen_page(db, work.order_query(customer.id), 10, 0) if may_see_work else None,
             unreached=contacts.unreached(customer.contacts),
             messages=db.scalars(message_query(customer_id=customer.id).limit(10)).all()
             if allows(request.scope["user"].role, Perm.outbox)
@@ -239,7 +239,7 @@ class ContractPages(Controller):
     @get("/", name="contracts", opt=READ)
     def index(self, db: Db, q: FromQuery[str] = "", limit: FromQuery[int] = 50, offset: FromQuery[int] = 0) -> Template:
         stmt = service.contract_query(q=q.strip()).options(joinedload(Contract.customer))
-        return render("customers/contracts.html", page=crud.paginate(db, stmt, limit, offset), q=q)
+        return render("customers/contracts.html", page=crud.screen_page(db, stmt, limit, offset), q=q)
 
     @get("/{contract_id:int}", name="contract", opt=READ)
     def view(self, request: Request, db: Db, contract_id: FromPath[int]) -> Template:

@@ -84,7 +84,7 @@ class InvoicePages(Controller):
         offset: FromQuery[int] = 0,
     ) -> Template:
         stmt = billing.invoice_query(q=q.strip(), unpaid=unpaid == "1")
-        page = crud.paginate(db, stmt, limit, offset)
+        page = crud.screen_page(db, stmt, limit, offset)
         return render("customers/invoices.html", page=page, q=q, unpaid=unpaid, today=today(request))
 
     def _context(self, request: Request, invoice: Invoice) -> dict[str, Any]:

@@ -108,7 +108,7 @@ class MaintenancePages(Controller):
         stmt = queries.maintenance_query(
             status if status in statuses else None, when if when in queries.WHEN else None, utcnow()
         )
-        page = crud.paginate(db, stmt, limit, offset)
+        page = crud.screen_page(db, stmt, limit, offset)
         return render(
             "maintenance/list.html",
             page=page,

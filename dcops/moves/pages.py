@@ -117,18 +117,20 @@ Event = tuple[str, str, str]  # what the calendar shows, where it links, its css
 
 
 def _calendar(orders: list[Relocation], first: date, last: date) -> dict[date, list[Event]]:
-    """Per day: orders planned then, supplier windows ending then (K4) and customer deadlines (K5); a window's or
-    a deadline's last day is marked."""
+    """Per day: orders on their planned day with their state (a carried-out order is not "planned"), and for open
+    orders the supplier's window ending (K4) and the customer's deadline (K5), marked: a closed order has none."""
     days: dict[date, list[Event]] = {}
     for o in orders:
+        open_ = o.status in queries.OPEN
         for day, what, deadline in (
-            (o.planned_on, _("planned"), False),
-            (o.window_until, _("K4 window ends"), True),
-            (o.customer_deadline, _("K5 deadline"), True),
+            (o.planned_on, word(o.status), False),
+            (o.window_until if open_ else None, _("K4 window ends"), True),
+            (o.customer_deadline if open_ else None, _("K5 deadline"), True),
         ):
             if day is not None and first <= day <= last:
                 text = f"#{o.id} {what}: {o.customer.name}"
-                days.setdefault(day, []).append((text, f"/relocations/{o.id}", "deadline" if deadline else ""))
+                css = "deadline" if deadline else "" if open_ else "closed"
+                days.setdefault(day, []).append((text, f"/relocations/{o.id}", css))
     return days
 
 
@@ -254,7 +256,7 @@ class RelocationPages(Controller):
                 today=today(request),
             )
             return render("moves/relocations_calendar.html", **ctx)
-        page = crud.paginate(db, stmt, limit, offset)
+        page = crud.screen_page(db, stmt, limit, offset)
         return render("moves/relocations.html", page=page, **ctx)
 
     @staticmethod

@@ -83,7 +83,7 @@ class OutboxPages(Controller):
         stmt = outbox.message_query(chosen_status, chosen_kind, query_int(customer_id))
         return render(
             "notices/outbox.html",
-            page=crud.paginate(db, stmt, limit, offset),
+            page=crud.screen_page(db, stmt, limit, offset),
             status=status,
             kind=kind,
             customer_id=customer_id,

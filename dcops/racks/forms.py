@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from babel.support import LazyProxy
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -194,16 +196,19 @@ BASIS = [
             "supplier action with its reason, or the customer's recorded request (rule K8)"
         ),
     ),
-    Field("message_from", N_("Customer's message: from")),
-    Field("message_on", N_("Customer's message: sent on"), "date"),
-    Field("message_channel", N_("Customer's message: channel"), "select", choices=enum_choices(Channel)),
-    Field(
-        "message_reference",
-        N_("Customer's message: reference"),
-        help=N_("e.g. the e-mail's Message-ID or ticket number"),
+    *(
+        replace(f, group=N_("The customer's message (when the customer asked)"))
+        for f in (
+            Field("message_from", N_("Sent by")),
+            Field("message_on", N_("Sent on"), "date"),
+            Field("message_channel", N_("Channel"), "select", choices=enum_choices(Channel)),
+            Field("message_reference", N_("Reference"), help=N_("e.g. the e-mail's Message-ID or ticket number")),
+        )
     ),
-    Field("reason", N_("Supplier action: reason"), "textarea"),
-    Field("emergency", N_("Supplier action: emergency (K6)"), "checkbox"),
+    *(
+        replace(f, group=N_("The supplier's action (when the supplier judges it necessary)"))
+        for f in (Field("reason", N_("Reason"), "textarea"), Field("emergency", N_("Emergency (K6)"), "checkbox"))
+    ),
 ]
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from dcops import audit, crud
 from dcops.cabling.models import Port, PortSide, PortTemplate
 from dcops.errors import Conflict, NotFound, ValidationFailed
-from dcops.i18n import _
+from dcops.i18n import _, ngettext
 from dcops.racks.models import Hardware, HardwareType
 from dcops.racks.schemas import HardwareTypeIn, PortTemplateIn
 from dcops.search import contains_text
@@ -235,6 +235,11 @@ def create_type(db: Session, data: HardwareTypeIn, actor: str) -> HardwareType:
 def delete_type(db: Session, ht: HardwareType, actor: str) -> None:
     if used := hardware_count(db, ht.id):
         raise Conflict(
-            _("%(n)s hardware record(s) are of type %(type)s; the type stays while they do", n=used, type=ht.label)
+            ngettext(
+                "%(n)s hardware item is of type %(type)s; the type stays while it does",
+                "%(n)s hardware items are of type %(type)s; the type stays while they do",
+                used,
+            )
+            % {"n": used, "type": ht.label}
         )
     crud.delete(db, ht, actor=actor)

@@ -22,7 +22,7 @@ class HardwareTypePages(Controller):
 
     @get("/", name="hardware_types", opt=READ)
     def index(self, db: Db, q: FromQuery[str] = "", limit: FromQuery[int] = 50, offset: FromQuery[int] = 0) -> Template:
-        page = crud.paginate(db, types.type_query(q.strip()), limit, offset)
+        page = crud.screen_page(db, types.type_query(q.strip()), limit, offset)
         return render("racks/hardware_types.html", page=page, q=q)
 
     @get("/{type_id:int}", name="hardware_type", opt=READ)

@@ -37,6 +37,7 @@ class Field:
     # A select whose choice changes another field's choices: (the URL answering that field, the field's name).
     reloads: tuple[str, str] | None = None
     empty: str = ""  # a multiselect without choices says this instead (a message, like `help`)
+    group: str = ""  # fields in a row with one group are shown together under it (a message, like `label`)
 
 
 def text_of(data: Mapping[str, Any], key: str) -> str:

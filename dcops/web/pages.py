@@ -96,7 +96,7 @@ class AuditPages(Controller):
             stmt = stmt.where(AuditEvent.object_id == object_id)
         if actor:
             stmt = stmt.where(AuditEvent.actor == actor)
-        page = crud.paginate(db, stmt, limit, offset)
+        page = crud.screen_page(db, stmt, limit, offset)
         types = db.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)).all()
         return render(
             "audit/list.html", page=page, object_type=object_type, object_id=object_id, actor=actor, types=types

@@ -52,6 +52,10 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
             return i18n.moment(moment, tz) if moment.tzinfo else i18n.moment(moment)
         return value
 
+    def time_span(starts: datetime, ends: datetime) -> str:
+        """From start to end in the site's time, the day written once when both fall on it."""
+        return i18n.window(starts, ends, tz)
+
     def local_time(value: datetime | None) -> str:
         return "" if value is None else i18n.clock_time(value, tz)
 
@@ -111,6 +115,7 @@ def template_config(site_timezone: str) -> TemplateConfig[Engine]:
             can=can,
             query=query,
             here=here,
+            time_span=time_span,
             meter=meter,
             money=i18n.money,
             amount=i18n.amount,

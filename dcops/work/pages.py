@@ -175,7 +175,7 @@ class WorkPages(Controller):
         stmt = service.order_query(query_int(customer_id), valid_status, valid_kind)
         return render(
             "work/orders.html",
-            page=crud.paginate(db, stmt, limit, offset),
+            page=crud.screen_page(db, stmt, limit, offset),
             status=status,
             kind=kind,
             customer_id=customer_id,

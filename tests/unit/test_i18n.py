@@ -87,3 +87,13 @@ def test_days_outside_the_calendar_dcops_takes_are_not_read():
     for text in ("01-01-3000", "31-12-1899", "0001-01-01", "9999-12-31"):
         assert i18n.parse_day(text) is None, text
     assert i18n.parse_moment("31-12-9999 23:59") is None
+
+
+def test_a_span_of_time_writes_its_day_once_when_it_ends_on_the_day_it_starts():
+    ams = ZoneInfo("Europe/Amsterdam")
+    start = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam
+    with i18n.use("nl"):
+        assert i18n.window(start, datetime(2026, 12, 1, 16, 0, tzinfo=UTC), ams) == "01-12-2026 09:00 – 17:00"
+        # 23:30 UTC is the next day in Amsterdam: the end's day is written
+        late = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+        assert i18n.window(start, late, ams) == "01-12-2026 09:00 – 02-12-2026 00:30"

@@ -146,3 +146,18 @@ def test_the_scan_page_opens_a_typed_code(login, db):
     assert r.status_code in (301, 302, 303) and r.headers["location"] == f"/hardware/{srv.id}"
     tech.headers["Accept-Language"] = "nl"
     assert "typ de code" in tech.get("/scan").text.lower()
+
+
+def test_hardware_without_ports_is_told_apart_from_hardware_whose_ports_are_all_cabled(login, db):
+    bare = HardwareFactory(contract=None, name="bare-box")
+    full = HardwareFactory(contract=None, name="full-box")
+    far = HardwareFactory(contract=None, name="far-box")
+    (port,) = cabling.create_ports(db, full, PortsIn(prefix="p", count=1, kind=PortKind.copper), "t")
+    (far_port,) = cabling.create_ports(db, far, PortsIn(prefix="p", count=1, kind=PortKind.copper), "t")
+    cabling.create_cable(db, CableIn(a_port_id=port.id, b_port_id=far_port.id, type="cat6a"), "t")
+    tech = login(Role.technician)
+    r = tech.get("/cables/pick/a", params={"a_q": "x", "pick_a": bare.id}, headers={"HX-Request": "true"})
+    assert "bare-box has no ports recorded." in r.text and f'href="/ports/new?hardware_id={bare.id}"' in r.text
+    r = tech.get("/cables/pick/a", params={"a_q": "x", "pick_a": full.id}, headers={"HX-Request": "true"})
+    assert "Every port of full-box is cabled." in r.text and f'href="/hardware/{full.id}"' in r.text
+    assert "no ports recorded" not in r.text

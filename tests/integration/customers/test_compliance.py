@@ -1,5 +1,6 @@
 """The compliance sweep: page, API and CLI agree; a fixed number of queries however much data."""
 
+import re
 from datetime import timedelta
 
 from click.testing import CliRunner
@@ -40,6 +41,9 @@ def test_sweep_on_the_demo_data_shows_every_case(db, settings):
     assert lines["notices"] == [("S3", "J. van den Berg")]
     assert lines["liens"] == [("K10", "Brabant Cloud Services B.V.")]  # Hollandse's ended by itself when paid
     assert lines["uninsured"] == [("K9", "Nijmegen Media Groep B.V."), ("K9", "Schelde Data Services BV")]
+    counted = [line.message for s in report.sections if s.key in ("uninsured", "liens") for line in s.lines]
+    for n, noun in (re.search(r"; (\d+) hardware (items?) ", m).groups() for m in counted):  # "1 item", "2 items"
+        assert noun == ("item" if n == "1" else "items")
     assert lines["moves"] == [("K5", "J. van den Berg")]
     # A6: two spaces the supplier vacated (inspected, no breach of the customer's) and one the customer asked to vacate
     assert sorted(lines["hand-backs"]) == [
@@ -79,7 +83,7 @@ def test_cli_sweep_exits_1_when_action_is_needed_and_0_when_not(tmp_path, monkey
     runner = CliRunner()
     assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
     clean = runner.invoke(main, ["sweep"])
-    assert clean.exit_code == 0 and "0 item(s) need action" in clean.output
+    assert clean.exit_code == 0 and "0 items need action" in clean.output
     assert runner.invoke(main, ["seed", "load", str(DEMO)]).exit_code == 0
     r = runner.invoke(main, ["sweep"])
     assert r.exit_code == 1

@@ -338,3 +338,7 @@ def test_pages_plan_show_windows_and_calendar(plan, login, db):
     assert f'data-day="{(TODAY + 14 * D).isoformat()}"' in month or (TODAY + 14 * D).month != TODAY.month
     week = desk.get(f"/relocations?view=week&on={TODAY.isoformat()}").text
     assert "cal-day" in week
+    due = desk.get(f"/relocations?view=month&on={(TODAY + 14 * D).isoformat()}").text
+    assert "K4 window ends" in due and "Nothing is planned or due" not in due
+    empty = desk.get(f"/relocations?view=month&on={(TODAY.replace(day=1) + 400 * D).isoformat()}").text
+    assert "Nothing is planned or due in these days." in empty

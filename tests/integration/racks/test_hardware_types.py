@@ -263,7 +263,7 @@ def test_the_api_lists_reads_creates_and_refuses(api, db, tmp_path):
     hw = tech.post("/api/hardware", json={"name": "sw-9", "asset_tag": "SW-9", "hardware_type_id": type_id})
     assert hw.status_code == 201 and hw.json()["hardware_type_id"] == type_id and hw.json()["u_height"] == 2
     refused = tech.delete(f"/api/hardware-types/{type_id}")
-    assert refused.status_code == 409 and "1 hardware record" in refused.json()["detail"]
+    assert refused.status_code == 409 and "1 hardware item is of type" in refused.json()["detail"]
     assert tech.delete(f"/api/hardware-types/{made.json()['id']}").status_code == 204
     missing = tech.post("/api/hardware", json={"name": "x", "asset_tag": "X-9", "hardware_type_id": 999999})
     assert missing.status_code == 422 and "hardware_type_id" in missing.json()["errors"]

@@ -97,6 +97,11 @@ def test_move_and_unmount_forms(login, db):
     hw = mounted(a, 1)
     form = c.get(f"/hardware/{hw.id}/move").text
     assert "On what basis" in form and "rule K8" in form  # colocation hardware: the basis is asked for
+    # each basis' fields together under it, named once
+    message, action = form.split("<legend>")[1:3]
+    assert message.startswith("The customer&#39;s message") and 'name="message_from"' in message
+    assert 'name="message_reference"' in message.split("</fieldset>")[0] and "Customer&#39;s message:" not in form
+    assert action.startswith("The supplier&#39;s action") and 'name="reason"' in action and 'name="emergency"' in action
     r = c.form(f"/hardware/{hw.id}/move", {"rack_id": b.id, "position": 12, "face": "rear", "basis": "supplier_action"})
     assert r.status_code == 422 and "Art. 12.7, rule K8" in r.text and 'value="12"' in r.text  # the reason is missing
     asked = {

@@ -83,7 +83,7 @@ def test_import_page_and_its_problems_in_dutch(login, maker):
     jobs.run(maker, job_id, date(2026, 11, 30))  # the worker writes in the language of whoever queued the job
     page = c.get(f"/import/{job_id}").text
     assert "1 probleem: er zou niets worden opgeslagen." in page
-    assert re.search(r"<td>racks.csv</td><td>2</td><td>site</td><td>Geen site Nowhere Site", page)
+    assert re.search(r"<td>racks.csv</td><td>2</td><td>site</td><td>Geen locatie \(NetBox-site\) Nowhere Site", page)
 
 
 def test_the_import_guide_says_in_dutch_that_it_is_english(login):
