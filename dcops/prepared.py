@@ -111,7 +111,7 @@ def on_driver(conn: Connection, sql: str, parameters: Any = ()) -> Any:
     dbapi_connection = conn.connection.driver_connection
     assert dbapi_connection is not None
     cursor = dbapi_connection.cursor()
-    if conn._has_events:  # listeners on the connection or on its engine
+    if conn._has_events or conn.engine._has_events:  # listeners on the connection or on its engine
         conn.dispatch.before_cursor_execute(conn, cursor, sql, parameters, None, False)
     try:
         cursor.execute(sql, parameters)

@@ -82,17 +82,19 @@ def test_a_literal_rendered_at_execution_is_rendered_once_and_right(things):
     assert _LABELS.scalar(things, {"flag": None}) is None
 
 
-def test_the_connections_listeners_see_the_statement(things):
+@pytest.mark.parametrize("on", ["connection", "engine"])
+def test_the_listeners_of_the_connection_and_of_its_engine_see_the_statement(things, on):
     seen: list[str] = []
 
     def listener(*args: object) -> None:
         seen.append(str(args[2]))
 
-    event.listen(things, "before_cursor_execute", listener)
+    target = things if on == "connection" else things.engine
+    event.listen(target, "before_cursor_execute", listener)
     try:
         _ROW.first(things, {"id": 1})
     finally:
-        event.remove(things, "before_cursor_execute", listener)
+        event.remove(target, "before_cursor_execute", listener)
     assert len(seen) == 1 and "prepared_test_thing" in seen[0]
 
 
