@@ -64,8 +64,10 @@ class Prepared:
     def _run(self, conn: Connection, params: Mapping[str, Any]) -> Any:
         c = self._for(conn.dialect, params)
         values = {**c.fixed, **{k: f() for k, f in c.defaults.items() if k not in params}, **params}
-        processed = ((name, f(values[name]) if f is not None else values[name]) for name, f in c.binds)
-        parameters = tuple(value for _, value in processed) if c.positional else dict(processed)
+        if c.positional:
+            parameters: Any = tuple([values[name] if f is None else f(values[name]) for name, f in c.binds])
+        else:
+            parameters = {name: values[name] if f is None else f(values[name]) for name, f in c.binds}
         return on_driver(conn, c.sql, parameters)
 
     def _for(self, dialect: Dialect, params: Mapping[str, Any]) -> _Compiled:
