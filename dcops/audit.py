@@ -6,6 +6,7 @@ removing or reordering any stored event breaks the chain from that point on.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -59,6 +60,22 @@ def _jsonable(value: Any) -> Any:
 def snapshot(obj: Any, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
     """The audit-relevant state of an object, for "before" and "after"."""
     return {f: _jsonable(getattr(obj, f)) for f in fields}
+
+
+def change_lines(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """An event's data as people read it, one (field, text) line each: "name: Page → Renamed" for what changed,
+    then what the event adds ("room: ZAAL-A")."""
+    before, after = data.get("before") or {}, data.get("after") or {}
+    lines = [(k, f"{_shown(before.get(k))} → {_shown(after.get(k))}") for k in dict.fromkeys([*before, *after])]
+    if not before:  # a creation: its values, no arrows from nothing
+        lines = [(k, _shown(v)) for k, v in after.items()]
+    return lines + [(k, _shown(v)) for k, v in data.items() if k not in ("before", "after")]
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
 
 
 # R3: personal data stays out of the append-only log, which can never be erased. The log keeps that the

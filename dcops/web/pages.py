@@ -7,7 +7,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 
-from dcops import clock, crud
+from dcops import audit, clock, crud
 from dcops.access.door import inside_now
 from dcops.access.models import OPEN_VISIT, Visit, VisitStatus
 from dcops.access.visits import visit_query
@@ -99,5 +99,11 @@ class AuditPages(Controller):
         page = crud.screen_page(db, stmt, limit, offset)
         types = db.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)).all()
         return render(
-            "audit/list.html", page=page, object_type=object_type, object_id=object_id, actor=actor, types=types
+            "audit/list.html",
+            page=page,
+            object_type=object_type,
+            object_id=object_id,
+            actor=actor,
+            types=types,
+            change_lines=audit.change_lines,
         )

@@ -69,6 +69,12 @@ def test_audit_page_lists_events_per_object(login, db):
     r = c.get("/audit", params={"object_type": "site", "object_id": site.id})
     assert f"Logboek · locatie #{site.id}" in r.text and '<option value="site" selected>locatie</option>' in r.text
     assert f"locatie #{site.id}</a>" in r.text and "<td>aanmaken</td>" in r.text
+    # what changed reads as fields and values, not as the stored JSON
+    service.update_site(db, site, SiteIn(code="PG1", name="Renamed"), "anna")
+    r = c.get("/audit", params={"object_type": "site", "object_id": site.id})
+    assert '<span class="muted">name:</span> Page → Renamed' in r.text
+    assert '<span class="muted">code:</span> PG1<' in r.text  # the creation: its values
+    assert "&#34;after&#34;" not in r.text and '"after"' not in r.text
 
 
 def test_rows_are_not_rewritten_through_the_orm_either(db):
