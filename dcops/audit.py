@@ -65,7 +65,11 @@ def snapshot(obj: Any, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
 def change_lines(data: dict[str, Any]) -> list[tuple[str, str]]:
     """An event's data as people read it, one (field, text) line each: "name: Page → Renamed" for what changed,
     then what the event adds ("room: ZAAL-A")."""
-    before, after = data.get("before") or {}, data.get("after") or {}
+    if not isinstance(data, dict):  # every event dcops records holds an object; the page shows whatever is stored
+        return [("data", _shown(data))]
+    before, after = (
+        v if isinstance(v, dict) else {"value": v} for v in (data.get("before") or {}, data.get("after") or {})
+    )
     lines = [(k, f"{_shown(before.get(k))} → {_shown(after.get(k))}") for k in dict.fromkeys([*before, *after])]
     if not before:  # a creation: its values, no arrows from nothing
         lines = [(k, _shown(v)) for k, v in after.items()]

@@ -21,3 +21,10 @@ def test_the_pager_counts_rows_hides_on_an_empty_list_and_a_page_past_the_end_is
     assert "No customers match." not in past and "100001–" not in past and "Previous" in past and "Next" not in past
     r = api(Role.account_manager).get("/api/customers?limit=2&offset=100000")  # the API: the page asked for, empty
     assert r.status_code == 200 and r.json()["items"] == [] and r.json()["total"] >= 3
+
+
+def test_an_offset_or_limit_no_list_has_is_no_error(login):
+    desk = login(Role.account_manager)
+    for query in ("offset=99999999999999999999", "offset=-5", "limit=0", "limit=99999999999999999999", "offset=x"):
+        r = desk.get(f"/customers?{query}")
+        assert r.status_code in (200, 400, 422), (query, r.status_code)
